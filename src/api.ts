@@ -1,0 +1,135 @@
+/**
+ * The merchant proxy's own API: the single contract between the widgets (browser) and the proxy (Node).
+ * Written with zod/mini so the browser bundle stays small; the proxy validates every request body with
+ * the same schemas the widgets use to read its answers.
+ */
+import * as z from 'zod/mini';
+
+/** Services the proxy knows. A new aggregator service adds its slug here and one provider module. */
+export const SERVICES = ['nea'] as const;
+export type ServiceId = (typeof SERVICES)[number];
+
+const paisa = z.int().check(z.minimum(0), z.maximum(1e12));
+const positivePaisa = z.int().check(z.minimum(1), z.maximum(1e12));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+/** NEA SC No: three alphanumeric groups separated by dots (seed: "02A.12.512"). */
+export const SC_NO = /^[A-Za-z0-9]{1,10}\.[A-Za-z0-9]{1,10}\.[A-Za-z0-9]{1,10}$/;
+/** NEA consumer ID: digits (seed: "3042"). */
+export const CONSUMER_ID = /^\d{1,12}$/;
+/** NEA counter value: "<number>:<slug>" (seed: "243:aanbu-dc"). */
+export const OFFICE_CODE = /^\d{1,6}:[a-z0-9-]{1,60}$/;
+
+export const neaLookupRequest = z.strictObject({
+  office_code: text(70).check(z.regex(OFFICE_CODE)),
+  sc_no: text(32).check(z.regex(SC_NO)),
+  consumer_id: text(12).check(z.regex(CONSUMER_ID)),
+});
+export type NeaLookupRequest = z.infer<typeof neaLookupRequest>;
+
+export const counter = z.object({ name: z.string(), value: z.string() });
+export const countersResponse = z.object({ counters: z.array(counter) });
+export type Counter = z.infer<typeof counter>;
+
+export const bill = z.object({
+  /** Label of the billing period as the aggregator gives it (Nepali month names as-is). */
+  label: z.string(),
+  date: z.nullable(z.string()),
+  days: z.nullable(z.int()),
+  status: z.nullable(z.string()),
+  bill_paisa: paisa,
+  payable_paisa: paisa,
+});
+export type Bill = z.infer<typeof bill>;
+
+/** What a lookup answers: an opaque quote id and what the customer may pay. Never the aggregator's session. */
+export const quote = z.object({
+  quote_id: z.string(),
+  service: z.enum(SERVICES),
+  expires_at: z.string(),
+  test_mode: z.boolean(),
+  customer_name: z.string(),
+  /** Oldest first. */
+  bills: z.array(bill),
+  total_due_paisa: paisa,
+  min_paisa: paisa,
+  max_paisa: paisa,
+});
+export type Quote = z.infer<typeof quote>;
+
+export const chargeRequest = z.strictObject({ quote_id: text(64), amount_paisa: positivePaisa });
+export const chargeResponse = z.object({
+  amount_paisa: paisa,
+  service_charge_paisa: paisa,
+  total_paisa: paisa,
+});
+export type Charge = z.infer<typeof chargeResponse>;
+
+export const payRequest = z.strictObject({ quote_id: text(64), amount_paisa: positivePaisa });
+export type PayRequest = z.infer<typeof payRequest>;
+
+/** Idempotency-Key header: what a client sends to make a pay request safe to repeat. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{8,128}$/;
+
+/** The widget-facing states: the ledger's `unknown` is shown as `pending`. */
+export const PAYMENT_STATES = ['pending', 'success', 'failed'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+export const payment = z.object({
+  reference: z.string(),
+  service: z.enum(SERVICES),
+  state: z.enum(PAYMENT_STATES),
+  amount_paisa: paisa,
+  service_charge_paisa: paisa,
+  total_paisa: paisa,
+  transaction_id: z.nullable(z.string()),
+  customer_name: z.string(),
+  error_code: z.nullable(z.string()),
+  reason: z.nullable(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Payment = z.infer<typeof payment>;
+
+/**
+ * Machine-readable error codes of the proxy. The widgets translate them; `retryable` says whether the
+ * same request may be sent again without risk (never true for anything that might have moved money).
+ */
+export const ERROR_CODES = {
+  VALIDATION: { status: 400, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  QUOTE_NOT_FOUND: { status: 404, retryable: false },
+  QUOTE_EXPIRED: { status: 410, retryable: false },
+  NO_DUES: { status: 422, retryable: false },
+  AMOUNT_OUT_OF_RANGE: { status: 422, retryable: false },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, retryable: false },
+  IDEMPOTENCY_IN_FLIGHT: { status: 409, retryable: true },
+  IDEMPOTENCY_MISMATCH: { status: 422, retryable: false },
+  QUOTE_ALREADY_PAID: { status: 409, retryable: false },
+  LOOKUP_REJECTED: { status: 422, retryable: false },
+  PAYMENT_REJECTED: { status: 402, retryable: false },
+  SERVICE_UNAVAILABLE: { status: 503, retryable: true },
+  UPSTREAM_TIMEOUT: { status: 504, retryable: true },
+  UPSTREAM_ERROR: { status: 502, retryable: true },
+  RATE_LIMITED: { status: 429, retryable: true },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  FORBIDDEN_ORIGIN: { status: 403, retryable: false },
+  INTERNAL: { status: 500, retryable: false },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The ElectroSoft unified envelope (seed 003) that every proxy answer uses, with `error_code` added
+ * on errors (and `retryable`, `reason`, `details` where they help the caller).
+ */
+export const envelope = z.object({
+  data: z.nullable(z.object({ response: z.unknown(), success_message: z.string() })),
+  error_message: z.string(),
+  is_error: z.boolean(),
+  error_code: z.optional(z.string()),
+  retryable: z.optional(z.boolean()),
+  reason: z.optional(z.nullable(z.string())),
+  details: z.optional(z.unknown()),
+});
+export type Envelope = z.infer<typeof envelope>;

@@ -1,0 +1,94 @@
+/**
+ * The only code that talks to the aggregator. It adds the secret token to each request and turns every
+ * way a call can end into a value, so that the callers decide what a lost answer means: harmless for
+ * a lookup, "pending" for a commit.
+ */
+import type { Logger } from './log.js';
+
+export type UpstreamResult =
+  /** The aggregator answered; `body` is undefined when the answer was not JSON. */
+  | { kind: 'answer'; status: number; body: unknown }
+  | { kind: 'timeout' }
+  /** The request never left (connection refused, unknown host): nothing can have happened upstream. */
+  | { kind: 'unreachable' }
+  /** The connection broke after the request may have been sent. */
+  | { kind: 'network' };
+
+export interface AggregatorOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  log: Logger;
+  fetch?: typeof fetch;
+}
+
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+export class Aggregator {
+  readonly #fetch: typeof fetch;
+  constructor(private readonly options: AggregatorOptions) {
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** `POST {base}/api/servicegroup/<step>/<service>/` with the token in the JSON body. */
+  post(path: string, params: Record<string, unknown>): Promise<UpstreamResult> {
+    return this.#call(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token: this.options.token, ...params }),
+    });
+  }
+
+  /** The status lookup: `GET {base}/api/service/status/?token=...&reference=...`. */
+  status(reference: string): Promise<UpstreamResult> {
+    const query = new URLSearchParams({ token: this.options.token, reference });
+    return this.#call(`/api/service/status/?${query}`, { method: 'GET', headers: { accept: 'application/json' } });
+  }
+
+  async #call(path: string, init: RequestInit): Promise<UpstreamResult> {
+    const url = `${this.options.baseUrl}${path}`;
+    const logPath = path.split('?')[0];
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve('timeout');
+      }, this.options.timeoutMs);
+    });
+    const started = performance.now();
+    try {
+      // The race also covers fetch implementations that ignore the abort signal.
+      const exchange = (async () => {
+        const response = await this.#fetch(url, { ...init, signal: controller.signal });
+        const text = await response.text();
+        return { status: response.status, text };
+      })();
+      const outcome = await Promise.race([exchange, timedOut]);
+      if (outcome === 'timeout') {
+        exchange.catch(() => undefined);
+        this.options.log('warn', 'upstream.timeout', { path: logPath, ms: this.options.timeoutMs });
+        return { kind: 'timeout' };
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(outcome.text);
+      } catch {
+        body = undefined;
+      }
+      this.options.log('info', 'upstream.answer', {
+        path: logPath,
+        status: outcome.status,
+        json: body !== undefined,
+        ms: Math.round(performance.now() - started),
+      });
+      return { kind: 'answer', status: outcome.status, body };
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code ?? '';
+      this.options.log('warn', 'upstream.network', { path: logPath, code });
+      return NEVER_SENT.has(code) ? { kind: 'unreachable' } : { kind: 'network' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Configuration of the merchant proxy, read from the environment once at start-up and validated with
+ * messages that say what to fix. The aggregator's URL and token come only from here, never from a request.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
+
+export interface ProxyConfig {
+  /** Unset (with no token) = the embedded sandbox aggregator. */
+  aggregatorBaseUrl: string | null;
+  aggregatorToken: string;
+  port: number;
+  /** `sqlite:<file>` or a `postgres://` URL. */
+  databaseUrl: string;
+  allowedOrigins: string[];
+  /** How long the proxy waits for the aggregator before treating an answer as lost. */
+  upstreamTimeoutMs: number;
+  quoteTtlMs: number;
+  /** Least time between two status lookups of one pending payment. */
+  statusRecheckMs: number;
+  bodyLimitBytes: number;
+  /** Requests per minute per client IP; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const origin = z.string().refine((s) => {
+  try {
+    return new URL(s).origin === s;
+  } catch {
+    return false;
+  }
+}, 'each origin must be scheme://host[:port] with no path or trailing slash, e.g. https://shop.example.com');
+
+const int = (name: string, min: number, max: number) =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(min).max(max);
+
+const schema = z
+  .object({
+    AGGREGATOR_BASE_URL: z.url({ error: 'AGGREGATOR_BASE_URL must be an http(s) URL' }).optional(),
+    AGGREGATOR_TOKEN: z.string().min(1).optional(),
+    PORT: int('PORT', 0, 65535).default(8080),
+    DATABASE_URL: z.string().optional(),
+    DATA_DIR: z.string().default('data'),
+    ALLOWED_ORIGINS: csv.pipe(z.array(origin)).default([]),
+    UPSTREAM_TIMEOUT_MS: int('UPSTREAM_TIMEOUT_MS', 100, 120_000).default(15_000),
+    QUOTE_TTL_MS: int('QUOTE_TTL_MS', 1000, 24 * 3600_000).default(10 * 60_000),
+    STATUS_RECHECK_MS: int('STATUS_RECHECK_MS', 0, 3600_000).default(3000),
+    BODY_LIMIT_BYTES: int('BODY_LIMIT_BYTES', 256, 1_048_576).default(16_384),
+    RATE_LIMIT_PER_MINUTE: int('RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(120),
+  })
+  .refine((env) => !env.AGGREGATOR_BASE_URL === !env.AGGREGATOR_TOKEN, {
+    message:
+      'set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN to use a real aggregator, or neither to use the embedded sandbox',
+  })
+  .refine((env) => !env.DATABASE_URL || /^(sqlite:|postgres(ql)?:\/\/)/.test(env.DATABASE_URL), {
+    message: 'DATABASE_URL must start with sqlite: or postgres://',
+    path: ['DATABASE_URL'],
+  });
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment into a configuration, or throws a ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ProxyConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `- ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
+    throw new ConfigError(`Invalid proxy configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    aggregatorBaseUrl: e.AGGREGATOR_BASE_URL?.replace(/\/+$/, '') ?? null,
+    aggregatorToken: e.AGGREGATOR_TOKEN ?? DEFAULT_SANDBOX_TOKEN,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(e.DATA_DIR, 'ledger.sqlite')}`,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    quoteTtlMs: e.QUOTE_TTL_MS,
+    statusRecheckMs: e.STATUS_RECHECK_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+  };
+}

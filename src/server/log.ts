@@ -1,0 +1,27 @@
+/**
+ * Structured logging with redaction. The aggregator token and the merchant's credit figures are secrets
+ * of the merchant: they are removed by key and by value before anything is written.
+ */
+export type LogLevel = 'info' | 'warn' | 'error';
+export type LogSink = (line: string) => void;
+export type Logger = (level: LogLevel, event: string, fields?: Record<string, unknown>) => void;
+
+const SECRET_KEYS = /^(token|authorization|credits_available|credits_consumed|password|access_token|refresh_token)$/i;
+
+export function redact(value: unknown, secrets: string[], depth = 0): unknown {
+  if (typeof value === 'string') {
+    return secrets.reduce((s, secret) => (secret ? s.split(secret).join('[redacted]') : s), value);
+  }
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
+  if (value instanceof Error) return redact({ name: value.name, message: value.message }, secrets, depth + 1);
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redact(v, secrets, depth + 1)]),
+  );
+}
+
+export function createLogger(secrets: string[], sink: LogSink = (line) => process.stderr.write(`${line}\n`)): Logger {
+  return (level, event, fields = {}) => {
+    sink(JSON.stringify(redact({ time: new Date().toISOString(), level, event, ...fields }, secrets)));
+  };
+}

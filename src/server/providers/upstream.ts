@@ -1,0 +1,139 @@
+/**
+ * What every aggregator service has in common: its error body, its commit answer, and the rules that
+ * turn an upstream result into either data, a proxy error, or a ledger outcome.
+ */
+import { z } from 'zod';
+import type { UpstreamResult } from '../aggregator.js';
+import { ProxyError } from '../errors.js';
+
+export const upstreamError = z.object({
+  status: z.literal(false),
+  error_code: z.coerce.string().optional(),
+  message: z.string().optional(),
+  error: z.string().optional(),
+  details: z.unknown().optional(),
+  state: z.string().optional(),
+});
+
+/** The aggregator's free-text `details`, only when it is a short plain string. */
+export function safeReason(details: unknown): string | null {
+  return typeof details === 'string' && details.length > 0 ? details.slice(0, 200) : null;
+}
+
+/**
+ * For steps that move no money (counters, lookup, service charge): the parsed answer, or a ProxyError
+ * saying what the customer can do. Account problems are not the customer's business, so they become
+ * SERVICE_UNAVAILABLE and a log line for the merchant.
+ */
+export function expectAnswer<T>(result: UpstreamResult, schema: z.ZodType<T>, step: string): T {
+  if (result.kind === 'timeout') throw new ProxyError('UPSTREAM_TIMEOUT', `The aggregator did not answer the ${step} in time`);
+  if (result.kind !== 'answer') throw new ProxyError('UPSTREAM_ERROR', `The aggregator could not be reached for the ${step}`);
+  if (result.status >= 500) throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step} (HTTP ${result.status})`);
+  const ok = result.status < 300 ? schema.safeParse(result.body) : undefined;
+  if (ok?.success) return ok.data;
+  const error = upstreamError.safeParse(result.body);
+  if (!error.success) throw new ProxyError('UPSTREAM_ERROR', `The aggregator answered the ${step} with an unexpected body`);
+  const code = error.data.error_code ?? '';
+  const reason = safeReason(error.data.details);
+  if (/^10(0[1-8]|16|19)$/.test(code)) {
+    throw new ProxyError('SERVICE_UNAVAILABLE', 'This service is not available right now', { details: { upstream_code: code } });
+  }
+  if (code === '1021') throw new ProxyError('UPSTREAM_ERROR', `The biller failed the ${step}`);
+  if (code === '4000' && /session/i.test(reason ?? '')) {
+    throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
+  }
+  throw new ProxyError('LOOKUP_REJECTED', `The aggregator refused the ${step}`, { reason, details: { upstream_code: code } });
+}
+
+export const commitAnswer = z.object({
+  status: z.boolean(),
+  state: z.string(),
+  message: z.string().optional(),
+  detail: z.unknown().optional(),
+  extra_data: z.unknown().optional(),
+  id: z.union([z.number(), z.string()]).optional(),
+  error_code: z.coerce.string().optional(),
+  details: z.unknown().optional(),
+});
+
+export type LedgerState = 'pending' | 'success' | 'failed' | 'unknown';
+export interface CommitOutcome {
+  state: Exclude<LedgerState, 'pending'>;
+  upstreamId: string | null;
+  upstreamState: string | null;
+  errorCode: string | null;
+  reason: string | null;
+  /** The answer says nothing final yet tells us to ask the status lookup now (HTTP 400). */
+  lookupNow: boolean;
+}
+
+const SUCCESS = new Set(['Success']);
+const FAILED = new Set(['Expired', 'Error', 'Status Error', 'Failed']);
+
+/**
+ * The aggregator's own rules for a commit (AGGREGATOR-FACTS.md): the transaction `state` decides, not
+ * `status`. Timeouts, 5xx, broken connections, broken bodies, `Queued` and `Processing` are unknown
+ * (money may be held); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
+ * never left, or was refused for the account before processing (401/403), moved no money.
+ */
+export function classifyCommit(result: UpstreamResult): CommitOutcome {
+  const outcome = (state: CommitOutcome['state'], patch: Partial<CommitOutcome> = {}): CommitOutcome => ({
+    state,
+    upstreamId: null,
+    upstreamState: null,
+    errorCode: null,
+    reason: null,
+    lookupNow: false,
+    ...patch,
+  });
+  if (result.kind === 'unreachable') return outcome('failed', { errorCode: 'UNREACHABLE' });
+  if (result.kind !== 'answer') return outcome('unknown', { errorCode: result.kind.toUpperCase() });
+  const parsed = commitAnswer.safeParse(result.body);
+  const body = parsed.success ? parsed.data : undefined;
+  const patch: Partial<CommitOutcome> = {
+    upstreamId: body?.id === undefined ? null : String(body.id),
+    upstreamState: body?.state ?? null,
+    errorCode: body?.error_code ?? null,
+    reason: safeReason(body?.details),
+  };
+  if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'refunded' });
+  if (result.status === 401 || result.status === 403) return outcome('failed', patch);
+  if (result.status === 400) return outcome('unknown', { ...patch, lookupNow: true });
+  if (result.status >= 200 && result.status < 300 && body) {
+    if (SUCCESS.has(body.state)) return outcome('success', patch);
+    if (FAILED.has(body.state)) return outcome('failed', patch);
+  }
+  return outcome('unknown', patch);
+}
+
+export const statusAnswer = z.object({
+  status: z.literal(true),
+  state: z.string(),
+  response_id: z.union([z.number(), z.string()]).nullish(),
+  details: z.unknown().optional(),
+  refunded: z.boolean().optional(),
+});
+
+/**
+ * Reads a status lookup. `invalidReference` (error 002) means the aggregator has no transaction with
+ * this reference: final only where the commit's own answer already proved it was processed (HTTP 400).
+ */
+export function classifyStatus(result: UpstreamResult):
+  | { kind: 'settled'; state: 'success' | 'failed'; upstreamId: string | null; upstreamState: string; reason: string | null }
+  | { kind: 'invalidReference' }
+  | { kind: 'unknown' } {
+  if (result.kind !== 'answer') return { kind: 'unknown' };
+  const ok = statusAnswer.safeParse(result.body);
+  if (ok.success) {
+    const { state, response_id, refunded, details } = ok.data;
+    const upstreamId = response_id == null ? null : String(response_id);
+    if (SUCCESS.has(state) && !refunded) return { kind: 'settled', state: 'success', upstreamId, upstreamState: state, reason: null };
+    if (FAILED.has(state) || refunded) {
+      return { kind: 'settled', state: 'failed', upstreamId, upstreamState: state, reason: safeReason(details) };
+    }
+    return { kind: 'unknown' };
+  }
+  const error = upstreamError.safeParse(result.body);
+  if (error.success && error.data.error_code === '002') return { kind: 'invalidReference' };
+  return { kind: 'unknown' };
+}

@@ -1,0 +1,47 @@
+/**
+ * The standalone Node server: the proxy under /api, the embedded sandbox under /sandbox (when no real
+ * aggregator is configured) and, for the demo, static files from a folder.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import type { ProxyConfig } from './config.js';
+import type { Logger } from './log.js';
+import { createProxy } from './proxy.js';
+
+export interface ServerOptions {
+  config: ProxyConfig;
+  /** Serve this folder at `/` (the built demo). */
+  staticRoot?: string;
+  log?: Logger;
+  hostname?: string;
+}
+
+export async function startServer(options: ServerOptions) {
+  const proxy = createProxy({ config: options.config, log: options.log });
+  const root = new Hono();
+  if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
+  root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
+  if (options.staticRoot) {
+    root.use('/*', serveStatic({ root: options.staticRoot }));
+  }
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
+      resolve(s),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
+    port,
+    proxy,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await proxy.close();
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The embedded ledger: one SQLite file, zero set-up. The uniqueness rules live in the schema (unique
+ * reference, unique idempotency key, one live or successful payment per quote), so they hold even if
+ * the code around them is wrong.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { InsertResult, PaymentPatch, PaymentRow, Store, StoredQuote } from './store.js';
+import type { LedgerState } from '../providers/upstream.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS quotes (
+  id TEXT PRIMARY KEY,
+  service TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  charges TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS payments (
+  reference TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  quote_id TEXT NOT NULL,
+  service TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  customer_name TEXT NOT NULL,
+  amount_paisa INTEGER NOT NULL CHECK (amount_paisa > 0),
+  service_charge_paisa INTEGER NOT NULL CHECK (service_charge_paisa >= 0),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'unknown')),
+  upstream_id TEXT,
+  upstream_state TEXT,
+  error_code TEXT,
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  checked_at INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS payments_one_live_per_quote
+  ON payments (quote_id) WHERE state IN ('pending', 'unknown', 'success');
+CREATE INDEX IF NOT EXISTS payments_state ON payments (state, updated_at);
+`;
+
+interface PaymentRecord {
+  reference: string;
+  idempotency_key: string;
+  request_hash: string;
+  quote_id: string;
+  service: string;
+  session_id: string;
+  customer_name: string;
+  amount_paisa: number;
+  service_charge_paisa: number;
+  state: string;
+  upstream_id: string | null;
+  upstream_state: string | null;
+  error_code: string | null;
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+  checked_at: number | null;
+}
+
+const toRow = (r: PaymentRecord): PaymentRow => ({
+  reference: r.reference,
+  idempotencyKey: r.idempotency_key,
+  requestHash: r.request_hash,
+  quoteId: r.quote_id,
+  service: r.service as PaymentRow['service'],
+  sessionId: r.session_id,
+  customerName: r.customer_name,
+  amountPaisa: r.amount_paisa,
+  serviceChargePaisa: r.service_charge_paisa,
+  state: r.state as LedgerState,
+  upstreamId: r.upstream_id,
+  upstreamState: r.upstream_state,
+  errorCode: r.error_code,
+  reason: r.reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  checkedAt: r.checked_at,
+});
+
+const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
+  state: 'state',
+  upstreamId: 'upstream_id',
+  upstreamState: 'upstream_state',
+  errorCode: 'error_code',
+  reason: 'reason',
+  checkedAt: 'checked_at',
+};
+
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const byKey = db.prepare<[string], PaymentRecord>('SELECT * FROM payments WHERE idempotency_key = ?');
+  const byReference = db.prepare<[string], PaymentRecord>('SELECT * FROM payments WHERE reference = ?');
+  const liveForQuote = db.prepare<[string], PaymentRecord>(
+    "SELECT * FROM payments WHERE quote_id = ? AND state IN ('pending', 'unknown', 'success')",
+  );
+  const insert = db.prepare(`INSERT INTO payments VALUES (
+    @reference, @idempotency_key, @request_hash, @quote_id, @service, @session_id, @customer_name,
+    @amount_paisa, @service_charge_paisa, @state, @upstream_id, @upstream_state, @error_code, @reason,
+    @created_at, @updated_at, @checked_at)`);
+
+  // better-sqlite3 runs a transaction synchronously on one connection, so check-then-insert is atomic
+  // here; across processes the unique indexes still refuse the second row.
+  const insertPayment = db.transaction((row: PaymentRow): InsertResult => {
+    const sameKey = byKey.get(row.idempotencyKey);
+    if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
+    const live = liveForQuote.get(row.quoteId);
+    if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
+    insert.run({
+      reference: row.reference,
+      idempotency_key: row.idempotencyKey,
+      request_hash: row.requestHash,
+      quote_id: row.quoteId,
+      service: row.service,
+      session_id: row.sessionId,
+      customer_name: row.customerName,
+      amount_paisa: row.amountPaisa,
+      service_charge_paisa: row.serviceChargePaisa,
+      state: row.state,
+      upstream_id: row.upstreamId,
+      upstream_state: row.upstreamState,
+      error_code: row.errorCode,
+      reason: row.reason,
+      created_at: row.createdAt,
+      updated_at: row.updatedAt,
+      checked_at: row.checkedAt,
+    });
+    return { inserted: true };
+  });
+
+  return {
+    async saveQuote(q: StoredQuote) {
+      const { id, service, sessionId, charges, createdAt, expiresAt, ...body } = q;
+      db.prepare('INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        id,
+        service,
+        sessionId,
+        JSON.stringify(body),
+        JSON.stringify(charges),
+        createdAt,
+        expiresAt,
+      );
+    },
+    async getQuote(id) {
+      const r = db.prepare('SELECT * FROM quotes WHERE id = ?').get(id) as
+        | { id: string; service: string; session_id: string; body: string; charges: string; created_at: number; expires_at: number }
+        | undefined;
+      if (!r) return null;
+      return {
+        ...(JSON.parse(r.body) as Omit<StoredQuote, 'id' | 'service' | 'sessionId' | 'charges' | 'createdAt' | 'expiresAt'>),
+        id: r.id,
+        service: r.service as StoredQuote['service'],
+        sessionId: r.session_id,
+        charges: JSON.parse(r.charges) as Record<string, number>,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+      };
+    },
+    async saveCharge(quoteId, amountPaisa, chargePaisa) {
+      db.prepare("UPDATE quotes SET charges = json_set(charges, '$.' || ?, ?) WHERE id = ?").run(
+        String(amountPaisa),
+        chargePaisa,
+        quoteId,
+      );
+    },
+    async insertPayment(row) {
+      try {
+        return insertPayment(row);
+      } catch (error) {
+        // Another process won the race between our check and our insert: report what it wrote.
+        if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+          const sameKey = byKey.get(row.idempotencyKey);
+          if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
+          const live = liveForQuote.get(row.quoteId);
+          if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
+        }
+        throw error;
+      }
+    },
+    async paymentByKey(key) {
+      const r = byKey.get(key);
+      return r ? toRow(r) : null;
+    },
+    async paymentByReference(reference) {
+      const r = byReference.get(reference);
+      return r ? toRow(r) : null;
+    },
+    async updatePayment(reference, from, patch, now) {
+      const entries = Object.entries(patch) as [keyof PaymentPatch, unknown][];
+      const sets = entries.map(([k]) => `${PATCH_COLUMNS[k]} = @${k}`).concat('updated_at = @now');
+      const states = from.map((_, i) => `@from${i}`).join(', ');
+      const params: Record<string, unknown> = { reference, now, ...Object.fromEntries(entries) };
+      from.forEach((s, i) => (params[`from${i}`] = s));
+      const changed = db
+        .prepare(`UPDATE payments SET ${sets.join(', ')} WHERE reference = @reference AND state IN (${states})`)
+        .run(params);
+      if (changed.changes === 0) return null;
+      return toRow(byReference.get(reference)!);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Where the proxy keeps its state: quotes (what a lookup allowed) and the payment ledger (every
+ * payment attempt). The interface is asynchronous so that a PostgreSQL store can stand behind it too.
+ */
+import type { Bill, ServiceId } from '../../api.js';
+import type { LedgerState } from '../providers/upstream.js';
+
+export interface StoredQuote {
+  id: string;
+  service: ServiceId;
+  sessionId: string;
+  customerName: string;
+  bills: Bill[];
+  totalDuePaisa: number;
+  minPaisa: number;
+  maxPaisa: number;
+  /** Service charges already asked of the aggregator, by amount in paisa. */
+  charges: Record<string, number>;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface PaymentRow {
+  /** The proxy's own reference, sent to the aggregator: unique, fixed before the commit is sent. */
+  reference: string;
+  idempotencyKey: string;
+  requestHash: string;
+  quoteId: string;
+  service: ServiceId;
+  sessionId: string;
+  customerName: string;
+  amountPaisa: number;
+  serviceChargePaisa: number;
+  state: LedgerState;
+  upstreamId: string | null;
+  upstreamState: string | null;
+  errorCode: string | null;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When the status lookup was last asked about this payment. */
+  checkedAt: number | null;
+}
+
+export type InsertResult = { inserted: true } | { inserted: false; conflict: 'key' | 'quote'; existing: PaymentRow };
+
+export type PaymentPatch = Partial<
+  Pick<PaymentRow, 'state' | 'upstreamId' | 'upstreamState' | 'errorCode' | 'reason' | 'checkedAt'>
+>;
+
+export interface Store {
+  saveQuote(quote: StoredQuote): Promise<void>;
+  getQuote(id: string): Promise<StoredQuote | null>;
+  saveCharge(quoteId: string, amountPaisa: number, chargePaisa: number): Promise<void>;
+  /**
+   * Records a new payment, atomically refusing a second one with the same idempotency key, or a second
+   * live (pending, unknown) or successful one for the same quote.
+   */
+  insertPayment(row: PaymentRow): Promise<InsertResult>;
+  paymentByKey(key: string): Promise<PaymentRow | null>;
+  paymentByReference(reference: string): Promise<PaymentRow | null>;
+  /** Changes a payment only if it is still in one of `from`; returns the row as it is afterwards, or null. */
+  updatePayment(reference: string, from: LedgerState[], patch: PaymentPatch, now: number): Promise<PaymentRow | null>;
+  close(): Promise<void>;
+}
