@@ -43,7 +43,8 @@ const formatters = new Map<string, Intl.NumberFormat>();
 export function formatNpr(paisa: number, locale: string): string {
   let format = formatters.get(locale);
   if (!format) {
-    format = new Intl.NumberFormat(locale === 'ne' ? 'ne-NP' : 'en-NP', {
+    // Chromium ships without Nepali locale data: fall back to Devanagari digits with lakh grouping.
+    format = new Intl.NumberFormat(locale === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-NP', {
       style: 'currency',
       currency: 'NPR',
       minimumFractionDigits: 2,

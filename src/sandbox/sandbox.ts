@@ -382,6 +382,9 @@ export function createSandbox(options: SandboxOptions = {}) {
     }),
   );
 
+  /** What reached the sandbox (step and reference), oldest first: tests prove what was or was not sent. */
+  app.get('/_sandbox/calls', (c) => c.json({ calls: state.calls }));
+
   app.post('/_sandbox/faults', async (c) => {
     const body = await readBody(c);
     const step = body?.step as Step;

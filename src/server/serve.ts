@@ -18,7 +18,8 @@ export interface ServerOptions {
   hostname?: string;
 }
 
-export async function startServer(options: ServerOptions) {
+/** The server's routes as one fetch handler, for hosts that bring their own listener (tests, dev servers). */
+export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   const proxy = createProxy({ config: options.config, log: options.log });
   const root = new Hono();
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
@@ -26,6 +27,11 @@ export async function startServer(options: ServerOptions) {
   if (options.staticRoot) {
     root.use('/*', serveStatic({ root: options.staticRoot }));
   }
+  return { root, proxy };
+}
+
+export async function startServer(options: ServerOptions) {
+  const { root, proxy } = createServerApp(options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
       resolve(s),

@@ -1,0 +1,52 @@
+/** The widgets' event family: prefix-free, kebab-case, typed details, bubbling and composed. */
+import type { ServiceId } from '../api.js';
+
+export interface PaySuccessDetail {
+  service: ServiceId;
+  reference: string;
+  transactionId: string | null;
+  amountPaisa: number;
+  serviceChargePaisa: number;
+  totalPaisa: number;
+}
+
+export interface PayErrorDetail {
+  service: ServiceId;
+  /** The proxy's error code (or NETWORK, TIMEOUT, BAD_RESPONSE, PAY_UNCONFIRMED). */
+  code: string;
+  /** Localized text, as the widget shows it. */
+  message: string;
+  /** Whether the same step may be tried again without risk. */
+  retryable: boolean;
+  /** Set when a payment was recorded (the proxy's reference). */
+  reference: string | null;
+}
+
+export interface PayPendingDetail {
+  service: ServiceId;
+  reference: string;
+  amountPaisa: number;
+  totalPaisa: number;
+}
+
+export interface PayStepDetail {
+  service: ServiceId;
+  step: string;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'pay-success': CustomEvent<PaySuccessDetail>;
+    'pay-error': CustomEvent<PayErrorDetail>;
+    'pay-pending': CustomEvent<PayPendingDetail>;
+    'pay-step': CustomEvent<PayStepDetail>;
+  }
+}
+
+export function emit<K extends 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step'>(
+  target: EventTarget,
+  name: K,
+  detail: GlobalEventHandlersEventMap[K]['detail'],
+): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

@@ -1,0 +1,284 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { CONSUMER_ID, SC_NO, countersResponse, type Counter } from './api.js';
+import { fill } from './internal/i18n.js';
+import { PayElement } from './internal/pay-element.js';
+import { rupeesToPaisa } from './money.js';
+
+const CUSTOM = -1;
+
+/**
+ * Pays an NEA (Nepal Electricity Authority) bill through the merchant proxy: choose the counter, enter
+ * SC No and consumer ID, see the due bills, choose how much to pay (the oldest bills first, or an amount
+ * between the oldest bill and all dues), confirm with the service charge, pay, and get a receipt.
+ *
+ * @fires pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa).
+ * @fires pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference).
+ * @fires pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa).
+ * @fires pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
+ *
+ * @csspart base - The widget's card.
+ * @csspart header - The widget's title.
+ * @csspart button - The primary action buttons.
+ * @csspart pay-button - The button that pays.
+ * @csspart receipt - The receipt after a successful payment.
+ * @csspart error - An error message.
+ *
+ * @cssprop --pay-color-bg - Background colour.
+ * @cssprop --pay-color-fg - Text colour.
+ * @cssprop --pay-color-muted - Secondary text colour.
+ * @cssprop --pay-color-border - Border colour.
+ * @cssprop --pay-color-accent - Accent colour (primary buttons, focus ring).
+ * @cssprop --pay-color-on-accent - Text on the accent colour.
+ * @cssprop --pay-color-error - Error colour.
+ * @cssprop --pay-color-success - Success colour.
+ * @cssprop --pay-color-surface - Background of badges and highlights.
+ * @cssprop --pay-radius - Corner radius.
+ * @cssprop --pay-space - Base spacing.
+ * @cssprop --pay-font - Font shorthand.
+ * @cssprop --pay-max-width - Largest width of the widget.
+ */
+@customElement('nea-pay')
+export class NeaPay extends PayElement {
+  readonly service = 'nea' as const;
+
+  /** Prefill: the NEA counter's value, e.g. `201:ratnapark-dc`. */
+  @property({ attribute: 'office-code' }) officeCode = '';
+
+  /** Prefill: the customer's SC No, e.g. `024.12.512`. */
+  @property({ attribute: 'sc-no' }) scNo = '';
+
+  /** Prefill: the customer's consumer ID, e.g. `3042`. */
+  @property({ attribute: 'consumer-id' }) consumerId = '';
+
+  @state() private counters: Counter[] = [];
+  @state() private query = '';
+  @state() private open = false;
+  @state() private active = 0;
+  @state() private errors: Record<string, string | null> = {};
+  @state() private option = 0;
+  @state() private custom = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.counters.length) void this.#loadCounters();
+  }
+
+  async #loadCounters() {
+    const loaded = await this.flow.load('/nea/counters', countersResponse, () => void this.#loadCounters());
+    if (loaded) this.counters = loaded.counters;
+  }
+
+  protected override heading() {
+    return this.m.neaTitle;
+  }
+
+  get #selected(): Counter | undefined {
+    return this.counters.find((c) => c.value === this.officeCode);
+  }
+
+  get #matches(): Counter[] {
+    const q = this.query.trim().toLowerCase();
+    return q ? this.counters.filter((c) => c.name.toLowerCase().includes(q) || c.value.includes(q)) : this.counters;
+  }
+
+  #pick(counter: Counter) {
+    this.officeCode = counter.value;
+    this.query = counter.name;
+    this.open = false;
+    this.errors = { ...this.errors, counter: null };
+  }
+
+  #onComboKey(e: KeyboardEvent) {
+    const matches = this.#matches;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      this.active = this.open ? (this.active + step + matches.length) % Math.max(matches.length, 1) : 0;
+      this.open = true;
+    } else if (e.key === 'Enter' && this.open) {
+      e.preventDefault();
+      const counter = matches[this.active];
+      if (counter) this.#pick(counter);
+    } else if (e.key === 'Escape') {
+      this.open = false;
+    }
+  }
+
+  #validate(): boolean {
+    const m = this.m;
+    const sc = this.scNo.trim();
+    const id = this.consumerId.trim();
+    this.errors = {
+      counter: this.#selected ? null : m.invalidCounter,
+      sc: !sc ? m.required : SC_NO.test(sc) ? null : m.invalidScNo,
+      id: !id ? m.required : CONSUMER_ID.test(id) ? null : m.invalidConsumerId,
+    };
+    return Object.values(this.errors).every((e) => !e);
+  }
+
+  async #submit(e: Event) {
+    e.preventDefault();
+    if (!this.#validate()) {
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    await this.flow.lookup({ office_code: this.officeCode, sc_no: this.scNo.trim(), consumer_id: this.consumerId.trim() });
+    this.option = this.flow.quote?.bills.length ?? 0;
+    this.custom = '';
+  }
+
+  protected override renderLookup() {
+    const m = this.m;
+    const matches = this.#matches;
+    const busy = this.flow.busy;
+    const text = this.query || this.#selected?.name || '';
+    return html`${this.stepHeading(m.stepLookup)}
+      <form @submit=${this.#submit} novalidate>
+        <div>
+          <label for="counter">${m.counter}</label>
+          <p class="hint" id="counter-hint">${m.counterHint}</p>
+          <input
+            id="counter"
+            role="combobox"
+            autocomplete="off"
+            aria-autocomplete="list"
+            aria-controls="counter-list"
+            aria-expanded=${this.open}
+            aria-activedescendant=${this.open && matches[this.active] ? `counter-${this.active}` : ''}
+            aria-describedby="counter-hint counter-error"
+            aria-invalid=${this.errors.counter ? 'true' : 'false'}
+            .value=${text}
+            @input=${(e: Event) => {
+              this.query = (e.target as HTMLInputElement).value;
+              this.officeCode = '';
+              this.open = true;
+              this.active = 0;
+            }}
+            @keydown=${this.#onComboKey}
+            @blur=${() => (this.open = false)}
+          />
+          <ul id="counter-list" role="listbox" aria-label=${m.counter} ?hidden=${!this.open}>
+            ${matches.length
+              ? matches.map(
+                  (c, i) => html`<li
+                    id="counter-${i}"
+                    role="option"
+                    class=${i === this.active ? 'active' : ''}
+                    aria-selected=${c.value === this.officeCode}
+                    @mousedown=${(e: Event) => e.preventDefault()}
+                    @click=${() => this.#pick(c)}
+                  >
+                    ${c.name}
+                  </li>`,
+                )
+              : html`<li role="option" aria-disabled="true" aria-selected="false">${m.counterNone}</li>`}
+          </ul>
+          <p class="invalid" id="counter-error">${this.errors.counter ?? ''}</p>
+        </div>
+        ${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc ?? null, this.scNo, (v) => (this.scNo = v))}
+        ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id ?? null, this.consumerId, (v) => (this.consumerId = v), {
+          inputmode: 'numeric',
+        })}
+        <div class="actions">
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup'}>${m.lookUp}</button>
+          ${this.renderCancel()}
+        </div>
+      </form>`;
+  }
+
+  /** The amount the customer chose, or null while a custom amount is not valid. */
+  get #amount(): number | null {
+    const quote = this.flow.quote!;
+    if (this.option !== CUSTOM) {
+      return quote.bills.slice(0, this.option).reduce((sum, b) => sum + b.payable_paisa, 0) || null;
+    }
+    const paisa = rupeesToPaisa(this.custom);
+    return paisa !== null && paisa >= quote.min_paisa && paisa <= quote.max_paisa ? paisa : null;
+  }
+
+  protected override renderChoice() {
+    const quote = this.flow.quote!;
+    const m = this.m;
+    const busy = this.flow.busy;
+    if (!quote.bills.length) {
+      return html`${this.stepHeading(quote.customer_name)}
+        <p>${m.noDues}</p>
+        <div class="actions"><button @click=${() => this.flow.back()}>${m.back}</button></div>`;
+    }
+    const rule = { min: this.money(quote.min_paisa), max: this.money(quote.max_paisa) };
+    let running = 0;
+    const customInvalid = this.option === CUSTOM && this.custom !== '' && this.#amount === null;
+    return html`${this.stepHeading(m.stepChoose)}
+      <dl>
+        <dt>${m.customer}</dt>
+        <dd>${quote.customer_name}</dd>
+      </dl>
+      <table>
+        <caption class="hint">${m.dueBills}</caption>
+        <thead>
+          <tr><th scope="col">${m.period}</th><th scope="col">${m.status}</th><th scope="col" class="num">${m.days}</th><th scope="col" class="num">${m.payable}</th></tr>
+        </thead>
+        <tbody>
+          ${quote.bills.map(
+            (b) => html`<tr><td>${b.label}</td><td>${b.status ?? ''}</td><td class="num">${b.days ?? ''}</td><td class="num">${this.money(b.payable_paisa)}</td></tr>`,
+          )}
+        </tbody>
+      </table>
+      <form
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          const amount = this.#amount;
+          if (amount !== null) void this.flow.choose(amount);
+        }}
+      >
+        <fieldset>
+          <legend>${m.chooseAmount}</legend>
+          <p class="hint" id="rule">${fill(m.amountRule, rule)}</p>
+          ${quote.bills.map((b, i) => {
+            running += b.payable_paisa;
+            return html`<label class="choice">
+              <input type="radio" name="amount" .checked=${this.option === i + 1} @change=${() => (this.option = i + 1)} />
+              ${fill(m.payBills, { count: i + 1, amount: this.money(running) })}
+            </label>`;
+          })}
+          <label class="choice">
+            <input type="radio" name="amount" .checked=${this.option === CUSTOM} @change=${() => (this.option = CUSTOM)} />
+            ${m.customAmount}
+          </label>
+          ${this.option === CUSTOM
+            ? html`<input
+                  id="custom-amount"
+                  inputmode="decimal"
+                  aria-label=${m.customAmount}
+                  aria-describedby="rule custom-error"
+                  aria-invalid=${customInvalid ? 'true' : 'false'}
+                  .value=${this.custom}
+                  @input=${(e: Event) => (this.custom = (e.target as HTMLInputElement).value)}
+                />
+                <p class="invalid" id="custom-error">${customInvalid ? fill(m.invalidAmount, rule) : ''}</p>`
+            : nothing}
+        </fieldset>
+        <div class="actions">
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'charge' || this.#amount === null}>${m.continue}</button>
+          ${this.renderCancel()}
+          <button type="button" @click=${() => this.flow.back()}>${m.back}</button>
+        </div>
+      </form>`;
+  }
+
+  protected override receiptLines(): [string, string][] {
+    return [
+      [this.m.counter, this.#selected?.name ?? this.officeCode],
+      [this.m.scNo, this.scNo],
+      [this.m.consumerId, this.consumerId],
+    ];
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nea-pay': NeaPay;
+  }
+}
