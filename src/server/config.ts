@@ -44,7 +44,10 @@ const schema = z
     AGGREGATOR_BASE_URL: z.url({ error: 'AGGREGATOR_BASE_URL must be an http(s) URL' }).optional(),
     AGGREGATOR_TOKEN: z.string().min(1).optional(),
     PORT: int('PORT', 0, 65535).default(8080),
-    DATABASE_URL: z.string().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'DATABASE_URL must start with sqlite: or postgres://')
+      .optional(),
     DATA_DIR: z.string().default('data'),
     ALLOWED_ORIGINS: csv.pipe(z.array(origin)).default([]),
     UPSTREAM_TIMEOUT_MS: int('UPSTREAM_TIMEOUT_MS', 100, 120_000).default(15_000),
@@ -56,10 +59,6 @@ const schema = z
   .refine((env) => !env.AGGREGATOR_BASE_URL === !env.AGGREGATOR_TOKEN, {
     message:
       'set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN to use a real aggregator, or neither to use the embedded sandbox',
-  })
-  .refine((env) => !env.DATABASE_URL || /^(sqlite:|postgres(ql)?:\/\/)/.test(env.DATABASE_URL), {
-    message: 'DATABASE_URL must start with sqlite: or postgres://',
-    path: ['DATABASE_URL'],
   });
 
 export class ConfigError extends Error {

@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './log.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
 import { classifyCommit, classifyStatus } from './providers/upstream.js';
+import { checkAmount } from './quotes.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { PaymentRow, Store, StoredQuote } from './store/store.js';
 
@@ -180,16 +181,6 @@ export function createProxy(options: ProxyOptions) {
     if (!quote || quote.service !== service) throw new ProxyError('QUOTE_NOT_FOUND', 'Unknown quote; look the account up again');
     if (quote.expiresAt <= now()) throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
     return quote;
-  }
-
-  /** The browser is never trusted for an amount: it must fit the rules of the quote the proxy stored. */
-  function checkAmount(quote: StoredQuote, amountPaisa: number) {
-    if (quote.totalDuePaisa === 0) throw new ProxyError('NO_DUES', 'There is nothing to pay for this account');
-    if (amountPaisa < quote.minPaisa || amountPaisa > quote.maxPaisa) {
-      throw new ProxyError('AMOUNT_OUT_OF_RANGE', 'The amount is outside what may be paid for this account', {
-        details: { min_paisa: quote.minPaisa, max_paisa: quote.maxPaisa },
-      });
-    }
   }
 
   async function serviceCharge(provider: Provider<never>, quote: StoredQuote, amountPaisa: number) {

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { createLogger } from '../../src/server/log.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded sandbox and an SQLite file', () => {
+    const config = loadConfig({});
+    assert.equal(config.aggregatorBaseUrl, null);
+    assert.match(config.aggregatorToken, /^TEST:/);
+    assert.match(config.databaseUrl, /^sqlite:.*ledger\.sqlite$/);
+    assert.equal(config.port, 8080);
+  });
+
+  it('takes a real aggregator only with both URL and token', () => {
+    const config = loadConfig({ AGGREGATOR_BASE_URL: 'https://aggregator.example/', AGGREGATOR_TOKEN: 'live-secret' });
+    assert.equal(config.aggregatorBaseUrl, 'https://aggregator.example');
+    assert.throws(() => loadConfig({ AGGREGATOR_BASE_URL: 'https://aggregator.example' }), /set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN/);
+  });
+
+  it('lists every problem in one clear message', () => {
+    try {
+      loadConfig({ PORT: 'eighty', ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path', DATABASE_URL: 'mysql://x' });
+      assert.fail('should throw');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /PORT: PORT must be a number/);
+      assert.match(error.message, /ALLOWED_ORIGINS.*scheme:\/\/host/);
+      assert.match(error.message, /DATABASE_URL must start with sqlite: or postgres:\/\//);
+    }
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://a.example, http://localhost:5173' }).allowedOrigins, [
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+  });
+});
+
+describe('log redaction', () => {
+  it('removes the token by key and by value, and the credit figures', () => {
+    const lines: string[] = [];
+    const log = createLogger(['TEST:very-secret'], (line) => lines.push(line));
+    log('info', 'x', {
+      body: { token: 'TEST:very-secret', amount: '450' },
+      url: 'https://agg.example/api/service/status/?token=TEST:very-secret&reference=r1',
+      answer: { credits_available: 9996, credits_consumed: 600, state: 'Success' },
+      error: new Error('failed with TEST:very-secret'),
+    });
+    const line = lines.join();
+    assert.ok(!line.includes('very-secret'));
+    assert.ok(!line.includes('9996') && !line.includes('600'));
+    assert.match(line, /"amount":"450"/);
+    assert.match(line, /reference=r1/);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Starts the sandbox aggregator and the proxy as two real HTTP servers on loopback, the way a merchant
+ * runs them against a real aggregator, and records every proxy answer and log line for the leak checks.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../../src/server/config.js';
+import { createProxy } from '../../src/server/proxy.js';
+import { createSandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
+
+export const TOKEN = 'TEST:canary-7f3a9c1e';
+
+function listen(fetch: (r: Request) => Response | Promise<Response>) {
+  return new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+          }),
+      }),
+    );
+  });
+}
+
+/** Everything the proxy ever answered and logged in this process, for the leak test. */
+export const transcript: string[] = [];
+
+export async function startStack(env: Record<string, string> = {}, sandboxOptions: SandboxOptions = {}) {
+  const sandbox = createSandbox({ tokens: [TOKEN], ...sandboxOptions });
+  const upstream = await listen(sandbox.fetch);
+  const logs: string[] = [];
+  const config = loadConfig({
+    AGGREGATOR_BASE_URL: upstream.url,
+    AGGREGATOR_TOKEN: TOKEN,
+    DATABASE_URL: 'sqlite::memory:',
+    UPSTREAM_TIMEOUT_MS: '800',
+    STATUS_RECHECK_MS: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...env,
+  });
+  const proxy = createProxy({
+    config,
+    log: (level, event, fields) => {
+      const line = JSON.stringify({ level, event, ...fields });
+      logs.push(line);
+      transcript.push(line);
+    },
+  });
+  const server = await listen(proxy.fetch);
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    transcript.push(text, JSON.stringify([...response.headers]));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: response.status, headers: response.headers, text, json: JSON.parse(text) as any };
+  }
+
+  const arm = (step: string, kind: string, times = 1) =>
+    fetch(`${upstream.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ step, kind, times }),
+    });
+
+  return {
+    sandbox,
+    proxy,
+    url: server.url,
+    sandboxUrl: upstream.url,
+    logs,
+    call,
+    arm,
+    commits: () => sandbox.state.calls.filter((c) => c.step === 'commit'),
+    lookup: (c: { office_code?: string; sc_no: string; consumer_id: string }) =>
+      call('POST', '/api/nea/lookup', { office_code: '201:ratnapark-dc', ...c }),
+    pay: (quoteId: string, amountPaisa: number, key: string) =>
+      call('POST', '/api/nea/pay', { quote_id: quoteId, amount_paisa: amountPaisa }, { 'idempotency-key': key }),
+    async close() {
+      await server.close();
+      await upstream.close();
+      await proxy.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+export const SEED = { office_code: '201:ratnapark-dc', sc_no: '024.12.512', consumer_id: '3042' };
+export const ratnapark = (id: string) => ({ office_code: '201:ratnapark-dc', sc_no: `024.12.${id}`, consumer_id: id });
+export const bhaktapur = (id: string) => ({ office_code: '245:bhaktapur-dc', sc_no: `001.01.${id}`, consumer_id: id });

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as z from 'zod/mini';
+import { neaLookupRequest, payRequest } from '../../src/api.js';
+import { ProxyError } from '../../src/server/errors.js';
+import { classifyCommit, classifyStatus } from '../../src/server/providers/upstream.js';
+import { checkAmount } from '../../src/server/quotes.js';
+
+const quote = { totalDuePaisa: 45000, minPaisa: 20000, maxPaisa: 45000 };
+const code = (fn: () => void) => {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    return (error as ProxyError).code;
+  }
+};
+
+describe('quote rules', () => {
+  it('accepts from the oldest bill up to the total due', () => {
+    assert.equal(code(() => checkAmount(quote, 20000)), 'ok');
+    assert.equal(code(() => checkAmount(quote, 32050)), 'ok');
+    assert.equal(code(() => checkAmount(quote, 45000)), 'ok');
+  });
+  it('refuses below the oldest bill, above the total, and anything with no dues', () => {
+    assert.equal(code(() => checkAmount(quote, 19999)), 'AMOUNT_OUT_OF_RANGE');
+    assert.equal(code(() => checkAmount(quote, 45001)), 'AMOUNT_OUT_OF_RANGE');
+    assert.equal(code(() => checkAmount(quote, 200.5)), 'AMOUNT_OUT_OF_RANGE');
+    assert.equal(code(() => checkAmount({ totalDuePaisa: 0, minPaisa: 0, maxPaisa: 0 }, 100)), 'NO_DUES');
+  });
+});
+
+describe('request validation', () => {
+  const ok = (schema: z.ZodMiniType, value: unknown) => z.safeParse(schema, value).success;
+  it('takes an NEA lookup only with a counter value, a three-group SC No and a numeric consumer ID', () => {
+    assert.ok(ok(neaLookupRequest, { office_code: '201:ratnapark-dc', sc_no: '02A.12.512', consumer_id: '3042' }));
+    assert.ok(!ok(neaLookupRequest, { office_code: '201:ratnapark-dc', sc_no: '02A.12', consumer_id: '3042' }));
+    assert.ok(!ok(neaLookupRequest, { office_code: '201:ratnapark-dc', sc_no: '02A.12.5-2', consumer_id: '3042' }));
+    assert.ok(!ok(neaLookupRequest, { office_code: 'ratnapark', sc_no: '02A.12.512', consumer_id: '3042' }));
+    assert.ok(!ok(neaLookupRequest, { office_code: '201:ratnapark-dc', sc_no: '02A.12.512', consumer_id: '30a' }));
+    assert.ok(!ok(neaLookupRequest, { office_code: '201:ratnapark-dc', sc_no: '02A.12.512', consumer_id: '3042', token: 'x' }));
+  });
+  it('takes a pay only with a positive integer amount in paisa', () => {
+    assert.ok(ok(payRequest, { quote_id: 'q1', amount_paisa: 100 }));
+    for (const amount of [0, -5, 1.5, '100', 1e13]) assert.ok(!ok(payRequest, { quote_id: 'q1', amount_paisa: amount }), String(amount));
+  });
+});
+
+describe('commit outcomes follow the aggregator rules', () => {
+  const answer = (status: number, body: unknown) => ({ kind: 'answer' as const, status, body });
+  it('trusts the state, not the status flag', () => {
+    assert.equal(classifyCommit(answer(200, { status: true, state: 'Success', id: 5 })).state, 'success');
+    assert.equal(classifyCommit(answer(200, { status: true, state: 'Queued' })).state, 'unknown');
+    assert.equal(classifyCommit(answer(200, { status: true, state: 'Processing' })).state, 'unknown');
+    assert.equal(classifyCommit(answer(200, { status: false, state: 'Failed' })).state, 'failed');
+    assert.equal(classifyCommit(answer(200, { status: true, state: 'Something new' })).state, 'unknown');
+  });
+  it('holds timeouts, 5xx, broken bodies and broken connections; asks the lookup on 400', () => {
+    assert.equal(classifyCommit({ kind: 'timeout' }).state, 'unknown');
+    assert.equal(classifyCommit({ kind: 'network' }).state, 'unknown');
+    assert.equal(classifyCommit(answer(502, undefined)).state, 'unknown');
+    assert.equal(classifyCommit(answer(200, undefined)).state, 'unknown');
+    const bad = classifyCommit(answer(400, { status: false, error_code: '4000', details: 'Max number exceeding', state: 'Error' }));
+    assert.deepEqual([bad.state, bad.lookupNow, bad.errorCode, bad.reason], ['unknown', true, '4000', 'Max number exceeding']);
+  });
+  it('treats 404 as refunded and a request that never left as failed', () => {
+    assert.equal(classifyCommit(answer(404, {})).state, 'failed');
+    assert.equal(classifyCommit({ kind: 'unreachable' }).state, 'failed');
+  });
+  it('reads the status lookup', () => {
+    assert.equal(classifyStatus(answer(200, { status: true, state: 'Success', response_id: 7 })).kind, 'settled');
+    assert.equal(classifyStatus(answer(200, { status: true, state: 'Success', refunded: true })).kind, 'settled');
+    assert.equal(classifyStatus(answer(400, { status: false, error_code: '002', error: 'invalid_reference' })).kind, 'invalidReference');
+    assert.equal(classifyStatus(answer(200, { status: true, state: 'Queued' })).kind, 'unknown');
+    assert.equal(classifyStatus({ kind: 'timeout' }).kind, 'unknown');
+  });
+});

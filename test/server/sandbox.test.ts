@@ -1,0 +1,185 @@
+/** The sandbox answers like the seed document (001) and enforces the aggregator's rules. */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createSandbox } from '../../src/sandbox/sandbox.js';
+
+const TOKEN = 'TEST:conformance';
+let clock = Date.now();
+const sandbox = createSandbox({ tokens: [TOKEN], sessionTtlMs: 60_000, now: () => clock, creditsPaisa: 100_000 });
+let base = '';
+let server: ReturnType<typeof serve>;
+let n = 0;
+const ref = () => `conf${++n}${Date.now()}`;
+
+before(async () => {
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: sandbox.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      base = `http://127.0.0.1:${info.port}`;
+      resolve();
+    });
+  });
+});
+after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  sandbox.reset();
+  clock = Date.now();
+});
+
+async function post(path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await fetch(`${base}/api/servicegroup/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ token: TOKEN, ...body }),
+  });
+  const text = await response.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, text, json: json as Record<string, any> };
+}
+
+const seed = () => post('details/nea/', { sc_no: '024.12.512', office_code: '201:ratnapark-dc', consumer_id: '3042', reference: ref() });
+
+describe('sandbox aggregator: NEA as in the seed', () => {
+  it('lists counters in the seed shape, including the seed examples', async () => {
+    const { status, json } = await post('counters/nea/', {});
+    assert.equal(status, 200);
+    assert.equal(json.status, true);
+    assert.deepEqual(Object.keys(json.counters[0]), ['name', 'value']);
+    for (const value of ['243:aanbu-dc', '391:achham-dc', '201:ratnapark-dc', '245:bhaktapur-dc']) {
+      assert.ok(json.counters.some((c: { value: string }) => c.value === value), value);
+    }
+  });
+
+  it('answers details exactly like the seed example', async () => {
+    const { status, json } = await seed();
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(json).sort(), ['consumer_name', 'due_bills', 'session_id', 'status', 'total_due_amount']);
+    assert.equal(typeof json.session_id, 'number');
+    assert.equal(json.consumer_name, 'Michael Jackson');
+    assert.equal(json.total_due_amount, 450);
+    assert.deepEqual(json.due_bills, [
+      { bill_amount: '200', bill_date: '2017-02-24', days: 5, payable_amount: 200, due_bill_of: '2073 Magh', status: 'Normal' },
+      { bill_amount: '200', bill_date: '2017-02-24', days: 13, payable_amount: 250, due_bill_of: '2073 Falgun', status: '-25% Penalty' },
+    ]);
+  });
+
+  it('checks the token, the sc_no format, the office code and the reference', async () => {
+    const wrongToken = await fetch(`${base}/api/servicegroup/counters/nea/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'live-token' }),
+    });
+    assert.equal(wrongToken.status, 401);
+    assert.equal(((await wrongToken.json()) as { error_code: string }).error_code, '1001');
+    const badSc = await post('details/nea/', { sc_no: '024-12-512', office_code: '201:ratnapark-dc', consumer_id: '3042', reference: ref() });
+    assert.equal(badSc.json.error_code, '1011');
+    const badOffice = await post('details/nea/', { sc_no: '024.12.512', office_code: '999:nowhere', consumer_id: '3042', reference: ref() });
+    assert.equal(badOffice.json.error_code, '1011');
+    const noRef = await post('details/nea/', { sc_no: '024.12.512', office_code: '201:ratnapark-dc', consumer_id: '3042' });
+    assert.equal(noRef.json.error_code, '1012');
+    const reference = ref();
+    await post('details/nea/', { sc_no: '024.12.512', office_code: '201:ratnapark-dc', consumer_id: '3042', reference });
+    const dup = await post('details/nea/', { sc_no: '024.12.512', office_code: '201:ratnapark-dc', consumer_id: '3042', reference });
+    assert.deepEqual([dup.status, dup.json.error_code, dup.json.message], [400, '1013', 'Duplicate reference']);
+  });
+
+  it('refuses an unknown customer with error 4000 in the seed error shape', async () => {
+    const { status, json } = await post('details/nea/', { sc_no: '999.99.999', office_code: '201:ratnapark-dc', consumer_id: '9999', reference: ref() });
+    assert.equal(status, 400);
+    assert.deepEqual(Object.keys(json).sort(), ['details', 'error', 'error_code', 'error_data', 'message', 'state', 'status']);
+    assert.deepEqual([json.status, json.error_code, json.message, json.error, json.state], [false, '4000', "Can't fulfill request", 'client_error', 'Error']);
+  });
+
+  it('charges nothing up to Rs 500 and a service charge above, in the seed shape', async () => {
+    const session = (await seed()).json.session_id;
+    const low = await post('servicecharge/nea/', { amount: '450', session_id: session });
+    assert.deepEqual(low.json, { service_charge: 0, amount: 450, status: true });
+    const high = await post('servicecharge/nea/', { amount: '600', session_id: session });
+    assert.deepEqual(high.json, { service_charge: 5, amount: 600, status: true });
+  });
+
+  it('commits in the seed success shape, consumes credits and records the transaction', async () => {
+    const session = (await seed()).json.session_id;
+    const reference = ref();
+    const { status, json } = await post('commit/nea/', { amount: '450', session_id: session, reference });
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(json).sort(), ['credits_available', 'credits_consumed', 'detail', 'extra_data', 'id', 'message', 'state', 'status']);
+    assert.deepEqual([json.status, json.state, json.message, json.detail], [true, 'Success', 'Successfully Completed Transaction', 'Amount Paid Successfully']);
+    assert.equal(json.credits_consumed, 450);
+    assert.equal(json.credits_available, 550);
+    const lookup = await fetch(`${base}/api/service/status/?token=${encodeURIComponent(TOKEN)}&reference=${reference}`);
+    const found = (await lookup.json()) as Record<string, unknown>;
+    assert.deepEqual([found.status, found.state, found.reference, found.response_id, found.amount, found.refunded], [true, 'Success', reference, json.id, 450, false]);
+    const again = await seed();
+    assert.deepEqual(again.json.due_bills, [], 'paid bills are gone');
+  });
+
+  it('keeps the minimum (oldest bill) and lowers the next bill after a partial payment', async () => {
+    const session = (await seed()).json.session_id;
+    const low = await post('commit/nea/', { amount: 199.99, session_id: session, reference: ref() });
+    assert.equal(low.json.error_code, '1011');
+    const partial = await post('commit/nea/', { amount: 300, session_id: session, reference: ref() });
+    assert.equal(partial.json.state, 'Success');
+    const after = await seed();
+    assert.equal(after.json.total_due_amount, 150);
+    assert.equal(after.json.due_bills[0].payable_amount, 150);
+  });
+
+  it('refuses an expired session and a second payment on one session', async () => {
+    const session = (await seed()).json.session_id;
+    assert.equal((await post('commit/nea/', { amount: 450, session_id: session, reference: ref() })).json.state, 'Success');
+    const second = await post('commit/nea/', { amount: 450, session_id: session, reference: ref() });
+    assert.equal(second.json.error_code, '4000');
+    const other = (await post('details/nea/', { sc_no: '001.01.555', office_code: '245:bhaktapur-dc', consumer_id: '555', reference: ref() })).json.session_id;
+    clock += 61_000;
+    const expired = await post('commit/nea/', { amount: 1250, session_id: other, reference: ref() });
+    assert.deepEqual([expired.json.error_code, expired.json.details], ['4000', 'Session expired']);
+  });
+
+  it('refuses a commit beyond the credits with 1016', async () => {
+    const session = (await post('details/nea/', { sc_no: '001.01.555', office_code: '245:bhaktapur-dc', consumer_id: '555', reference: ref() })).json.session_id;
+    const { json } = await post('commit/nea/', { amount: 1250, session_id: session, reference: ref() });
+    assert.equal(json.error_code, '1016');
+  });
+
+  it('answers an unknown reference with error 002 invalid_reference, by query or JSON body', async () => {
+    const byQuery = await fetch(`${base}/api/service/status/?token=${encodeURIComponent(TOKEN)}&reference=nope`);
+    assert.deepEqual(await byQuery.json(), { status: false, error_code: '002', error: 'invalid_reference', message: 'Invalid reference' });
+  });
+
+  it('injects faults per customer, per request header and armed ahead', async () => {
+    const sc = (id: string) => ({ sc_no: `024.12.${id}`, office_code: '201:ratnapark-dc', consumer_id: id, reference: ref() });
+    const broken = await post('details/nea/', sc('907'));
+    assert.equal(broken.json, undefined, 'malformed JSON');
+    const outage = await post('details/nea/', sc('906'));
+    assert.equal(outage.status, 500);
+    const header = await post(
+      'details/nea/',
+      { sc_no: '024.12.512', office_code: '201:ratnapark-dc', consumer_id: '3042', reference: ref() },
+      { 'x-sandbox-fault': 'http500' },
+    );
+    assert.equal(header.status, 500);
+    await fetch(`${base}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ step: 'details', kind: 'error4000', times: 1 }) });
+    assert.equal((await seed()).json.error_code, '4000');
+    assert.equal((await seed()).status, 200, 'armed fault used up');
+    const started = Date.now();
+    await post('details/nea/', sc('901'));
+    assert.ok(Date.now() - started >= 2400, 'latency');
+  });
+
+  it('records a transaction before a hanging, 5xx or malformed commit answer (money moved, answer lost)', async () => {
+    for (const id of ['903', '904']) {
+      const session = (await post('details/nea/', { sc_no: `024.12.${id}`, office_code: '201:ratnapark-dc', consumer_id: id, reference: ref() })).json.session_id;
+      const reference = ref();
+      const commit = await post('commit/nea/', { amount: 300, session_id: session, reference });
+      assert.ok(commit.status === 500 || commit.json === undefined, id);
+      assert.equal(sandbox.state.transactions.get(reference)?.state, 'Success', id);
+    }
+  });
+});
