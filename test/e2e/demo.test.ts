@@ -1,0 +1,166 @@
+/**
+ * End to end: the demo server as `npm start` runs it (proxy + embedded sandbox + built demo page),
+ * driven in the system Chromium: page -> widget -> proxy -> sandbox.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ARTIFACTS = 'test-results/e2e';
+let server: ChildProcess;
+let base = '';
+let browser: Browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--demo', 'dist/demo'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'bill-pay-e2e-')),
+      UPSTREAM_TIMEOUT_MS: '2000',
+      STATUS_RECHECK_MS: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    server.on('exit', (code) => reject(new Error(`demo server exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+async function openDemo(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Use Michael Jackson' }).waitFor();
+  await fetch(`${base}/sandbox/_sandbox/reset`, { method: 'POST' });
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+const widget = (page: Page) => page.locator('nea-pay');
+const widgetText = (page: Page) => widget(page).locator('[part=base]').innerText();
+
+/** Presses Tab until the focused element in the widget is the button named `name` (at most 8 times). */
+async function tabTo(page: Page, name: RegExp) {
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.querySelector('nea-pay')!.shadowRoot!.activeElement?.textContent ?? '');
+    if (name.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+const log = (page: Page) => page.locator('#log');
+
+describe('demo page, end to end', () => {
+  it('pays the seed customer through the real page', async () => {
+    const page = await openDemo();
+    await page.getByRole('button', { name: 'Use Michael Jackson' }).click();
+    const w = widget(page);
+    await w.getByRole('button', { name: 'Look up bills' }).click();
+    await w.getByRole('heading', { name: 'Choose the amount' }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/nea-choose.png` });
+    await w.getByRole('radio', { name: /Oldest 2 bill/ }).check();
+    await w.getByRole('button', { name: 'Continue' }).click();
+    await w.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    await w.getByRole('button', { name: /Pay NPR\s*450\.00/ }).click();
+    await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/nea-receipt.png` });
+    const logged = await log(page).innerText();
+    assert.match(logged, /pay-success .*"amountPaisa":45000/);
+    const reference = /"reference":"([A-Za-z0-9]+)"/.exec(logged)![1]!;
+    assert.match(await w.locator('[part=receipt]').innerText(), new RegExp(reference));
+    const status = (await (await fetch(`${base}/api/payments/${reference}`)).json()) as { data: { response: { state: string } } };
+    assert.equal(status.data.response.state, 'success');
+    assert.deepEqual((page as Page & { errors: string[] }).errors, []);
+    await page.close();
+  });
+
+  it('can be paid with the keyboard alone', async () => {
+    const page = await openDemo();
+    const w = widget(page);
+    await w.getByRole('combobox', { name: 'NEA counter' }).focus();
+    await page.keyboard.type('bhak');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('001.01.555');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('555');
+    await page.keyboard.press('Enter');
+    await w.getByRole('heading', { name: 'Choose the amount' }).waitFor();
+    assert.equal(await page.evaluate(() => document.querySelector('nea-pay')!.shadowRoot!.activeElement?.textContent), 'Choose the amount');
+    await tabTo(page, /Continue/);
+    await page.keyboard.press('Enter');
+    await w.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    assert.match(await widgetText(page), /1,260\.00/);
+    await tabTo(page, /Pay NPR/);
+    await page.keyboard.press('Enter');
+    await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    assert.match(await log(page).innerText(), /pay-success .*"serviceChargePaisa":1000/);
+    await page.close();
+  });
+
+  it('shows a hanging commit as pending verification, then the verified outcome', async () => {
+    const page = await openDemo();
+    await page.getByRole('button', { name: 'Use Hanging Commit' }).click();
+    const w = widget(page);
+    await w.getByRole('button', { name: 'Look up bills' }).click();
+    await w.getByRole('button', { name: 'Continue' }).click();
+    await w.getByRole('button', { name: /Pay NPR/ }).click();
+    await w.getByRole('heading', { name: 'Payment pending verification' }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/nea-pending.png` });
+    assert.match(await widgetText(page), /Do not pay again/);
+    assert.equal(await w.getByRole('button', { name: /Pay NPR/ }).count(), 0, 'no way to pay twice');
+    await w.getByRole('heading', { name: 'Payment successful' }).waitFor({ timeout: 15_000 });
+    const logged = await log(page).innerText();
+    assert.match(logged, /pay-pending/);
+    assert.match(logged, /pay-success/);
+    await page.close();
+  });
+
+  it('switches theme and language from the demo controls', async () => {
+    const page = await openDemo();
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByLabel('Language').selectOption('ne');
+    const w = widget(page);
+    assert.equal(await w.getAttribute('theme'), 'dark');
+    await w.getByRole('heading', { name: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी' }).waitFor();
+    const background = await w.evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('[part=base]')!).backgroundColor);
+    assert.equal(background, 'rgb(22, 26, 34)');
+    await page.screenshot({ path: `${ARTIFACTS}/nea-dark-ne.png` });
+    await page.close();
+  });
+
+  it('ships no secret in the browser bundle', () => {
+    const dir = 'dist/demo/assets';
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    assert.ok(code.length > 10_000);
+    for (const secret of ['TEST:sandbox-merchant', 'credits_available', 'credits_consumed', 'AGGREGATOR_TOKEN']) {
+      assert.equal(code.includes(secret), false, secret);
+    }
+  });
+});
