@@ -60,7 +60,7 @@ export interface Messages {
   errors: Record<string, string>;
 }
 
-const en: Messages = {
+export const en: Messages = {
   neaTitle: 'Pay NEA electricity bill',
   testMode: 'Test mode: no real money moves',
   counter: 'NEA counter',
@@ -137,89 +137,25 @@ const en: Messages = {
   },
 };
 
-const ne: Messages = {
-  neaTitle: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी',
-  testMode: 'परीक्षण मोड: वास्तविक पैसा जाँदैन',
-  counter: 'एनईए काउन्टर',
-  counterHint: 'खोज्न टाइप गर्नुहोस्, अनि आफ्नो काउन्टर छान्नुहोस्',
-  counterNone: 'कुनै काउन्टर मिलेन',
-  scNo: 'एससी नं.',
-  scNoHint: 'थोप्लाले छुट्याइएका तीन समूह, जस्तै 024.12.512',
-  consumerId: 'ग्राहक आईडी',
-  consumerIdHint: 'अङ्क मात्र, जस्तै 3042',
-  required: 'आवश्यक छ',
-  invalidScNo: 'एससी नं. थोप्लाले छुट्याइएका अक्षर वा अङ्कका तीन समूहमा लेख्नुहोस्',
-  invalidConsumerId: 'ग्राहक आईडी अङ्कमा लेख्नुहोस्',
-  invalidCounter: 'सूचीबाट काउन्टर छान्नुहोस्',
-  lookUp: 'बिल खोज्नुहोस्',
-  lookingUp: 'तपाईंको बिल खोजिँदैछ…',
-  loadingCounters: 'काउन्टरहरू लोड हुँदैछन्…',
-  cancel: 'रद्द गर्नुहोस्',
-  retry: 'फेरि प्रयास गर्नुहोस्',
-  back: 'पछाडि',
-  startOver: 'सुरुबाट गर्नुहोस्',
-  customer: 'ग्राहक',
-  dueBills: 'बाँकी बिलहरू',
-  period: 'बिल महिना',
-  status: 'स्थिति',
-  days: 'दिन',
-  payable: 'तिर्नुपर्ने',
-  noDues: 'यो खातामा कुनै बाँकी छैन। तिर्नुपर्ने केही छैन।',
-  chooseAmount: 'कति रकम तिर्न चाहनुहुन्छ?',
-  payBills: 'पुराना {count} बिल: {amount}',
-  customAmount: 'अर्को रकम',
-  amountRule: 'कम्तीमा {min} (सबैभन्दा पुरानो बिल) र बढीमा {max} (सबै बाँकी) तिर्नुहोस्।',
-  invalidAmount: '{min} देखि {max} सम्मको रकम लेख्नुहोस्',
-  continue: 'अगाडि बढ्नुहोस्',
-  pricing: 'सेवा शुल्क हिसाब हुँदैछ…',
-  confirmTitle: 'भुक्तानी पुष्टि गर्नुहोस्',
-  amount: 'बिल रकम',
-  serviceCharge: 'सेवा शुल्क',
-  total: 'जम्मा',
-  payNow: '{total} तिर्नुहोस्',
-  paying: 'भुक्तानी हुँदैछ… यो पेज बन्द नगर्नुहोस्।',
-  doNotClose: 'तपाईंको भुक्तानी प्रक्रियामा छ।',
-  receiptTitle: 'भुक्तानी सफल भयो',
-  paidTo: 'भुक्तानी गरिएको',
-  reference: 'सन्दर्भ नं.',
-  transactionId: 'कारोबार नं.',
-  payAnother: 'अर्को बिल तिर्नुहोस्',
-  pendingTitle: 'भुक्तानी पुष्टि हुन बाँकी',
-  pendingBody: 'बिलरले यो भुक्तानी अझै पुष्टि गरेको छैन। फेरि नतिर्नुहोस्: हामी स्थिति जाँच गर्दैछौं।',
-  checking: 'भुक्तानीको स्थिति जाँच हुँदैछ…',
-  checkNow: 'अहिले स्थिति जाँच्नुहोस्',
-  failedTitle: 'भुक्तानी पूरा भएन',
-  stepLookup: 'आफ्नो खाता खोज्नुहोस्',
-  stepChoose: 'रकम छान्नुहोस्',
-  stepConfirm: 'पुष्टि',
-  errors: {
-    VALIDATION: 'केही विवरण मिलेन। जाँचेर फेरि प्रयास गर्नुहोस्।',
-    QUOTE_NOT_FOUND: 'यो खोज अब मान्य छैन। खाता फेरि खोज्नुहोस्।',
-    QUOTE_EXPIRED: 'यो खोजको समय सकियो। खाता फेरि खोज्नुहोस्।',
-    NO_DUES: 'यो खातामा कुनै बाँकी छैन।',
-    AMOUNT_OUT_OF_RANGE: 'यो खातामा यो रकम तिर्न मिल्दैन।',
-    QUOTE_ALREADY_PAID: 'यी बिलको भुक्तानी भइसकेको वा प्रक्रियामा छ।',
-    LOOKUP_REJECTED: 'बिलरले यो खाता भेटेन।',
-    PAYMENT_REJECTED: 'बिलरले यो भुक्तानी स्वीकार गरेन। कुनै रकम काटिएको छैन।',
-    SERVICE_UNAVAILABLE: 'यो सेवा अहिले उपलब्ध छैन। पछि प्रयास गर्नुहोस्।',
-    UPSTREAM_TIMEOUT: 'बिलरले जवाफ दिन धेरै समय लगायो। फेरि प्रयास गर्नुहोस्।',
-    UPSTREAM_ERROR: 'बिलरसम्म पुग्न सकिएन। फेरि प्रयास गर्नुहोस्।',
-    RATE_LIMITED: 'धेरै प्रयास भए। एक मिनेट पर्खेर फेरि गर्नुहोस्।',
-    IDEMPOTENCY_IN_FLIGHT: 'तपाईंको भुक्तानी अझै प्रक्रियामा छ।',
-    NETWORK: 'भुक्तानी सेवासँग जडान भएन। इन्टरनेट जाँचेर फेरि प्रयास गर्नुहोस्।',
-    TIMEOUT: 'भुक्तानी सेवाले जवाफ दिन धेरै समय लगायो।',
-    BAD_RESPONSE: 'भुक्तानी सेवाको जवाफ बुझ्न सकिएन।',
-    PAY_UNCONFIRMED: 'भुक्तानी पुष्टि गर्न सकिएन। फेरि नतिर्नुहोस्: स्थिति जाँच्नुहोस्।',
-    UNKNOWN: 'केही गडबड भयो। कुनै रकम काटिएको छैन।',
-  },
-};
-
 export type Locale = 'en' | 'ne';
-export const LOCALES: Record<Locale, Messages> = { en, ne };
-export type MessageKey = Exclude<keyof Messages, 'errors'>;
+export const LOCALES: Locale[] = ['en', 'ne'];
 
+const loaded = new Map<string, Messages>([['en', en]]);
+
+/** The table for a locale once loaded; English until then and for unknown locales. */
 export function messages(locale: string): Messages {
-  return LOCALES[locale as Locale] ?? en;
+  return loaded.get(locale) ?? en;
+}
+
+/**
+ * Loads a locale's table. Only English ships in the main bundle: other languages are separate chunks,
+ * so a page pays for Nepali only when it shows Nepali.
+ */
+export async function loadLocale(locale: string): Promise<boolean> {
+  if (loaded.has(locale)) return false;
+  if (locale !== 'ne') return false;
+  loaded.set(locale, (await import('./locales/ne.js')).default);
+  return true;
 }
 
 export function fill(template: string, params: Record<string, string | number> = {}): string {

@@ -7,7 +7,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property } from 'lit/decorators.js';
 import type { ServiceId } from '../api.js';
 import { formatNpr } from '../money.js';
-import { errorText, fill, messages, type Messages } from './i18n.js';
+import { errorText, fill, loadLocale, messages, type Messages } from './i18n.js';
 import { PayFlow, type Busy } from './flow.js';
 import { payStyles } from './styles.js';
 
@@ -52,7 +52,8 @@ export abstract class PayElement extends LitElement {
     return [];
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale')) void loadLocale(this.locale).then((fresh) => fresh && this.requestUpdate());
     this.setAttribute('step', this.flow.step);
     this.toggleAttribute('loading', this.flow.busy !== null);
   }

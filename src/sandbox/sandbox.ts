@@ -32,8 +32,8 @@ export interface SandboxOptions {
 
 export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
 
-type TxState = 'Success' | 'Error';
-interface Transaction {
+export type TxState = 'Success' | 'Error';
+export interface Transaction {
   id: number;
   reference: string;
   token: string;
@@ -42,7 +42,7 @@ interface Transaction {
   detail: string;
   createdAt: number;
 }
-interface Session {
+export interface Session {
   id: number;
   token: string;
   service: 'nea';

@@ -214,8 +214,8 @@ describe('<nea-pay>', () => {
   it('speaks Nepali with Devanagari amounts', async () => {
     const el = await widget(SEED);
     el.locale = 'ne';
-    await el.updateComplete;
-    expect($(el, 'h2')!.textContent).to.contain('बिल भुक्तानी');
+    await until(el, () => $(el, 'h2')!.textContent!.includes('बिल भुक्तानी'), 'Nepali loaded');
+    expect($(el, 'label[for=sc-no]')!.textContent).to.equal('एससी नं.');
     await lookUp(el);
     expect($(el, 'tbody')!.textContent).to.contain('२५०.००');
     expect(el.shadowRoot!.textContent).to.contain('2073 Magh');

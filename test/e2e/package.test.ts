@@ -1,0 +1,27 @@
+/** The built package works the way a merchant uses it: widgets and proxy from separate exports. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+describe('built package', () => {
+  it('exports the proxy from ./server, runnable with plain node', async () => {
+    const server = (await import('bill-pay-widgets/server')) as typeof import('../../src/server/index.js');
+    const proxy = server.createProxy({ config: server.loadConfig({ DATABASE_URL: 'sqlite::memory:' }), log: () => {} });
+    const response = await proxy.fetch(new Request('http://merchant.example/api/nea/counters'));
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { data: { response: { counters: unknown[] } } };
+    assert.ok(body.data.response.counters.length > 3);
+    await proxy.close();
+  });
+
+  it('exports the widgets as browser ESM that imports no server code', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { default: string }> };
+    const entry = readFileSync(pkg.exports['.']!.default, 'utf8');
+    assert.match(entry, /nea-pay\.js/);
+    const element = readFileSync('dist/nea-pay.js', 'utf8');
+    assert.match(element, /customElement\('nea-pay'\)|customElements\.define|"nea-pay"|'nea-pay'/);
+    for (const file of ['dist/index.js', 'dist/nea-pay.js', 'dist/internal/flow.js', 'dist/internal/client.js']) {
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /server\/|sandbox\/|node:/, file);
+    }
+  });
+});
