@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 
 describe('built package', () => {
   it('exports the proxy from ./server, runnable with plain node', async () => {
-    const server = (await import('bill-pay-widgets/server')) as typeof import('../../src/server/index.js');
+    // Resolved at run time through package.json "exports" (dist/ exists only after the build).
+    const specifier = 'bill-pay-widgets/server';
+    const server = (await import(specifier)) as typeof import('../../src/server/index.js');
     const proxy = server.createProxy({ config: server.loadConfig({ DATABASE_URL: 'sqlite::memory:' }), log: () => {} });
     const response = await proxy.fetch(new Request('http://merchant.example/api/nea/counters'));
     assert.equal(response.status, 200);
