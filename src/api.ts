@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 
 /** Services the proxy knows. A new aggregator service adds its slug here and one provider module. */
-export const SERVICES = ['nea'] as const;
+export const SERVICES = ['nea', 'dreamer', 'dishhome'] as const;
 export type ServiceId = (typeof SERVICES)[number];
 
 const paisa = z.int().check(z.minimum(0), z.maximum(1e12));
@@ -27,6 +27,23 @@ export const neaLookupRequest = z.strictObject({
 });
 export type NeaLookupRequest = z.infer<typeof neaLookupRequest>;
 
+/** Dreamer Electricity: one of the merchant's enabled services (slug) and the customer code (seed: "01-1"). */
+export const DREAMER_SLUG = /^[a-z0-9-]{1,60}$/;
+export const CUSTOMER_CODE = /^[A-Za-z0-9-]{1,30}$/;
+export const dreamerLookupRequest = z.strictObject({
+  service_slug: text(60).check(z.regex(DREAMER_SLUG)),
+  customer_code: text(30).check(z.regex(CUSTOMER_CODE)),
+});
+export type DreamerLookupRequest = z.infer<typeof dreamerLookupRequest>;
+
+/** Dish Home customer id: digits (staging: "71909771942"). */
+export const DISHHOME_CUSTOMER_ID = /^\d{1,20}$/;
+export const dishhomeLookupRequest = z.strictObject({ customer_id: text(20).check(z.regex(DISHHOME_CUSTOMER_ID)) });
+export type DishhomeLookupRequest = z.infer<typeof dishhomeLookupRequest>;
+
+export const dreamerServicesResponse = z.object({ services: z.array(z.object({ slug: z.string(), name: z.string() })) });
+export type DreamerService = z.infer<typeof dreamerServicesResponse>['services'][number];
+
 export const counter = z.object({ name: z.string(), value: z.string() });
 export const countersResponse = z.object({ counters: z.array(counter) });
 export type Counter = z.infer<typeof counter>;
@@ -38,9 +55,30 @@ export const bill = z.object({
   days: z.nullable(z.int()),
   status: z.nullable(z.string()),
   bill_paisa: paisa,
+  /** Dreamer shows these per bill; NEA folds them into the payable amount (null). */
+  discount_paisa: z.nullable(paisa),
+  penalty_paisa: z.nullable(paisa),
   payable_paisa: paisa,
 });
 export type Bill = z.infer<typeof bill>;
+
+/** A Dish Home package: a duration package (`months` > 0) or a regular top-up. */
+export const pkg = z.object({
+  id: z.int(),
+  description: z.string(),
+  price_paisa: paisa,
+  months: z.int(),
+  bonus_paisa: paisa,
+  regular: z.boolean(),
+});
+export type Package = z.infer<typeof pkg>;
+
+/**
+ * A labelled fact about the customer or a receipt (package, expiry, zone, receipt no...). Keys are stable
+ * so widgets can translate the label; values are shown as given.
+ */
+export const fact = z.object({ key: z.string(), value: z.string() });
+export type Fact = z.infer<typeof fact>;
 
 /** What a lookup answers: an opaque quote id and what the customer may pay. Never the aggregator's session. */
 export const quote = z.object({
@@ -49,15 +87,20 @@ export const quote = z.object({
   expires_at: z.string(),
   test_mode: z.boolean(),
   customer_name: z.string(),
+  facts: z.array(fact),
   /** Oldest first. */
   bills: z.array(bill),
+  /** When not empty, the customer pays one of these (Dish Home) instead of an amount. */
+  packages: z.array(pkg),
   total_due_paisa: paisa,
   min_paisa: paisa,
   max_paisa: paisa,
 });
 export type Quote = z.infer<typeof quote>;
 
-export const chargeRequest = z.strictObject({ quote_id: text(64), amount_paisa: positivePaisa });
+const packageId = z.optional(z.int().check(z.minimum(0), z.maximum(1e9)));
+export const chargeRequest = z.strictObject({ quote_id: text(64), amount_paisa: positivePaisa, package_id: packageId });
+export type ChargeRequest = z.infer<typeof chargeRequest>;
 export const chargeResponse = z.object({
   amount_paisa: paisa,
   service_charge_paisa: paisa,
@@ -65,7 +108,7 @@ export const chargeResponse = z.object({
 });
 export type Charge = z.infer<typeof chargeResponse>;
 
-export const payRequest = z.strictObject({ quote_id: text(64), amount_paisa: positivePaisa });
+export const payRequest = chargeRequest;
 export type PayRequest = z.infer<typeof payRequest>;
 
 /** Idempotency-Key header: what a client sends to make a pay request safe to repeat. */
@@ -84,6 +127,8 @@ export const payment = z.object({
   total_paisa: paisa,
   transaction_id: z.nullable(z.string()),
   customer_name: z.string(),
+  /** What the biller's answer adds to the receipt (Dreamer's receipt no, Dish Home's new expiry). */
+  receipt: z.array(fact),
   error_code: z.nullable(z.string()),
   reason: z.nullable(z.string()),
   created_at: z.string(),
@@ -102,6 +147,8 @@ export const ERROR_CODES = {
   QUOTE_EXPIRED: { status: 410, retryable: false },
   NO_DUES: { status: 422, retryable: false },
   AMOUNT_OUT_OF_RANGE: { status: 422, retryable: false },
+  PACKAGE_NOT_IN_QUOTE: { status: 422, retryable: false },
+  SERVICE_NOT_ENABLED: { status: 422, retryable: false },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, retryable: false },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, retryable: true },
   IDEMPOTENCY_MISMATCH: { status: 422, retryable: false },

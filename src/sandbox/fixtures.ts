@@ -194,3 +194,163 @@ export const NEA_CUSTOMERS: NeaCustomerFixture[] = [
 
 /** Any other combination is an unknown customer: the lookup is refused with error 4000. */
 export const UNKNOWN_CUSTOMER_HINT = { office_code: RATNAPARK, sc_no: '999.99.999', consumer_id: '9999' };
+
+/* ---------- Dreamer Electricity (seed 000) ---------- */
+
+export interface DreamerBillFixture {
+  bill_id: number;
+  bill_year: string;
+  bill_month: string;
+  bill_amount: number;
+  penalty: number;
+  discount: number;
+  no_of_days: number;
+  total_amount: number;
+}
+
+export interface DreamerCustomerFixture {
+  service_slug: string;
+  customer_code: string;
+  consumer_id: number;
+  consumer_name: string;
+  address: string;
+  due_bills: DreamerBillFixture[];
+  case: string;
+  faults?: Partial<Record<Step, Fault>>;
+}
+
+/** The seed lists one Dreamer service and says "others to be added". */
+export const DREAMER_SERVICES = [{ slug: 'khamari-khola-electricity', name: 'Khamari Khola Electricity' }];
+const KHAMARI = 'khamari-khola-electricity';
+
+const dreamerBill = (
+  bill_id: number,
+  bill_month: string,
+  bill_amount: number,
+  penalty: number,
+  discount: number,
+  no_of_days: number,
+  bill_year = '2081',
+): DreamerBillFixture => ({
+  bill_id,
+  bill_year,
+  bill_month,
+  bill_amount,
+  penalty,
+  discount,
+  no_of_days,
+  total_amount: bill_amount + penalty - discount,
+});
+
+const dreamerFault = (code: string, name: string, what: string, faults: DreamerCustomerFixture['faults']): DreamerCustomerFixture => ({
+  case: what,
+  service_slug: KHAMARI,
+  customer_code: code,
+  consumer_id: Number(code.replace(/\D/g, '')),
+  consumer_name: `${code} ${name}`,
+  address: 'Khamari',
+  due_bills: [dreamerBill(900, 'Kartik', 300, 0, 0, 4)],
+  faults,
+});
+
+export const DREAMER_CUSTOMERS: DreamerCustomerFixture[] = [
+  {
+    case: 'The seed example: one bill of Rs 200 with a Rs 20 discount; pays Rs 180',
+    service_slug: KHAMARI,
+    customer_code: '01-1',
+    consumer_id: 13,
+    consumer_name: '01-1 Bryan Hamal',
+    address: 'Tole',
+    due_bills: [dreamerBill(58, 'Baishak', 200, 0, 20, 2, '2078')],
+  },
+  {
+    case: 'Three bills: a discount on the newest, penalties on the two oldest',
+    service_slug: KHAMARI,
+    customer_code: '01-2',
+    consumer_id: 14,
+    consumer_name: '01-2 Maya Tamang',
+    address: 'Bazaar',
+    due_bills: [dreamerBill(71, 'Shrawan', 450, 45, 0, 96), dreamerBill(72, 'Bhadra', 520, 26, 0, 65), dreamerBill(73, 'Ashwin', 480, 0, 24, 12)],
+  },
+  {
+    case: 'No dues: nothing to pay',
+    service_slug: KHAMARI,
+    customer_code: '01-3',
+    consumer_id: 15,
+    consumer_name: '01-3 Bikash Rai',
+    address: 'Tole',
+    due_bills: [],
+  },
+  dreamerFault('09-2', 'Hanging Commit', 'Commit hangs past the proxy timeout (the money moved): pending, then success', { commit: { kind: 'hang' } }),
+  dreamerFault('09-3', 'Gateway Error', 'Commit answers HTTP 500 after the money moved: pending, then success', { commit: { kind: 'http500' } }),
+  dreamerFault('09-5', 'Refused Payment', 'Commit refused with error 4000', { commit: { kind: 'error4000', details: 'Max number exceeding' } }),
+  dreamerFault('09-6', 'Lookup Outage', 'Lookup answers HTTP 500', { details: { kind: 'http500' } }),
+];
+
+/* ---------- Dish Home (seed 004) ---------- */
+
+export interface DishhomePackageFixture {
+  description: string;
+  price: number;
+  duration_type: number;
+  bonus: number;
+  is_regular: boolean;
+  idx: number;
+}
+
+export interface DishhomeCustomerFixture {
+  customer_id: string;
+  package: string;
+  expiry_date: string;
+  zone: string;
+  district: string;
+  customer_type: string;
+  customer_status: string;
+  customer_class: string;
+  yearly_price: number;
+  case: string;
+  faults?: Partial<Record<Step, Fault>>;
+}
+
+/** The seed's package list, offered to every sandbox customer. */
+export const DISHHOME_PACKAGES: DishhomePackageFixture[] = [
+  { description: '1 Month', price: 400.0, duration_type: 1, bonus: 0.0, is_regular: false, idx: 1 },
+  { description: '3 Months', price: 1200.0, duration_type: 3, bonus: 400.0, is_regular: false, idx: 2 },
+  { description: '6 Months', price: 2399.0, duration_type: 6, bonus: 1201.0, is_regular: false, idx: 3 },
+  { description: '12 Months', price: 4800.0, duration_type: 12, bonus: 4800.0, is_regular: false, idx: 4 },
+  { description: 'Regular', price: 2000.0, duration_type: 0, bonus: 400.0, is_regular: true, idx: 5 },
+  { description: 'Regular', price: 1000.0, duration_type: 0, bonus: 100.0, is_regular: true, idx: 6 },
+  { description: 'Regular', price: 700.0, duration_type: 0, bonus: 35.0, is_regular: true, idx: 7 },
+  { description: 'Regular', price: 600.0, duration_type: 0, bonus: 30.0, is_regular: true, idx: 8 },
+  { description: 'Regular', price: 500.0, duration_type: 0, bonus: 25.0, is_regular: true, idx: 9 },
+];
+
+const dishhome = (customer_id: string, what: string, patch: Partial<DishhomeCustomerFixture> = {}): DishhomeCustomerFixture => ({
+  customer_id,
+  package: 'Basic Package',
+  expiry_date: '2026-12-28T11:15:00',
+  zone: 'Bagmati Zone',
+  district: 'Kathmandu',
+  customer_type: 'House',
+  customer_status: 'Prepaid On',
+  customer_class: '1-Residential',
+  yearly_price: 4800.0,
+  case: what,
+  ...patch,
+});
+
+export const DISHHOME_CUSTOMERS: DishhomeCustomerFixture[] = [
+  dishhome('1111', 'The seed example: Basic Package in Surkhet', {
+    expiry_date: '2037-11-28T11:15:00',
+    zone: 'Mid-West | Bheri Zone',
+    district: 'Surkhet',
+  }),
+  dishhome('71909771942', 'The staging customer id', { package: 'Premium HD Package', yearly_price: 7200.0 }),
+  dishhome('2222', 'Subscription expired (Prepaid Off): a recharge switches it on', {
+    customer_status: 'Prepaid Off',
+    expiry_date: '2026-10-01T11:15:00',
+  }),
+  dishhome('9000000002', 'Commit hangs past the proxy timeout (the recharge went through)', { faults: { commit: { kind: 'hang' } } }),
+  dishhome('9000000005', 'Recharge refused with error 4000', { faults: { commit: { kind: 'error4000', details: 'Customer is not eligible' } } }),
+  dishhome('9000000006', 'Lookup answers HTTP 500', { faults: { details: { kind: 'http500' } } }),
+];

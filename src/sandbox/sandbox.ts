@@ -2,21 +2,26 @@
  * The sandbox aggregator: a stateful fake of the aggregator's services API that answers with the seed
  * documents' exact request and response shapes. It is the proxy's embedded default (no aggregator account
  * needed) and a product feature merchants develop against, so it is faithful: tokens, references,
- * sessions, minimum amounts and credits are all checked, and every commit is recorded for the status
- * lookup. Faults are injected per test customer, per request (`x-sandbox-fault` header) or armed ahead
- * through `POST /_sandbox/faults`.
+ * sessions, amounts and credits are all checked, and every commit is recorded for the status lookup.
+ * Faults are injected per test customer, per request (`x-sandbox-fault` header) or armed ahead through
+ * `POST /_sandbox/faults`.
+ *
+ * This file holds what all services share; each service registers its routes from its own module.
  */
 import { Hono, type Context } from 'hono';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
+import { registerDishhome } from './dishhome.js';
+import { registerDreamer } from './dreamer.js';
 import {
-  NEA_COUNTERS,
+  DISHHOME_CUSTOMERS,
+  DREAMER_CUSTOMERS,
+  DREAMER_SERVICES,
   NEA_CUSTOMERS,
   type Fault,
   type FaultKind,
-  type NeaBillFixture,
-  type NeaCustomerFixture,
   type Step,
 } from './fixtures.js';
+import { registerNea } from './nea.js';
 
 export interface SandboxOptions {
   /** Merchant tokens the sandbox accepts. Default: `TEST:sandbox-merchant`. */
@@ -32,11 +37,13 @@ export interface SandboxOptions {
 
 export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
 
+export type SandboxService = 'nea' | 'dreamer' | 'dishhome';
 export type TxState = 'Success' | 'Error';
 export interface Transaction {
   id: number;
   reference: string;
   token: string;
+  service: SandboxService;
   state: TxState;
   amountPaisa: number;
   detail: string;
@@ -45,8 +52,8 @@ export interface Transaction {
 export interface Session {
   id: number;
   token: string;
-  service: 'nea';
-  customer: NeaCustomerFixture;
+  service: SandboxService;
+  customer: object;
   expiresAt: number;
   paid: boolean;
 }
@@ -55,16 +62,15 @@ const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'er
 const STEPS: Step[] = ['counters', 'details', 'servicecharge', 'commit', 'status'];
 const REFERENCE = /^[A-Za-z0-9-]{1,50}$/;
 
-function errorBody(code: string, message: string, error: string, details: string) {
+export function errorBody(code: string, message: string, error: string, details: string) {
   return { status: false, error_code: code, message, error, details, error_data: {}, state: 'Error' };
 }
+export const cannotFulfil = (details: string) => errorBody('4000', "Can't fulfill request", 'client_error', details);
+export const invalid = (code: '1010' | '1011', message: string, details: string) => errorBody(code, message, 'validation_error', details);
 
-/** NEA service charge of the sandbox: none up to Rs 500, then Rs 5 for every started Rs 1,000. */
-export function sandboxServiceChargePaisa(amountPaisa: number): number {
-  return amountPaisa > 50_000 ? Math.ceil(amountPaisa / 100_000) * 500 : 0;
-}
+export type Body = Record<string, unknown>;
 
-export function createSandbox(options: SandboxOptions = {}) {
+function createCore(options: SandboxOptions) {
   const now = options.now ?? Date.now;
   const tokens = new Set(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
   const sessionTtlMs = options.sessionTtlMs ?? 10 * 60_000;
@@ -76,11 +82,11 @@ export function createSandbox(options: SandboxOptions = {}) {
     references: new Set<string>(),
     sessions: new Map<number, Session>(),
     transactions: new Map<string, Transaction>(),
-    /** Dues per customer, changed by successful commits. */
-    dues: new Map<NeaCustomerFixture, NeaBillFixture[]>(),
+    /** What successful commits changed about a customer (dues, expiry), by fixture. */
+    customers: new Map<object, unknown>(),
     armed: [] as { step: Step; fault: Fault; times: number }[],
-    /** Every request the sandbox received, for tests: step and reference. */
-    calls: [] as { step: Step; reference?: string; at: number }[],
+    /** Every request the sandbox received, for tests: step, service and reference. */
+    calls: [] as { step: Step; service?: SandboxService; reference?: string; at: number }[],
     nextSession: 1,
     nextTransaction: 61892,
   };
@@ -90,15 +96,14 @@ export function createSandbox(options: SandboxOptions = {}) {
     state.references.clear();
     state.sessions.clear();
     state.transactions.clear();
-    state.dues.clear();
+    state.customers.clear();
     state.armed.length = 0;
     state.calls.length = 0;
   }
 
   const credits = (token: string) => state.credits.get(token) ?? startCredits;
-  const duesOf = (c: NeaCustomerFixture) => state.dues.get(c) ?? c.due_bills;
 
-  function takeFault(c: Context, step: Step, customer?: NeaCustomerFixture): Fault | undefined {
+  function takeFault(c: Context, step: Step, customer?: { faults?: Partial<Record<Step, Fault>> }): Fault | undefined {
     const header = c.req.header('x-sandbox-fault');
     if (header) {
       const [kind, arg] = header.split(':') as [FaultKind, string | undefined];
@@ -124,218 +129,150 @@ export function createSandbox(options: SandboxOptions = {}) {
     });
   }
 
-  /**
-   * Applies a fault around `work`, which does the step's real processing. Processing happens before a
-   * hang, 5xx or broken answer: the worst case for a payment, where money moved but the answer is lost.
-   */
-  async function withFault(c: Context, fault: Fault | undefined, work: () => Response): Promise<Response> {
-    if (!fault) return work();
-    if (fault.kind === 'latency') {
-      await wait(c, fault.ms ?? 1000);
-      return work();
-    }
-    if (fault.kind === 'error4000') {
-      return c.json(errorBody('4000', "Can't fulfill request", 'client_error', fault.details || 'Max number exceeding'), 400);
-    }
-    const response = work();
-    if (fault.kind === 'hang') {
-      await wait(c, hangMs);
-      return response;
-    }
-    if (fault.kind === 'http500') return c.text('<h1>Server Error (500)</h1>', 500, { 'content-type': 'text/html' });
-    const body = await response.text();
-    return c.body(body.slice(0, Math.max(1, Math.floor(body.length / 2))), 200, { 'content-type': 'application/json' });
-  }
-
-  async function readBody(c: Context): Promise<Record<string, unknown> | null> {
+  async function readBody(c: Context): Promise<Body | null> {
     try {
       const body: unknown = await c.req.json();
-      return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+      return body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : null;
     } catch {
       return null;
     }
   }
 
-  type Checked = { body: Record<string, unknown>; token: string } | { error: Response };
-  async function checkRequest(c: Context, step: Step): Promise<Checked> {
-    const body = await readBody(c);
-    if (!body) return { error: c.json(errorBody('1010', 'Invalid request', 'validation_error', 'Body must be a JSON object'), 400) };
-    const token = body.token;
-    state.calls.push({ step, reference: typeof body.reference === 'string' ? body.reference : undefined, at: now() });
-    if (typeof token !== 'string' || !tokens.has(token)) {
-      return { error: c.json(errorBody('1001', 'Invalid token', 'invalid_token', 'Invalid token'), 401) };
-    }
-    return { body, token };
-  }
+  const core = {
+    state,
+    now,
+    tokens,
+    reset,
+    readBody,
 
-  /** Reference rules: required (1012), alphanumeric up to 50 (1011), unique per request (1013). */
-  function useReference(c: Context, body: Record<string, unknown>): Response | string {
-    const reference = body.reference;
-    if (reference === undefined || reference === '') {
-      return c.json(errorBody('1012', 'Reference missing', 'validation_error', 'reference is required'), 400);
-    }
-    if (typeof reference !== 'string' || !REFERENCE.test(reference)) {
-      return c.json(errorBody('1011', 'Invalid reference', 'validation_error', 'reference must be up to 50 alphanumeric characters'), 400);
-    }
-    if (state.references.has(reference)) {
-      return c.json(errorBody('1013', 'Duplicate reference', 'duplicate_reference', 'Duplicate reference'), 400);
-    }
-    state.references.add(reference);
-    return reference;
-  }
+    /**
+     * Applies a fault around `work`, which does the step's real processing. Processing happens before a
+     * hang, 5xx or broken answer: the worst case for a payment, where money moved but the answer is lost.
+     */
+    async withFault(c: Context, fault: Fault | undefined, work: () => Response): Promise<Response> {
+      if (!fault) return work();
+      if (fault.kind === 'latency') {
+        await wait(c, fault.ms ?? 1000);
+        return work();
+      }
+      if (fault.kind === 'error4000') return c.json(cannotFulfil(fault.details || 'Max number exceeding'), 400);
+      const response = work();
+      if (fault.kind === 'hang') {
+        await wait(c, hangMs);
+        return response;
+      }
+      if (fault.kind === 'http500') return c.text('<h1>Server Error (500)</h1>', 500, { 'content-type': 'text/html' });
+      const body = await response.text();
+      return c.body(body.slice(0, Math.max(1, Math.floor(body.length / 2))), 200, { 'content-type': 'application/json' });
+    },
 
-  function findSession(c: Context, body: Record<string, unknown>, token: string): Session | Response {
-    const id = Number(body.session_id);
-    const session = Number.isInteger(id) ? state.sessions.get(id) : undefined;
-    if (!session || session.token !== token) {
-      return c.json(errorBody('4000', "Can't fulfill request", 'client_error', 'Invalid session'), 400);
-    }
-    if (session.expiresAt <= now()) {
-      return c.json(errorBody('4000', "Can't fulfill request", 'client_error', 'Session expired'), 400);
-    }
-    return session;
-  }
+    takeFault,
 
-  const readAmount = (value: unknown) =>
-    typeof value === 'number' || typeof value === 'string' ? rupeesToPaisa(value) : null;
+    /** Reads the JSON body and checks the token; records the call. */
+    async checkRequest(c: Context, step: Step, service?: SandboxService): Promise<{ body: Body; token: string } | { error: Response }> {
+      const body = await readBody(c);
+      if (!body) return { error: c.json(invalid('1010', 'Invalid request', 'Body must be a JSON object'), 400) };
+      const reference = typeof body.reference === 'string' ? body.reference : undefined;
+      state.calls.push({ step, service, reference, at: now() });
+      const token = body.token;
+      if (typeof token !== 'string' || !tokens.has(token)) {
+        return { error: c.json(errorBody('1001', 'Invalid token', 'invalid_token', 'Invalid token'), 401) };
+      }
+      return { body, token };
+    },
 
-  const app = new Hono();
+    /** Reference rules: required (1012), alphanumeric up to 50 (1011), unique per request (1013). */
+    useReference(c: Context, body: Body): Response | string {
+      const reference = body.reference;
+      if (reference === undefined || reference === '') {
+        return c.json(errorBody('1012', 'Reference missing', 'validation_error', 'reference is required'), 400);
+      }
+      if (typeof reference !== 'string' || !REFERENCE.test(reference)) {
+        return c.json(invalid('1011', 'Invalid reference', 'reference must be up to 50 alphanumeric characters'), 400);
+      }
+      if (state.references.has(reference)) {
+        return c.json(errorBody('1013', 'Duplicate reference', 'duplicate_reference', 'Duplicate reference'), 400);
+      }
+      state.references.add(reference);
+      return reference;
+    },
 
-  app.post('/api/servicegroup/counters/nea/', async (c) => {
-    const checked = await checkRequest(c, 'counters');
-    if ('error' in checked) return checked.error;
-    return withFault(c, takeFault(c, 'counters'), () => c.json({ status: true, counters: NEA_COUNTERS }));
-  });
-
-  app.post('/api/servicegroup/details/nea/', async (c) => {
-    const checked = await checkRequest(c, 'details');
-    if ('error' in checked) return checked.error;
-    const { body, token } = checked;
-    const { sc_no, office_code, consumer_id } = body;
-    if (typeof sc_no !== 'string' || !/^[A-Za-z0-9]+\.[A-Za-z0-9]+\.[A-Za-z0-9]+$/.test(sc_no)) {
-      return c.json(errorBody('1011', 'Invalid sc_no', 'validation_error', 'sc_no must be 3 alphanumeric strings separated by dot'), 400);
-    }
-    if (typeof office_code !== 'string' || !NEA_COUNTERS.some((counter) => counter.value === office_code)) {
-      return c.json(errorBody('1011', 'Invalid office_code', 'validation_error', 'office_code must be a value from counters'), 400);
-    }
-    if (typeof consumer_id !== 'string' && typeof consumer_id !== 'number') {
-      return c.json(errorBody('1011', 'Invalid consumer_id', 'validation_error', 'consumer_id is required'), 400);
-    }
-    const reference = useReference(c, body);
-    if (typeof reference !== 'string') return reference;
-    const customer = NEA_CUSTOMERS.find(
-      (f) => f.office_code === office_code && f.sc_no === sc_no && f.consumer_id === String(consumer_id),
-    );
-    if (!customer) {
-      return c.json(errorBody('4000', "Can't fulfill request", 'client_error', 'Consumer not found'), 400);
-    }
-    return withFault(c, takeFault(c, 'details', customer), () => {
-      const session: Session = {
-        id: state.nextSession++,
-        token,
-        service: 'nea',
-        customer,
-        expiresAt: now() + sessionTtlMs,
-        paid: false,
-      };
+    openSession(token: string, service: SandboxService, customer: object): Session {
+      const session: Session = { id: state.nextSession++, token, service, customer, expiresAt: now() + sessionTtlMs, paid: false };
       state.sessions.set(session.id, session);
-      const bills = duesOf(customer);
-      const total = bills.reduce((sum, b) => sum + (rupeesToPaisa(b.payable_amount) ?? 0), 0);
-      return c.json({
-        session_id: session.id,
-        consumer_name: customer.consumer_name,
-        due_bills: bills,
-        total_due_amount: Number(paisaToRupees(total)),
-        status: true,
-      });
-    });
-  });
+      return session;
+    },
 
-  app.post('/api/servicegroup/servicecharge/nea/', async (c) => {
-    const checked = await checkRequest(c, 'servicecharge');
-    if ('error' in checked) return checked.error;
-    const { body, token } = checked;
-    const session = findSession(c, body, token);
-    if (session instanceof Response) return session;
-    const amount = readAmount(body.amount);
-    if (amount === null || amount === 0) {
-      return c.json(errorBody('1011', 'Invalid amount', 'validation_error', 'amount must be a positive number'), 400);
-    }
-    return withFault(c, takeFault(c, 'servicecharge', session.customer), () =>
-      c.json({
-        service_charge: Number(paisaToRupees(sandboxServiceChargePaisa(amount))),
-        amount: Number(paisaToRupees(amount)),
-        status: true,
-      }),
-    );
-  });
+    findSession(c: Context, body: Body, token: string, service: SandboxService): Session | Response {
+      const id = Number(body.session_id);
+      const session = Number.isInteger(id) ? state.sessions.get(id) : undefined;
+      if (!session || session.token !== token || session.service !== service) {
+        return c.json(cannotFulfil('Invalid session'), 400);
+      }
+      if (session.expiresAt <= now()) return c.json(cannotFulfil('Session expired'), 400);
+      if (session.paid) return c.json(cannotFulfil('Multiple payment not allowed same day'), 400);
+      return session;
+    },
 
-  app.post('/api/servicegroup/commit/nea/', async (c) => {
-    const checked = await checkRequest(c, 'commit');
-    if ('error' in checked) return checked.error;
-    const { body, token } = checked;
-    const reference = useReference(c, body);
-    if (typeof reference !== 'string') return reference;
-    const session = findSession(c, body, token);
-    if (session instanceof Response) return session;
-    const amount = readAmount(body.amount);
-    const bills = duesOf(session.customer);
-    const minimum = bills.length ? rupeesToPaisa(bills[0]!.payable_amount)! : 0;
-    const total = bills.reduce((sum, b) => sum + rupeesToPaisa(b.payable_amount)!, 0);
-    if (amount === null || amount === 0) {
-      return c.json(errorBody('1011', 'Invalid amount', 'validation_error', 'amount must be a positive number'), 400);
-    }
-    if (bills.length === 0) {
-      return c.json(errorBody('4000', "Can't fulfill request", 'client_error', 'No due bills'), 400);
-    }
-    if (amount < minimum || amount > total) {
-      return c.json(
-        errorBody('1011', 'Invalid amount', 'validation_error', `amount must be between ${paisaToRupees(minimum)} and ${paisaToRupees(total)}`),
-        400,
-      );
-    }
-    if (session.paid) {
-      return c.json(errorBody('4000', "Can't fulfill request", 'client_error', 'Multiple payment not allowed same day'), 400);
-    }
-    const fault = takeFault(c, 'commit', session.customer);
-    const record = (txState: TxState, detail: string): Transaction => {
-      const tx: Transaction = {
-        id: state.nextTransaction++,
-        reference,
-        token,
-        state: txState,
-        amountPaisa: amount,
-        detail,
-        createdAt: now(),
-      };
+    readAmount(value: unknown): number | null {
+      return typeof value === 'number' || typeof value === 'string' ? rupeesToPaisa(value) : null;
+    },
+
+    /** The customer's current state: the fixture's, or what successful commits made of it. */
+    customerState<T>(fixture: object, initial: () => T): T {
+      return (state.customers.get(fixture) as T | undefined) ?? initial();
+    },
+
+    record(token: string, service: SandboxService, reference: string, txState: TxState, amountPaisa: number, detail: string): Transaction {
+      const tx: Transaction = { id: state.nextTransaction++, reference, token, service, state: txState, amountPaisa, detail, createdAt: now() };
       state.transactions.set(reference, tx);
       return tx;
-    };
-    if (fault?.kind === 'error4000') {
-      record('Error', fault.details || 'Max number exceeding');
-      return withFault(c, fault, () => c.json({}));
-    }
-    const consumed = amount + sandboxServiceChargePaisa(amount);
-    if (credits(token) < consumed) {
-      return c.json(errorBody('1016', 'Insufficient credits', 'insufficient_credits', 'Insufficient credits'), 400);
-    }
-    return withFault(c, fault, () => {
+    },
+
+    /**
+     * Commits a payment: consumes credits, marks the session paid, applies `settle` to the customer,
+     * records the transaction and answers in the seeds' common success shape. `null` = insufficient credits.
+     */
+    commit(
+      c: Context,
+      session: Session,
+      reference: string,
+      amountPaisa: number,
+      consumedPaisa: number,
+      answer: { detail: unknown; extra_data?: object; settle: () => void },
+    ): Response | null {
+      if (credits(session.token) < consumedPaisa) return null;
       session.paid = true;
-      state.credits.set(token, credits(token) - consumed);
-      state.dues.set(session.customer, settleBills(bills, amount));
-      const tx = record('Success', 'Amount Paid Successfully');
+      state.credits.set(session.token, credits(session.token) - consumedPaisa);
+      answer.settle();
+      const tx = core.record(session.token, session.service, reference, 'Success', amountPaisa, typeof answer.detail === 'string' ? answer.detail : 'Success');
       return c.json({
         status: true,
         state: 'Success',
         message: 'Successfully Completed Transaction',
-        extra_data: {},
-        detail: 'Amount Paid Successfully',
-        credits_consumed: Number(paisaToRupees(consumed)),
-        credits_available: Number(paisaToRupees(credits(token))),
+        extra_data: answer.extra_data ?? {},
+        detail: answer.detail,
+        credits_consumed: Number(paisaToRupees(consumedPaisa)),
+        credits_available: Number(paisaToRupees(credits(session.token))),
         id: tx.id,
       });
-    });
-  });
+    },
+
+    insufficientCredits: (c: Context) =>
+      c.json(errorBody('1016', 'Insufficient credits', 'insufficient_credits', 'Insufficient credits'), 400),
+  };
+  return core;
+}
+
+export type SandboxCore = ReturnType<typeof createCore>;
+
+export function createSandbox(options: SandboxOptions = {}) {
+  const core = createCore(options);
+  const { state, now, tokens, takeFault, readBody, reset } = core;
+  const app = new Hono();
+  registerNea(app, core);
+  registerDreamer(app, core);
+  registerDishhome(app, core);
 
   app.get('/api/service/status/', async (c) => {
     let token = c.req.query('token');
@@ -350,7 +287,7 @@ export function createSandbox(options: SandboxOptions = {}) {
       return c.json(errorBody('1001', 'Invalid token', 'invalid_token', 'Invalid token'), 401);
     }
     const tx = reference ? state.transactions.get(reference) : undefined;
-    return withFault(c, takeFault(c, 'status'), () => {
+    return core.withFault(c, takeFault(c, 'status'), () => {
       if (!tx || tx.token !== token) {
         return c.json({ status: false, error_code: '002', error: 'invalid_reference', message: 'Invalid reference' }, 400);
       }
@@ -379,6 +316,14 @@ export function createSandbox(options: SandboxOptions = {}) {
         consumer_id: f.consumer_id,
         consumer_name: f.consumer_name,
       })),
+      dreamer: DREAMER_CUSTOMERS.map((f) => ({
+        case: f.case,
+        service_slug: f.service_slug,
+        service_name: DREAMER_SERVICES.find((s) => s.slug === f.service_slug)?.name ?? f.service_slug,
+        customer_code: f.customer_code,
+        consumer_name: f.consumer_name,
+      })),
+      dishhome: DISHHOME_CUSTOMERS.map((f) => ({ case: f.case, customer_id: f.customer_id, package: f.package })),
     }),
   );
 
@@ -410,22 +355,6 @@ export function createSandbox(options: SandboxOptions = {}) {
   app.notFound((c) => c.json({ status: false, error_code: '404', message: 'Not found', error: 'not_found' }, 404));
 
   return { app, state, fetch: app.fetch, reset };
-}
-
-/** Pays bills oldest first; a partial amount lowers the next bill's payable amount. */
-function settleBills(bills: NeaBillFixture[], amountPaisa: number): NeaBillFixture[] {
-  let left = amountPaisa;
-  const remaining: NeaBillFixture[] = [];
-  for (const b of bills) {
-    const payable = rupeesToPaisa(b.payable_amount)!;
-    if (left >= payable) {
-      left -= payable;
-      continue;
-    }
-    remaining.push(left > 0 ? { ...b, payable_amount: Number(paisaToRupees(payable - left)) } : b);
-    left = 0;
-  }
-  return remaining;
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;

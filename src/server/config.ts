@@ -22,6 +22,8 @@ export interface ProxyConfig {
   bodyLimitBytes: number;
   /** Requests per minute per client IP; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** The Dreamer Electricity services this merchant has enabled (slug and display name). */
+  dreamerServices: { slug: string; name: string }[];
 }
 
 const csv = z
@@ -55,6 +57,15 @@ const schema = z
     STATUS_RECHECK_MS: int('STATUS_RECHECK_MS', 0, 3600_000).default(3000),
     BODY_LIMIT_BYTES: int('BODY_LIMIT_BYTES', 256, 1_048_576).default(16_384),
     RATE_LIMIT_PER_MINUTE: int('RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(120),
+    DREAMER_SERVICES: csv
+      .pipe(
+        z
+          .array(
+            z.string().regex(/^[a-z0-9-]{1,60}:[^,]{1,80}$/, 'each Dreamer service is slug:Display Name, e.g. khamari-khola-electricity:Khamari Khola Electricity'),
+          )
+          .min(1, 'DREAMER_SERVICES lists at least one service'),
+      )
+      .default(['khamari-khola-electricity:Khamari Khola Electricity']),
   })
   .refine((env) => !env.AGGREGATOR_BASE_URL === !env.AGGREGATOR_TOKEN, {
     message:
@@ -85,5 +96,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statusRecheckMs: e.STATUS_RECHECK_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    dreamerServices: e.DREAMER_SERVICES.map((entry) => {
+      const at = entry.indexOf(':');
+      return { slug: entry.slice(0, at), name: entry.slice(at + 1).trim() };
+    }),
   };
 }

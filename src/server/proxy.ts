@@ -20,14 +20,19 @@ import { Aggregator } from './aggregator.js';
 import type { ProxyConfig } from './config.js';
 import { ProxyError, errorEnvelope, successEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { dishhome } from './providers/dishhome.js';
+import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
 import { classifyCommit, classifyStatus } from './providers/upstream.js';
-import { checkAmount } from './quotes.js';
+import { checkPayment } from './quotes.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { PaymentRow, Store, StoredQuote } from './store/store.js';
 
-export const PROVIDERS: Provider<never>[] = [nea as Provider<never>];
+/** One provider per aggregator service the proxy serves. */
+export function providersFor(config: ProxyConfig): Provider<never>[] {
+  return [nea, dreamer(config.dreamerServices), dishhome] as Provider<never>[];
+}
 
 export interface ProxyOptions {
   config: ProxyConfig;
@@ -184,6 +189,7 @@ export function createProxy(options: ProxyOptions) {
   }
 
   async function serviceCharge(provider: Provider<never>, quote: StoredQuote, amountPaisa: number) {
+    if (!provider.serviceCharge) return 0;
     const known = quote.charges[String(amountPaisa)];
     if (known !== undefined) return known;
     const charge = await provider.serviceCharge(aggregator, quote.sessionId, amountPaisa);
@@ -197,7 +203,9 @@ export function createProxy(options: ProxyOptions) {
     expires_at: new Date(q.expiresAt).toISOString(),
     test_mode: testMode,
     customer_name: q.customerName,
+    facts: q.facts,
     bills: q.bills,
+    packages: q.packages,
     total_due_paisa: q.totalDuePaisa,
     min_paisa: q.minPaisa,
     max_paisa: q.maxPaisa,
@@ -212,6 +220,7 @@ export function createProxy(options: ProxyOptions) {
     total_paisa: p.amountPaisa + p.serviceChargePaisa,
     transaction_id: p.upstreamId,
     customer_name: p.customerName,
+    receipt: p.receipt,
     error_code: p.errorCode,
     reason: p.reason,
     created_at: new Date(p.createdAt).toISOString(),
@@ -281,7 +290,9 @@ export function createProxy(options: ProxyOptions) {
     return answerPayment(c, existing);
   }
 
-  for (const provider of PROVIDERS) {
+  const providers = providersFor(config);
+  const byService = new Map(providers.map((p) => [p.service as string, p]));
+  for (const provider of providers) {
     const api = new Hono();
     provider.routes?.(api, aggregator);
 
@@ -304,7 +315,7 @@ export function createProxy(options: ProxyOptions) {
     api.post('/charge', async (c) => {
       const body = await parseBody(c, chargeRequest);
       const quote = await loadQuote(body.quote_id, provider.service);
-      checkAmount(quote, body.amount_paisa);
+      checkPayment(quote, body.amount_paisa, body.package_id);
       const charge = await serviceCharge(provider, quote, body.amount_paisa);
       const answer: Charge = {
         amount_paisa: body.amount_paisa,
@@ -320,12 +331,12 @@ export function createProxy(options: ProxyOptions) {
         throw new ProxyError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (8-128 letters, digits, _ : . -)');
       }
       const body = await parseBody(c, payRequest);
-      const hash = requestHash([provider.service, body.quote_id, body.amount_paisa]);
+      const hash = requestHash([provider.service, body.quote_id, body.amount_paisa, body.package_id ?? null]);
       const previous = await store.paymentByKey(key);
       if (previous) return replay(c, previous, hash);
 
       const quote = await loadQuote(body.quote_id, provider.service);
-      checkAmount(quote, body.amount_paisa);
+      checkPayment(quote, body.amount_paisa, body.package_id);
       const charge = await serviceCharge(provider, quote, body.amount_paisa);
       const t = now();
       const row: PaymentRow = {
@@ -338,11 +349,13 @@ export function createProxy(options: ProxyOptions) {
         customerName: quote.customerName,
         amountPaisa: body.amount_paisa,
         serviceChargePaisa: charge,
+        packageId: body.package_id ?? null,
         state: 'pending',
         upstreamId: null,
         upstreamState: null,
         errorCode: null,
         reason: null,
+        receipt: [],
         createdAt: t,
         updatedAt: t,
         checkedAt: null,
@@ -358,7 +371,13 @@ export function createProxy(options: ProxyOptions) {
       log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa });
 
       const outcome = classifyCommit(
-        await provider.commit(aggregator, { sessionId: quote.sessionId, amountPaisa: row.amountPaisa, reference: row.reference }),
+        await provider.commit(aggregator, {
+          sessionId: quote.sessionId,
+          amountPaisa: row.amountPaisa,
+          reference: row.reference,
+          packageId: row.packageId,
+        }),
+        provider.statusLookup,
       );
       let settled =
         (await store.updatePayment(
@@ -370,6 +389,7 @@ export function createProxy(options: ProxyOptions) {
             upstreamState: outcome.upstreamState,
             errorCode: outcome.errorCode,
             reason: outcome.reason,
+            receipt: outcome.state === 'success' && outcome.answer && provider.receipt ? provider.receipt(outcome.answer) : [],
           },
           now(),
         )) ?? (await store.paymentByReference(row.reference))!;
@@ -388,7 +408,7 @@ export function createProxy(options: ProxyOptions) {
     if (!payment) throw new ProxyError('NOT_FOUND', 'No payment with this reference');
     const due = payment.checkedAt === null || now() - payment.checkedAt >= config.statusRecheckMs;
     const settled = payment.state === 'success' || payment.state === 'failed';
-    if (!settled && due) {
+    if (!settled && due && byService.get(payment.service)?.statusLookup) {
       // A pending row younger than the commit timeout may still be in flight; the lookup is harmless then too.
       payment = await checkStatus(payment, false);
     }

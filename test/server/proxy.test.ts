@@ -43,7 +43,16 @@ describe('proxy: lookups', () => {
       [q.customer_name, q.total_due_paisa, q.min_paisa, q.max_paisa, q.test_mode],
       ['Michael Jackson', 45000, 20000, 45000, true],
     );
-    assert.deepEqual(q.bills[1], { label: '2073 Falgun', date: '2017-02-24', days: 13, status: '-25% Penalty', bill_paisa: 20000, payable_paisa: 25000 });
+    assert.deepEqual(q.bills[1], {
+      label: '2073 Falgun',
+      date: '2017-02-24',
+      days: 13,
+      status: '-25% Penalty',
+      bill_paisa: 20000,
+      discount_paisa: null,
+      penalty_paisa: null,
+      payable_paisa: 25000,
+    });
     assert.ok(!text.includes('session'), 'no session id');
   });
 

@@ -4,9 +4,12 @@ import * as z from 'zod/mini';
 import { neaLookupRequest, payRequest } from '../../src/api.js';
 import { ProxyError } from '../../src/server/errors.js';
 import { classifyCommit, classifyStatus } from '../../src/server/providers/upstream.js';
-import { checkAmount } from '../../src/server/quotes.js';
+import { checkPayment } from '../../src/server/quotes.js';
 
-const quote = { totalDuePaisa: 45000, minPaisa: 20000, maxPaisa: 45000 };
+const quote = { totalDuePaisa: 45000, minPaisa: 20000, maxPaisa: 45000, packages: [] };
+const checkAmount = (q: typeof quote, amount: number) => checkPayment(q, amount, undefined);
+const pkg = (id: number, price: number) => ({ id, description: 'x', price_paisa: price, months: 1, bonus_paisa: 0, regular: false });
+const packaged = { totalDuePaisa: 0, minPaisa: 50000, maxPaisa: 480000, packages: [pkg(1, 40000), pkg(9, 50000)] };
 const code = (fn: () => void) => {
   try {
     fn();
@@ -26,7 +29,16 @@ describe('quote rules', () => {
     assert.equal(code(() => checkAmount(quote, 19999)), 'AMOUNT_OUT_OF_RANGE');
     assert.equal(code(() => checkAmount(quote, 45001)), 'AMOUNT_OUT_OF_RANGE');
     assert.equal(code(() => checkAmount(quote, 200.5)), 'AMOUNT_OUT_OF_RANGE');
-    assert.equal(code(() => checkAmount({ totalDuePaisa: 0, minPaisa: 0, maxPaisa: 0 }, 100)), 'NO_DUES');
+    assert.equal(code(() => checkAmount({ totalDuePaisa: 0, minPaisa: 0, maxPaisa: 0, packages: [] }, 100)), 'NO_DUES');
+    assert.equal(code(() => checkPayment(quote, 45000, 1)), 'VALIDATION');
+  });
+  it('takes a package only from the quote, at exactly its price', () => {
+    assert.equal(code(() => checkPayment(packaged, 40000, 1)), 'ok');
+    assert.equal(code(() => checkPayment(packaged, 50000, 9)), 'ok');
+    assert.equal(code(() => checkPayment(packaged, 40000, 2)), 'PACKAGE_NOT_IN_QUOTE');
+    assert.equal(code(() => checkPayment(packaged, 40000, undefined)), 'PACKAGE_NOT_IN_QUOTE');
+    assert.equal(code(() => checkPayment(packaged, 100, 1)), 'AMOUNT_OUT_OF_RANGE');
+    assert.equal(code(() => checkPayment(packaged, 50000, 1)), 'AMOUNT_OUT_OF_RANGE');
   });
 });
 
@@ -66,6 +78,11 @@ describe('commit outcomes follow the aggregator rules', () => {
   it('treats 404 as refunded and a request that never left as failed', () => {
     assert.equal(classifyCommit(answer(404, {})).state, 'failed');
     assert.equal(classifyCommit({ kind: 'unreachable' }).state, 'failed');
+  });
+  it('takes a 400 failure at its word where no status lookup can check it (Dish Home)', () => {
+    const refused = answer(400, { status: false, error_code: '4000', state: 'Error', details: 'Customer is not eligible' });
+    assert.deepEqual([classifyCommit(refused, false).state, classifyCommit(refused, false).lookupNow], ['failed', false]);
+    assert.equal(classifyCommit(answer(400, undefined), false).state, 'unknown');
   });
   it('reads the status lookup', () => {
     assert.equal(classifyStatus(answer(200, { status: true, state: 'Success', response_id: 7 })).kind, 'settled');

@@ -5,19 +5,10 @@
  */
 import { z } from 'zod';
 import { countersResponse, neaLookupRequest, type Counter, type NeaLookupRequest } from '../../api.js';
-import { paisaToRupees, rupeesToPaisa } from '../../money.js';
+import { paisaToRupees } from '../../money.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import type { Provider } from './types.js';
-import { expectAnswer } from './upstream.js';
-
-const amount = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const paisa = rupeesToPaisa(value);
-  if (paisa === null) {
-    ctx.addIssue({ code: 'custom', message: `not an amount: ${value}` });
-    return z.NEVER;
-  }
-  return paisa;
-});
+import { amount, expectAnswer } from './upstream.js';
 
 export const neaCounters = z.object({
   status: z.literal(true),
@@ -52,6 +43,7 @@ const COUNTERS_TTL_MS = 5 * 60_000;
 export const nea: Provider<NeaLookupRequest> = {
   service: 'nea',
   lookupRequest: neaLookupRequest,
+  statusLookup: true,
 
   async lookup(aggregator, input, reference) {
     const details = expectAnswer(
@@ -65,6 +57,8 @@ export const nea: Provider<NeaLookupRequest> = {
       days: b.days ?? null,
       status: b.status ?? null,
       bill_paisa: b.bill_amount,
+      discount_paisa: null,
+      penalty_paisa: null,
       payable_paisa: b.payable_amount,
     }));
     const sum = bills.reduce((total, b) => total + b.payable_paisa, 0);
@@ -75,7 +69,9 @@ export const nea: Provider<NeaLookupRequest> = {
     return {
       sessionId: String(details.session_id),
       customerName: details.consumer_name,
+      facts: [],
       bills,
+      packages: [],
       totalDuePaisa: sum,
       minPaisa: bills[0]?.payable_paisa ?? 0,
       maxPaisa: sum,

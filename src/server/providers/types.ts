@@ -1,14 +1,19 @@
 import type { Hono } from 'hono';
 import type * as zm from 'zod/mini';
-import type { Bill, ServiceId } from '../../api.js';
+import type { Bill, Fact, Package, ServiceId } from '../../api.js';
 import type { Aggregator, UpstreamResult } from '../aggregator.js';
+import type { CommitAnswer } from './upstream.js';
 
 /** What a provider's lookup yields; the proxy stores it as a quote and shows the browser all but the session. */
 export interface QuoteDraft {
   sessionId: string;
   customerName: string;
+  /** Facts about the customer worth showing (address, package, expiry...). */
+  facts: Fact[];
   /** Oldest first. */
   bills: Bill[];
+  /** When not empty, the customer pays one of these; its price is the amount. */
+  packages: Package[];
   totalDuePaisa: number;
   /** The least and most the customer may pay; the proxy checks every pay against these. */
   minPaisa: number;
@@ -19,20 +24,29 @@ export interface CommitRequest {
   sessionId: string;
   amountPaisa: number;
   reference: string;
+  packageId: number | null;
 }
 
 /**
  * One aggregator service. The proxy's routes, quotes, ledger and outcome rules are shared; a provider
- * maps its service's requests and answers to and from the common quote model.
+ * maps its service's requests and answers to and from the common quote model. Adding a service is one
+ * provider module (and its slug in `SERVICES`).
  */
 export interface Provider<Input = unknown> {
   service: ServiceId;
   lookupRequest: zm.ZodMiniType<Input>;
   lookup(aggregator: Aggregator, input: Input, reference: string): Promise<QuoteDraft>;
-  /** The service charge the aggregator adds for an amount, in paisa. */
-  serviceCharge(aggregator: Aggregator, sessionId: string, amountPaisa: number): Promise<number>;
+  /** The service charge the aggregator adds for an amount, in paisa. Absent: the service has none. */
+  serviceCharge?(aggregator: Aggregator, sessionId: string, amountPaisa: number): Promise<number>;
   /** Sends the commit. Never called twice for one payment. */
   commit(aggregator: Aggregator, request: CommitRequest): Promise<UpstreamResult>;
-  /** Routes only this service has (NEA's counters), mounted under `/api/<service>/`. */
+  /** Receipt facts from a successful commit answer (receipt no, new expiry...). */
+  receipt?(answer: CommitAnswer): Fact[];
+  /**
+   * Whether the aggregator's status lookup finds this service's payments by the proxy's reference.
+   * False when the commit carries no reference (Dish Home).
+   */
+  statusLookup: boolean;
+  /** Routes only this service has (NEA's counters, Dreamer's services), mounted under `/api/<service>/`. */
   routes?(app: Hono, aggregator: Aggregator): void;
 }

@@ -3,8 +3,19 @@
  * turn an upstream result into either data, a proxy error, or a ledger outcome.
  */
 import { z } from 'zod';
+import { rupeesToPaisa } from '../../money.js';
 import type { UpstreamResult } from '../aggregator.js';
 import { ProxyError } from '../errors.js';
+
+/** A rupee amount from the aggregator (number or numeric string), read as integer paisa. */
+export const amount = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const paisa = rupeesToPaisa(value);
+  if (paisa === null) {
+    ctx.addIssue({ code: 'custom', message: `not an amount: ${value}` });
+    return z.NEVER;
+  }
+  return paisa;
+});
 
 export const upstreamError = z.object({
   status: z.literal(false),
@@ -56,8 +67,12 @@ export const commitAnswer = z.object({
   details: z.unknown().optional(),
 });
 
+export type CommitAnswer = z.infer<typeof commitAnswer>;
+
 export type LedgerState = 'pending' | 'success' | 'failed' | 'unknown';
 export interface CommitOutcome {
+  /** The commit's answer when it was readable. */
+  answer: CommitAnswer | null;
   state: Exclude<LedgerState, 'pending'>;
   upstreamId: string | null;
   upstreamState: string | null;
@@ -75,9 +90,12 @@ const FAILED = new Set(['Expired', 'Error', 'Status Error', 'Failed']);
  * `status`. Timeouts, 5xx, broken connections, broken bodies, `Queued` and `Processing` are unknown
  * (money may be held); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
  * never left, or was refused for the account before processing (401/403), moved no money.
+ * With no status lookup for the service (`canLookUp` false), a 400 whose body states a failure is
+ * taken at its word: it is the only "transaction state" there is to check.
  */
-export function classifyCommit(result: UpstreamResult): CommitOutcome {
+export function classifyCommit(result: UpstreamResult, canLookUp = true): CommitOutcome {
   const outcome = (state: CommitOutcome['state'], patch: Partial<CommitOutcome> = {}): CommitOutcome => ({
+    answer: null,
     state,
     upstreamId: null,
     upstreamState: null,
@@ -91,6 +109,7 @@ export function classifyCommit(result: UpstreamResult): CommitOutcome {
   const parsed = commitAnswer.safeParse(result.body);
   const body = parsed.success ? parsed.data : undefined;
   const patch: Partial<CommitOutcome> = {
+    answer: body ?? null,
     upstreamId: body?.id === undefined ? null : String(body.id),
     upstreamState: body?.state ?? null,
     errorCode: body?.error_code ?? null,
@@ -98,7 +117,10 @@ export function classifyCommit(result: UpstreamResult): CommitOutcome {
   };
   if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'refunded' });
   if (result.status === 401 || result.status === 403) return outcome('failed', patch);
-  if (result.status === 400) return outcome('unknown', { ...patch, lookupNow: true });
+  if (result.status === 400) {
+    if (!canLookUp) return outcome(body && FAILED.has(body.state) ? 'failed' : 'unknown', patch);
+    return outcome('unknown', { ...patch, lookupNow: true });
+  }
   if (result.status >= 200 && result.status < 300 && body) {
     if (SUCCESS.has(body.state)) return outcome('success', patch);
     if (FAILED.has(body.state)) return outcome('failed', patch);

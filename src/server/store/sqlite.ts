@@ -9,8 +9,10 @@ import Database from 'better-sqlite3';
 import type { InsertResult, PaymentPatch, PaymentRow, Store, StoredQuote } from './store.js';
 import type { LedgerState } from '../providers/upstream.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS quotes (
+/** Schema versions, applied in order at start-up; `PRAGMA user_version` says how many ran. */
+const MIGRATIONS = [
+  `
+CREATE TABLE quotes (
   id TEXT PRIMARY KEY,
   service TEXT NOT NULL,
   session_id TEXT NOT NULL,
@@ -19,7 +21,7 @@ CREATE TABLE IF NOT EXISTS quotes (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS payments (
+CREATE TABLE payments (
   reference TEXT PRIMARY KEY,
   idempotency_key TEXT NOT NULL UNIQUE,
   request_hash TEXT NOT NULL,
@@ -29,19 +31,22 @@ CREATE TABLE IF NOT EXISTS payments (
   customer_name TEXT NOT NULL,
   amount_paisa INTEGER NOT NULL CHECK (amount_paisa > 0),
   service_charge_paisa INTEGER NOT NULL CHECK (service_charge_paisa >= 0),
+  package_id INTEGER,
   state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'unknown')),
   upstream_id TEXT,
   upstream_state TEXT,
   error_code TEXT,
   reason TEXT,
+  receipt TEXT NOT NULL DEFAULT '[]',
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   checked_at INTEGER
 );
-CREATE UNIQUE INDEX IF NOT EXISTS payments_one_live_per_quote
+CREATE UNIQUE INDEX payments_one_live_per_quote
   ON payments (quote_id) WHERE state IN ('pending', 'unknown', 'success');
-CREATE INDEX IF NOT EXISTS payments_state ON payments (state, updated_at);
-`;
+CREATE INDEX payments_state ON payments (state, updated_at);
+`,
+];
 
 interface PaymentRecord {
   reference: string;
@@ -53,11 +58,13 @@ interface PaymentRecord {
   customer_name: string;
   amount_paisa: number;
   service_charge_paisa: number;
+  package_id: number | null;
   state: string;
   upstream_id: string | null;
   upstream_state: string | null;
   error_code: string | null;
   reason: string | null;
+  receipt: string;
   created_at: number;
   updated_at: number;
   checked_at: number | null;
@@ -73,11 +80,13 @@ const toRow = (r: PaymentRecord): PaymentRow => ({
   customerName: r.customer_name,
   amountPaisa: r.amount_paisa,
   serviceChargePaisa: r.service_charge_paisa,
+  packageId: r.package_id,
   state: r.state as LedgerState,
   upstreamId: r.upstream_id,
   upstreamState: r.upstream_state,
   errorCode: r.error_code,
   reason: r.reason,
+  receipt: JSON.parse(r.receipt) as PaymentRow['receipt'],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   checkedAt: r.checked_at,
@@ -89,6 +98,7 @@ const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
   upstreamState: 'upstream_state',
   errorCode: 'error_code',
   reason: 'reason',
+  receipt: 'receipt',
   checkedAt: 'checked_at',
 };
 
@@ -97,7 +107,11 @@ export function openSqliteStore(file: string): Store {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    MIGRATIONS.slice(applied).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
 
   const byKey = db.prepare<[string], PaymentRecord>('SELECT * FROM payments WHERE idempotency_key = ?');
   const byReference = db.prepare<[string], PaymentRecord>('SELECT * FROM payments WHERE reference = ?');
@@ -106,8 +120,8 @@ export function openSqliteStore(file: string): Store {
   );
   const insert = db.prepare(`INSERT INTO payments VALUES (
     @reference, @idempotency_key, @request_hash, @quote_id, @service, @session_id, @customer_name,
-    @amount_paisa, @service_charge_paisa, @state, @upstream_id, @upstream_state, @error_code, @reason,
-    @created_at, @updated_at, @checked_at)`);
+    @amount_paisa, @service_charge_paisa, @package_id, @state, @upstream_id, @upstream_state, @error_code,
+    @reason, @receipt, @created_at, @updated_at, @checked_at)`);
 
   // better-sqlite3 runs a transaction synchronously on one connection, so check-then-insert is atomic
   // here; across processes the unique indexes still refuse the second row.
@@ -126,11 +140,13 @@ export function openSqliteStore(file: string): Store {
       customer_name: row.customerName,
       amount_paisa: row.amountPaisa,
       service_charge_paisa: row.serviceChargePaisa,
+      package_id: row.packageId,
       state: row.state,
       upstream_id: row.upstreamId,
       upstream_state: row.upstreamState,
       error_code: row.errorCode,
       reason: row.reason,
+      receipt: JSON.stringify(row.receipt),
       created_at: row.createdAt,
       updated_at: row.updatedAt,
       checked_at: row.checkedAt,
@@ -199,7 +215,11 @@ export function openSqliteStore(file: string): Store {
       const entries = Object.entries(patch) as [keyof PaymentPatch, unknown][];
       const sets = entries.map(([k]) => `${PATCH_COLUMNS[k]} = @${k}`).concat('updated_at = @now');
       const states = from.map((_, i) => `@from${i}`).join(', ');
-      const params: Record<string, unknown> = { reference, now, ...Object.fromEntries(entries) };
+      const params: Record<string, unknown> = {
+        reference,
+        now,
+        ...Object.fromEntries(entries.map(([k, v]) => [k, k === 'receipt' ? JSON.stringify(v) : v])),
+      };
       from.forEach((s, i) => (params[`from${i}`] = s));
       const changed = db
         .prepare(`UPDATE payments SET ${sets.join(', ')} WHERE reference = @reference AND state IN (${states})`)

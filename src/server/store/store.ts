@@ -2,7 +2,7 @@
  * Where the proxy keeps its state: quotes (what a lookup allowed) and the payment ledger (every
  * payment attempt). The interface is asynchronous so that a PostgreSQL store can stand behind it too.
  */
-import type { Bill, ServiceId } from '../../api.js';
+import type { Bill, Fact, Package, ServiceId } from '../../api.js';
 import type { LedgerState } from '../providers/upstream.js';
 
 export interface StoredQuote {
@@ -10,7 +10,9 @@ export interface StoredQuote {
   service: ServiceId;
   sessionId: string;
   customerName: string;
+  facts: Fact[];
   bills: Bill[];
+  packages: Package[];
   totalDuePaisa: number;
   minPaisa: number;
   maxPaisa: number;
@@ -31,11 +33,15 @@ export interface PaymentRow {
   customerName: string;
   amountPaisa: number;
   serviceChargePaisa: number;
+  /** The package paid for (Dish Home), else null. */
+  packageId: number | null;
   state: LedgerState;
   upstreamId: string | null;
   upstreamState: string | null;
   errorCode: string | null;
   reason: string | null;
+  /** What the biller's answer adds to the receipt. */
+  receipt: Fact[];
   createdAt: number;
   updatedAt: number;
   /** When the status lookup was last asked about this payment. */
@@ -45,7 +51,7 @@ export interface PaymentRow {
 export type InsertResult = { inserted: true } | { inserted: false; conflict: 'key' | 'quote'; existing: PaymentRow };
 
 export type PaymentPatch = Partial<
-  Pick<PaymentRow, 'state' | 'upstreamId' | 'upstreamState' | 'errorCode' | 'reason' | 'checkedAt'>
+  Pick<PaymentRow, 'state' | 'upstreamId' | 'upstreamState' | 'errorCode' | 'reason' | 'receipt' | 'checkedAt'>
 >;
 
 export interface Store {
