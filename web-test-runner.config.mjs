@@ -5,18 +5,27 @@ import { getRequestListener } from '@hono/node-server';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { loadConfig } from './src/server/config.ts';
+import { createProxy } from './src/server/proxy.ts';
 import { createServerApp } from './src/server/serve.ts';
 
-const { root } = createServerApp({
-  config: loadConfig({
-    DATABASE_URL: 'sqlite::memory:',
-    UPSTREAM_TIMEOUT_MS: '4000',
-    STATUS_RECHECK_MS: '0',
-    RATE_LIMIT_PER_MINUTE: '0',
-  }),
+const env = {
+  DATABASE_URL: 'sqlite::memory:',
+  UPSTREAM_TIMEOUT_MS: '4000',
+  STATUS_RECHECK_MS: '0',
+  RATE_LIMIT_PER_MINUTE: '0',
+};
+const { root } = createServerApp({ config: loadConfig(env), log: () => {} });
+const listener = getRequestListener(root.fetch);
+// A second merchant with two Dreamer services enabled, at /multi/api (its own embedded sandbox).
+const multi = createProxy({
+  config: loadConfig({ ...env, DREAMER_SERVICES: 'khamari-khola-electricity:Khamari Khola Electricity,other-hydro:Other Hydro' }),
   log: () => {},
 });
-const listener = getRequestListener(root.fetch);
+const multiListener = getRequestListener((request) => {
+  const url = new URL(request.url);
+  url.pathname = url.pathname.replace(/^\/multi/, '');
+  return multi.fetch(new Request(url, request));
+});
 
 export default {
   files: 'test/widgets/**/*.test.ts',
@@ -26,9 +35,10 @@ export default {
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
   middleware: [
     async (ctx, next) => {
-      if (!/^\/(api|sandbox)\//.test(ctx.path)) return next();
+      const multiMerchant = ctx.path.startsWith('/multi/api/');
+      if (!multiMerchant && !/^\/(api|sandbox)\//.test(ctx.path)) return next();
       ctx.respond = false;
-      await listener(ctx.req, ctx.res);
+      await (multiMerchant ? multiListener : listener)(ctx.req, ctx.res);
     },
   ],
   browsers: [

@@ -39,18 +39,26 @@ export function assertPaisa(paisa: number): void {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** Formats paisa as NPR for a locale ("en" or "ne"), exactly: the decimal string goes to Intl, not a float. */
-export function formatNpr(paisa: number, locale: string): string {
-  let format = formatters.get(locale);
+function formatter(locale: string, currency: boolean): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
+  let format = formatters.get(key);
   if (!format) {
     // Chromium ships without Nepali locale data: fall back to Devanagari digits with lakh grouping.
-    format = new Intl.NumberFormat(locale === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-NP', {
-      style: 'currency',
-      currency: 'NPR',
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2,
-    });
-    formatters.set(locale, format);
+    format = new Intl.NumberFormat(
+      locale === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-NP',
+      currency ? { style: 'currency', currency: 'NPR', minimumFractionDigits: 2, maximumFractionDigits: 2 } : {},
+    );
+    formatters.set(key, format);
   }
-  return format.format(paisaToRupees(paisa) as Intl.StringNumericLiteral);
+  return format;
+}
+
+/** Formats paisa as NPR for a locale ("en" or "ne"), exactly: the decimal string goes to Intl, not a float. */
+export function formatNpr(paisa: number, locale: string): string {
+  return formatter(locale, true).format(paisaToRupees(paisa) as Intl.StringNumericLiteral);
+}
+
+/** Formats a count (days, months) in the locale's digits. */
+export function formatCount(count: number, locale: string): string {
+  return formatter(locale, false).format(count);
 }

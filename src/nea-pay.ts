@@ -11,32 +11,6 @@ const CUSTOM = -1;
  * Pays an NEA (Nepal Electricity Authority) bill through the merchant proxy: choose the counter, enter
  * SC No and consumer ID, see the due bills, choose how much to pay (the oldest bills first, or an amount
  * between the oldest bill and all dues), confirm with the service charge, pay, and get a receipt.
- *
- * @fires pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa).
- * @fires pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference).
- * @fires pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa).
- * @fires pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
- *
- * @csspart base - The widget's card.
- * @csspart header - The widget's title.
- * @csspart button - The primary action buttons.
- * @csspart pay-button - The button that pays.
- * @csspart receipt - The receipt after a successful payment.
- * @csspart error - An error message.
- *
- * @cssprop --pay-color-bg - Background colour.
- * @cssprop --pay-color-fg - Text colour.
- * @cssprop --pay-color-muted - Secondary text colour.
- * @cssprop --pay-color-border - Border colour.
- * @cssprop --pay-color-accent - Accent colour (primary buttons, focus ring).
- * @cssprop --pay-color-on-accent - Text on the accent colour.
- * @cssprop --pay-color-error - Error colour.
- * @cssprop --pay-color-success - Success colour.
- * @cssprop --pay-color-surface - Background of badges and highlights.
- * @cssprop --pay-radius - Corner radius.
- * @cssprop --pay-space - Base spacing.
- * @cssprop --pay-font - Font shorthand.
- * @cssprop --pay-max-width - Largest width of the widget.
  */
 @customElement('nea-pay')
 export class NeaPay extends PayElement {
@@ -201,12 +175,7 @@ export class NeaPay extends PayElement {
   protected override renderChoice() {
     const quote = this.flow.quote!;
     const m = this.m;
-    const busy = this.flow.busy;
-    if (!quote.bills.length) {
-      return html`${this.stepHeading(quote.customer_name)}
-        <p>${m.noDues}</p>
-        <div class="actions"><button @click=${() => this.flow.back()}>${m.back}</button></div>`;
-    }
+    if (!quote.bills.length) return this.renderNoDues();
     const rule = { min: this.money(quote.min_paisa), max: this.money(quote.max_paisa) };
     let running = 0;
     const customInvalid = this.option === CUSTOM && this.custom !== '' && this.#amount === null;
@@ -215,17 +184,12 @@ export class NeaPay extends PayElement {
         <dt>${m.customer}</dt>
         <dd>${quote.customer_name}</dd>
       </dl>
-      <table>
-        <caption class="hint">${m.dueBills}</caption>
-        <thead>
-          <tr><th scope="col">${m.period}</th><th scope="col">${m.status}</th><th scope="col" class="num">${m.days}</th><th scope="col" class="num">${m.payable}</th></tr>
-        </thead>
-        <tbody>
-          ${quote.bills.map(
-            (b) => html`<tr><td>${b.label}</td><td>${b.status ?? ''}</td><td class="num">${b.days ?? ''}</td><td class="num">${this.money(b.payable_paisa)}</td></tr>`,
-          )}
-        </tbody>
-      </table>
+      ${this.billsTable([
+        [m.period, (b) => b.label],
+        [m.status, (b) => b.status ?? ''],
+        [m.days, (b) => this.count(b.days), true],
+        [m.payable, (b) => this.money(b.payable_paisa), true],
+      ])}
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
@@ -240,7 +204,7 @@ export class NeaPay extends PayElement {
             running += b.payable_paisa;
             return html`<label class="choice">
               <input type="radio" name="amount" .checked=${this.option === i + 1} @change=${() => (this.option = i + 1)} />
-              ${fill(m.payBills, { count: i + 1, amount: this.money(running) })}
+              ${fill(m.payBills, { count: this.count(i + 1), amount: this.money(running) })}
             </label>`;
           })}
           <label class="choice">
@@ -260,11 +224,7 @@ export class NeaPay extends PayElement {
                 <p class="invalid" id="custom-error">${customInvalid ? fill(m.invalidAmount, rule) : ''}</p>`
             : nothing}
         </fieldset>
-        <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${busy === 'charge' || this.#amount === null}>${m.continue}</button>
-          ${this.renderCancel()}
-          <button type="button" @click=${() => this.flow.back()}>${m.back}</button>
-        </div>
+        ${this.renderChoiceActions(this.#amount !== null)}
       </form>`;
   }
 

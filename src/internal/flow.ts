@@ -45,6 +45,7 @@ export class PayFlow implements ReactiveController {
   pace = 1;
   #abort: AbortController | null = null;
   #key: string | null = null;
+  #packageId: number | undefined;
   #polls = 0;
   #timer?: ReturnType<typeof setTimeout>;
 
@@ -114,17 +115,18 @@ export class PayFlow implements ReactiveController {
     }
   }
 
-  /** Asks the proxy for the service charge of an amount and moves to the confirmation. */
-  async choose(amountPaisa: number): Promise<void> {
+  /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
+  async choose(amountPaisa: number, packageId?: number): Promise<void> {
     if (!this.quote) return;
-    const body = { quote_id: this.quote.quote_id, amount_paisa: amountPaisa };
+    const body = { quote_id: this.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId };
     const priced = await this.run(
       'charge',
       (signal) => this.#request(`/${this.host.service}/charge`, chargeResponse, { body, signal }),
-      () => void this.choose(amountPaisa),
+      () => void this.choose(amountPaisa, packageId),
     );
     if (priced) {
       this.charge = priced;
+      this.#packageId = packageId;
       // One key per payment attempt: every resend of this attempt is the same payment to the proxy.
       this.#key = crypto.randomUUID();
       this.#go('confirm');
@@ -142,7 +144,7 @@ export class PayFlow implements ReactiveController {
     this.busy = 'pay';
     this.error = null;
     this.host.requestUpdate();
-    const body = { quote_id: this.quote.quote_id, amount_paisa: this.charge.amount_paisa };
+    const body = { quote_id: this.quote.quote_id, amount_paisa: this.charge.amount_paisa, package_id: this.#packageId };
     const headers = { 'idempotency-key': this.#key };
     let code = 'UNKNOWN';
     for (let attempt = 1; attempt <= PAY_ATTEMPTS; attempt++) {

@@ -4,6 +4,31 @@
  */
 export interface Messages {
   neaTitle: string;
+  dreamerTitle: string;
+  dishhomeTitle: string;
+  loading: string;
+  service: string;
+  customerCode: string;
+  customerCodeHint: string;
+  invalidCustomerCode: string;
+  dishCustomerId: string;
+  dishCustomerIdHint: string;
+  invalidDishCustomerId: string;
+  billAmount: string;
+  discount: string;
+  penalty: string;
+  totalPayable: string;
+  payInFull: string;
+  choosePackage: string;
+  packages: string;
+  topUps: string;
+  months: string;
+  bonus: string;
+  rechargeNow: string;
+  rechargeAnother: string;
+  invalidPackage: string;
+  /** Labels of customer and receipt facts, by key. */
+  facts: Record<string, string>;
   testMode: string;
   counter: string;
   counterHint: string;
@@ -18,7 +43,6 @@ export interface Messages {
   invalidCounter: string;
   lookUp: string;
   lookingUp: string;
-  loadingCounters: string;
   cancel: string;
   retry: string;
   back: string;
@@ -62,6 +86,41 @@ export interface Messages {
 
 export const en: Messages = {
   neaTitle: 'Pay NEA electricity bill',
+  dreamerTitle: 'Pay Dreamer Electricity bill',
+  dishhomeTitle: 'Recharge Dish Home',
+  loading: 'Loading…',
+  service: 'Electricity provider',
+  customerCode: 'Customer code',
+  customerCodeHint: 'As printed on your bill, e.g. 01-1',
+  invalidCustomerCode: 'Enter the customer code: letters, digits and dashes',
+  dishCustomerId: 'Customer ID',
+  dishCustomerIdHint: 'The Dish Home customer ID (digits), e.g. 71909771942',
+  invalidDishCustomerId: 'Enter the customer ID in digits',
+  billAmount: 'Amount',
+  discount: 'Discount',
+  penalty: 'Penalty',
+  totalPayable: 'Total payable',
+  payInFull: 'All due bills are paid together.',
+  choosePackage: 'Choose a package',
+  packages: 'Packages',
+  topUps: 'Top-ups',
+  months: '{count} month(s)',
+  bonus: 'bonus {amount}',
+  rechargeNow: 'Recharge {total}',
+  rechargeAnother: 'Recharge again',
+  invalidPackage: 'Choose a package',
+  facts: {
+    customer_code: 'Customer code',
+    address: 'Address',
+    package: 'Package',
+    status: 'Status',
+    expiry: 'Expires on',
+    zone: 'Zone',
+    district: 'District',
+    receipt_no: 'Receipt no.',
+    new_expiry: 'New expiry date',
+    provider_transaction_id: 'Dish Home transaction',
+  },
   testMode: 'Test mode: no real money moves',
   counter: 'NEA counter',
   counterHint: 'Type to search, then pick your counter',
@@ -76,7 +135,6 @@ export const en: Messages = {
   invalidCounter: 'Pick a counter from the list',
   lookUp: 'Look up bills',
   lookingUp: 'Looking up your bills…',
-  loadingCounters: 'Loading counters…',
   cancel: 'Cancel',
   retry: 'Try again',
   back: 'Back',

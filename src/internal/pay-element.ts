@@ -5,20 +5,49 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { ServiceId } from '../api.js';
-import { formatNpr } from '../money.js';
+import type { Bill, Fact, ServiceId } from '../api.js';
+import { formatCount, formatNpr } from '../money.js';
 import { errorText, fill, loadLocale, messages, type Messages } from './i18n.js';
 import { PayFlow, type Busy } from './flow.js';
 import { payStyles } from './styles.js';
 
 const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
-  load: 'loadingCounters',
+  load: 'loading',
   lookup: 'lookingUp',
   charge: 'pricing',
   pay: 'paying',
   status: 'checking',
 };
 
+/**
+ * The base of every payment element (not an element itself).
+ *
+ * @fires pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa).
+ * @fires pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference).
+ * @fires pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa).
+ * @fires pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
+ *
+ * @csspart base - The widget's card.
+ * @csspart header - The widget's title.
+ * @csspart button - The primary action buttons.
+ * @csspart pay-button - The button that pays.
+ * @csspart receipt - The receipt after a successful payment.
+ * @csspart error - An error message.
+ *
+ * @cssprop --pay-color-bg - Background colour.
+ * @cssprop --pay-color-fg - Text colour.
+ * @cssprop --pay-color-muted - Secondary text colour.
+ * @cssprop --pay-color-border - Border colour.
+ * @cssprop --pay-color-accent - Accent colour (primary buttons, focus ring).
+ * @cssprop --pay-color-on-accent - Text on the accent colour.
+ * @cssprop --pay-color-error - Error colour.
+ * @cssprop --pay-color-success - Success colour.
+ * @cssprop --pay-color-surface - Background of badges and highlights.
+ * @cssprop --pay-radius - Corner radius.
+ * @cssprop --pay-space - Base spacing.
+ * @cssprop --pay-font - Font shorthand.
+ * @cssprop --pay-max-width - Largest width of the widget.
+ */
 export abstract class PayElement extends LitElement {
   static override styles = payStyles;
 
@@ -44,12 +73,61 @@ export abstract class PayElement extends LitElement {
     return formatNpr(paisa, this.locale);
   }
 
+  protected count(n: number | null): string {
+    return n === null ? '' : formatCount(n, this.locale);
+  }
+
   protected abstract heading(): string;
   protected abstract renderLookup(): TemplateResult;
   protected abstract renderChoice(): TemplateResult;
-  /** Extra receipt lines (label, value) after the common ones. */
+  /** Extra receipt lines (label, value) after the common ones and the biller's receipt facts. */
   protected receiptLines(): [string, string][] {
     return [];
+  }
+  /** The pay button's text for a total. */
+  protected payLabel(total: string): string {
+    return fill(this.m.payNow, { total });
+  }
+  /** The text of the button that starts a new payment after a receipt. */
+  protected againLabel(): string {
+    return this.m.payAnother;
+  }
+
+  /** Facts about the customer or the receipt, labelled in the widget's language. */
+  protected renderFacts(facts: Fact[]) {
+    return facts.length
+      ? html`<dl>${facts.map((f) => html`<dt>${this.m.facts[f.key] ?? f.key}</dt><dd>${f.value}</dd>`)}</dl>`
+      : nothing;
+  }
+
+  /** The due bills as a table; each column is a header and a cell (numeric columns align right). */
+  protected billsTable(columns: [header: string, cell: (b: Bill) => unknown, numeric?: boolean][]) {
+    const bills = this.flow.quote?.bills ?? [];
+    return html`<table>
+      <caption class="hint">${this.m.dueBills}</caption>
+      <thead>
+        <tr>${columns.map(([header, , numeric]) => html`<th scope="col" class=${numeric ? 'num' : ''}>${header}</th>`)}</tr>
+      </thead>
+      <tbody>
+        ${bills.map((b) => html`<tr>${columns.map(([, cell, numeric]) => html`<td class=${numeric ? 'num' : ''}>${cell(b)}</td>`)}</tr>`)}
+      </tbody>
+    </table>`;
+  }
+
+  /** The choice step's frame when there is nothing to pay. */
+  protected renderNoDues() {
+    return html`${this.stepHeading(this.flow.quote!.customer_name)}
+      <p>${this.m.noDues}</p>
+      <div class="actions"><button @click=${() => this.flow.back()}>${this.m.back}</button></div>`;
+  }
+
+  /** The choice step's actions: continue (to pricing), cancel while pricing, back. */
+  protected renderChoiceActions(ready: boolean) {
+    return html`<div class="actions">
+      <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'charge' || !ready}>${this.m.continue}</button>
+      ${this.renderCancel()}
+      <button type="button" @click=${() => this.flow.back()}>${this.m.back}</button>
+    </div>`;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -135,7 +213,7 @@ export abstract class PayElement extends LitElement {
         ${unconfirmed
           ? nothing
           : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.flow.pay()}>
-              ${fill(m.payNow, { total: this.money(charge.total_paisa) })}
+              ${this.payLabel(this.money(charge.total_paisa))}
             </button>`}
         ${paying || unconfirmed ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
       </div>`;
@@ -168,7 +246,8 @@ export abstract class PayElement extends LitElement {
         ${p.transaction_id ? html`<dt>${m.transactionId}</dt><dd>${p.transaction_id}</dd>` : nothing}
         ${this.receiptLines().map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
       </dl>
-      <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${m.payAnother}</button></div>
+      ${this.renderFacts(p.receipt)}
+      <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${this.againLabel()}</button></div>
     </div>`;
   }
 

@@ -1,6 +1,7 @@
 import { fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/nea-pay.js';
+import '../../src/index.js';
 import type { NeaPay } from '../../src/nea-pay.js';
+import type { PayElement } from '../../src/internal/pay-element.js';
 
 export async function resetSandbox() {
   await fetch('/sandbox/_sandbox/reset', { method: 'POST' });
@@ -28,7 +29,7 @@ export function type(input: HTMLInputElement, value: string) {
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
 }
 
-export async function until(el: NeaPay, predicate: () => boolean, message: string, timeout = 8000) {
+export async function until(el: PayElement, predicate: () => boolean, message: string, timeout = 8000) {
   await waitUntil(predicate, message, { timeout });
   await el.updateComplete;
 }
@@ -51,13 +52,13 @@ export async function widget(c: Customer, attrs = ''): Promise<NeaPay> {
 }
 
 /** Looks up the prefilled customer and waits for the choice step. */
-export async function lookUp(el: NeaPay) {
+export async function lookUp(el: PayElement) {
   $<HTMLButtonElement>(el, 'form button[type=submit]')!.click();
   await until(el, () => el.getAttribute('step') !== 'lookup' || $(el, '[part=error]') !== null, 'lookup answered');
 }
 
 /** Goes on from the choice step with the selected amount and waits for the confirmation. */
-export async function toConfirm(el: NeaPay) {
+export async function toConfirm(el: PayElement) {
   button(el, 'Continue').click();
   await until(el, () => el.getAttribute('step') === 'confirm' || $(el, '[part=error]') !== null, 'priced');
 }

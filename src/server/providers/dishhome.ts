@@ -56,11 +56,13 @@ export const dishhome: Provider<DishhomeLookupRequest> = {
       regular: p.is_regular,
     }));
     const prices = packages.map((p) => p.price_paisa);
+    // The aggregator's local time "2037-11-28T11:15:00", shown as "2037-11-28 11:15".
+    const when = (value: string | null | undefined) => value?.replace('T', ' ').slice(0, 16);
     const facts = (
       [
         ['package', details.package],
         ['status', details.customer_status],
-        ['expiry', details.expiry_date],
+        ['expiry', when(details.expiry_date)],
         ['zone', details.zone],
         ['district', details.district],
       ] as const
@@ -88,7 +90,7 @@ export const dishhome: Provider<DishhomeLookupRequest> = {
     if (!detail.success) return [];
     const { expiry_date, transaction_id, customer_status } = detail.data;
     return [
-      ...(expiry_date ? [{ key: 'new_expiry', value: expiry_date }] : []),
+      ...(expiry_date ? [{ key: 'new_expiry', value: expiry_date.replace('T', ' ').slice(0, 16) }] : []),
       ...(transaction_id != null ? [{ key: 'provider_transaction_id', value: String(transaction_id) }] : []),
       ...(customer_status ? [{ key: 'status', value: customer_status }] : []),
     ];

@@ -1,0 +1,104 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { DISHHOME_CUSTOMER_ID, type Package } from './api.js';
+import { fill } from './internal/i18n.js';
+import { PayElement } from './internal/pay-element.js';
+
+/**
+ * Recharges a Dish Home TV/ISP subscription through the merchant proxy: enter the customer ID, see the
+ * customer's card (package, status, expiry, zone and district), choose a duration package (months and
+ * bonus) or a regular top-up, confirm, recharge, and get a receipt with the new expiry date.
+ */
+@customElement('dishhome-recharge')
+export class DishhomeRecharge extends PayElement {
+  readonly service = 'dishhome' as const;
+
+  /** Prefill: the Dish Home customer ID, e.g. `71909771942`. */
+  @property({ attribute: 'customer-id' }) customerId = '';
+
+  @state() private invalid: string | null = null;
+  @state() private chosen: number | null = null;
+
+  protected override heading() {
+    return this.m.dishhomeTitle;
+  }
+
+  protected override payLabel(total: string) {
+    return fill(this.m.rechargeNow, { total });
+  }
+
+  protected override againLabel() {
+    return this.m.rechargeAnother;
+  }
+
+  async #submit(e: Event) {
+    e.preventDefault();
+    const id = this.customerId.trim();
+    this.invalid = !id ? this.m.required : DISHHOME_CUSTOMER_ID.test(id) ? null : this.m.invalidDishCustomerId;
+    if (this.invalid) {
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#customer-id')?.focus();
+      return;
+    }
+    this.chosen = null;
+    await this.flow.lookup({ customer_id: id });
+  }
+
+  protected override renderLookup() {
+    const m = this.m;
+    return html`${this.stepHeading(m.stepLookup)}
+      <form @submit=${this.#submit} novalidate>
+        ${this.field('customer-id', m.dishCustomerId, m.dishCustomerIdHint, this.invalid, this.customerId, (v) => (this.customerId = v), {
+          inputmode: 'numeric',
+        })}
+        <div class="actions">
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${m.lookUp}</button>
+          ${this.renderCancel()}
+        </div>
+      </form>`;
+  }
+
+  #option(p: Package) {
+    const m = this.m;
+    const what = p.regular ? this.money(p.price_paisa) : `${fill(m.months, { count: this.count(p.months) })}: ${this.money(p.price_paisa)}`;
+    return html`<label class="choice">
+      <input type="radio" name="package" .checked=${this.chosen === p.id} @change=${() => (this.chosen = p.id)} />
+      ${what}${p.bonus_paisa ? html` <span class="hint">(${fill(m.bonus, { amount: this.money(p.bonus_paisa) })})</span>` : nothing}
+    </label>`;
+  }
+
+  protected override renderChoice() {
+    const quote = this.flow.quote!;
+    const m = this.m;
+    const durations = quote.packages.filter((p) => !p.regular);
+    const topUps = quote.packages.filter((p) => p.regular);
+    const chosen = quote.packages.find((p) => p.id === this.chosen);
+    return html`${this.stepHeading(m.choosePackage)}
+      <dl>
+        <dt>${m.dishCustomerId}</dt>
+        <dd>${quote.customer_name}</dd>
+      </dl>
+      ${this.renderFacts(quote.facts)}
+      <form
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          if (chosen) void this.flow.choose(chosen.price_paisa, chosen.id);
+        }}
+      >
+        ${durations.length ? html`<fieldset><legend>${m.packages}</legend>${durations.map((p) => this.#option(p))}</fieldset>` : nothing}
+        ${topUps.length ? html`<fieldset><legend>${m.topUps}</legend>${topUps.map((p) => this.#option(p))}</fieldset>` : nothing}
+        ${this.renderChoiceActions(chosen !== undefined)}
+      </form>`;
+  }
+
+  protected override receiptLines(): [string, string][] {
+    const chosen = this.flow.quote?.packages.find((p) => p.id === this.chosen);
+    return chosen ? [[this.m.facts.package!, chosen.regular ? this.m.topUps : fill(this.m.months, { count: this.count(chosen.months) })]] : [];
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dishhome-recharge': DishhomeRecharge;
+  }
+}
