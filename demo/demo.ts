@@ -1,35 +1,70 @@
 import '../src/index.js';
 
-interface Customer {
-  case: string;
-  office_code: string;
-  sc_no: string;
-  consumer_id: string;
-  consumer_name: string;
+type Tag = 'nea-pay' | 'dreamer-pay' | 'dishhome-recharge';
+type Row = Record<string, string>;
+
+interface ServiceDemo {
+  tag: Tag;
+  stage: string;
+  table: string;
+  /** Table cells of a test customer. */
+  cells: (c: Row) => string[];
+  /** The widget attributes that prefill a test customer. */
+  prefill: (c: Row) => Record<string, string>;
+  /** The accessible name of its "Use" button. */
+  name: (c: Row) => string;
 }
 
+const SERVICES: Record<'nea' | 'dreamer' | 'dishhome', ServiceDemo> = {
+  nea: {
+    tag: 'nea-pay',
+    stage: 'nea-stage',
+    table: 'nea-customers',
+    cells: (c) => [c.office_code!, c.sc_no!, c.consumer_id!, `${c.consumer_name}: ${c.case}`],
+    prefill: (c) => ({ 'office-code': c.office_code!, 'sc-no': c.sc_no!, 'consumer-id': c.consumer_id! }),
+    name: (c) => c.consumer_name!,
+  },
+  dreamer: {
+    tag: 'dreamer-pay',
+    stage: 'dreamer-stage',
+    table: 'dreamer-customers',
+    cells: (c) => [c.service_name!, c.customer_code!, `${c.consumer_name}: ${c.case}`],
+    prefill: (c) => ({ 'service-slug': c.service_slug!, 'customer-code': c.customer_code! }),
+    name: (c) => `Dreamer ${c.customer_code}`,
+  },
+  dishhome: {
+    tag: 'dishhome-recharge',
+    stage: 'dishhome-stage',
+    table: 'dishhome-customers',
+    cells: (c) => [c.customer_id!, c.package!, c.case!],
+    prefill: (c) => ({ 'customer-id': c.customer_id! }),
+    name: (c) => `Dish Home ${c.customer_id}`,
+  },
+};
+
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const stage = $('stage');
 const log = $<HTMLOListElement>('log');
 const theme = $<HTMLSelectElement>('theme');
 const locale = $<HTMLSelectElement>('locale');
 
-/** Replaces the widget with a fresh one (a new payment), keeping theme and language. */
-function mountWidget(prefill: Partial<Record<'office-code' | 'sc-no' | 'consumer-id', string>> = {}) {
-  const widget = document.createElement('nea-pay');
+/** Replaces a widget with a fresh one (a new payment), keeping theme and language. */
+function mount(service: ServiceDemo, prefill: Record<string, string> = {}) {
+  const widget = document.createElement(service.tag);
   widget.setAttribute('endpoint', '/api');
   widget.setAttribute('theme', theme.value);
   widget.setAttribute('locale', locale.value);
   for (const [name, value] of Object.entries(prefill)) widget.setAttribute(name, value);
-  stage.replaceChildren(widget);
-  return widget;
+  $(service.stage).replaceChildren(widget);
 }
 
+const widgets = () => document.querySelectorAll<HTMLElement>(Object.values(SERVICES).map((s) => s.tag).join(','));
+
 for (const type of ['pay-success', 'pay-error', 'pay-pending', 'pay-step'] as const) {
-  stage.addEventListener(type, (event) => {
+  document.addEventListener(type, (event) => {
     const item = document.createElement('li');
     item.className = type;
-    item.textContent = `${new Date().toLocaleTimeString()} ${type} ${JSON.stringify((event as CustomEvent).detail)}`;
+    const source = (event.target as HTMLElement).localName;
+    item.textContent = `${new Date().toLocaleTimeString()} <${source}> ${type} ${JSON.stringify((event as CustomEvent).detail)}`;
     log.prepend(item);
   });
 }
@@ -37,43 +72,47 @@ $('clear-log').addEventListener('click', () => log.replaceChildren());
 
 theme.addEventListener('change', () => {
   document.body.classList.toggle('dark', theme.value === 'dark');
-  stage.querySelector('nea-pay')?.setAttribute('theme', theme.value);
+  widgets().forEach((w) => w.setAttribute('theme', theme.value));
 });
-locale.addEventListener('change', () => stage.querySelector('nea-pay')?.setAttribute('locale', locale.value));
+locale.addEventListener('change', () => widgets().forEach((w) => w.setAttribute('locale', locale.value)));
 
 $('reset-sandbox').addEventListener('click', async () => {
   await fetch('/sandbox/_sandbox/reset', { method: 'POST' });
-  mountWidget();
+  Object.values(SERVICES).forEach((s) => mount(s));
 });
 
+function cell(text: string) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  return td;
+}
+
 async function listCustomers() {
-  const body = $('customers');
+  let fixtures: Record<string, Row[]>;
   try {
-    const response = await fetch('/sandbox/_sandbox/customers');
-    const { nea } = (await response.json()) as { nea: Customer[] };
-    body.replaceChildren(
-      ...nea.map((c) => {
+    fixtures = (await (await fetch('/sandbox/_sandbox/customers')).json()) as Record<string, Row[]>;
+  } catch {
+    for (const s of Object.values(SERVICES)) {
+      $(s.table).innerHTML = '<tr><td>The sandbox is not embedded (a real aggregator is configured).</td></tr>';
+    }
+    return;
+  }
+  for (const [key, service] of Object.entries(SERVICES)) {
+    $(service.table).replaceChildren(
+      ...(fixtures[key] ?? []).map((customer) => {
         const row = document.createElement('tr');
-        for (const text of [c.office_code, c.sc_no, c.consumer_id, c.consumer_name, c.case]) {
-          const cell = document.createElement('td');
-          cell.textContent = text;
-          row.append(cell);
-        }
+        row.append(...service.cells(customer).map(cell));
         const use = document.createElement('button');
         use.type = 'button';
         use.textContent = 'Use';
-        use.setAttribute('aria-label', `Use ${c.consumer_name}`);
-        use.addEventListener('click', () =>
-          mountWidget({ 'office-code': c.office_code, 'sc-no': c.sc_no, 'consumer-id': c.consumer_id }),
-        );
-        const cell = document.createElement('td');
-        cell.append(use);
-        row.append(cell);
+        use.setAttribute('aria-label', `Use ${service.name(customer)}`);
+        use.addEventListener('click', () => mount(service, service.prefill(customer)));
+        const td = document.createElement('td');
+        td.append(use);
+        row.append(td);
         return row;
       }),
     );
-  } catch {
-    body.innerHTML = '<tr><td colspan="6">The sandbox is not embedded (a real aggregator is configured).</td></tr>';
   }
 }
 

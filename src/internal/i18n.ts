@@ -154,7 +154,7 @@ export const en: Messages = {
   continue: 'Continue',
   pricing: 'Working out the service charge…',
   confirmTitle: 'Confirm your payment',
-  amount: 'Bill amount',
+  amount: 'Amount',
   serviceCharge: 'Service charge',
   total: 'Total',
   payNow: 'Pay {total}',

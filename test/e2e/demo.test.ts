@@ -87,7 +87,7 @@ describe('demo page, end to end', () => {
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/nea-receipt.png` });
     const logged = await log(page).innerText();
-    assert.match(logged, /pay-success .*"amountPaisa":45000/);
+    assert.match(logged, /<nea-pay> pay-success .*"amountPaisa":45000/);
     const reference = /"reference":"([A-Za-z0-9]+)"/.exec(logged)![1]!;
     assert.match(await w.locator('[part=receipt]').innerText(), new RegExp(reference));
     const status = (await (await fetch(`${base}/api/payments/${reference}`)).json()) as { data: { response: { state: string } } };
@@ -139,13 +139,46 @@ describe('demo page, end to end', () => {
     await page.close();
   });
 
+  it('pays a Dreamer Electricity bill through the real page', async () => {
+    const page = await openDemo();
+    await page.getByRole('button', { name: 'Use Dreamer 01-1' }).click();
+    const w = page.locator('dreamer-pay');
+    await w.getByRole('button', { name: 'Look up bills' }).click();
+    await w.getByRole('cell', { name: '2078 Baishak' }).waitFor();
+    await w.getByRole('button', { name: 'Continue' }).click();
+    await w.getByRole('button', { name: /Pay NPR\s*180\.00/ }).click();
+    await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    assert.match(await w.locator('[part=receipt]').innerText(), /Receipt no\.\s+\d+/);
+    assert.match(await log(page).innerText(), /<dreamer-pay> pay-success .*"amountPaisa":18000/);
+    await page.screenshot({ path: `${ARTIFACTS}/dreamer-receipt.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('recharges Dish Home through the real page', async () => {
+    const page = await openDemo();
+    await page.getByRole('button', { name: 'Use Dish Home 1111' }).click();
+    const w = page.locator('dishhome-recharge');
+    await w.getByRole('button', { name: 'Look up bills' }).click();
+    await w.getByRole('group', { name: 'Top-ups' }).waitFor();
+    await w.getByRole('radio', { name: /3 month\(s\)/ }).check();
+    await w.getByRole('button', { name: 'Continue' }).click();
+    await w.getByRole('button', { name: /Recharge NPR\s*1,200\.00/ }).click();
+    await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    assert.match(await w.locator('[part=receipt]').innerText(), /New expiry date\s+2038-02-28 11:15/);
+    assert.match(await log(page).innerText(), /<dishhome-recharge> pay-success .*"amountPaisa":120000/);
+    await page.screenshot({ path: `${ARTIFACTS}/dishhome-receipt.png`, fullPage: true });
+    await page.close();
+  });
+
   it('switches theme and language from the demo controls', async () => {
     const page = await openDemo();
     await page.getByLabel('Theme').selectOption('dark');
     await page.getByLabel('Language').selectOption('ne');
     const w = widget(page);
     assert.equal(await w.getAttribute('theme'), 'dark');
+    assert.equal(await page.locator('dishhome-recharge').getAttribute('theme'), 'dark');
     await w.getByRole('heading', { name: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी' }).waitFor();
+    await page.locator('dreamer-pay').getByRole('heading', { name: 'ड्रिमर इलेक्ट्रिसिटीको बिल भुक्तानी' }).waitFor();
     const background = await w.evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('[part=base]')!).backgroundColor);
     assert.equal(background, 'rgb(22, 26, 34)');
     await page.screenshot({ path: `${ARTIFACTS}/nea-dark-ne.png` });

@@ -71,7 +71,7 @@ const ne: Messages = {
   continue: 'अगाडि बढ्नुहोस्',
   pricing: 'सेवा शुल्क हिसाब हुँदैछ…',
   confirmTitle: 'भुक्तानी पुष्टि गर्नुहोस्',
-  amount: 'बिल रकम',
+  amount: 'रकम',
   serviceCharge: 'सेवा शुल्क',
   total: 'जम्मा',
   payNow: '{total} तिर्नुहोस्',
