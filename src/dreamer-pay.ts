@@ -23,12 +23,7 @@ export class DreamerPay extends PayElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.services.length) void this.#loadServices();
-  }
-
-  async #loadServices() {
-    const loaded = await this.flow.load('/dreamer/services', dreamerServicesResponse, () => void this.#loadServices());
-    if (loaded) this.services = loaded.services;
+    if (!this.services.length) this.preload('/dreamer/services', dreamerServicesResponse, (v) => (this.services = v.services));
   }
 
   /** The chosen service: the prefilled one, or the only one there is. */

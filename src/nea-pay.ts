@@ -35,12 +35,7 @@ export class NeaPay extends PayElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.counters.length) void this.#loadCounters();
-  }
-
-  async #loadCounters() {
-    const loaded = await this.flow.load('/nea/counters', countersResponse, () => void this.#loadCounters());
-    if (loaded) this.counters = loaded.counters;
+    if (!this.counters.length) this.preload('/nea/counters', countersResponse, (v) => (this.counters = v.counters));
   }
 
   protected override heading() {

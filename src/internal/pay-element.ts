@@ -5,6 +5,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
+import type * as z from 'zod/mini';
 import type { Bill, Fact, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
 import { errorText, fill, loadLocale, messages, type Messages } from './i18n.js';
@@ -91,6 +92,15 @@ export abstract class PayElement extends LitElement {
   /** The text of the button that starts a new payment after a receipt. */
   protected againLabel(): string {
     return this.m.payAnother;
+  }
+
+  /** Loads something the lookup step needs (a list) with the shared progress, error and retry. */
+  protected preload<T>(path: string, schema: z.ZodMiniType<T>, apply: (value: T) => void): void {
+    const load = async () => {
+      const value = await this.flow.load(path, schema, () => void load());
+      if (value) apply(value);
+    };
+    void load();
   }
 
   /** Facts about the customer or the receipt, labelled in the widget's language. */

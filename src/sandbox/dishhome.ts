@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
 import { DISHHOME_CUSTOMERS, DISHHOME_PACKAGES, type DishhomeCustomerFixture } from './fixtures.js';
-import { cannotFulfil, invalid, type SandboxCore } from './sandbox.js';
+import { detailsRoute, invalid, type SandboxCore } from './sandbox.js';
 
 interface Subscription {
   expiry_date: string;
@@ -31,22 +31,15 @@ export function registerDishhome(app: Hono, core: SandboxCore) {
       balance: -1591.5836,
     }));
 
-  app.post('/api/servicegroup/details/dishhome-updated/', async (c) => {
-    const checked = await core.checkRequest(c, 'details', 'dishhome');
-    if ('error' in checked) return checked.error;
-    const { body, token } = checked;
-    const id = body.customer_id;
-    if ((typeof id !== 'string' && typeof id !== 'number') || !/^\d+$/.test(String(id))) {
-      return c.json(invalid('1011', 'Invalid customer_id', 'customer_id must be digits'), 400);
-    }
-    const reference = core.useReference(c, body);
-    if (typeof reference !== 'string') return reference;
-    const customer = DISHHOME_CUSTOMERS.find((f) => f.customer_id === String(id));
-    if (!customer) return c.json(cannotFulfil('Customer not found'), 400);
-    return core.withFault(c, core.takeFault(c, 'details', customer), () => {
-      const session = core.openSession(token, 'dishhome', customer);
+  detailsRoute<DishhomeCustomerFixture>(app, core, 'dishhome', '/api/servicegroup/details/dishhome-updated/', {
+    invalid: ({ customer_id: id }) =>
+      (typeof id !== 'string' && typeof id !== 'number') || !/^\d+$/.test(String(id))
+        ? ['Invalid customer_id', 'customer_id must be digits']
+        : null,
+    find: ({ customer_id }) => DISHHOME_CUSTOMERS.find((f) => f.customer_id === String(customer_id)),
+    answer: (session, customer) => {
       const sub = subscription(customer);
-      return c.json({
+      return {
         response_code: 200,
         package: customer.package,
         quantity: 1,
@@ -62,8 +55,8 @@ export function registerDishhome(app: Hono, core: SandboxCore) {
         packages: DISHHOME_PACKAGES,
         session_id: session.id,
         status: true,
-      });
-    });
+      };
+    },
   });
 
   app.post('/api/servicegroup/commit/dishhome-updated/', async (c) => {

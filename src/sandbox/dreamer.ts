@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
 import { DREAMER_CUSTOMERS, DREAMER_SERVICES, type DreamerBillFixture, type DreamerCustomerFixture } from './fixtures.js';
-import { cannotFulfil, invalid, type SandboxCore } from './sandbox.js';
+import { cannotFulfil, detailsRoute, invalid, type SandboxCore } from './sandbox.js';
 
 /** A column's total in rupees, added up in paisa. */
 const sum = (bills: DreamerBillFixture[], key: 'bill_amount' | 'penalty' | 'discount' | 'total_amount') =>
@@ -12,25 +12,19 @@ export function registerDreamer(app: Hono, core: SandboxCore) {
   const dues = (customer: DreamerCustomerFixture) => core.customerState(customer, () => customer.due_bills);
   let receipts = 0;
 
-  app.post('/api/servicegroup/details/dreamer-electricity/', async (c) => {
-    const checked = await core.checkRequest(c, 'details', 'dreamer');
-    if ('error' in checked) return checked.error;
-    const { body, token } = checked;
-    const { customer_code, service_slug } = body;
-    if (typeof service_slug !== 'string' || !DREAMER_SERVICES.some((s) => s.slug === service_slug)) {
-      return c.json(invalid('1011', 'Invalid service_slug', 'service_slug must be an enabled Dreamer service'), 400);
-    }
-    if (typeof customer_code !== 'string' || customer_code === '') {
-      return c.json(invalid('1011', 'Invalid customer_code', 'customer_code is required'), 400);
-    }
-    const reference = core.useReference(c, body);
-    if (typeof reference !== 'string') return reference;
-    const customer = DREAMER_CUSTOMERS.find((f) => f.service_slug === service_slug && f.customer_code === customer_code);
-    if (!customer) return c.json(cannotFulfil('Customer not found'), 400);
-    return core.withFault(c, core.takeFault(c, 'details', customer), () => {
-      const session = core.openSession(token, 'dreamer', customer);
+  detailsRoute<DreamerCustomerFixture>(app, core, 'dreamer', '/api/servicegroup/details/dreamer-electricity/', {
+    invalid: ({ customer_code, service_slug }) => {
+      if (typeof service_slug !== 'string' || !DREAMER_SERVICES.some((s) => s.slug === service_slug)) {
+        return ['Invalid service_slug', 'service_slug must be an enabled Dreamer service'];
+      }
+      if (typeof customer_code !== 'string' || customer_code === '') return ['Invalid customer_code', 'customer_code is required'];
+      return null;
+    },
+    find: ({ customer_code, service_slug }) =>
+      DREAMER_CUSTOMERS.find((f) => f.service_slug === service_slug && f.customer_code === customer_code),
+    answer: (session, customer) => {
       const bills = dues(customer);
-      return c.json({
+      return {
         consumer_id: customer.consumer_id,
         consumer_no: customer.customer_code,
         consumer_name: customer.consumer_name,
@@ -42,8 +36,8 @@ export function registerDreamer(app: Hono, core: SandboxCore) {
         due_bills: bills,
         session_id: session.id,
         status: true,
-      });
-    });
+      };
+    },
   });
 
   app.post('/api/servicegroup/commit/dreamer-electricity/', async (c) => {

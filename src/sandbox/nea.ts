@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
 import { NEA_COUNTERS, NEA_CUSTOMERS, type NeaBillFixture, type NeaCustomerFixture } from './fixtures.js';
-import { cannotFulfil, invalid, type SandboxCore } from './sandbox.js';
+import { cannotFulfil, detailsRoute, invalid, type SandboxCore } from './sandbox.js';
 
 /** NEA service charge of the sandbox: none up to Rs 500, then Rs 5 for every started Rs 1,000. */
 export function sandboxServiceChargePaisa(amountPaisa: number): number {
@@ -35,37 +35,29 @@ export function registerNea(app: Hono, core: SandboxCore) {
     return core.withFault(c, core.takeFault(c, 'counters'), () => c.json({ status: true, counters: NEA_COUNTERS }));
   });
 
-  app.post('/api/servicegroup/details/nea/', async (c) => {
-    const checked = await core.checkRequest(c, 'details', 'nea');
-    if ('error' in checked) return checked.error;
-    const { body, token } = checked;
-    const { sc_no, office_code, consumer_id } = body;
-    if (typeof sc_no !== 'string' || !/^[A-Za-z0-9]+\.[A-Za-z0-9]+\.[A-Za-z0-9]+$/.test(sc_no)) {
-      return c.json(invalid('1011', 'Invalid sc_no', 'sc_no must be 3 alphanumeric strings separated by dot'), 400);
-    }
-    if (typeof office_code !== 'string' || !NEA_COUNTERS.some((counter) => counter.value === office_code)) {
-      return c.json(invalid('1011', 'Invalid office_code', 'office_code must be a value from counters'), 400);
-    }
-    if (typeof consumer_id !== 'string' && typeof consumer_id !== 'number') {
-      return c.json(invalid('1011', 'Invalid consumer_id', 'consumer_id is required'), 400);
-    }
-    const reference = core.useReference(c, body);
-    if (typeof reference !== 'string') return reference;
-    const customer = NEA_CUSTOMERS.find(
-      (f) => f.office_code === office_code && f.sc_no === sc_no && f.consumer_id === String(consumer_id),
-    );
-    if (!customer) return c.json(cannotFulfil('Consumer not found'), 400);
-    return core.withFault(c, core.takeFault(c, 'details', customer), () => {
-      const session = core.openSession(token, 'nea', customer);
+  detailsRoute<NeaCustomerFixture>(app, core, 'nea', '/api/servicegroup/details/nea/', {
+    invalid: ({ sc_no, office_code, consumer_id }) => {
+      if (typeof sc_no !== 'string' || !/^[A-Za-z0-9]+\.[A-Za-z0-9]+\.[A-Za-z0-9]+$/.test(sc_no)) {
+        return ['Invalid sc_no', 'sc_no must be 3 alphanumeric strings separated by dot'];
+      }
+      if (typeof office_code !== 'string' || !NEA_COUNTERS.some((counter) => counter.value === office_code)) {
+        return ['Invalid office_code', 'office_code must be a value from counters'];
+      }
+      if (typeof consumer_id !== 'string' && typeof consumer_id !== 'number') return ['Invalid consumer_id', 'consumer_id is required'];
+      return null;
+    },
+    find: ({ sc_no, office_code, consumer_id }) =>
+      NEA_CUSTOMERS.find((f) => f.office_code === office_code && f.sc_no === sc_no && f.consumer_id === String(consumer_id)),
+    answer: (session, customer) => {
       const bills = dues(customer);
-      return c.json({
+      return {
         session_id: session.id,
         consumer_name: customer.consumer_name,
         due_bills: bills,
         total_due_amount: Number(paisaToRupees(bills.reduce((sum, b) => sum + payable(b), 0))),
         status: true,
-      });
-    });
+      };
+    },
   });
 
   app.post('/api/servicegroup/servicecharge/nea/', async (c) => {

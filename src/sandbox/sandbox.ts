@@ -266,6 +266,39 @@ function createCore(options: SandboxOptions) {
 
 export type SandboxCore = ReturnType<typeof createCore>;
 
+/**
+ * A service's details route, as every service's details step goes: check the token, validate the
+ * service's fields (1011), take the reference, find the test customer (4000 when unknown), open a
+ * session and answer, with the customer's or the request's fault around it.
+ */
+export function detailsRoute<C extends { faults?: Partial<Record<Step, Fault>> }>(
+  app: Hono,
+  core: SandboxCore,
+  service: SandboxService,
+  path: string,
+  spec: {
+    /** `[message, details]` of a 1011 error, or null when the fields are valid. */
+    invalid(body: Body): [string, string] | null;
+    find(body: Body): C | undefined;
+    answer(session: Session, customer: C): object;
+  },
+) {
+  app.post(path, async (c) => {
+    const checked = await core.checkRequest(c, 'details', service);
+    if ('error' in checked) return checked.error;
+    const { body, token } = checked;
+    const problem = spec.invalid(body);
+    if (problem) return c.json(invalid('1011', ...problem), 400);
+    const reference = core.useReference(c, body);
+    if (typeof reference !== 'string') return reference;
+    const customer = spec.find(body);
+    if (!customer) return c.json(cannotFulfil(service === 'nea' ? 'Consumer not found' : 'Customer not found'), 400);
+    return core.withFault(c, core.takeFault(c, 'details', customer), () =>
+      c.json(spec.answer(core.openSession(token, service, customer), customer)),
+    );
+  });
+}
+
 export function createSandbox(options: SandboxOptions = {}) {
   const core = createCore(options);
   const { state, now, tokens, takeFault, readBody, reset } = core;

@@ -10,7 +10,7 @@ import { createSandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js
 
 export const TOKEN = 'TEST:canary-7f3a9c1e';
 
-function listen(fetch: (r: Request) => Response | Promise<Response>) {
+export function listen(fetch: (r: Request) => Response | Promise<Response>) {
   return new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
     const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
       resolve({

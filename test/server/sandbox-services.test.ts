@@ -1,26 +1,20 @@
 /** The sandbox answers Dreamer Electricity (seed 000) and Dish Home (seed 004) exactly as documented. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { createSandbox } from '../../src/sandbox/sandbox.js';
+import { listen } from './harness.js';
 
 const TOKEN = 'TEST:services';
 const sandbox = createSandbox({ tokens: [TOKEN] });
 let base = '';
-let server: ReturnType<typeof serve>;
+let close: () => Promise<void>;
 let n = 0;
 const ref = () => `svc${++n}${Date.now()}`;
 
 before(async () => {
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: sandbox.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-  });
+  ({ url: base, close } = await listen(sandbox.fetch));
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => close());
 beforeEach(() => sandbox.reset());
 
 async function post(path: string, body: Record<string, unknown>) {

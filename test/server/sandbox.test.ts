@@ -1,27 +1,21 @@
 /** The sandbox answers like the seed document (001) and enforces the aggregator's rules. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { createSandbox } from '../../src/sandbox/sandbox.js';
+import { listen } from './harness.js';
 
 const TOKEN = 'TEST:conformance';
 let clock = Date.now();
 const sandbox = createSandbox({ tokens: [TOKEN], sessionTtlMs: 60_000, now: () => clock, creditsPaisa: 100_000 });
 let base = '';
-let server: ReturnType<typeof serve>;
+let close: () => Promise<void>;
 let n = 0;
 const ref = () => `conf${++n}${Date.now()}`;
 
 before(async () => {
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: sandbox.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-  });
+  ({ url: base, close } = await listen(sandbox.fetch));
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => close());
 beforeEach(() => {
   sandbox.reset();
   clock = Date.now();

@@ -2,20 +2,14 @@
  * Where the proxy keeps its state: quotes (what a lookup allowed) and the payment ledger (every
  * payment attempt). The interface is asynchronous so that a PostgreSQL store can stand behind it too.
  */
-import type { Bill, Fact, Package, ServiceId } from '../../api.js';
+import type { Fact, ServiceId } from '../../api.js';
+import type { QuoteDraft } from '../providers/types.js';
 import type { LedgerState } from '../providers/upstream.js';
 
-export interface StoredQuote {
+/** A provider's lookup as the proxy keeps it. */
+export interface StoredQuote extends QuoteDraft {
   id: string;
   service: ServiceId;
-  sessionId: string;
-  customerName: string;
-  facts: Fact[];
-  bills: Bill[];
-  packages: Package[];
-  totalDuePaisa: number;
-  minPaisa: number;
-  maxPaisa: number;
   /** Service charges already asked of the aggregator, by amount in paisa. */
   charges: Record<string, number>;
   createdAt: number;
