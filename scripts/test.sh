@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: typecheck, manifest sync, node tests (unit, sandbox, proxy over HTTP), browser tests of
+# Every test: typecheck, manifest sync, node tests (unit, sandbox, proxy over HTTP, both ledgers), browser tests of
 # the widgets in Chromium, end-to-end tests of the demo, and the size report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,9 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
 fi
 
 step() { printf '\n=== %s\n' "$1"; }
+
+step "PostgreSQL for the ledger tests"
+bash scripts/postgres-setup.sh
 
 step "typecheck"
 npx tsc --noEmit -p .

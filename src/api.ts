@@ -111,6 +111,9 @@ export type Charge = z.infer<typeof chargeResponse>;
 export const payRequest = chargeRequest;
 export type PayRequest = z.infer<typeof payRequest>;
 
+/** The aggregator's delivery report (a hint only): its reference is what the proxy looks up. */
+export const deliveryReport = z.looseObject({ reference: text(50).check(z.regex(/^[A-Za-z0-9]{1,50}$/)) });
+
 /** Idempotency-Key header: what a client sends to make a pay request safe to repeat. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{8,128}$/;
 

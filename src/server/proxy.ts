@@ -3,13 +3,14 @@
  * It holds the aggregator token, validates every input, keeps quotes and the payment ledger, and is the
  * only thing that talks to the aggregator.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as zm from 'zod/mini';
 import {
   IDEMPOTENCY_KEY,
   chargeRequest,
+  deliveryReport,
   payRequest,
   type Charge,
   type Payment,
@@ -24,9 +25,9 @@ import { dishhome } from './providers/dishhome.js';
 import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
-import { classifyCommit, classifyStatus } from './providers/upstream.js';
+import { Payments, newReference } from './payments.js';
 import { checkPayment } from './quotes.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { PaymentRow, Store, StoredQuote } from './store/store.js';
 
 /** One provider per aggregator service the proxy serves. */
@@ -47,13 +48,6 @@ export interface ProxyOptions {
 }
 
 const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
-/** A new upstream reference: 32 alphanumeric characters (the aggregator allows up to 50). */
-export const newReference = () => randomUUID().replaceAll('-', '');
-
-function openStore(databaseUrl: string): Store {
-  if (databaseUrl.startsWith('sqlite:')) return openSqliteStore(databaseUrl.slice('sqlite:'.length));
-  throw new Error('PostgreSQL storage is not available in this version; use a sqlite: DATABASE_URL');
-}
 
 export function createProxy(options: ProxyOptions) {
   const { config } = options;
@@ -181,22 +175,6 @@ export function createProxy(options: ProxyOptions) {
     return parsed.data;
   }
 
-  async function loadQuote(id: string, service: string): Promise<StoredQuote> {
-    const quote = await store.getQuote(id);
-    if (!quote || quote.service !== service) throw new ProxyError('QUOTE_NOT_FOUND', 'Unknown quote; look the account up again');
-    if (quote.expiresAt <= now()) throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
-    return quote;
-  }
-
-  async function serviceCharge(provider: Provider<never>, quote: StoredQuote, amountPaisa: number) {
-    if (!provider.serviceCharge) return 0;
-    const known = quote.charges[String(amountPaisa)];
-    if (known !== undefined) return known;
-    const charge = await provider.serviceCharge(aggregator, quote.sessionId, amountPaisa);
-    await store.saveCharge(quote.id, amountPaisa, charge);
-    return charge;
-  }
-
   const quoteResponse = (q: StoredQuote): Quote => ({
     quote_id: q.id,
     service: q.service,
@@ -241,58 +219,19 @@ export function createProxy(options: ProxyOptions) {
     );
   }
 
-  /**
-   * Asks the aggregator's status lookup about a payment that is not final. Always safe: it sends no commit
-   * and changes the ledger only on a final answer. "No such reference" is final only when the commit's
-   * own answer (HTTP 400) showed the request was processed and refused.
-   */
-  async function checkStatus(p: PaymentRow, notFoundIsFinal: boolean): Promise<PaymentRow> {
-    const status = classifyStatus(await aggregator.status(p.reference));
-    const t = now();
-    let updated: PaymentRow | null;
-    if (status.kind === 'settled') {
-      updated = await store.updatePayment(
-        p.reference,
-        ['pending', 'unknown'],
-        {
-          state: status.state,
-          upstreamId: p.upstreamId ?? status.upstreamId,
-          upstreamState: status.upstreamState,
-          reason: p.reason ?? status.reason,
-          checkedAt: t,
-        },
-        t,
-      );
-    } else if (status.kind === 'invalidReference' && notFoundIsFinal) {
-      updated = await store.updatePayment(p.reference, ['pending', 'unknown'], { state: 'failed', checkedAt: t }, t);
-    } else {
-      updated = await store.updatePayment(p.reference, ['pending', 'unknown'], { checkedAt: t }, t);
-    }
-    if (updated && updated.state !== p.state) {
-      log('info', 'payment.settled', { reference: p.reference, from: p.state, to: updated.state, by: 'status-lookup' });
-    }
-    return updated ?? (await store.paymentByReference(p.reference)) ?? p;
-  }
+  const payments = new Payments({
+    store,
+    aggregator,
+    providers: providersFor(config),
+    log,
+    now,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    reconcileDelayMs: config.reconcileDelayMs,
+    reconcileMaxAttempts: config.reconcileMaxAttempts,
+    statusRecheckMs: config.statusRecheckMs,
+  });
 
-  const requestHash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-
-  function replay(c: Context, existing: PaymentRow, hash: string) {
-    if (existing.requestHash !== hash) {
-      throw new ProxyError('IDEMPOTENCY_MISMATCH', 'This idempotency key was used for a different payment');
-    }
-    if (existing.state === 'pending') {
-      c.header('retry-after', '1');
-      throw new ProxyError('IDEMPOTENCY_IN_FLIGHT', 'This payment is still being processed', {
-        details: { reference: existing.reference },
-      });
-    }
-    c.header('idempotent-replayed', 'true');
-    return answerPayment(c, existing);
-  }
-
-  const providers = providersFor(config);
-  const byService = new Map(providers.map((p) => [p.service as string, p]));
-  for (const provider of providers) {
+  for (const provider of payments.providers.values()) {
     const api = new Hono();
     provider.routes?.(api, aggregator);
 
@@ -314,9 +253,9 @@ export function createProxy(options: ProxyOptions) {
 
     api.post('/charge', async (c) => {
       const body = await parseBody(c, chargeRequest);
-      const quote = await loadQuote(body.quote_id, provider.service);
+      const quote = await payments.loadQuote(body.quote_id, provider.service);
       checkPayment(quote, body.amount_paisa, body.package_id);
-      const charge = await serviceCharge(provider, quote, body.amount_paisa);
+      const charge = await payments.serviceCharge(provider, quote, body.amount_paisa);
       const answer: Charge = {
         amount_paisa: body.amount_paisa,
         service_charge_paisa: charge,
@@ -331,71 +270,12 @@ export function createProxy(options: ProxyOptions) {
         throw new ProxyError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (8-128 letters, digits, _ : . -)');
       }
       const body = await parseBody(c, payRequest);
-      const hash = requestHash([provider.service, body.quote_id, body.amount_paisa, body.package_id ?? null]);
-      const previous = await store.paymentByKey(key);
-      if (previous) return replay(c, previous, hash);
-
-      const quote = await loadQuote(body.quote_id, provider.service);
-      checkPayment(quote, body.amount_paisa, body.package_id);
-      const charge = await serviceCharge(provider, quote, body.amount_paisa);
-      const t = now();
-      const row: PaymentRow = {
-        reference: newReference(),
-        idempotencyKey: key,
-        requestHash: hash,
-        quoteId: quote.id,
-        service: provider.service,
-        sessionId: quote.sessionId,
-        customerName: quote.customerName,
-        amountPaisa: body.amount_paisa,
-        serviceChargePaisa: charge,
-        packageId: body.package_id ?? null,
-        state: 'pending',
-        upstreamId: null,
-        upstreamState: null,
-        errorCode: null,
-        reason: null,
-        receipt: [],
-        createdAt: t,
-        updatedAt: t,
-        checkedAt: null,
-      };
-      // The reference is fixed in the ledger before the commit leaves, so a lost answer can be looked up.
-      const inserted = await store.insertPayment(row);
-      if (!inserted.inserted) {
-        if (inserted.conflict === 'key') return replay(c, inserted.existing, hash);
-        throw new ProxyError('QUOTE_ALREADY_PAID', 'A payment for this lookup is already under way or done', {
-          details: { reference: inserted.existing.reference },
-        });
-      }
-      log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa });
-
-      const outcome = classifyCommit(
-        await provider.commit(aggregator, {
-          sessionId: quote.sessionId,
-          amountPaisa: row.amountPaisa,
-          reference: row.reference,
-          packageId: row.packageId,
-        }),
-        provider.statusLookup,
-      );
-      let settled =
-        (await store.updatePayment(
-          row.reference,
-          ['pending'],
-          {
-            state: outcome.state,
-            upstreamId: outcome.upstreamId,
-            upstreamState: outcome.upstreamState,
-            errorCode: outcome.errorCode,
-            reason: outcome.reason,
-            receipt: outcome.state === 'success' && outcome.answer && provider.receipt ? provider.receipt(outcome.answer) : [],
-          },
-          now(),
-        )) ?? (await store.paymentByReference(row.reference))!;
-      log('info', 'payment.committed', { reference: row.reference, state: outcome.state, upstream_state: outcome.upstreamState });
-      if (outcome.lookupNow) settled = await checkStatus(settled, true);
-      return answerPayment(c, settled);
+      const { payment, replayed } = await payments.pay(provider, key, body).catch((error: unknown) => {
+        if (error instanceof ProxyError && error.code === 'IDEMPOTENCY_IN_FLIGHT') c.header('retry-after', '1');
+        throw error;
+      });
+      if (replayed) c.header('idempotent-replayed', 'true');
+      return answerPayment(c, payment);
     });
 
     app.route(`/api/${provider.service}`, api);
@@ -404,24 +284,39 @@ export function createProxy(options: ProxyOptions) {
   app.get('/api/payments/:reference', async (c) => {
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
-    let payment = await store.paymentByReference(reference);
+    const payment = await payments.status(reference);
     if (!payment) throw new ProxyError('NOT_FOUND', 'No payment with this reference');
-    const due = payment.checkedAt === null || now() - payment.checkedAt >= config.statusRecheckMs;
-    const settled = payment.state === 'success' || payment.state === 'failed';
-    if (!settled && due && byService.get(payment.service)?.statusLookup) {
-      // A pending row younger than the commit timeout may still be in flight; the lookup is harmless then too.
-      payment = await checkStatus(payment, false);
-    }
     const view = paymentView(payment);
     return c.json(successEnvelope(view), view.state === 'pending' ? 202 : 200);
   });
+
+  // The aggregator's delivery report: a hint to ask the status lookup now, never trusted by itself.
+  app.post('/api/callbacks/delivery-report', async (c) => {
+    const body = await parseBody(c, deliveryReport);
+    await payments.hint(body.reference);
+    return c.json(successEnvelope(null, 'Received'));
+  });
+
+  let reconciling: Promise<unknown> | null = null;
+  const reconcile = () => {
+    reconciling ??= payments
+      .reconcile()
+      .catch((error: unknown) => log('error', 'reconcile.failed', { error }))
+      .finally(() => (reconciling = null));
+    return reconciling;
+  };
+  const timer = config.reconcileIntervalMs > 0 ? setInterval(reconcile, config.reconcileIntervalMs) : undefined;
+  timer?.unref();
 
   return {
     fetch: app.fetch,
     app,
     store,
     sandbox,
+    payments,
     async close() {
+      clearInterval(timer);
+      await reconciling;
       await store.close();
     },
   };

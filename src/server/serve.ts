@@ -32,6 +32,8 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
 
 export async function startServer(options: ServerOptions) {
   const { root, proxy } = createServerApp(options);
+  // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
+  await proxy.store.ready();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
       resolve(s),

@@ -96,3 +96,32 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
 export const SEED = { office_code: '201:ratnapark-dc', sc_no: '024.12.512', consumer_id: '3042' };
 export const ratnapark = (id: string) => ({ office_code: '201:ratnapark-dc', sc_no: `024.12.${id}`, consumer_id: id });
 export const bhaktapur = (id: string) => ({ office_code: '245:bhaktapur-dc', sc_no: `001.01.${id}`, consumer_id: id });
+
+/** Where the tests find PostgreSQL (the test set-up starts it; see scripts/test.sh). */
+export const POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://billpay:billpay@127.0.0.1:5432/billpay_test';
+
+/**
+ * A fresh, empty database for one test file, dropped afterwards. Without a reachable server the
+ * PostgreSQL tests are skipped with the reason, except in CI (CI=true), where that is a failure.
+ */
+export async function tempPostgres(): Promise<{ url: string; drop: () => Promise<void> } | { skip: string }> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    if (process.env.CI) throw new Error(`PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`);
+    return { skip: `PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (scripts/test.sh starts it as root)` };
+  }
+  const name = `billpay_t${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

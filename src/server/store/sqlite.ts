@@ -46,6 +46,12 @@ CREATE UNIQUE INDEX payments_one_live_per_quote
   ON payments (quote_id) WHERE state IN ('pending', 'unknown', 'success');
 CREATE INDEX payments_state ON payments (state, updated_at);
 `,
+  `
+ALTER TABLE payments ADD COLUMN next_check_at INTEGER;
+ALTER TABLE payments ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payments ADD COLUMN claimed_until INTEGER;
+CREATE INDEX payments_due ON payments (next_check_at) WHERE state IN ('pending', 'unknown');
+`,
 ];
 
 interface PaymentRecord {
@@ -68,6 +74,8 @@ interface PaymentRecord {
   created_at: number;
   updated_at: number;
   checked_at: number | null;
+  next_check_at: number | null;
+  attempts: number;
 }
 
 const toRow = (r: PaymentRecord): PaymentRow => ({
@@ -90,6 +98,8 @@ const toRow = (r: PaymentRecord): PaymentRow => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   checkedAt: r.checked_at,
+  nextCheckAt: r.next_check_at,
+  attempts: r.attempts,
 });
 
 const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
@@ -100,6 +110,9 @@ const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
   reason: 'reason',
   receipt: 'receipt',
   checkedAt: 'checked_at',
+  nextCheckAt: 'next_check_at',
+  attempts: 'attempts',
+  claimedUntil: 'claimed_until',
 };
 
 export function openSqliteStore(file: string): Store {
@@ -118,10 +131,22 @@ export function openSqliteStore(file: string): Store {
   const liveForQuote = db.prepare<[string], PaymentRecord>(
     "SELECT * FROM payments WHERE quote_id = ? AND state IN ('pending', 'unknown', 'success')",
   );
-  const insert = db.prepare(`INSERT INTO payments VALUES (
+  const insert = db.prepare(`INSERT INTO payments (
+    reference, idempotency_key, request_hash, quote_id, service, session_id, customer_name, amount_paisa,
+    service_charge_paisa, package_id, state, upstream_id, upstream_state, error_code, reason, receipt,
+    created_at, updated_at, checked_at, next_check_at, attempts
+  ) VALUES (
     @reference, @idempotency_key, @request_hash, @quote_id, @service, @session_id, @customer_name,
     @amount_paisa, @service_charge_paisa, @package_id, @state, @upstream_id, @upstream_state, @error_code,
-    @reason, @receipt, @created_at, @updated_at, @checked_at)`);
+    @reason, @receipt, @created_at, @updated_at, @checked_at, @next_check_at, @attempts)`);
+  const claim = db.prepare<{ leaseUntil: number; dueBy: number; limit: number; now: number }, PaymentRecord>(`
+    UPDATE payments SET claimed_until = @leaseUntil
+    WHERE reference IN (
+      SELECT reference FROM payments
+      WHERE state IN ('pending', 'unknown') AND next_check_at <= @dueBy AND (claimed_until IS NULL OR claimed_until < @now)
+      ORDER BY next_check_at LIMIT @limit
+    )
+    RETURNING *`);
 
   // better-sqlite3 runs a transaction synchronously on one connection, so check-then-insert is atomic
   // here; across processes the unique indexes still refuse the second row.
@@ -150,11 +175,14 @@ export function openSqliteStore(file: string): Store {
       created_at: row.createdAt,
       updated_at: row.updatedAt,
       checked_at: row.checkedAt,
+      next_check_at: row.nextCheckAt,
+      attempts: row.attempts,
     });
     return { inserted: true };
   });
 
   return {
+    async ready() {},
     async saveQuote(q: StoredQuote) {
       const { id, service, sessionId, charges, createdAt, expiresAt, ...body } = q;
       db.prepare('INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)').run(
@@ -226,6 +254,10 @@ export function openSqliteStore(file: string): Store {
         .run(params);
       if (changed.changes === 0) return null;
       return toRow(byReference.get(reference)!);
+    },
+    async claimDue(dueBy, leaseUntil, limit, now) {
+      // One statement: SQLite runs it under its write lock, so two processes never claim one row.
+      return claim.all({ leaseUntil, dueBy, limit, now }).map(toRow);
     },
     async close() {
       db.close();

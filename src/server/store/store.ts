@@ -40,15 +40,27 @@ export interface PaymentRow {
   updatedAt: number;
   /** When the status lookup was last asked about this payment. */
   checkedAt: number | null;
+  /** When the reconciler should next ask about this open payment (null: not scheduled). */
+  nextCheckAt: number | null;
+  /** How many reconciler lookups this payment has had. */
+  attempts: number;
 }
 
 export type InsertResult = { inserted: true } | { inserted: false; conflict: 'key' | 'quote'; existing: PaymentRow };
 
 export type PaymentPatch = Partial<
-  Pick<PaymentRow, 'state' | 'upstreamId' | 'upstreamState' | 'errorCode' | 'reason' | 'receipt' | 'checkedAt'>
+  Pick<
+    PaymentRow,
+    'state' | 'upstreamId' | 'upstreamState' | 'errorCode' | 'reason' | 'receipt' | 'checkedAt' | 'nextCheckAt' | 'attempts'
+  > & {
+    /** Until when one reconciler instance holds this row; null releases it. */
+    claimedUntil: number | null;
+  }
 >;
 
 export interface Store {
+  /** Resolves once the store is connected and migrated; rejects with the reason it cannot be used. */
+  ready(): Promise<void>;
   saveQuote(quote: StoredQuote): Promise<void>;
   getQuote(id: string): Promise<StoredQuote | null>;
   saveCharge(quoteId: string, amountPaisa: number, chargePaisa: number): Promise<void>;
@@ -61,5 +73,11 @@ export interface Store {
   paymentByReference(reference: string): Promise<PaymentRow | null>;
   /** Changes a payment only if it is still in one of `from`; returns the row as it is afterwards, or null. */
   updatePayment(reference: string, from: LedgerState[], patch: PaymentPatch, now: number): Promise<PaymentRow | null>;
+  /**
+   * Claims up to `limit` open payments (pending, unknown) whose next check is at or before `dueBy` and
+   * that no other instance holds at `now`; holds them until `leaseUntil`. Atomic: two reconcilers
+   * never claim the same row.
+   */
+  claimDue(dueBy: number, leaseUntil: number, limit: number, now: number): Promise<PaymentRow[]>;
   close(): Promise<void>;
 }

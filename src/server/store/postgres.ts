@@ -1,0 +1,274 @@
+/**
+ * The shared ledger for several proxy instances: PostgreSQL, with the same rules as the SQLite store
+ * (unique reference, unique idempotency key, one live or successful payment per quote, enforced by the
+ * schema) and `FOR UPDATE SKIP LOCKED` so that concurrent reconcilers never claim the same payment.
+ * Migrations run once at start-up under an advisory lock, so instances starting together agree.
+ */
+import pg from 'pg';
+import type { LedgerState } from '../providers/upstream.js';
+import type { InsertResult, PaymentPatch, PaymentRow, Store, StoredQuote } from './store.js';
+
+const MIGRATIONS = [
+  `
+CREATE TABLE quotes (
+  id TEXT PRIMARY KEY,
+  service TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  body JSONB NOT NULL,
+  charges JSONB NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE payments (
+  reference TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  quote_id TEXT NOT NULL,
+  service TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  customer_name TEXT NOT NULL,
+  amount_paisa BIGINT NOT NULL CHECK (amount_paisa > 0),
+  service_charge_paisa BIGINT NOT NULL CHECK (service_charge_paisa >= 0),
+  package_id INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failed', 'unknown')),
+  upstream_id TEXT,
+  upstream_state TEXT,
+  error_code TEXT,
+  reason TEXT,
+  receipt JSONB NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  checked_at BIGINT,
+  next_check_at BIGINT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  claimed_until BIGINT
+);
+CREATE UNIQUE INDEX payments_one_live_per_quote ON payments (quote_id) WHERE state IN ('pending', 'unknown', 'success');
+CREATE INDEX payments_due ON payments (next_check_at) WHERE state IN ('pending', 'unknown');
+`,
+];
+
+const MIGRATION_LOCK = 4_711_2026;
+
+interface PaymentRecord {
+  reference: string;
+  idempotency_key: string;
+  request_hash: string;
+  quote_id: string;
+  service: string;
+  session_id: string;
+  customer_name: string;
+  amount_paisa: string;
+  service_charge_paisa: string;
+  package_id: number | null;
+  state: string;
+  upstream_id: string | null;
+  upstream_state: string | null;
+  error_code: string | null;
+  reason: string | null;
+  receipt: PaymentRow['receipt'];
+  created_at: string;
+  updated_at: string;
+  checked_at: string | null;
+  next_check_at: string | null;
+  attempts: number;
+}
+
+const num = (v: string | null) => (v === null ? null : Number(v));
+const toRow = (r: PaymentRecord): PaymentRow => ({
+  reference: r.reference,
+  idempotencyKey: r.idempotency_key,
+  requestHash: r.request_hash,
+  quoteId: r.quote_id,
+  service: r.service as PaymentRow['service'],
+  sessionId: r.session_id,
+  customerName: r.customer_name,
+  amountPaisa: Number(r.amount_paisa),
+  serviceChargePaisa: Number(r.service_charge_paisa),
+  packageId: r.package_id,
+  state: r.state as LedgerState,
+  upstreamId: r.upstream_id,
+  upstreamState: r.upstream_state,
+  errorCode: r.error_code,
+  reason: r.reason,
+  receipt: r.receipt,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+  checkedAt: num(r.checked_at),
+  nextCheckAt: num(r.next_check_at),
+  attempts: r.attempts,
+});
+
+const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
+  state: 'state',
+  upstreamId: 'upstream_id',
+  upstreamState: 'upstream_state',
+  errorCode: 'error_code',
+  reason: 'reason',
+  receipt: 'receipt',
+  checkedAt: 'checked_at',
+  nextCheckAt: 'next_check_at',
+  attempts: 'attempts',
+  claimedUntil: 'claimed_until',
+};
+
+const LIVE = "state IN ('pending', 'unknown', 'success')";
+
+export function openPostgresStore(url: string, poolSize = 10): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', () => undefined);
+
+  const migrated = (async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS bill_pay_migrations (version INTEGER PRIMARY KEY)');
+      const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM bill_pay_migrations');
+      for (let v = rows[0]!.version; v < MIGRATIONS.length; v++) {
+        await client.query('BEGIN');
+        await client.query(MIGRATIONS[v]!);
+        await client.query('INSERT INTO bill_pay_migrations (version) VALUES ($1)', [v + 1]);
+        await client.query('COMMIT');
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  })();
+  migrated.catch(() => undefined);
+
+  async function query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) {
+    await migrated;
+    return pool.query<R>(sql, params);
+  }
+
+  const byKey = async (key: string) =>
+    (await query<PaymentRecord>('SELECT * FROM payments WHERE idempotency_key = $1', [key])).rows[0];
+  const liveForQuote = async (quoteId: string) =>
+    (await query<PaymentRecord>(`SELECT * FROM payments WHERE quote_id = $1 AND ${LIVE}`, [quoteId])).rows[0];
+
+  return {
+    ready: () => migrated,
+    async saveQuote(q: StoredQuote) {
+      const { id, service, sessionId, charges, createdAt, expiresAt, ...body } = q;
+      await query('INSERT INTO quotes VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        id,
+        service,
+        sessionId,
+        JSON.stringify(body),
+        JSON.stringify(charges),
+        createdAt,
+        expiresAt,
+      ]);
+    },
+    async getQuote(id) {
+      const r = (
+        await query<{ id: string; service: string; session_id: string; body: object; charges: Record<string, number>; created_at: string; expires_at: string }>(
+          'SELECT * FROM quotes WHERE id = $1',
+          [id],
+        )
+      ).rows[0];
+      if (!r) return null;
+      return {
+        ...(r.body as Omit<StoredQuote, 'id' | 'service' | 'sessionId' | 'charges' | 'createdAt' | 'expiresAt'>),
+        id: r.id,
+        service: r.service as StoredQuote['service'],
+        sessionId: r.session_id,
+        charges: r.charges,
+        createdAt: Number(r.created_at),
+        expiresAt: Number(r.expires_at),
+      };
+    },
+    async saveCharge(quoteId, amountPaisa, chargePaisa) {
+      await query('UPDATE quotes SET charges = charges || jsonb_build_object($1::text, $2::bigint) WHERE id = $3', [
+        String(amountPaisa),
+        chargePaisa,
+        quoteId,
+      ]);
+    },
+    async insertPayment(row): Promise<InsertResult> {
+      // ON CONFLICT DO NOTHING covers every unique index, the partial one per quote included.
+      const inserted = await query(
+        `INSERT INTO payments (
+          reference, idempotency_key, request_hash, quote_id, service, session_id, customer_name, amount_paisa,
+          service_charge_paisa, package_id, state, upstream_id, upstream_state, error_code, reason, receipt,
+          created_at, updated_at, checked_at, next_check_at, attempts
+        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+        ON CONFLICT DO NOTHING`,
+        [
+          row.reference,
+          row.idempotencyKey,
+          row.requestHash,
+          row.quoteId,
+          row.service,
+          row.sessionId,
+          row.customerName,
+          row.amountPaisa,
+          row.serviceChargePaisa,
+          row.packageId,
+          row.state,
+          row.upstreamId,
+          row.upstreamState,
+          row.errorCode,
+          row.reason,
+          JSON.stringify(row.receipt),
+          row.createdAt,
+          row.updatedAt,
+          row.checkedAt,
+          row.nextCheckAt,
+          row.attempts,
+        ],
+      );
+      if (inserted.rowCount === 1) return { inserted: true };
+      const sameKey = await byKey(row.idempotencyKey);
+      if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
+      const live = await liveForQuote(row.quoteId);
+      if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
+      throw new Error(`payment ${row.reference} was neither inserted nor in conflict`);
+    },
+    async paymentByKey(key) {
+      const r = await byKey(key);
+      return r ? toRow(r) : null;
+    },
+    async paymentByReference(reference) {
+      const r = (await query<PaymentRecord>('SELECT * FROM payments WHERE reference = $1', [reference])).rows[0];
+      return r ? toRow(r) : null;
+    },
+    async updatePayment(reference, from, patch, now) {
+      const entries = Object.entries(patch) as [keyof PaymentPatch, unknown][];
+      const params: unknown[] = [reference, from, now];
+      const sets = entries.map(([k, v]) => {
+        params.push(k === 'receipt' ? JSON.stringify(v) : v);
+        return `${PATCH_COLUMNS[k]} = $${params.length}`;
+      });
+      const r = (
+        await query<PaymentRecord>(
+          `UPDATE payments SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE reference = $1 AND state = ANY($2) RETURNING *`,
+          params,
+        )
+      ).rows[0];
+      return r ? toRow(r) : null;
+    },
+    async claimDue(dueBy, leaseUntil, limit, now) {
+      const { rows } = await query<PaymentRecord>(
+        `UPDATE payments SET claimed_until = $1
+         WHERE reference IN (
+           SELECT reference FROM payments
+           WHERE state IN ('pending', 'unknown') AND next_check_at <= $2 AND (claimed_until IS NULL OR claimed_until < $4)
+           ORDER BY next_check_at LIMIT $3
+           FOR UPDATE SKIP LOCKED
+         )
+         RETURNING *`,
+        [leaseUntil, dueBy, limit, now],
+      );
+      return rows.map(toRow);
+    },
+    async close() {
+      await migrated.catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/** One suite for every ledger store: SQLite and PostgreSQL keep the same rules. */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openPostgresStore } from '../../src/server/store/postgres.js';
+import { openSqliteStore } from '../../src/server/store/sqlite.js';
+import type { PaymentRow, Store } from '../../src/server/store/store.js';
+import { tempPostgres } from './harness.js';
+
+let n = 0;
+function row(patch: Partial<PaymentRow> = {}): PaymentRow {
+  n++;
+  return {
+    reference: `ref${n}${Date.now()}`,
+    idempotencyKey: `key-${n}-${Date.now()}`,
+    requestHash: 'h',
+    quoteId: `quote-${n}`,
+    service: 'nea',
+    sessionId: '1',
+    customerName: 'Michael Jackson',
+    amountPaisa: 45000,
+    serviceChargePaisa: 500,
+    packageId: null,
+    state: 'pending',
+    upstreamId: null,
+    upstreamState: null,
+    errorCode: null,
+    reason: null,
+    receipt: [],
+    createdAt: 1000,
+    updatedAt: 1000,
+    checkedAt: null,
+    nextCheckAt: 5000,
+    attempts: 0,
+    ...patch,
+  };
+}
+
+function storeSuite(name: string, open: () => Store | Promise<Store>) {
+  describe(`${name} ledger`, () => {
+    let store: Store;
+    it('opens and migrates (twice is harmless)', async () => {
+      store = await open();
+      await store.ready();
+      const again = await open();
+      await again.ready();
+      await again.close();
+    });
+
+    it('keeps quotes with their charges', async () => {
+      await store.saveQuote({
+        id: 'q-1',
+        service: 'dishhome',
+        sessionId: '77',
+        customerName: '1111',
+        facts: [{ key: 'package', value: 'Basic' }],
+        bills: [],
+        packages: [{ id: 2, description: '3 Months', price_paisa: 120000, months: 3, bonus_paisa: 40000, regular: false }],
+        totalDuePaisa: 0,
+        minPaisa: 40000,
+        maxPaisa: 480000,
+        charges: {},
+        createdAt: 1,
+        expiresAt: 2,
+      });
+      await store.saveCharge('q-1', 120000, 0);
+      await store.saveCharge('q-1', 40000, 500);
+      const q = (await store.getQuote('q-1'))!;
+      assert.deepEqual(q.charges, { '120000': 0, '40000': 500 });
+      assert.deepEqual(q.packages[0]!.price_paisa, 120000);
+      assert.equal(q.sessionId, '77');
+      assert.equal(await store.getQuote('nope'), null);
+    });
+
+    it('refuses a second payment with the same key, and a second live one per quote', async () => {
+      const first = row();
+      assert.deepEqual(await store.insertPayment(first), { inserted: true });
+      const sameKey = await store.insertPayment(row({ idempotencyKey: first.idempotencyKey }));
+      assert.equal(sameKey.inserted, false);
+      assert.equal(!sameKey.inserted && sameKey.conflict, 'key');
+      const sameQuote = await store.insertPayment(row({ quoteId: first.quoteId }));
+      assert.equal(!sameQuote.inserted && sameQuote.conflict, 'quote');
+      assert.equal(!sameQuote.inserted && sameQuote.existing.reference, first.reference);
+      await store.updatePayment(first.reference, ['pending'], { state: 'failed' }, 2000);
+      assert.deepEqual(await store.insertPayment(row({ quoteId: first.quoteId })), { inserted: true }, 'a failed payment frees the quote');
+    });
+
+    it('holds the uniqueness rules under concurrent inserts', async () => {
+      const quoteId = `race-${Date.now()}`;
+      const results = await Promise.all(Array.from({ length: 12 }, () => store.insertPayment(row({ quoteId }))));
+      assert.equal(results.filter((r) => r.inserted).length, 1);
+    });
+
+    it('changes a payment only from the expected states, and keeps every field', async () => {
+      const p = row({ packageId: 2 });
+      await store.insertPayment(p);
+      const done = await store.updatePayment(
+        p.reference,
+        ['pending'],
+        { state: 'success', upstreamId: '61892', receipt: [{ key: 'receipt_no', value: '7' }], nextCheckAt: null },
+        3000,
+      );
+      assert.deepEqual(
+        [done!.state, done!.upstreamId, done!.receipt, done!.updatedAt, done!.packageId, done!.amountPaisa, done!.nextCheckAt],
+        ['success', '61892', [{ key: 'receipt_no', value: '7' }], 3000, 2, 45000, null],
+      );
+      assert.equal(await store.updatePayment(p.reference, ['pending', 'unknown'], { state: 'failed' }, 4000), null, 'final stays final');
+      assert.equal((await store.paymentByKey(p.idempotencyKey))!.state, 'success');
+    });
+
+    it('lets one claimer at a time hold a due payment', async () => {
+      const due = [row({ state: 'unknown', nextCheckAt: 10 }), row({ state: 'pending', nextCheckAt: 20 }), row({ state: 'unknown', nextCheckAt: 99_999 })];
+      for (const p of due) await store.insertPayment(p);
+      const [a, b] = await Promise.all([store.claimDue(100, 60_100, 10, 100), store.claimDue(100, 60_100, 10, 100)]);
+      const claimed = [...a, ...b].map((p) => p.reference).filter((r) => due.some((d) => d.reference === r));
+      assert.deepEqual(claimed.sort(), [due[0]!.reference, due[1]!.reference].sort(), 'each due row once, the future one not at all');
+      assert.deepEqual(
+        (await store.claimDue(100, 60_100, 10, 100)).filter((p) => due.some((d) => d.reference === p.reference)),
+        [],
+        'held until the lease ends',
+      );
+      const later = await store.claimDue(100, 200_000, 10, 70_000);
+      assert.ok(later.some((p) => p.reference === due[0]!.reference), 'claimable again after the lease');
+    });
+
+    after(() => store?.close());
+  });
+}
+
+storeSuite('SQLite', () => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite')));
+
+const pg = await tempPostgres();
+if ('skip' in pg) {
+  describe('PostgreSQL ledger', { skip: pg.skip }, () => undefined);
+} else {
+  storeSuite('PostgreSQL', () => openPostgresStore(pg.url, 4));
+  after(() => pg.drop());
+}
