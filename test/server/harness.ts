@@ -28,9 +28,21 @@ export function listen(fetch: (r: Request) => Response | Promise<Response>) {
 /** Everything the proxy ever answered and logged in this process, for the leak test. */
 export const transcript: string[] = [];
 
-export async function startStack(env: Record<string, string> = {}, sandboxOptions: SandboxOptions = {}) {
-  const sandbox = createSandbox({ tokens: [TOKEN], ...sandboxOptions });
-  const upstream = await listen(sandbox.fetch);
+export type SandboxServer = { sandbox: ReturnType<typeof createSandbox>; url: string; close: () => Promise<void> };
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxServer> {
+  const sandbox = createSandbox({ tokens: [TOKEN], ...options });
+  return { sandbox, ...(await listen(sandbox.fetch)) };
+}
+
+/**
+ * The proxy on its own port in front of a sandbox on its own port. Pass `shared` to put a second proxy
+ * instance in front of the same sandbox (and, with the same DATABASE_URL, the same ledger).
+ */
+export async function startStack(env: Record<string, string> = {}, sandboxOptions: SandboxOptions = {}, shared?: SandboxServer) {
+  const upstreamServer = shared ?? (await startSandbox(sandboxOptions));
+  const { sandbox } = upstreamServer;
+  const upstream = upstreamServer;
   const logs: string[] = [];
   const config = loadConfig({
     AGGREGATOR_BASE_URL: upstream.url,
@@ -39,6 +51,7 @@ export async function startStack(env: Record<string, string> = {}, sandboxOption
     UPSTREAM_TIMEOUT_MS: '800',
     STATUS_RECHECK_MS: '0',
     RATE_LIMIT_PER_MINUTE: '0',
+    RECONCILE_INTERVAL_MS: '0',
     ...env,
   });
   const proxy = createProxy({
@@ -83,9 +96,10 @@ export async function startStack(env: Record<string, string> = {}, sandboxOption
       call('POST', '/api/nea/lookup', { office_code: '201:ratnapark-dc', ...c }),
     pay: (quoteId: string, amountPaisa: number, key: string) =>
       call('POST', '/api/nea/pay', { quote_id: quoteId, amount_paisa: amountPaisa }, { 'idempotency-key': key }),
+    upstream,
     async close() {
       await server.close();
-      await upstream.close();
+      if (!shared) await upstream.close();
       await proxy.close();
     },
   };

@@ -1,0 +1,250 @@
+/**
+ * Payments are never lost: unknown outcomes settle through the status lookup (never a second commit),
+ * also after a crash, also with several proxy instances on one PostgreSQL ledger.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { SEED, TOKEN, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
+
+let keys = 0;
+const key = () => `rec-key-${++keys}-${Date.now()}`;
+
+async function quote(s: Stack, customer: object, service = 'nea') {
+  const { json } = await s.call('POST', `/api/${service}/lookup`, customer);
+  return json.data.response as { quote_id: string; total_due_paisa: number; min_paisa: number };
+}
+
+describe('reconciler', () => {
+  let s: Stack;
+  before(async () => {
+    s = await startStack({ RECONCILE_DELAY_MS: '0', RECONCILE_MAX_ATTEMPTS: '2' });
+  });
+  after(() => s.close());
+  beforeEach(() => s.sandbox.reset());
+
+  it('settles an unknown outcome from the status lookup and never re-sends the commit', async () => {
+    const q = await quote(s, ratnapark('902'));
+    const paid = await s.pay(q.quote_id, 30000, key());
+    const reference = paid.json.data.response.reference;
+    assert.equal((await s.proxy.store.paymentByReference(reference))!.state, 'unknown');
+    const report = await s.proxy.payments.reconcile();
+    assert.deepEqual(report, { checked: 1, settled: 1, pending: 0, manual: 0 });
+    const row = (await s.proxy.store.paymentByReference(reference))!;
+    assert.deepEqual([row.state, row.upstreamState, row.nextCheckAt], ['success', 'Success', null]);
+    assert.equal(s.commits().length, 1);
+    assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 0, settled: 0, pending: 0, manual: 0 });
+  });
+
+  it('fails a payment the aggregator never saw (a crash before the commit left), after the last attempt', async () => {
+    const q = await quote(s, SEED);
+    const t = Date.now();
+    await s.proxy.store.insertPayment({
+      reference: `crash${t}`,
+      idempotencyKey: key(),
+      requestHash: 'x',
+      quoteId: q.quote_id,
+      service: 'nea',
+      sessionId: '1',
+      customerName: 'Michael Jackson',
+      amountPaisa: 45000,
+      serviceChargePaisa: 0,
+      packageId: null,
+      state: 'pending',
+      upstreamId: null,
+      upstreamState: null,
+      errorCode: null,
+      reason: null,
+      receipt: [],
+      createdAt: t,
+      updatedAt: t,
+      checkedAt: null,
+      nextCheckAt: t,
+      attempts: 0,
+    });
+    assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 1, settled: 0, pending: 1, manual: 0 });
+    const waiting = (await s.proxy.store.paymentByReference(`crash${t}`))!;
+    assert.deepEqual([waiting.state, waiting.attempts], ['pending', 1]);
+    assert.deepEqual(await s.proxy.payments.reconcile({ all: true }), { checked: 1, settled: 1, pending: 0, manual: 0 });
+    const failed = (await s.proxy.store.paymentByReference(`crash${t}`))!;
+    assert.deepEqual([failed.state, failed.errorCode], ['failed', 'NOT_FOUND_UPSTREAM']);
+    assert.equal(s.commits().length, 0, 'nothing was ever committed');
+    const again = await s.pay(q.quote_id, 45000, key());
+    assert.equal(again.json.data.response.state, 'success', 'the quote is free again');
+  });
+
+  it('leaves a Dish Home payment it cannot look up for a person, without asking again and again', async () => {
+    const q = await quote(s, { customer_id: '9000000002' }, 'dishhome');
+    const paid = await s.call('POST', '/api/dishhome/pay', { quote_id: q.quote_id, amount_paisa: 40000, package_id: 1 }, { 'idempotency-key': key() });
+    assert.equal(paid.json.data.response.state, 'pending');
+    assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 1, settled: 0, pending: 0, manual: 1 });
+    assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 0, settled: 0, pending: 0, manual: 0 });
+    assert.ok(s.logs.some((l) => l.includes('payment.needs_manual_reconciliation')));
+  });
+
+  it('treats a delivery report as a hint to look up, never as the truth', async () => {
+    const q = await quote(s, ratnapark('903'));
+    const paid = await s.pay(q.quote_id, 30000, key());
+    const reference = paid.json.data.response.reference;
+    const lie = await s.call('POST', '/api/callbacks/delivery-report', { reference: 'nosuchpayment', status: 'Success', amount: 999 });
+    assert.equal(lie.status, 200);
+    const hint = await s.call('POST', '/api/callbacks/delivery-report', { reference, status: 'Failed', amount: 300, detail: 'x' });
+    assert.equal(hint.status, 200);
+    const row = (await s.proxy.store.paymentByReference(reference))!;
+    assert.equal(row.state, 'success', 'the status lookup decided, not the report');
+    const bad = await s.call('POST', '/api/callbacks/delivery-report', { nope: 1 });
+    assert.equal(bad.json.error_code, 'VALIDATION');
+  });
+});
+
+describe('two proxy instances on one PostgreSQL ledger', async () => {
+  const pg = await tempPostgres();
+  if ('skip' in pg) return void it('needs PostgreSQL', { skip: pg.skip }, () => undefined);
+  let upstream: SandboxServer;
+  let a: Stack;
+  let b: Stack;
+  before(async () => {
+    upstream = await startSandbox();
+    const env = { DATABASE_URL: pg.url, RECONCILE_DELAY_MS: '0' };
+    a = await startStack(env, {}, upstream);
+    b = await startStack(env, {}, upstream);
+    await Promise.all([a.proxy.store.ready(), b.proxy.store.ready()]);
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    await upstream.close();
+    await pg.drop();
+  });
+
+  it('commits once when the same pay reaches both instances at once', async () => {
+    await a.arm('commit', 'latency', 1);
+    const q = await quote(a, SEED);
+    const k = key();
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, 45000, k)));
+    assert.equal(a.commits().length, 1);
+    assert.ok(answers.some((r) => r.status === 200));
+    assert.ok(answers.every((r) => r.status === 200 || r.json.error_code === 'IDEMPOTENCY_IN_FLIGHT'));
+    const replay = await b.pay(q.quote_id, 45000, k);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+  });
+
+  it('commits once per quote when different keys race on both instances', async () => {
+    upstream.sandbox.reset();
+    const q = await quote(b, bhaktapur('154'));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, 98000, key())));
+    assert.equal(answers.filter((r) => r.status === 200).length, 1);
+    assert.equal(a.commits().length, 1);
+  });
+
+  it('lets only one instance look up each open payment', async () => {
+    upstream.sandbox.reset();
+    const references: string[] = [];
+    for (const id of ['902', '903', '904']) {
+      const q = await quote(a, ratnapark(id));
+      references.push((await a.pay(q.quote_id, 30000, key())).json.data.response.reference);
+    }
+    const [ra, rb] = await Promise.all([a.proxy.payments.reconcile(), b.proxy.payments.reconcile()]);
+    assert.equal(ra.checked + rb.checked, 3);
+    const lookups = upstream.sandbox.state.calls.filter((c) => c.step === 'status');
+    assert.deepEqual(lookups.map((c) => c.reference).sort(), [...references].sort(), 'each payment looked up exactly once');
+    for (const reference of references) assert.equal((await b.proxy.store.paymentByReference(reference))!.state, 'success');
+  });
+});
+
+describe('a proxy killed during the commit', () => {
+  let upstream: SandboxServer;
+  before(async () => {
+    upstream = await startSandbox();
+  });
+  after(() => upstream.close());
+
+  function startProxy(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        DATA_DIR: dir,
+        AGGREGATOR_BASE_URL: upstream.url,
+        AGGREGATOR_TOKEN: TOKEN,
+        RATE_LIMIT_PER_MINUTE: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk;
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) resolve({ child, url: match[1]! });
+      });
+      child.on('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
+    });
+  }
+
+  const ledger = (dir: string, reference: string) => {
+    const db = new Database(join(dir, 'ledger.sqlite'), { readonly: true });
+    try {
+      return db.prepare('SELECT state, upstream_state FROM payments WHERE reference = ?').get(reference) as { state: string; upstream_state: string | null };
+    } finally {
+      db.close();
+    }
+  };
+
+  async function payAndKill(dir: string): Promise<string> {
+    const { child, url } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '0', RECONCILE_DELAY_MS: '0' });
+    const lookup = await fetch(`${url}/api/nea/lookup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ratnapark('902')),
+    });
+    const q = ((await lookup.json()) as { data: { response: { quote_id: string } } }).data.response;
+    const before = upstream.sandbox.state.calls.filter((c) => c.step === 'commit').length;
+    void fetch(`${url}/api/nea/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key() },
+      body: JSON.stringify({ quote_id: q.quote_id, amount_paisa: 30000 }),
+    }).catch(() => undefined);
+    while (upstream.sandbox.state.calls.filter((c) => c.step === 'commit').length === before) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    return upstream.sandbox.state.calls.filter((c) => c.step === 'commit').at(-1)!.reference!;
+  }
+
+  it('leaves the payment pending, and the restarted proxy settles it', async () => {
+    upstream.sandbox.reset();
+    const dir = mkdtempSync(join(tmpdir(), 'crash-'));
+    const reference = await payAndKill(dir);
+    assert.equal(ledger(dir, reference).state, 'pending', 'recorded before the commit left, not settled');
+    const { child } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '200', RECONCILE_DELAY_MS: '0' });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (ledger(dir, reference).state === 'pending' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(ledger(dir, reference), { state: 'success', upstream_state: 'Success' });
+      assert.equal(upstream.sandbox.state.calls.filter((c) => c.step === 'commit' && c.reference === reference).length, 1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('can be settled by the bill-pay-reconcile command instead', async () => {
+    upstream.sandbox.reset();
+    const dir = mkdtempSync(join(tmpdir(), 'crash-cli-'));
+    const reference = await payAndKill(dir);
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/server/reconcile-main.ts', '--all'], {
+      env: { ...process.env, DATA_DIR: dir, AGGREGATOR_BASE_URL: upstream.url, AGGREGATOR_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    cli.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+    const code = await new Promise((r) => cli.once('exit', r));
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out), { checked: 1, settled: 1, pending: 0, manual: 0 });
+    assert.equal(ledger(dir, reference).state, 'success');
+  });
+});
