@@ -71,7 +71,7 @@ export function registerDishhome(app: Hono, core: SandboxCore) {
     const price = rupeesToPaisa(pkg.price)!;
     const reference = `dishhome${core.state.nextTransaction}`;
     const fault = core.takeFault(c, 'commit', customer);
-    if (fault?.kind === 'error4000') {
+    if (fault?.kind === 'error' && fault.code === '4000') {
       core.record(token, 'dishhome', reference, 'Error', price, fault.details || 'Cannot recharge');
       return core.withFault(c, fault, () => c.json({}));
     }

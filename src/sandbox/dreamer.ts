@@ -57,7 +57,7 @@ export function registerDreamer(app: Hono, core: SandboxCore) {
       return c.json(invalid('1011', 'Invalid amount', `amount must be the total payable amount ${paisaToRupees(payable)}`), 400);
     }
     const fault = core.takeFault(c, 'commit', customer);
-    if (fault?.kind === 'error4000') {
+    if (fault?.kind === 'error' && fault.code === '4000') {
       core.record(token, 'dreamer', reference, 'Error', amount, fault.details || 'Max number exceeding');
       return core.withFault(c, fault, () => c.json({}));
     }

@@ -4,12 +4,14 @@
  * Amounts are rupees exactly as the aggregator sends them; the sandbox converts to paisa inside.
  */
 
-export type FaultKind = 'latency' | 'hang' | 'http500' | 'malformed' | 'error4000';
+export type FaultKind = 'latency' | 'hang' | 'http500' | 'malformed' | 'http400' | 'http404' | 'error' | 'error4000';
 export interface Fault {
   kind: FaultKind;
   /** For `latency`: how long to wait before answering. */
   ms?: number;
-  /** For `error4000`: the `details` text. */
+  /** For `error`: the aggregator error code (1013, 1016, 1019, 4000...); `error4000` is `error` with 4000. */
+  code?: string;
+  /** For `error`: the `details` text. */
   details?: string;
 }
 export type Step = 'counters' | 'details' | 'servicecharge' | 'commit' | 'status';

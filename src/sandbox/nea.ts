@@ -98,7 +98,7 @@ export function registerNea(app: Hono, core: SandboxCore) {
       );
     }
     const fault = core.takeFault(c, 'commit', customer);
-    if (fault?.kind === 'error4000') {
+    if (fault?.kind === 'error' && fault.code === '4000') {
       core.record(token, 'nea', reference, 'Error', amount, fault.details || 'Max number exceeding');
       return core.withFault(c, fault, () => c.json({}));
     }

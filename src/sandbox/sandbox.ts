@@ -58,7 +58,26 @@ export interface Session {
   paid: boolean;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'error4000'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000'];
+
+/** The aggregator's error bodies by code (AGGREGATOR-FACTS.md). */
+function errorFor(code: string, details?: string) {
+  switch (code) {
+    case '4000':
+      return cannotFulfil(details || 'Max number exceeding');
+    case '1013':
+      return errorBody(code, 'Duplicate reference', 'duplicate_reference', details || 'Duplicate reference');
+    case '1016':
+      return errorBody(code, 'Insufficient credits', 'insufficient_credits', details || 'Insufficient credits');
+    case '1019':
+      return errorBody(code, 'Service under maintenance', 'maintenance', details || 'Service under maintenance');
+    default:
+      return errorBody(code, 'Error', 'client_error', details || 'Error');
+  }
+}
+
+/** `error4000` is the shorthand of `error` with code 4000. */
+const normalise = (fault: Fault): Fault => (fault.kind === 'error4000' ? { ...fault, kind: 'error', code: '4000' } : fault);
 const STEPS: Step[] = ['counters', 'details', 'servicecharge', 'commit', 'status'];
 const REFERENCE = /^[A-Za-z0-9-]{1,50}$/;
 
@@ -107,15 +126,16 @@ function createCore(options: SandboxOptions) {
     const header = c.req.header('x-sandbox-fault');
     if (header) {
       const [kind, arg] = header.split(':') as [FaultKind, string | undefined];
-      if (FAULT_KINDS.includes(kind)) return { kind, ms: Number(arg) || 0, details: arg };
+      if (FAULT_KINDS.includes(kind)) return normalise({ kind, ms: Number(arg) || 0, code: arg, details: kind === 'error4000' ? arg : undefined });
     }
     const index = state.armed.findIndex((a) => a.step === step);
     if (index >= 0) {
       const armed = state.armed[index]!;
       if (--armed.times <= 0) state.armed.splice(index, 1);
-      return armed.fault;
+      return normalise(armed.fault);
     }
-    return customer?.faults?.[step];
+    const own = customer?.faults?.[step];
+    return own && normalise(own);
   }
 
   /** Waits `ms`, or less if the client goes away. */
@@ -155,7 +175,10 @@ function createCore(options: SandboxOptions) {
         await wait(c, fault.ms ?? 1000);
         return work();
       }
-      if (fault.kind === 'error4000') return c.json(cannotFulfil(fault.details || 'Max number exceeding'), 400);
+      // Refusals come before any processing: nothing happened upstream.
+      if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), 400);
+      if (fault.kind === 'http400') return c.json(invalid('1010', 'Invalid request', 'Bad request'), 400);
+      if (fault.kind === 'http404') return c.text('Not Found', 404);
       const response = work();
       if (fault.kind === 'hang') {
         await wait(c, hangMs);
@@ -371,7 +394,8 @@ export function createSandbox(options: SandboxOptions = {}) {
       return c.json({ error: `step must be one of ${STEPS.join(', ')}; kind one of ${FAULT_KINDS.join(', ')}` }, 400);
     }
     const times = Number.isInteger(body?.times) && (body!.times as number) > 0 ? (body!.times as number) : 1;
-    state.armed.push({ step, fault: { kind, ms: Number(body?.ms) || 0, details: String(body?.details ?? '') }, times });
+    const code = body?.code === undefined ? undefined : String(body.code);
+    state.armed.push({ step, fault: { kind, ms: Number(body?.ms) || 0, code, details: String(body?.details ?? '') }, times });
     return c.json({ armed: { step, kind, times } });
   });
 

@@ -26,6 +26,9 @@ export const upstreamError = z.object({
   state: z.string().optional(),
 });
 
+/** Error codes about the merchant's account rather than the customer's payment. */
+const ACCOUNT_CODES = /^10(0[1-8]|16|19)$/;
+
 /** The aggregator's free-text `details`, only when it is a short plain string. */
 export function safeReason(details: unknown): string | null {
   return typeof details === 'string' && details.length > 0 ? details.slice(0, 200) : null;
@@ -46,10 +49,11 @@ export function expectAnswer<T>(result: UpstreamResult, schema: z.ZodType<T>, st
   if (!error.success) throw new ProxyError('UPSTREAM_ERROR', `The aggregator answered the ${step} with an unexpected body`);
   const code = error.data.error_code ?? '';
   const reason = safeReason(error.data.details);
-  if (/^10(0[1-8]|16|19)$/.test(code)) {
+  if (ACCOUNT_CODES.test(code)) {
     throw new ProxyError('SERVICE_UNAVAILABLE', 'This service is not available right now', { details: { upstream_code: code } });
   }
-  if (code === '1021') throw new ProxyError('UPSTREAM_ERROR', `The biller failed the ${step}`);
+  // 1013 (duplicate reference) cannot recur: every retry of a lookup carries a new reference.
+  if (code === '1021' || code === '1013') throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step}`);
   if (code === '4000' && /session/i.test(reason ?? '')) {
     throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
   }
@@ -108,12 +112,14 @@ export function classifyCommit(result: UpstreamResult, canLookUp = true): Commit
   if (result.kind !== 'answer') return outcome('unknown', { errorCode: result.kind.toUpperCase() });
   const parsed = commitAnswer.safeParse(result.body);
   const body = parsed.success ? parsed.data : undefined;
+  const errorCode = body?.error_code ?? null;
   const patch: Partial<CommitOutcome> = {
     answer: body ?? null,
     upstreamId: body?.id === undefined ? null : String(body.id),
     upstreamState: body?.state ?? null,
-    errorCode: body?.error_code ?? null,
-    reason: safeReason(body?.details),
+    errorCode,
+    // The merchant's account problems (token, credits, maintenance) are not the customer's business.
+    reason: errorCode && ACCOUNT_CODES.test(errorCode) ? null : safeReason(body?.details),
   };
   if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'refunded' });
   if (result.status === 401 || result.status === 403) return outcome('failed', patch);
