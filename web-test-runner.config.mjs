@@ -13,6 +13,7 @@ const env = {
   UPSTREAM_TIMEOUT_MS: '4000',
   STATUS_RECHECK_MS: '0',
   RATE_LIMIT_PER_MINUTE: '0',
+  LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
 };
 const { root } = createServerApp({ config: loadConfig(env), log: () => {} });
 const listener = getRequestListener(root.fetch);

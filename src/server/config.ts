@@ -22,6 +22,8 @@ export interface ProxyConfig {
   bodyLimitBytes: number;
   /** Requests per minute per client IP; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Lookups of one customer per minute, from any client (lookups show names); 0 turns the limit off. */
+  lookupsPerCustomerPerMinute: number;
   /** First status lookup of an unknown payment by the reconciler. */
   reconcileDelayMs: number;
   /** How often the in-proxy reconciler runs; 0 turns it off (run `bill-pay-reconcile` instead). */
@@ -63,6 +65,7 @@ const schema = z
     STATUS_RECHECK_MS: int('STATUS_RECHECK_MS', 0, 3600_000).default(3000),
     BODY_LIMIT_BYTES: int('BODY_LIMIT_BYTES', 256, 1_048_576).default(16_384),
     RATE_LIMIT_PER_MINUTE: int('RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(120),
+    LOOKUPS_PER_CUSTOMER_PER_MINUTE: int('LOOKUPS_PER_CUSTOMER_PER_MINUTE', 0, 1_000_000).default(10),
     RECONCILE_DELAY_MS: int('RECONCILE_DELAY_MS', 0, 24 * 3600_000).default(5 * 60_000),
     RECONCILE_INTERVAL_MS: int('RECONCILE_INTERVAL_MS', 0, 24 * 3600_000).default(30_000),
     RECONCILE_MAX_ATTEMPTS: int('RECONCILE_MAX_ATTEMPTS', 1, 1000).default(12),
@@ -105,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statusRecheckMs: e.STATUS_RECHECK_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    lookupsPerCustomerPerMinute: e.LOOKUPS_PER_CUSTOMER_PER_MINUTE,
     reconcileDelayMs: e.RECONCILE_DELAY_MS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileMaxAttempts: e.RECONCILE_MAX_ATTEMPTS,

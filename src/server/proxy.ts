@@ -27,6 +27,7 @@ import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
 import { Payments, newReference } from './payments.js';
 import { checkPayment } from './quotes.js';
+import { RateLimiter } from './rate-limit.js';
 import { openStore } from './store/open.js';
 import type { PaymentRow, Store, StoredQuote } from './store/store.js';
 
@@ -127,22 +128,15 @@ export function createProxy(options: ProxyOptions) {
     }
   });
 
-  const windows = new Map<string, { start: number; count: number }>();
+  const perIp = new RateLimiter(config.rateLimitPerMinute, now);
+  const perCustomer = new RateLimiter(config.lookupsPerCustomerPerMinute, now);
+  const limit = (c: Context, wait: number, what: string) => {
+    if (!wait) return;
+    c.header('retry-after', String(wait));
+    throw new ProxyError('RATE_LIMITED', `Too many ${what}; try again in a minute`);
+  };
   app.use('*', async (c, next) => {
-    if (config.rateLimitPerMinute > 0) {
-      const ip = options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown';
-      const t = now();
-      let w = windows.get(ip);
-      if (!w || t - w.start >= 60_000) {
-        if (windows.size > 10_000) windows.clear();
-        w = { start: t, count: 0 };
-        windows.set(ip, w);
-      }
-      if (++w.count > config.rateLimitPerMinute) {
-        c.header('retry-after', String(Math.ceil((w.start + 60_000 - t) / 1000)));
-        throw new ProxyError('RATE_LIMITED', 'Too many requests; try again in a minute');
-      }
-    }
+    limit(c, perIp.hit(options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown'), 'requests');
     await next();
   });
 
@@ -237,6 +231,8 @@ export function createProxy(options: ProxyOptions) {
 
     api.post('/lookup', async (c) => {
       const input = await parseBody(c, provider.lookupRequest);
+      // A lookup shows a customer's name: limit them per customer too, whatever the client's address.
+      limit(c, perCustomer.hit(`${provider.service}:${JSON.stringify(input)}`), 'lookups of this account');
       const draft = await provider.lookup(aggregator, input, newReference());
       const t = now();
       const quote: StoredQuote = {

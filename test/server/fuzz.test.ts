@@ -25,6 +25,7 @@ const REFUSED_EARLY = new Set([
   'FORBIDDEN_ORIGIN',
   'NOT_FOUND',
   'QUOTE_NOT_FOUND',
+  'RATE_LIMITED',
 ]);
 
 const nearValid = fc.record(

@@ -51,6 +51,7 @@ export async function startStack(env: Record<string, string> = {}, sandboxOption
     UPSTREAM_TIMEOUT_MS: '800',
     STATUS_RECHECK_MS: '0',
     RATE_LIMIT_PER_MINUTE: '0',
+    LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
     RECONCILE_INTERVAL_MS: '0',
     ...env,
   });

@@ -47,6 +47,7 @@ describe('interleavings of duplicate pays, retries and faults', () => {
               DATABASE_URL: 'sqlite::memory:',
               UPSTREAM_TIMEOUT_MS: '60000',
               RATE_LIMIT_PER_MINUTE: '0',
+              LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
               RECONCILE_INTERVAL_MS: '0',
               RECONCILE_DELAY_MS: '0',
               RECONCILE_MAX_ATTEMPTS: '1',

@@ -296,6 +296,19 @@ describe('proxy: the edges', () => {
     }
   });
 
+  it('limits lookups of one customer, whatever the client address', async () => {
+    const limited = await startStack({ LOOKUPS_PER_CUSTOMER_PER_MINUTE: '2' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await limited.lookup(SEED)).status);
+      assert.deepEqual(statuses, [200, 200, 429]);
+      assert.equal((await limited.lookup(bhaktapur('555'))).status, 200, 'another customer is not limited');
+      assert.equal(limited.sandbox.state.calls.filter((c) => c.step === 'details').length, 3, 'the refused lookup never reached the aggregator');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers unknown routes in the envelope', async () => {
     const { status, json } = await s.call('GET', '/api/nope');
     assert.deepEqual([status, json.is_error, json.error_code], [404, true, 'NOT_FOUND']);
