@@ -21,6 +21,13 @@ export interface FlowError {
   retry?: () => void;
 }
 
+interface Attempt {
+  key: string;
+  body: { quote_id: string; amount_paisa: number; package_id?: number };
+  charge: Charge;
+  customer: string;
+}
+
 export interface FlowHost extends ReactiveControllerHost, EventTarget {
   endpoint: string;
   locale: string;
@@ -41,16 +48,52 @@ export class PayFlow implements ReactiveController {
   quote: Quote | null = null;
   charge: Charge | null = null;
   payment: Payment | null = null;
-  /** Retry delays are multiplied by this (tests shorten them). */
-  pace = 1;
+  /** The payment attempt being confirmed or paid: resent as is (same key) until it has an outcome. */
+  #attempt: Attempt | null = null;
   #abort: AbortController | null = null;
-  #key: string | null = null;
-  #packageId: number | undefined;
   #polls = 0;
   #timer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly host: FlowHost) {
     host.addController(this);
+  }
+
+  /**
+   * A payment sent from this tab whose outcome the widget has not shown yet survives a reload: the
+   * widget resends the same attempt (same idempotency key, so the proxy answers with the recorded
+   * outcome, never a second payment) instead of offering to pay again.
+   */
+  hostConnected(): void {
+    if (this.step !== 'lookup' || this.busy) return;
+    let saved: Attempt | null = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(this.#storageKey) ?? 'null') as Attempt | null;
+    } catch {
+      saved = null;
+    }
+    if (!saved?.key || !saved.charge) return;
+    this.#attempt = saved;
+    this.charge = saved.charge;
+    this.#go('confirm');
+    void this.pay();
+  }
+
+  /** Whose payment this is, from the lookup, the payment, or a resumed attempt. */
+  get customerName(): string {
+    return this.quote?.customer_name ?? this.payment?.customer_name ?? this.#attempt?.customer ?? '';
+  }
+
+  get #storageKey() {
+    return `bill-pay:${this.host.service}:${this.host.endpoint}`;
+  }
+
+  #remember(attempt: Attempt | null) {
+    try {
+      if (attempt) sessionStorage.setItem(this.#storageKey, JSON.stringify(attempt));
+      else sessionStorage.removeItem(this.#storageKey);
+    } catch {
+      // Storage can be unavailable (privacy modes, sandboxed frames): resuming is then not possible.
+    }
   }
 
   hostDisconnected(): void {
@@ -69,7 +112,8 @@ export class PayFlow implements ReactiveController {
   async run<T>(busy: Busy, work: (signal: AbortSignal) => Promise<T>, retry?: () => void): Promise<T | undefined> {
     this.#abort?.abort();
     const controller = (this.#abort = new AbortController());
-    this.busy = busy;
+    // A payment in flight keeps its busy state: loading a list meanwhile must not re-enable paying.
+    if (this.busy !== 'pay') this.busy = busy;
     this.error = null;
     this.host.requestUpdate();
     try {
@@ -83,7 +127,7 @@ export class PayFlow implements ReactiveController {
     } finally {
       if (this.#abort === controller) {
         this.#abort = null;
-        this.busy = null;
+        if (this.busy === busy) this.busy = null;
       }
       this.host.requestUpdate();
     }
@@ -126,9 +170,8 @@ export class PayFlow implements ReactiveController {
     );
     if (priced) {
       this.charge = priced;
-      this.#packageId = packageId;
       // One key per payment attempt: every resend of this attempt is the same payment to the proxy.
-      this.#key = crypto.randomUUID();
+      this.#attempt = { key: crypto.randomUUID(), body, charge: priced, customer: this.quote.customer_name };
       this.#go('confirm');
     }
   }
@@ -139,15 +182,17 @@ export class PayFlow implements ReactiveController {
    * a second payment.
    */
   async pay(): Promise<void> {
-    if (this.busy === 'pay' || !this.quote || !this.charge || !this.#key) return;
+    const attempt = this.#attempt;
+    if (this.busy === 'pay' || !attempt) return;
     this.#abort?.abort();
     this.busy = 'pay';
     this.error = null;
     this.host.requestUpdate();
-    const body = { quote_id: this.quote.quote_id, amount_paisa: this.charge.amount_paisa, package_id: this.#packageId };
-    const headers = { 'idempotency-key': this.#key };
+    this.#remember(attempt);
+    const { body } = attempt;
+    const headers = { 'idempotency-key': attempt.key };
     let code = 'UNKNOWN';
-    for (let attempt = 1; attempt <= PAY_ATTEMPTS; attempt++) {
+    for (let round = 1; round <= PAY_ATTEMPTS; round++) {
       try {
         const paid = await this.#request(`/${this.host.service}/pay`, paymentSchema, { body, headers, timeoutMs: 60_000 });
         this.busy = null;
@@ -161,12 +206,13 @@ export class PayFlow implements ReactiveController {
         }
         code = e.code;
         if (!TRANSIENT.has(code)) break;
-        if (attempt < PAY_ATTEMPTS) await sleep(1000 * attempt * this.pace);
+        if (round < PAY_ATTEMPTS) await sleep(1000 * round);
       }
     }
     this.busy = null;
     const unconfirmed = TRANSIENT.has(code);
     if (unconfirmed) code = 'PAY_UNCONFIRMED';
+    else this.#remember(null);
     this.error = { code, reason: null, retry: unconfirmed ? () => void this.pay() : undefined };
     this.#emitError(code, unconfirmed, null);
     this.host.requestUpdate();
@@ -184,7 +230,7 @@ export class PayFlow implements ReactiveController {
     );
     if (seen && seen.state !== 'pending') return this.#settle(seen);
     if (this.step === 'pending' && ++this.#polls < POLLS) {
-      this.#timer = setTimeout(() => void this.check(), Math.min(1000 * 2 ** this.#polls, 20_000) * this.pace);
+      this.#timer = setTimeout(() => void this.check(), Math.min(1000 * 2 ** this.#polls, 20_000));
     }
   }
 
@@ -193,7 +239,7 @@ export class PayFlow implements ReactiveController {
     this.error = null;
     if (this.step === 'confirm') {
       this.charge = null;
-      this.#key = null;
+      this.#attempt = null;
       this.#go('choose');
     } else {
       this.quote = null;
@@ -205,12 +251,14 @@ export class PayFlow implements ReactiveController {
     this.cancel();
     clearTimeout(this.#timer);
     Object.assign(this, { error: null, quote: null, charge: null, payment: null });
-    this.#key = null;
+    this.#attempt = null;
     this.#go('lookup');
   }
 
   #settle(p: Payment, code = 'PAYMENT_REJECTED'): void {
     this.payment = p;
+    // A final outcome has been shown: nothing left to resume after a reload.
+    if (p.state !== 'pending') this.#remember(null);
     const { service } = this.host;
     if (p.state === 'success') {
       this.#go('done');
@@ -226,7 +274,7 @@ export class PayFlow implements ReactiveController {
       this.#go('pending');
       this.#polls = 0;
       emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa });
-      this.#timer = setTimeout(() => void this.check(), 1000 * this.pace);
+      this.#timer = setTimeout(() => void this.check(), 1000);
     } else {
       this.error = { code, reason: p.reason };
       this.#go('failed');

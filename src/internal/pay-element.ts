@@ -201,7 +201,7 @@ export abstract class PayElement extends LitElement {
     const m = this.m;
     return html`<dl>
       <dt>${m.customer}</dt>
-      <dd>${this.flow.quote?.customer_name ?? this.flow.payment?.customer_name}</dd>
+      <dd>${this.flow.customerName}</dd>
       <dt>${m.amount}</dt>
       <dd>${this.money(amount)}</dd>
       <dt>${m.serviceCharge}</dt>

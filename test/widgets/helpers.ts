@@ -3,7 +3,9 @@ import '../../src/index.js';
 import type { NeaPay } from '../../src/nea-pay.js';
 import type { PayElement } from '../../src/internal/pay-element.js';
 
+/** A fresh sandbox and a fresh tab: no payment left to resume from an earlier test. */
 export async function resetSandbox() {
+  sessionStorage.clear();
   await fetch('/sandbox/_sandbox/reset', { method: 'POST' });
 }
 

@@ -147,6 +147,38 @@ describe('<nea-pay>', () => {
     expect(await sandboxCalls('commit')).to.have.length(1);
   });
 
+  it('after a reload, resumes a pending payment instead of offering to pay again', async () => {
+    const first = await widget(customer('902'));
+    await lookUp(first);
+    await toConfirm(first);
+    setTimeout(() => button(first, 'Pay').click());
+    const pending = (await oneEvent(first, 'pay-pending')) as CustomEvent<PayPendingDetail>;
+    first.remove();
+    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api"></nea-pay>`);
+    expect(reloaded.getAttribute('step')).to.equal('confirm', 'resending the attempt, not asking again');
+    expect(button(reloaded, 'Pay').disabled).to.equal(true, 'the resumed payment is in flight');
+    await until(reloaded, () => reloaded.getAttribute('step') === 'done', 'settled');
+    expect($(reloaded, '[part=receipt]')!.textContent).to.contain(pending.detail.reference).and.contain('Hanging Commit');
+    expect(await sandboxCalls('commit')).to.have.length(1);
+    const third = await fixture<NeaPay>(html`<nea-pay endpoint="/api"></nea-pay>`);
+    expect(third.getAttribute('step')).to.equal('lookup', 'an outcome once shown is not resumed again');
+  });
+
+  it('after a reload in the middle of paying, shows that payment\'s outcome and pays once', async () => {
+    const first = await widget(customer('901'));
+    await lookUp(first);
+    await toConfirm(first);
+    button(first, 'Pay').click();
+    await until(first, () => first.hasAttribute('loading'), 'paying');
+    first.remove();
+    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api"></nea-pay>`);
+    const { detail } = (await oneEvent(reloaded, 'pay-success')) as CustomEvent<PaySuccessDetail>;
+    expect(detail.amountPaisa).to.equal(30000);
+    await reloaded.updateComplete;
+    expect(reloaded.getAttribute('step')).to.equal('done');
+    expect(await sandboxCalls('commit')).to.have.length(1);
+  });
+
   it('reports a refused payment with pay-error, the biller reason and no blind retry', async () => {
     const el = await widget(customer('222', BHAKTAPUR, '001.01.222'));
     await lookUp(el);
