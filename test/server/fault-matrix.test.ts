@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { bhaktapur, startStack, type Stack } from './harness.js';
+import { assertNoLeaks, bhaktapur, startStack, type Stack } from './harness.js';
 
 let s: Stack;
 before(async () => {
@@ -113,4 +113,8 @@ describe('fault matrix', () => {
       }
     });
   }
+});
+
+describe('leaks', () => {
+  it('no answer or log line of this file shows the token or credit figures', () => assertNoLeaks());
 });

@@ -28,6 +28,18 @@ export function listen(fetch: (r: Request) => Response | Promise<Response>) {
 /** Everything the proxy ever answered and logged in this process, for the leak test. */
 export const transcript: string[] = [];
 
+/**
+ * The leak check: no answer the proxy gave and no line it logged in this test file holds the token or
+ * the merchant's credit figures. Every proxy test file runs it last.
+ */
+export function assertNoLeaks() {
+  const all = transcript.join('\n');
+  if (transcript.length < 20) throw new Error(`the leak check saw only ${transcript.length} answers and log lines`);
+  for (const secret of [TOKEN, TOKEN.slice('TEST:'.length), 'credits_available', 'credits_consumed']) {
+    if (all.includes(secret)) throw new Error(`"${secret}" leaked into an answer or a log line`);
+  }
+}
+
 export type SandboxServer = { sandbox: ReturnType<typeof createSandbox>; url: string; close: () => Promise<void> };
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxServer> {

@@ -1,7 +1,7 @@
 /** The proxy's Dreamer Electricity and Dish Home routes over real HTTP against the sandbox. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startStack, type Stack } from './harness.js';
+import { assertNoLeaks, startStack, type Stack } from './harness.js';
 
 let s: Stack;
 before(async () => {
@@ -155,4 +155,8 @@ describe('proxy: Dish Home', () => {
     assert.equal(callsFor('commit', 'dishhome').length, 1);
     assert.equal(s.sandbox.state.calls.filter((c) => c.step === 'status').length, 0);
   });
+});
+
+describe('leaks', () => {
+  it('no answer or log line of this file shows the token or credit figures', () => assertNoLeaks());
 });

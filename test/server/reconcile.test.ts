@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { SEED, TOKEN, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
+import { SEED, TOKEN, assertNoLeaks, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
 
 let keys = 0;
 const key = () => `rec-key-${++keys}-${Date.now()}`;
@@ -247,4 +247,8 @@ describe('a proxy killed during the commit', () => {
     assert.deepEqual(JSON.parse(out), { checked: 1, settled: 1, pending: 0, manual: 0 });
     assert.equal(ledger(dir, reference).state, 'success');
   });
+});
+
+describe('leaks', () => {
+  it('no answer or log line of this file shows the token or credit figures', () => assertNoLeaks());
 });
