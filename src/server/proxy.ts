@@ -128,15 +128,15 @@ export function createProxy(options: ProxyOptions) {
     }
   });
 
-  const perIp = new RateLimiter(config.rateLimitPerMinute, now);
-  const perCustomer = new RateLimiter(config.lookupsPerCustomerPerMinute, now);
+  const perIp = new RateLimiter(store, config.rateLimitPerMinute, now);
+  const perCustomer = new RateLimiter(store, config.lookupsPerCustomerPerMinute, now);
   const limit = (c: Context, wait: number, what: string) => {
     if (!wait) return;
     c.header('retry-after', String(wait));
     throw new ProxyError('RATE_LIMITED', `Too many ${what}; try again in a minute`);
   };
   app.use('*', async (c, next) => {
-    limit(c, perIp.hit(options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown'), 'requests');
+    limit(c, await perIp.hit(`ip:${options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown'}`), 'requests');
     await next();
   });
 
@@ -232,7 +232,7 @@ export function createProxy(options: ProxyOptions) {
     api.post('/lookup', async (c) => {
       const input = await parseBody(c, provider.lookupRequest);
       // A lookup shows a customer's name: limit them per customer too, whatever the client's address.
-      limit(c, perCustomer.hit(`${provider.service}:${JSON.stringify(input)}`), 'lookups of this account');
+      limit(c, await perCustomer.hit(`lookup:${provider.service}:${JSON.stringify(input)}`), 'lookups of this account');
       const draft = await provider.lookup(aggregator, input, newReference());
       const t = now();
       const quote: StoredQuote = {

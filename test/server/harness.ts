@@ -152,3 +152,9 @@ export async function tempPostgres(): Promise<{ url: string; drop: () => Promise
     },
   };
 }
+
+/** Rate-limit windows are clock minutes: start a rate-limit test well inside one, so it cannot straddle two. */
+export async function insideOneMinute(needMs = 3000) {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { SEED, TOKEN, assertNoLeaks, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
+import { SEED, TOKEN, assertNoLeaks, insideOneMinute, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
 
 let keys = 0;
 const key = () => `rec-key-${++keys}-${Date.now()}`;
@@ -139,6 +139,21 @@ describe('two proxy instances on one PostgreSQL ledger', async () => {
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, 98000, key())));
     assert.equal(answers.filter((r) => r.status === 200).length, 1);
     assert.equal(a.commits().length, 1);
+  });
+
+  it('shares rate limits between the instances', async () => {
+    const env = { DATABASE_URL: pg.url, LOOKUPS_PER_CUSTOMER_PER_MINUTE: '3' };
+    const c = await startStack(env, {}, upstream);
+    const d = await startStack(env, {}, upstream);
+    try {
+      await insideOneMinute();
+      const statuses = [];
+      for (const stack of [c, d, c, d]) statuses.push((await stack.lookup(bhaktapur('333'))).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+    } finally {
+      await c.close();
+      await d.close();
+    }
   });
 
   it('lets only one instance look up each open payment', async () => {

@@ -125,6 +125,13 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       assert.ok(later.some((p) => p.reference === due[0]!.reference), 'claimable again after the lease');
     });
 
+    it('counts rate-limit hits per key and window, also concurrently', async () => {
+      const counts = await Promise.all(Array.from({ length: 10 }, () => store.rateHit('ip:1.2.3.4', 60_000)));
+      assert.deepEqual([...counts].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.equal(await store.rateHit('ip:1.2.3.4', 120_000), 1, 'a new window starts at one');
+      assert.equal(await store.rateHit('ip:5.6.7.8', 60_000), 1, 'keys count apart');
+    });
+
     after(() => store?.close());
   });
 }

@@ -46,6 +46,14 @@ CREATE TABLE payments (
 CREATE UNIQUE INDEX payments_one_live_per_quote ON payments (quote_id) WHERE state IN ('pending', 'unknown', 'success');
 CREATE INDEX payments_due ON payments (next_check_at) WHERE state IN ('pending', 'unknown');
 `,
+  `
+CREATE UNLOGGED TABLE rate_limits (
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  hits INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+`,
 ];
 
 const MIGRATION_LOCK = 4_711_2026;
@@ -150,8 +158,23 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
   const liveForQuote = async (quoteId: string) =>
     (await query<PaymentRecord>(`SELECT * FROM payments WHERE quote_id = $1 AND ${LIVE}`, [quoteId])).rows[0];
 
+  let hitsSincePrune = 0;
+
   return {
     ready: () => migrated,
+    async rateHit(key, windowStart) {
+      if (++hitsSincePrune >= 1000) {
+        hitsSincePrune = 0;
+        await query('DELETE FROM rate_limits WHERE window_start < $1', [windowStart]);
+      }
+      const { rows } = await query<{ hits: number }>(
+        `INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+         RETURNING hits`,
+        [key, windowStart],
+      );
+      return rows[0]!.hits;
+    },
     async saveQuote(q: StoredQuote) {
       const { id, service, sessionId, charges, createdAt, expiresAt, ...body } = q;
       await query('INSERT INTO quotes VALUES ($1, $2, $3, $4, $5, $6, $7)', [

@@ -52,6 +52,14 @@ ALTER TABLE payments ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN claimed_until INTEGER;
 CREATE INDEX payments_due ON payments (next_check_at) WHERE state IN ('pending', 'unknown');
 `,
+  `
+CREATE TABLE rate_limits (
+  key TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  hits INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+`,
 ];
 
 interface PaymentRecord {
@@ -181,8 +189,22 @@ export function openSqliteStore(file: string): Store {
     return { inserted: true };
   });
 
+  const hit = db.prepare<[string, number], { hits: number }>(`
+    INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1
+    RETURNING hits`);
+  const prune = db.prepare('DELETE FROM rate_limits WHERE window_start < ?');
+  let hitsSincePrune = 0;
+
   return {
     async ready() {},
+    async rateHit(key, windowStart) {
+      if (++hitsSincePrune >= 1000) {
+        hitsSincePrune = 0;
+        prune.run(windowStart);
+      }
+      return hit.get(key, windowStart)!.hits;
+    },
     async saveQuote(q: StoredQuote) {
       const { id, service, sessionId, charges, createdAt, expiresAt, ...body } = q;
       db.prepare('INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)').run(

@@ -79,5 +79,11 @@ export interface Store {
    * never claim the same row.
    */
   claimDue(dueBy: number, leaseUntil: number, limit: number, now: number): Promise<PaymentRow[]>;
+  /**
+   * Counts one hit of a rate-limit key in the window starting at `windowStart`, and returns the
+   * window's count so far. Shared by every instance on the same store; windows older than
+   * `windowStart` are cleared now and then.
+   */
+  rateHit(key: string, windowStart: number): Promise<number>;
   close(): Promise<void>;
 }
