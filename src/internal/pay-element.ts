@@ -30,6 +30,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  *
  * @csspart base - The widget's card.
  * @csspart header - The widget's title.
+ * @csspart logo - The logo beside the title (when `logo` is set).
  * @csspart button - The primary action buttons.
  * @csspart pay-button - The button that pays.
  * @csspart receipt - The receipt after a successful payment.
@@ -48,6 +49,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * @cssprop --pay-space - Base spacing.
  * @cssprop --pay-font - Font shorthand.
  * @cssprop --pay-max-width - Largest width of the widget.
+ * @cssprop --pay-logo-height - Height of the logo.
  */
 export abstract class PayElement extends LitElement {
   static override styles = payStyles;
@@ -58,8 +60,14 @@ export abstract class PayElement extends LitElement {
   /** Language of the widget: `en` or `ne`. */
   @property({ reflect: true }) locale = 'en';
 
-  /** Colour theme: `light` (default) or `dark`. Custom properties `--pay-*` refine any theme. */
+  /**
+   * Colour theme: `light` (default), `dark`, or the ElectroSoft portal's `olive`, `purple`, `vector`,
+   * `grey` (its `app_config.preferences.color_theme_id`, as is). Custom properties `--pay-*` refine any theme.
+   */
   @property({ reflect: true }) theme = 'light';
+
+  /** URL of a logo shown beside the title (e.g. the portal's `app_config.app_logo_url`). */
+  @property() logo = '';
 
   abstract readonly service: ServiceId;
 
@@ -159,7 +167,7 @@ export abstract class PayElement extends LitElement {
     const { step, busy, quote } = this.flow;
     const m = this.m;
     return html`<section part="base" aria-busy=${busy !== null} lang=${this.locale}>
-      <h2 part="header">${this.heading()}</h2>
+      <h2 part="header">${this.logo ? html`<img part="logo" src=${this.logo} alt="" />` : nothing}${this.heading()}</h2>
       ${quote?.test_mode ? html`<p class="badge">${m.testMode}</p>` : nothing}
       ${step === 'lookup'
         ? this.renderLookup()
@@ -178,8 +186,8 @@ export abstract class PayElement extends LitElement {
   }
 
   /** A step's heading: focused when the step opens. */
-  protected stepHeading(text: string) {
-    return html`<h3 tabindex="-1" data-focus>${text}</h3>`;
+  protected stepHeading(text: string, className = '') {
+    return html`<h3 tabindex="-1" data-focus class=${className}>${text}</h3>`;
   }
 
   protected renderError() {
@@ -248,7 +256,7 @@ export abstract class PayElement extends LitElement {
     const p = this.flow.payment!;
     const m = this.m;
     return html`<div part="receipt" class="grid">
-      ${this.stepHeading(m.receiptTitle)}
+      ${this.stepHeading(m.receiptTitle, 'ok')}
       ${this.#amounts(p.amount_paisa, p.service_charge_paisa, p.total_paisa)}
       <dl>
         <dt>${m.reference}</dt>

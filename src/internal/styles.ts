@@ -2,7 +2,9 @@ import { css } from 'lit';
 
 /**
  * Shared styles. Every colour and size is a `--pay-*` custom property with a default, so a host themes a
- * widget with tokens first and the documented parts second. `theme="dark"` swaps the defaults.
+ * widget with tokens first and the documented parts second. `theme` swaps the defaults: `light`, `dark`,
+ * and the ElectroSoft portal's `olive`, `purple`, `vector` and `grey` (its `color_theme_id`). Every theme
+ * meets WCAG AA contrast (tested).
  */
 export const payStyles = css`
   :host {
@@ -33,6 +35,50 @@ export const payStyles = css`
     --_success: var(--pay-color-success, #7dd99a);
     --_surface: var(--pay-color-surface, #222834);
   }
+  :host([theme='olive']) {
+    --_bg: var(--pay-color-bg, #fbfaf3);
+    --_fg: var(--pay-color-fg, #2b2d1a);
+    --_muted: var(--pay-color-muted, #55573b);
+    --_border: var(--pay-color-border, #b9bb96);
+    --_accent: var(--pay-color-accent, #556b2f);
+    --_on-accent: var(--pay-color-on-accent, #ffffff);
+    --_error: var(--pay-color-error, #a4271e);
+    --_success: var(--pay-color-success, #2e6b2f);
+    --_surface: var(--pay-color-surface, #efeedb);
+  }
+  :host([theme='purple']) {
+    --_bg: var(--pay-color-bg, #fcfaff);
+    --_fg: var(--pay-color-fg, #2a1d3a);
+    --_muted: var(--pay-color-muted, #5a4b6e);
+    --_border: var(--pay-color-border, #c9bde0);
+    --_accent: var(--pay-color-accent, #6a3fb5);
+    --_on-accent: var(--pay-color-on-accent, #ffffff);
+    --_error: var(--pay-color-error, #b3261e);
+    --_success: var(--pay-color-success, #1e7a3c);
+    --_surface: var(--pay-color-surface, #f1ecfa);
+  }
+  :host([theme='vector']) {
+    --_bg: var(--pay-color-bg, #f7fbfc);
+    --_fg: var(--pay-color-fg, #10303a);
+    --_muted: var(--pay-color-muted, #3f5f69);
+    --_border: var(--pay-color-border, #a9c6cf);
+    --_accent: var(--pay-color-accent, #006d8f);
+    --_on-accent: var(--pay-color-on-accent, #ffffff);
+    --_error: var(--pay-color-error, #b3261e);
+    --_success: var(--pay-color-success, #1e6e46);
+    --_surface: var(--pay-color-surface, #e6f2f5);
+  }
+  :host([theme='grey']) {
+    --_bg: var(--pay-color-bg, #f6f6f6);
+    --_fg: var(--pay-color-fg, #222222);
+    --_muted: var(--pay-color-muted, #555555);
+    --_border: var(--pay-color-border, #b0b0b0);
+    --_accent: var(--pay-color-accent, #4a4a4a);
+    --_on-accent: var(--pay-color-on-accent, #ffffff);
+    --_error: var(--pay-color-error, #a61b1b);
+    --_success: var(--pay-color-success, #2d6a2d);
+    --_surface: var(--pay-color-surface, #e9e9e9);
+  }
   :host([hidden]) {
     display: none;
   }
@@ -48,6 +94,15 @@ export const payStyles = css`
   h3 {
     margin: 0;
     font-size: 1.15em;
+  }
+  [part='header'] {
+    display: flex;
+    align-items: center;
+    gap: var(--_space);
+  }
+  [part='logo'] {
+    height: var(--pay-logo-height, 2rem);
+    width: auto;
   }
   h3 {
     font-size: 1em;
