@@ -2,6 +2,7 @@
 // mounted on the test server, so the widgets talk to the same routes as in production, over HTTP.
 // Run through `node --import tsx` (see package.json) so this file can load the TypeScript server.
 import { getRequestListener } from '@hono/node-server';
+import { SignJWT } from 'jose';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { loadConfig } from './src/server/config.ts';
@@ -22,11 +23,23 @@ const multi = createProxy({
   config: loadConfig({ ...env, DREAMER_SERVICES: 'khamari-khola-electricity:Khamari Khola Electricity,other-hydro:Other Hydro' }),
   log: () => {},
 });
-const multiListener = getRequestListener((request) => {
-  const url = new URL(request.url);
-  url.pathname = url.pathname.replace(/^\/multi/, '');
-  return multi.fetch(new Request(url, request));
-});
+const underPrefix = (prefix, proxy) =>
+  getRequestListener((request) => {
+    const url = new URL(request.url);
+    url.pathname = url.pathname.slice(prefix.length);
+    return proxy.fetch(new Request(url, request));
+  });
+const multiListener = underPrefix('/multi', multi);
+// A merchant that requires the portal's access tokens, at /auth/api; /auth/token mints them for the tests.
+const SECRET = 'portal-access-token-secret-for-browser-tests';
+const authed = createProxy({ config: loadConfig({ ...env, AUTH_JWT_SECRET: SECRET }), log: () => {} });
+const authListener = underPrefix('/auth', authed);
+const mint = (sub, ttl) =>
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+    .sign(new TextEncoder().encode(SECRET));
 
 export default {
   files: 'test/widgets/**/*.test.ts',
@@ -36,10 +49,20 @@ export default {
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' })],
   middleware: [
     async (ctx, next) => {
-      const multiMerchant = ctx.path.startsWith('/multi/api/');
-      if (!multiMerchant && !/^\/(api|sandbox)\//.test(ctx.path)) return next();
+      if (ctx.path === '/auth/token') {
+        ctx.body = { token: await mint(ctx.query.sub ?? 'consumer', Number(ctx.query.ttl ?? 300)) };
+        return;
+      }
+      const route = ctx.path.startsWith('/multi/api/')
+        ? multiListener
+        : ctx.path.startsWith('/auth/api/')
+          ? authListener
+          : /^\/(api|sandbox)\//.test(ctx.path)
+            ? listener
+            : null;
+      if (!route) return next();
       ctx.respond = false;
-      await (multiMerchant ? multiListener : listener)(ctx.req, ctx.res);
+      await route(ctx.req, ctx.res);
     },
   ],
   browsers: [

@@ -139,6 +139,53 @@ export const payment = z.object({
 });
 export type Payment = z.infer<typeof payment>;
 
+/** The signed-in consumer's payments, as the portal's paginated lists (API no. 04 / 40) ask for them. */
+export const historyRequest = z.strictObject({
+  page_size: z.int().check(z.minimum(1), z.maximum(100)),
+  page_no: z.int().check(z.minimum(1), z.maximum(100000)),
+  search_query: z.optional(z.string().check(z.maxLength(100))),
+  filter_parameters: z.optional(
+    z.strictObject({
+      status: z.optional(z.array(z.enum(PAYMENT_STATES)).check(z.maxLength(3))),
+      service: z.optional(z.array(z.enum(SERVICES)).check(z.maxLength(3))),
+    }),
+  ),
+});
+export type HistoryRequest = z.infer<typeof historyRequest>;
+
+/** One payment in the history (in the spirit of the portal's API no. 40; amounts in paisa). */
+export const historyRecord = z.object({
+  reference: z.string(),
+  service: z.enum(SERVICES),
+  customer_name: z.string(),
+  status: z.enum(PAYMENT_STATES),
+  bill_paid: z.boolean(),
+  payment_date: z.string(),
+  payment_mode: z.string(),
+  bill_amount_paisa: paisa,
+  service_charge_paisa: paisa,
+  total_paisa: paisa,
+  transaction_id: z.nullable(z.string()),
+});
+export const historyResponse = z.object({ records: z.array(historyRecord), total: z.int() });
+export type HistoryRecord = z.infer<typeof historyRecord>;
+
+/** One payment's receipt (in the spirit of the portal's API no. 42; amounts in paisa). */
+export const receiptResponse = z.object({
+  bill_id: z.string(),
+  payment_date: z.string(),
+  payment_mode: z.string(),
+  bill_amount_paisa: paisa,
+  service_charge_paisa: paisa,
+  total_paisa: paisa,
+  service: z.enum(SERVICES),
+  customer_name: z.string(),
+  transaction_id: z.nullable(z.string()),
+  details: z.array(fact),
+});
+export type Receipt = z.infer<typeof receiptResponse>;
+
+
 /**
  * Machine-readable error codes of the proxy. The widgets translate them; `retryable` says whether the
  * same request may be sent again without risk (never true for anything that might have moved money).
@@ -162,6 +209,7 @@ export const ERROR_CODES = {
   UPSTREAM_TIMEOUT: { status: 504, retryable: true },
   UPSTREAM_ERROR: { status: 502, retryable: true },
   RATE_LIMITED: { status: 429, retryable: true },
+  AUTH_REQUIRED: { status: 401, retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   FORBIDDEN_ORIGIN: { status: 403, retryable: false },

@@ -29,6 +29,16 @@ export interface PayPendingDetail {
   totalPaisa: number;
 }
 
+export interface PayAuthRequiredDetail {
+  service: ServiceId;
+  /**
+   * The proxy refused the host's access token (missing, expired or invalid). Renew it, and pass the
+   * renewal's promise here: the widget waits for it, then sends the refused request once more with the
+   * new token (safe: a refused request did nothing).
+   */
+  waitUntil(renewal: Promise<unknown>): void;
+}
+
 export interface PayStepDetail {
   service: ServiceId;
   step: string;
@@ -40,10 +50,11 @@ declare global {
     'pay-error': CustomEvent<PayErrorDetail>;
     'pay-pending': CustomEvent<PayPendingDetail>;
     'pay-step': CustomEvent<PayStepDetail>;
+    'pay-auth-required': CustomEvent<PayAuthRequiredDetail>;
   }
 }
 
-export function emit<K extends 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step'>(
+export function emit<K extends 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required'>(
   target: EventTarget,
   name: K,
   detail: GlobalEventHandlersEventMap[K]['detail'],

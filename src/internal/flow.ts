@@ -32,6 +32,8 @@ export interface FlowHost extends ReactiveControllerHost, EventTarget {
   endpoint: string;
   locale: string;
   readonly service: ServiceId;
+  accessToken: string;
+  getAccessToken?: () => string | Promise<string>;
 }
 
 /** Answers that say "not final yet, ask again with the same key". */
@@ -101,8 +103,26 @@ export class PayFlow implements ReactiveController {
     clearTimeout(this.#timer);
   }
 
-  #request<T>(path: string, schema: z.ZodMiniType<T>, options: Parameters<typeof proxyRequest>[3] = {}) {
-    return proxyRequest(this.host.endpoint, path, schema, options);
+  /**
+   * A request to the proxy with the host's access token. When the proxy refuses the token, the host is
+   * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
+   * nothing, so this is safe even for a payment.
+   */
+  async #request<T>(path: string, schema: z.ZodMiniType<T>, options: Parameters<typeof proxyRequest>[3] = {}): Promise<T> {
+    const send = async () => {
+      const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
+      const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
+      return proxyRequest(this.host.endpoint, path, schema, { ...options, headers });
+    };
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof RequestError) || error.code !== 'AUTH_REQUIRED') throw error;
+      const renewals: Promise<unknown>[] = [];
+      emit(this.host, 'pay-auth-required', { service: this.host.service, waitUntil: (renewal) => renewals.push(renewal) });
+      await Promise.allSettled(renewals);
+      return send();
+    }
   }
 
   /**

@@ -186,6 +186,7 @@ export const en: Messages = {
     UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
     UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+    AUTH_REQUIRED: 'Your session has ended. Sign in again to continue.',
     IDEMPOTENCY_IN_FLIGHT: 'Your payment is still being processed.',
     NETWORK: 'No connection to the payment service. Check your connection and try again.',
     TIMEOUT: 'The payment service took too long to answer.',

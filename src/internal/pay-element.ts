@@ -27,6 +27,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * @fires pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference).
  * @fires pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa).
  * @fires pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
+ * @fires pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
  *
  * @csspart base - The widget's card.
  * @csspart header - The widget's title.
@@ -68,6 +69,15 @@ export abstract class PayElement extends LitElement {
 
   /** URL of a logo shown beside the title (e.g. the portal's `app_config.app_logo_url`). */
   @property() logo = '';
+
+  /**
+   * The host's access token (e.g. the portal's login `access_token`), sent as a bearer token to `endpoint`
+   * only. A property, never an attribute, so it does not show in the page's markup.
+   */
+  @property({ attribute: false }) accessToken = '';
+
+  /** Or a function the widget calls before each request for the current access token. */
+  @property({ attribute: false }) getAccessToken?: () => string | Promise<string>;
 
   abstract readonly service: ServiceId;
 

@@ -30,6 +30,8 @@ export interface ProxyConfig {
   reconcileIntervalMs: number;
   /** Lookups answering "no such reference" before a payment that never reached the aggregator is failed. */
   reconcileMaxAttempts: number;
+  /** Host authentication of bearer JWTs (the portal's access tokens); null: none. */
+  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string } | null;
   /** The Dreamer Electricity services this merchant has enabled (slug and display name). */
   dreamerServices: { slug: string; name: string }[];
 }
@@ -69,6 +71,10 @@ const schema = z
     RECONCILE_DELAY_MS: int('RECONCILE_DELAY_MS', 0, 24 * 3600_000).default(5 * 60_000),
     RECONCILE_INTERVAL_MS: int('RECONCILE_INTERVAL_MS', 0, 24 * 3600_000).default(30_000),
     RECONCILE_MAX_ATTEMPTS: int('RECONCILE_MAX_ATTEMPTS', 1, 1000).default(12),
+    AUTH_JWT_SECRET: z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional(),
+    AUTH_JWKS_URL: z.url({ error: 'AUTH_JWKS_URL must be an https URL of a JSON Web Key Set' }).optional(),
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).optional(),
     DREAMER_SERVICES: csv
       .pipe(
         z
@@ -78,6 +84,9 @@ const schema = z
           .min(1, 'DREAMER_SERVICES lists at least one service'),
       )
       .default(['khamari-khola-electricity:Khamari Khola Electricity']),
+  })
+  .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
+    message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both',
   })
   .refine((env) => !env.AGGREGATOR_BASE_URL === !env.AGGREGATOR_TOKEN, {
     message:
@@ -112,6 +121,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileDelayMs: e.RECONCILE_DELAY_MS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileMaxAttempts: e.RECONCILE_MAX_ATTEMPTS,
+    auth:
+      e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL
+        ? { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE }
+        : null,
     dreamerServices: e.DREAMER_SERVICES.map((entry) => {
       const at = entry.indexOf(':');
       return { slug: entry.slice(0, at), name: entry.slice(at + 1).trim() };

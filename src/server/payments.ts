@@ -47,9 +47,10 @@ export class Payments {
     this.providers = new Map(o.providers.map((p) => [p.service, p]));
   }
 
-  async loadQuote(id: string, service: string): Promise<StoredQuote> {
+  /** A quote of this service, looked up by this user (with host authentication, another user's is unknown). */
+  async loadQuote(id: string, service: string, subject: string | null): Promise<StoredQuote> {
     const quote = await this.o.store.getQuote(id);
-    if (!quote || quote.service !== service) throw new ProxyError('QUOTE_NOT_FOUND', 'Unknown quote; look the account up again');
+    if (!quote || quote.service !== service || (quote.subject ?? null) !== subject) throw new ProxyError('QUOTE_NOT_FOUND', 'Unknown quote; look the account up again');
     if (quote.expiresAt <= this.o.now()) throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
     return quote;
   }
@@ -68,14 +69,19 @@ export class Payments {
    * Pays once per idempotency key. A repeated key replays the recorded outcome (or 409 while in flight,
    * 422 for another payload); a second live payment of a quote is refused (409).
    */
-  async pay(provider: Provider<never>, key: string, body: ChargeRequest): Promise<{ payment: PaymentRow; replayed: boolean }> {
+  async pay(
+    provider: Provider<never>,
+    key: string,
+    body: ChargeRequest,
+    subject: string | null,
+  ): Promise<{ payment: PaymentRow; replayed: boolean }> {
     const hash = createHash('sha256')
-      .update(JSON.stringify([provider.service, body.quote_id, body.amount_paisa, body.package_id ?? null]))
+      .update(JSON.stringify([provider.service, body.quote_id, body.amount_paisa, body.package_id ?? null, subject]))
       .digest('hex');
     const previous = await this.o.store.paymentByKey(key);
     if (previous) return { payment: this.#replay(previous, hash), replayed: true };
 
-    const quote = await this.loadQuote(body.quote_id, provider.service);
+    const quote = await this.loadQuote(body.quote_id, provider.service, subject);
     checkPayment(quote, body.amount_paisa, body.package_id);
     const charge = await this.serviceCharge(provider, quote, body.amount_paisa);
     const t = this.o.now();
@@ -102,6 +108,7 @@ export class Payments {
       // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end.
       nextCheckAt: t + Math.max(this.o.reconcileDelayMs, 2 * this.o.upstreamTimeoutMs),
       attempts: 0,
+      subject,
     };
     // The reference is fixed in the ledger before the commit leaves, so a lost answer can be looked up.
     const inserted = await this.o.store.insertPayment(row);
@@ -149,10 +156,14 @@ export class Payments {
     return existing;
   }
 
-  /** A payment by reference; one that is not final is first checked with the aggregator (rate-limited). */
-  async status(reference: string): Promise<PaymentRow | null> {
+  /**
+   * A payment by reference, for its owner (without host authentication the reference alone is the key);
+   * one that is not final is first checked with the aggregator (rate-limited).
+   */
+  async status(reference: string, subject: string | null): Promise<PaymentRow | null> {
     const payment = await this.o.store.paymentByReference(reference);
-    if (!payment || !OPEN.includes(payment.state)) return payment;
+    if (!payment || (subject !== null && payment.subject !== subject)) return null;
+    if (!OPEN.includes(payment.state)) return payment;
     const due = payment.checkedAt === null || this.o.now() - payment.checkedAt >= this.o.statusRecheckMs;
     return due && this.providers.get(payment.service)?.statusLookup ? this.lookUp(payment, 'keep') : payment;
   }

@@ -11,13 +11,17 @@ import {
   IDEMPOTENCY_KEY,
   chargeRequest,
   deliveryReport,
+  historyRequest,
   payRequest,
+  type HistoryRecord,
+  type Receipt,
   type Charge,
   type Payment,
   type Quote,
 } from '../api.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { Aggregator } from './aggregator.js';
+import { jwtVerifier, type Authorize } from './auth.js';
 import type { ProxyConfig } from './config.js';
 import { ProxyError, errorEnvelope, successEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -25,6 +29,7 @@ import { dishhome } from './providers/dishhome.js';
 import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
+import type { LedgerState } from './providers/upstream.js';
 import { Payments, newReference } from './payments.js';
 import { checkPayment } from './quotes.js';
 import { RateLimiter } from './rate-limit.js';
@@ -46,6 +51,11 @@ export interface ProxyOptions {
   now?: () => number;
   /** The client's address for rate limits, when the host knows it better than the socket. */
   clientIp?: (c: Context) => string | undefined;
+  /**
+   * Host authentication: names the user of each request or refuses it. Defaults to a JWT verifier when
+   * AUTH_JWT_SECRET or AUTH_JWKS_URL is configured, else none (anyone may look up and pay).
+   */
+  authorize?: Authorize;
 }
 
 const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
@@ -112,7 +122,7 @@ export function createProxy(options: ProxyOptions) {
           status: 204,
           headers: {
             'access-control-allow-methods': 'GET, POST',
-            'access-control-allow-headers': 'content-type, idempotency-key',
+            'access-control-allow-headers': 'authorization, content-type, idempotency-key',
             'access-control-max-age': '600',
           },
         });
@@ -137,6 +147,21 @@ export function createProxy(options: ProxyOptions) {
   };
   app.use('*', async (c, next) => {
     limit(c, await perIp.hit(`ip:${options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown'}`), 'requests');
+    await next();
+  });
+
+  // Host authentication, after CORS and rate limits; the aggregator's own callback carries no user.
+  const authorize = options.authorize ?? (config.auth ? jwtVerifier(config.auth) : undefined);
+  const subjects = new WeakMap<Request, string>();
+  const subjectOf = (c: Context) => subjects.get(c.req.raw) ?? null;
+  app.use('*', async (c, next) => {
+    if (authorize && !c.req.path.startsWith('/api/callbacks/')) {
+      const result = await authorize(c.req.raw);
+      if ('refused' in result) {
+        throw new ProxyError('AUTH_REQUIRED', 'Sign in to continue', { details: { reason: result.refused } });
+      }
+      subjects.set(c.req.raw, result.subject);
+    }
     await next();
   });
 
@@ -239,6 +264,7 @@ export function createProxy(options: ProxyOptions) {
         id: randomUUID(),
         service: provider.service,
         ...draft,
+        subject: subjectOf(c),
         charges: {},
         createdAt: t,
         expiresAt: t + config.quoteTtlMs,
@@ -249,7 +275,7 @@ export function createProxy(options: ProxyOptions) {
 
     api.post('/charge', async (c) => {
       const body = await parseBody(c, chargeRequest);
-      const quote = await payments.loadQuote(body.quote_id, provider.service);
+      const quote = await payments.loadQuote(body.quote_id, provider.service, subjectOf(c));
       checkPayment(quote, body.amount_paisa, body.package_id);
       const charge = await payments.serviceCharge(provider, quote, body.amount_paisa);
       const answer: Charge = {
@@ -266,7 +292,7 @@ export function createProxy(options: ProxyOptions) {
         throw new ProxyError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (8-128 letters, digits, _ : . -)');
       }
       const body = await parseBody(c, payRequest);
-      const { payment, replayed } = await payments.pay(provider, key, body).catch((error: unknown) => {
+      const { payment, replayed } = await payments.pay(provider, key, body, subjectOf(c)).catch((error: unknown) => {
         if (error instanceof ProxyError && error.code === 'IDEMPOTENCY_IN_FLIGHT') c.header('retry-after', '1');
         throw error;
       });
@@ -280,10 +306,73 @@ export function createProxy(options: ProxyOptions) {
   app.get('/api/payments/:reference', async (c) => {
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
-    const payment = await payments.status(reference);
+    const payment = await payments.status(reference, subjectOf(c));
     if (!payment) throw new ProxyError('NOT_FOUND', 'No payment with this reference');
     const view = paymentView(payment);
     return c.json(successEnvelope(view), view.state === 'pending' ? 202 : 200);
+  });
+
+  /** History and receipts belong to a signed-in user: they need host authentication. */
+  const signedIn = (c: Context) => {
+    const subject = subjectOf(c);
+    if (subject === null) throw new ProxyError('AUTH_REQUIRED', 'Payment history needs host authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)');
+    return subject;
+  };
+
+  // The signed-in user's payments, as the portal's paginated lists (API no. 40).
+  app.post('/api/payments/history', async (c) => {
+    const subject = signedIn(c);
+    const body = await parseBody(c, historyRequest);
+    const states = body.filter_parameters?.status?.flatMap((state) => (state === 'pending' ? ['pending', 'unknown'] : [state])) as
+      | LedgerState[]
+      | undefined;
+    const { rows, total } = await store.listPayments({
+      subject,
+      states,
+      services: body.filter_parameters?.service,
+      search: body.search_query?.trim() || undefined,
+      limit: body.page_size,
+      offset: (body.page_no - 1) * body.page_size,
+    });
+    const records: HistoryRecord[] = rows.map((p) => {
+      const view = paymentView(p);
+      return {
+        reference: view.reference,
+        service: view.service,
+        customer_name: view.customer_name,
+        status: view.state,
+        bill_paid: view.state === 'success',
+        payment_date: view.created_at,
+        payment_mode: 'online',
+        bill_amount_paisa: view.amount_paisa,
+        service_charge_paisa: view.service_charge_paisa,
+        total_paisa: view.total_paisa,
+        transaction_id: view.transaction_id,
+      };
+    });
+    return c.json(successEnvelope({ records, total }, 'Data fetched successfully.'));
+  });
+
+  // One payment's receipt (API no. 42): only a successful payment has one.
+  app.get('/api/payments/:reference/receipt', async (c) => {
+    const subject = signedIn(c);
+    const reference = c.req.param('reference');
+    if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
+    const payment = await payments.status(reference, subject);
+    if (!payment || payment.state !== 'success') throw new ProxyError('NOT_FOUND', 'No receipt: no successful payment with this reference');
+    const receipt: Receipt = {
+      bill_id: payment.reference,
+      payment_date: new Date(payment.createdAt).toISOString(),
+      payment_mode: 'online',
+      bill_amount_paisa: payment.amountPaisa,
+      service_charge_paisa: payment.serviceChargePaisa,
+      total_paisa: payment.amountPaisa + payment.serviceChargePaisa,
+      service: payment.service,
+      customer_name: payment.customerName,
+      transaction_id: payment.upstreamId,
+      details: payment.receipt,
+    };
+    return c.json(successEnvelope(receipt, 'Data fetched successfully.'));
   });
 
   // The aggregator's delivery report: a hint to ask the status lookup now, never trusted by itself.

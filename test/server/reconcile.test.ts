@@ -65,6 +65,7 @@ describe('reconciler', () => {
       checkedAt: null,
       nextCheckAt: t,
       attempts: 0,
+      subject: null,
     });
     assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 1, settled: 0, pending: 1, manual: 0 });
     const waiting = (await s.proxy.store.paymentByReference(`crash${t}`))!;

@@ -34,6 +34,7 @@ function row(patch: Partial<PaymentRow> = {}): PaymentRow {
     checkedAt: null,
     nextCheckAt: 5000,
     attempts: 0,
+    subject: null,
     ...patch,
   };
 }
@@ -53,6 +54,7 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       await store.saveQuote({
         id: 'q-1',
         service: 'dishhome',
+        subject: 'consumer-7',
         sessionId: '77',
         customerName: '1111',
         facts: [{ key: 'package', value: 'Basic' }],
@@ -71,6 +73,7 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       assert.deepEqual(q.charges, { '120000': 0, '40000': 500 });
       assert.deepEqual(q.packages[0]!.price_paisa, 120000);
       assert.equal(q.sessionId, '77');
+      assert.equal(q.subject, 'consumer-7');
       assert.equal(await store.getQuote('nope'), null);
     });
 
@@ -130,6 +133,28 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       assert.deepEqual([...counts].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       assert.equal(await store.rateHit('ip:1.2.3.4', 120_000), 1, 'a new window starts at one');
       assert.equal(await store.rateHit('ip:5.6.7.8', 60_000), 1, 'keys count apart');
+    });
+
+    it("lists a user's payments newest first, filtered, searched and paged", async () => {
+      const mine = `user-${Date.now()}`;
+      const made = [
+        row({ subject: mine, createdAt: 10, customerName: 'Michael Jackson', state: 'success', upstreamId: '61892' }),
+        row({ subject: mine, createdAt: 20, customerName: 'Sita Sharma', state: 'failed' }),
+        row({ subject: mine, createdAt: 30, customerName: 'Gita 100%_Adhikari', state: 'unknown' }),
+        row({ subject: 'someone-else', createdAt: 40, state: 'success' }),
+      ];
+      for (const p of made) await store.insertPayment(p);
+      const all = await store.listPayments({ subject: mine, limit: 10, offset: 0 });
+      assert.equal(all.total, 3);
+      assert.deepEqual(all.rows.map((r) => r.createdAt), [30, 20, 10]);
+      const page2 = await store.listPayments({ subject: mine, limit: 2, offset: 2 });
+      assert.deepEqual([page2.total, page2.rows.map((r) => r.createdAt)], [3, [10]]);
+      const open = await store.listPayments({ subject: mine, states: ['pending', 'unknown'], limit: 10, offset: 0 });
+      assert.deepEqual(open.rows.map((r) => r.customerName), ['Gita 100%_Adhikari']);
+      assert.equal((await store.listPayments({ subject: mine, search: 'sita', limit: 10, offset: 0 })).total, 1);
+      assert.equal((await store.listPayments({ subject: mine, search: '618', limit: 10, offset: 0 })).total, 1, 'by transaction id');
+      assert.equal((await store.listPayments({ subject: mine, search: '%_', limit: 10, offset: 0 })).total, 1, 'wildcards are literal');
+      assert.equal((await store.listPayments({ subject: mine, services: ['dreamer'], limit: 10, offset: 0 })).total, 0);
     });
 
     after(() => store?.close());

@@ -54,6 +54,10 @@ CREATE UNLOGGED TABLE rate_limits (
   PRIMARY KEY (key, window_start)
 );
 `,
+  `
+ALTER TABLE payments ADD COLUMN subject TEXT;
+CREATE INDEX payments_subject ON payments (subject, created_at);
+`,
 ];
 
 const MIGRATION_LOCK = 4_711_2026;
@@ -80,6 +84,7 @@ interface PaymentRecord {
   checked_at: string | null;
   next_check_at: string | null;
   attempts: number;
+  subject: string | null;
 }
 
 const num = (v: string | null) => (v === null ? null : Number(v));
@@ -105,6 +110,7 @@ const toRow = (r: PaymentRecord): PaymentRow => ({
   checkedAt: num(r.checked_at),
   nextCheckAt: num(r.next_check_at),
   attempts: r.attempts,
+  subject: r.subject,
 });
 
 const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
@@ -218,8 +224,8 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
         `INSERT INTO payments (
           reference, idempotency_key, request_hash, quote_id, service, session_id, customer_name, amount_paisa,
           service_charge_paisa, package_id, state, upstream_id, upstream_state, error_code, reason, receipt,
-          created_at, updated_at, checked_at, next_check_at, attempts
-        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+          created_at, updated_at, checked_at, next_check_at, attempts, subject
+        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
         ON CONFLICT DO NOTHING`,
         [
           row.reference,
@@ -243,6 +249,7 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
           row.checkedAt,
           row.nextCheckAt,
           row.attempts,
+          row.subject,
         ],
       );
       if (inserted.rowCount === 1) return { inserted: true };
@@ -274,6 +281,23 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
         )
       ).rows[0];
       return r ? toRow(r) : null;
+    },
+    async listPayments({ subject, states, services, search, limit, offset }) {
+      const params: unknown[] = [subject];
+      const where = ['subject = $1'];
+      if (states?.length) where.push(`state = ANY($${params.push(states)})`);
+      if (services?.length) where.push(`service = ANY($${params.push(services)})`);
+      if (search) {
+        const n = params.push(`%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+        where.push(`(reference ILIKE $${n} OR customer_name ILIKE $${n} OR upstream_id ILIKE $${n})`);
+      }
+      const clause = where.join(' AND ');
+      const total = Number((await query<{ total: string }>(`SELECT COUNT(*) AS total FROM payments WHERE ${clause}`, params)).rows[0]!.total);
+      const { rows } = await query<PaymentRecord>(
+        `SELECT * FROM payments WHERE ${clause} ORDER BY created_at DESC, reference LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, limit, offset],
+      );
+      return { rows: rows.map(toRow), total };
     },
     async claimDue(dueBy, leaseUntil, limit, now) {
       const { rows } = await query<PaymentRecord>(

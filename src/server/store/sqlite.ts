@@ -60,6 +60,10 @@ CREATE TABLE rate_limits (
   PRIMARY KEY (key, window_start)
 );
 `,
+  `
+ALTER TABLE payments ADD COLUMN subject TEXT;
+CREATE INDEX payments_subject ON payments (subject, created_at);
+`,
 ];
 
 interface PaymentRecord {
@@ -84,6 +88,7 @@ interface PaymentRecord {
   checked_at: number | null;
   next_check_at: number | null;
   attempts: number;
+  subject: string | null;
 }
 
 const toRow = (r: PaymentRecord): PaymentRow => ({
@@ -108,6 +113,7 @@ const toRow = (r: PaymentRecord): PaymentRow => ({
   checkedAt: r.checked_at,
   nextCheckAt: r.next_check_at,
   attempts: r.attempts,
+  subject: r.subject,
 });
 
 const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
@@ -142,11 +148,11 @@ export function openSqliteStore(file: string): Store {
   const insert = db.prepare(`INSERT INTO payments (
     reference, idempotency_key, request_hash, quote_id, service, session_id, customer_name, amount_paisa,
     service_charge_paisa, package_id, state, upstream_id, upstream_state, error_code, reason, receipt,
-    created_at, updated_at, checked_at, next_check_at, attempts
+    created_at, updated_at, checked_at, next_check_at, attempts, subject
   ) VALUES (
     @reference, @idempotency_key, @request_hash, @quote_id, @service, @session_id, @customer_name,
     @amount_paisa, @service_charge_paisa, @package_id, @state, @upstream_id, @upstream_state, @error_code,
-    @reason, @receipt, @created_at, @updated_at, @checked_at, @next_check_at, @attempts)`);
+    @reason, @receipt, @created_at, @updated_at, @checked_at, @next_check_at, @attempts, @subject)`);
   const claim = db.prepare<{ leaseUntil: number; dueBy: number; limit: number; now: number }, PaymentRecord>(`
     UPDATE payments SET claimed_until = @leaseUntil
     WHERE reference IN (
@@ -185,6 +191,7 @@ export function openSqliteStore(file: string): Store {
       checked_at: row.checkedAt,
       next_check_at: row.nextCheckAt,
       attempts: row.attempts,
+      subject: row.subject,
     });
     return { inserted: true };
   });
@@ -276,6 +283,22 @@ export function openSqliteStore(file: string): Store {
         .run(params);
       if (changed.changes === 0) return null;
       return toRow(byReference.get(reference)!);
+    },
+    async listPayments({ subject, states, services, search, limit, offset }) {
+      const where = ['subject = @subject'];
+      const params: Record<string, unknown> = { subject, limit, offset };
+      if (states?.length) where.push(`state IN (${states.map((x, i) => ((params[`s${i}`] = x), `@s${i}`)).join(', ')})`);
+      if (services?.length) where.push(`service IN (${services.map((x, i) => ((params[`v${i}`] = x), `@v${i}`)).join(', ')})`);
+      if (search) {
+        params.search = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        where.push("(reference LIKE @search ESCAPE '\\' OR customer_name LIKE @search ESCAPE '\\' OR upstream_id LIKE @search ESCAPE '\\')");
+      }
+      const clause = where.join(' AND ');
+      const { total } = db.prepare(`SELECT COUNT(*) AS total FROM payments WHERE ${clause}`).get(params) as { total: number };
+      const rows = db
+        .prepare(`SELECT * FROM payments WHERE ${clause} ORDER BY created_at DESC, reference LIMIT @limit OFFSET @offset`)
+        .all(params) as PaymentRecord[];
+      return { rows: rows.map(toRow), total };
     },
     async claimDue(dueBy, leaseUntil, limit, now) {
       // One statement: SQLite runs it under its write lock, so two processes never claim one row.

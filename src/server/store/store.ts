@@ -10,6 +10,8 @@ import type { LedgerState } from '../providers/upstream.js';
 export interface StoredQuote extends QuoteDraft {
   id: string;
   service: ServiceId;
+  /** The signed-in user who looked up (with host authentication), else null. */
+  subject: string | null;
   /** Service charges already asked of the aggregator, by amount in paisa. */
   charges: Record<string, number>;
   createdAt: number;
@@ -44,6 +46,18 @@ export interface PaymentRow {
   nextCheckAt: number | null;
   /** How many reconciler lookups this payment has had. */
   attempts: number;
+  /** The signed-in user who paid (with host authentication), else null. */
+  subject: string | null;
+}
+
+export interface PaymentQuery {
+  subject: string;
+  states?: LedgerState[];
+  services?: string[];
+  /** Case-insensitive part of the reference, the customer's name or the transaction id. */
+  search?: string;
+  limit: number;
+  offset: number;
 }
 
 export type InsertResult = { inserted: true } | { inserted: false; conflict: 'key' | 'quote'; existing: PaymentRow };
@@ -85,5 +99,7 @@ export interface Store {
    * `windowStart` are cleared now and then.
    */
   rateHit(key: string, windowStart: number): Promise<number>;
+  /** A user's payments, newest first, one page of them and how many there are in all. */
+  listPayments(query: PaymentQuery): Promise<{ rows: PaymentRow[]; total: number }>;
   close(): Promise<void>;
 }

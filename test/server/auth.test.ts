@@ -1,0 +1,157 @@
+/** Host authentication (bearer JWTs), and the signed-in consumer's payment history and receipts. */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, type Stack } from './harness.js';
+
+const SECRET = 'portal-access-token-secret-0123456789';
+const sign = (sub: string, expiresIn: string | number = '5m', secret = SECRET) =>
+  new SignJWT({ role: 'consumer' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+let keys = 0;
+const key = () => `auth-key-${++keys}-${Date.now()}`;
+
+describe('host authentication with a shared secret', () => {
+  let s: Stack;
+  let alice: Record<string, string>;
+  let bob: Record<string, string>;
+  before(async () => {
+    s = await startStack({ AUTH_JWT_SECRET: SECRET });
+    alice = bearer(await sign('consumer-alice'));
+    bob = bearer(await sign('consumer-bob'));
+  });
+  after(() => s.close());
+  beforeEach(() => s.sandbox.reset());
+
+  it('refuses requests without a valid token before anything reaches the aggregator', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'missing'],
+      [{ authorization: 'Basic abc' }, 'missing'],
+      [bearer(await sign('consumer-alice', Math.floor(Date.now() / 1000) - 10)), 'expired'],
+      [bearer(await sign('consumer-alice', '5m', 'another-secret-of-enough-length-000000')), 'invalid'],
+      [bearer('not.a.jwt'), 'invalid'],
+    ];
+    for (const [headers, reason] of cases) {
+      const { status, json } = await s.call('POST', '/api/nea/lookup', SEED, headers);
+      assert.deepEqual([status, json.error_code, json.details?.reason], [401, 'AUTH_REQUIRED', reason]);
+    }
+    assert.equal(s.sandbox.state.calls.length, 0);
+  });
+
+  it('serves a signed-in user, and lets the aggregator call back and browsers preflight without a token', async () => {
+    assert.equal((await s.call('POST', '/api/nea/lookup', SEED, alice)).status, 200);
+    assert.equal((await s.call('POST', '/api/callbacks/delivery-report', { reference: 'abc' })).status, 200);
+    const preflight = await fetch(`${s.url}/api/nea/pay`, { method: 'OPTIONS' });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+  });
+
+  it("keeps each user's quotes and payments to that user", async () => {
+    const q = (await s.call('POST', '/api/nea/lookup', SEED, alice)).json.data.response;
+    const stolen = await s.call('POST', '/api/nea/pay', { quote_id: q.quote_id, amount_paisa: 45000 }, { ...bob, 'idempotency-key': key() });
+    assert.equal(stolen.json.error_code, 'QUOTE_NOT_FOUND');
+    const paid = await s.call('POST', '/api/nea/pay', { quote_id: q.quote_id, amount_paisa: 45000 }, { ...alice, 'idempotency-key': key() });
+    const reference = paid.json.data.response.reference;
+    assert.equal((await s.call('GET', `/api/payments/${reference}`, undefined, alice)).status, 200);
+    assert.equal((await s.call('GET', `/api/payments/${reference}`, undefined, bob)).json.error_code, 'NOT_FOUND');
+    assert.equal((await s.proxy.store.paymentByReference(reference))!.subject, 'consumer-alice');
+  });
+
+  it("lists the user's payments as the portal's paginated list, with search and a status filter", async () => {
+    const user = bearer(await sign(`consumer-${Date.now()}`));
+    const pay = async (customer: object, amount: number) => {
+      const q = (await s.call('POST', '/api/nea/lookup', customer, user)).json.data.response;
+      return (await s.call('POST', '/api/nea/pay', { quote_id: q.quote_id, amount_paisa: amount }, { ...user, 'idempotency-key': key() })).json.data
+        .response.reference as string;
+    };
+    const paid = await pay(SEED, 45000);
+    const refused = await pay(ratnapark('905'), 30000);
+    const pending = await pay(ratnapark('902'), 30000);
+    const history = (body: object) => s.call('POST', '/api/payments/history', body, user);
+
+    const page1 = await history({ page_size: 2, page_no: 1 });
+    assert.equal(page1.json.data.success_message, 'Data fetched successfully.');
+    assert.equal(page1.json.data.response.total, 3);
+    assert.deepEqual(page1.json.data.response.records.map((r: { reference: string }) => r.reference), [pending, refused]);
+    assert.deepEqual(page1.json.data.response.records[0], {
+      ...page1.json.data.response.records[0],
+      service: 'nea',
+      customer_name: 'Hanging Commit',
+      status: 'pending',
+      bill_paid: false,
+      payment_mode: 'online',
+      bill_amount_paisa: 30000,
+    });
+    const page2 = await history({ page_size: 2, page_no: 2 });
+    assert.deepEqual(page2.json.data.response.records.map((r: { reference: string }) => r.reference), [paid]);
+    const successes = await history({ page_size: 10, page_no: 1, filter_parameters: { status: ['success'] } });
+    assert.deepEqual([successes.json.data.response.total, successes.json.data.response.records[0].bill_paid], [1, true]);
+    const searched = await history({ page_size: 10, page_no: 1, search_query: 'michael' });
+    assert.deepEqual(searched.json.data.response.records.map((r: { reference: string }) => r.reference), [paid]);
+    const others = await s.call('POST', '/api/payments/history', { page_size: 10, page_no: 1 }, bob);
+    assert.equal(others.json.data.response.records.every((r: { reference: string }) => ![paid, refused, pending].includes(r.reference)), true);
+    const invalid = await history({ page_size: 0, page_no: 1 });
+    assert.equal(invalid.json.error_code, 'VALIDATION');
+
+    const receipt = await s.call('GET', `/api/payments/${paid}/receipt`, undefined, user);
+    assert.deepEqual(
+      [receipt.json.data.response.bill_id, receipt.json.data.response.bill_amount_paisa, receipt.json.data.response.payment_mode, receipt.json.data.response.customer_name],
+      [paid, 45000, 'online', 'Michael Jackson'],
+    );
+    assert.equal((await s.call('GET', `/api/payments/${refused}/receipt`, undefined, user)).json.error_code, 'NOT_FOUND');
+    assert.equal((await s.call('GET', `/api/payments/${paid}/receipt`, undefined, bob)).json.error_code, 'NOT_FOUND');
+  });
+
+  it('leaks nothing', () => assertNoLeaks());
+});
+
+describe('host authentication with the issuer JWKS', () => {
+  let s: Stack;
+  let jwks: { url: string; close: () => Promise<void> };
+  let privateKey: CryptoKey;
+  before(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'portal-1', alg: 'RS256', use: 'sig' };
+    jwks = await listen(() => Response.json({ keys: [jwk] }));
+    s = await startStack({ AUTH_JWKS_URL: `${jwks.url}/.well-known/jwks.json`, AUTH_ISSUER: 'electrosoft', AUTH_AUDIENCE: 'bill-pay' });
+  });
+  after(async () => {
+    await s.close();
+    await jwks.close();
+  });
+
+  const token = (audience: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'portal-1' })
+      .setSubject('consumer-carol')
+      .setIssuer('electrosoft')
+      .setAudience(audience)
+      .setExpirationTime('2m')
+      .sign(privateKey);
+
+  it('accepts the issuer\'s tokens for this audience and refuses others', async () => {
+    assert.equal((await s.call('POST', '/api/nea/lookup', bhaktapur('555'), bearer(await token('bill-pay')))).status, 200);
+    const wrong = await s.call('POST', '/api/nea/lookup', bhaktapur('555'), bearer(await token('someone-else')));
+    assert.deepEqual([wrong.status, wrong.json.details.reason], [401, 'invalid']);
+  });
+});
+
+describe('history without host authentication', () => {
+  let s: Stack;
+  before(async () => {
+    s = await startStack();
+  });
+  after(() => s.close());
+
+  it('says it needs host authentication', async () => {
+    const { status, json } = await s.call('POST', '/api/payments/history', { page_size: 10, page_no: 1 });
+    assert.deepEqual([status, json.error_code], [401, 'AUTH_REQUIRED']);
+  });
+});
