@@ -11,9 +11,10 @@ const staticRoot = demoIndex >= 0 ? (process.argv[demoIndex + 1] ?? 'dist/demo')
 
 try {
   const config = loadConfig();
-  const server = await startServer({ config, staticRoot, hostname: process.env.HOST || '127.0.0.1' });
+  const portal = staticRoot ? { accessTtlSeconds: Number(process.env.PORTAL_ACCESS_TTL_SECONDS) || 60 } : undefined;
+  const server = await startServer({ config, staticRoot, portal, hostname: process.env.HOST || '127.0.0.1' });
   const mode = config.aggregatorBaseUrl ? `aggregator ${config.aggregatorBaseUrl}` : 'embedded sandbox aggregator (/sandbox)';
-  process.stdout.write(`bill-pay proxy listening on ${server.url} (${mode})${staticRoot ? `, demo at ${server.url}/` : ''}\n`);
+  process.stdout.write(`bill-pay proxy listening on ${server.url} (${mode})${staticRoot ? `, demo at ${server.url}/ and ${server.url}/portal.html` : ''}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { createPortalSandbox } from '../sandbox/portal.js';
 import type { ProxyConfig } from './config.js';
 import type { Logger } from './log.js';
 import { createProxy } from './proxy.js';
@@ -14,6 +16,11 @@ export interface ServerOptions {
   config: ProxyConfig;
   /** Serve this folder at `/` (the built demo). */
   staticRoot?: string;
+  /**
+   * Also serve the portal demo: a sandbox of the ElectroSoft portal's sign-in at /portal-sandbox and a
+   * second proxy at /portal/api that accepts only its (short-lived) access tokens.
+   */
+  portal?: { accessTtlSeconds?: number };
   log?: Logger;
   hostname?: string;
 }
@@ -24,16 +31,40 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   const root = new Hono();
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
+  let portalProxy: ReturnType<typeof createProxy> | null = null;
+  let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
+  if (options.portal) {
+    const secret = randomBytes(32).toString('hex');
+    portalSandbox = createPortalSandbox({ secret, accessTtlSeconds: options.portal.accessTtlSeconds });
+    const auth = { secret };
+    portalProxy = createProxy({
+      config: { ...options.config, auth, databaseUrl: portalDatabase(options.config.databaseUrl) },
+      log: options.log,
+    });
+    root.route('/portal-sandbox', portalSandbox.app);
+    const mounted = portalProxy;
+    root.all('/portal/api/*', (c) => {
+      const url = new URL(c.req.url);
+      url.pathname = url.pathname.slice('/portal'.length);
+      return mounted.fetch(new Request(url, c.req.raw), c.env);
+    });
+  }
   if (options.staticRoot) {
     root.use('/*', serveStatic({ root: options.staticRoot }));
   }
-  return { root, proxy };
+  return { root, proxy, portalProxy, portalSandbox };
+}
+
+/** The portal demo keeps its own ledger beside the partner demo's. */
+function portalDatabase(databaseUrl: string) {
+  return databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:' ? databaseUrl.replace(/(\.sqlite)?$/, '-portal.sqlite') : databaseUrl;
 }
 
 export async function startServer(options: ServerOptions) {
-  const { root, proxy } = createServerApp(options);
+  const { root, proxy, portalProxy } = createServerApp(options);
   // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
   await proxy.store.ready();
+  await portalProxy?.store.ready();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
       resolve(s),
@@ -50,6 +81,7 @@ export async function startServer(options: ServerOptions) {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await proxy.close();
+      await portalProxy?.close();
     },
   };
 }

@@ -3,49 +3,21 @@
  * driven in the system Chromium: page -> widget -> proxy -> sandbox.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, startDemo } from './server.js';
 
-const ARTIFACTS = 'test-results/e2e';
-let server: ChildProcess;
 let base = '';
 let browser: Browser;
+let stop: () => Promise<void>;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--demo', 'dist/demo'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'bill-pay-e2e-')),
-      UPSTREAM_TIMEOUT_MS: '2000',
-      STATUS_RECHECK_MS: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    server.on('exit', (code) => reject(new Error(`demo server exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ url: base, browser, stop } = await startDemo());
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
+after(() => stop?.());
 
 async function openDemo(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
