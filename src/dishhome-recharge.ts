@@ -52,7 +52,7 @@ export class DishhomeRecharge extends PayElement {
           inputmode: 'numeric',
         })}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${m.findCustomer}</button>
           ${this.renderCancel()}
         </div>
       </form>`;

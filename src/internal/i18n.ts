@@ -25,6 +25,7 @@ export interface Messages {
   months: string;
   bonus: string;
   rechargeNow: string;
+  findCustomer: string;
   rechargeAnother: string;
   invalidPackage: string;
   /** Labels of customer and receipt facts, by key. */
@@ -107,6 +108,7 @@ export const en: Messages = {
   months: '{count} month(s)',
   bonus: 'bonus {amount}',
   rechargeNow: 'Recharge {total}',
+  findCustomer: 'Find customer',
   rechargeAnother: 'Recharge again',
   invalidPackage: 'Choose a package',
   facts: {

@@ -5,4 +5,6 @@ export { createServerApp, startServer, type ServerOptions } from './serve.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type { Store, PaymentRow, StoredQuote } from './store/store.js';
 export { createLogger, redact, type Logger } from './log.js';
+export { jwtVerifier, type Authorize, type AuthResult, type JwtVerifierOptions, type Principal } from './auth.js';
+export { createPortalSandbox, PORTAL_CONSUMERS } from '../sandbox/portal.js';
 export { createSandbox, DEFAULT_SANDBOX_TOKEN, type SandboxOptions } from '../sandbox/sandbox.js';

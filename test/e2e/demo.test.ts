@@ -130,7 +130,7 @@ describe('demo page, end to end', () => {
     const page = await openDemo();
     await page.getByRole('button', { name: 'Use Dish Home 1111' }).click();
     const w = page.locator('dishhome-recharge');
-    await w.getByRole('button', { name: 'Look up bills' }).click();
+    await w.getByRole('button', { name: 'Find customer' }).click();
     await w.getByRole('group', { name: 'Top-ups' }).waitFor();
     await w.getByRole('radio', { name: /3 month\(s\)/ }).check();
     await w.getByRole('button', { name: 'Continue' }).click();

@@ -24,6 +24,7 @@ const ne: Messages = {
   months: '{count} महिना',
   bonus: 'बोनस {amount}',
   rechargeNow: '{total} रिचार्ज गर्नुहोस्',
+  findCustomer: 'ग्राहक खोज्नुहोस्',
   rechargeAnother: 'फेरि रिचार्ज गर्नुहोस्',
   invalidPackage: 'प्याकेज छान्नुहोस्',
   facts: {
