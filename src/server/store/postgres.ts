@@ -5,8 +5,8 @@
  * Migrations run once at start-up under an advisory lock, so instances starting together agree.
  */
 import pg from 'pg';
-import type { LedgerState } from '../providers/upstream.js';
-import type { InsertResult, PaymentPatch, PaymentRow, Store, StoredQuote } from './store.js';
+import { insertValues, patchValues, toRow, type PaymentRecord } from './rows.js';
+import type { InsertResult, Store, StoredQuote } from './store.js';
 
 const MIGRATIONS = [
   `
@@ -61,70 +61,6 @@ CREATE INDEX payments_subject ON payments (subject, created_at);
 ];
 
 const MIGRATION_LOCK = 4_711_2026;
-
-interface PaymentRecord {
-  reference: string;
-  idempotency_key: string;
-  request_hash: string;
-  quote_id: string;
-  service: string;
-  session_id: string;
-  customer_name: string;
-  amount_paisa: string;
-  service_charge_paisa: string;
-  package_id: number | null;
-  state: string;
-  upstream_id: string | null;
-  upstream_state: string | null;
-  error_code: string | null;
-  reason: string | null;
-  receipt: PaymentRow['receipt'];
-  created_at: string;
-  updated_at: string;
-  checked_at: string | null;
-  next_check_at: string | null;
-  attempts: number;
-  subject: string | null;
-}
-
-const num = (v: string | null) => (v === null ? null : Number(v));
-const toRow = (r: PaymentRecord): PaymentRow => ({
-  reference: r.reference,
-  idempotencyKey: r.idempotency_key,
-  requestHash: r.request_hash,
-  quoteId: r.quote_id,
-  service: r.service as PaymentRow['service'],
-  sessionId: r.session_id,
-  customerName: r.customer_name,
-  amountPaisa: Number(r.amount_paisa),
-  serviceChargePaisa: Number(r.service_charge_paisa),
-  packageId: r.package_id,
-  state: r.state as LedgerState,
-  upstreamId: r.upstream_id,
-  upstreamState: r.upstream_state,
-  errorCode: r.error_code,
-  reason: r.reason,
-  receipt: r.receipt,
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-  checkedAt: num(r.checked_at),
-  nextCheckAt: num(r.next_check_at),
-  attempts: r.attempts,
-  subject: r.subject,
-});
-
-const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
-  state: 'state',
-  upstreamId: 'upstream_id',
-  upstreamState: 'upstream_state',
-  errorCode: 'error_code',
-  reason: 'reason',
-  receipt: 'receipt',
-  checkedAt: 'checked_at',
-  nextCheckAt: 'next_check_at',
-  attempts: 'attempts',
-  claimedUntil: 'claimed_until',
-};
 
 const LIVE = "state IN ('pending', 'unknown', 'success')";
 
@@ -220,37 +156,12 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
     },
     async insertPayment(row): Promise<InsertResult> {
       // ON CONFLICT DO NOTHING covers every unique index, the partial one per quote included.
+      const values = insertValues(row);
       const inserted = await query(
-        `INSERT INTO payments (
-          reference, idempotency_key, request_hash, quote_id, service, session_id, customer_name, amount_paisa,
-          service_charge_paisa, package_id, state, upstream_id, upstream_state, error_code, reason, receipt,
-          created_at, updated_at, checked_at, next_check_at, attempts, subject
-        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-        ON CONFLICT DO NOTHING`,
-        [
-          row.reference,
-          row.idempotencyKey,
-          row.requestHash,
-          row.quoteId,
-          row.service,
-          row.sessionId,
-          row.customerName,
-          row.amountPaisa,
-          row.serviceChargePaisa,
-          row.packageId,
-          row.state,
-          row.upstreamId,
-          row.upstreamState,
-          row.errorCode,
-          row.reason,
-          JSON.stringify(row.receipt),
-          row.createdAt,
-          row.updatedAt,
-          row.checkedAt,
-          row.nextCheckAt,
-          row.attempts,
-          row.subject,
-        ],
+        `INSERT INTO payments (${values.map(([column]) => column).join(', ')})
+         VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
+         ON CONFLICT DO NOTHING`,
+        values.map(([, value]) => value),
       );
       if (inserted.rowCount === 1) return { inserted: true };
       const sameKey = await byKey(row.idempotencyKey);
@@ -268,12 +179,8 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
       return r ? toRow(r) : null;
     },
     async updatePayment(reference, from, patch, now) {
-      const entries = Object.entries(patch) as [keyof PaymentPatch, unknown][];
       const params: unknown[] = [reference, from, now];
-      const sets = entries.map(([k, v]) => {
-        params.push(k === 'receipt' ? JSON.stringify(v) : v);
-        return `${PATCH_COLUMNS[k]} = $${params.length}`;
-      });
+      const sets = patchValues(patch).map(([column, value]) => `${column} = $${params.push(value)}`);
       const r = (
         await query<PaymentRecord>(
           `UPDATE payments SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE reference = $1 AND state = ANY($2) RETURNING *`,

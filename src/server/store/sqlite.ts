@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { InsertResult, PaymentPatch, PaymentRow, Store, StoredQuote } from './store.js';
-import type { LedgerState } from '../providers/upstream.js';
+import { INSERT_COLUMNS, insertValues, patchValues, toRow, type PaymentRecord } from './rows.js';
+import type { InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
 
 /** Schema versions, applied in order at start-up; `PRAGMA user_version` says how many ran. */
 const MIGRATIONS = [
@@ -66,69 +66,6 @@ CREATE INDEX payments_subject ON payments (subject, created_at);
 `,
 ];
 
-interface PaymentRecord {
-  reference: string;
-  idempotency_key: string;
-  request_hash: string;
-  quote_id: string;
-  service: string;
-  session_id: string;
-  customer_name: string;
-  amount_paisa: number;
-  service_charge_paisa: number;
-  package_id: number | null;
-  state: string;
-  upstream_id: string | null;
-  upstream_state: string | null;
-  error_code: string | null;
-  reason: string | null;
-  receipt: string;
-  created_at: number;
-  updated_at: number;
-  checked_at: number | null;
-  next_check_at: number | null;
-  attempts: number;
-  subject: string | null;
-}
-
-const toRow = (r: PaymentRecord): PaymentRow => ({
-  reference: r.reference,
-  idempotencyKey: r.idempotency_key,
-  requestHash: r.request_hash,
-  quoteId: r.quote_id,
-  service: r.service as PaymentRow['service'],
-  sessionId: r.session_id,
-  customerName: r.customer_name,
-  amountPaisa: r.amount_paisa,
-  serviceChargePaisa: r.service_charge_paisa,
-  packageId: r.package_id,
-  state: r.state as LedgerState,
-  upstreamId: r.upstream_id,
-  upstreamState: r.upstream_state,
-  errorCode: r.error_code,
-  reason: r.reason,
-  receipt: JSON.parse(r.receipt) as PaymentRow['receipt'],
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  checkedAt: r.checked_at,
-  nextCheckAt: r.next_check_at,
-  attempts: r.attempts,
-  subject: r.subject,
-});
-
-const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
-  state: 'state',
-  upstreamId: 'upstream_id',
-  upstreamState: 'upstream_state',
-  errorCode: 'error_code',
-  reason: 'reason',
-  receipt: 'receipt',
-  checkedAt: 'checked_at',
-  nextCheckAt: 'next_check_at',
-  attempts: 'attempts',
-  claimedUntil: 'claimed_until',
-};
-
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -145,14 +82,8 @@ export function openSqliteStore(file: string): Store {
   const liveForQuote = db.prepare<[string], PaymentRecord>(
     "SELECT * FROM payments WHERE quote_id = ? AND state IN ('pending', 'unknown', 'success')",
   );
-  const insert = db.prepare(`INSERT INTO payments (
-    reference, idempotency_key, request_hash, quote_id, service, session_id, customer_name, amount_paisa,
-    service_charge_paisa, package_id, state, upstream_id, upstream_state, error_code, reason, receipt,
-    created_at, updated_at, checked_at, next_check_at, attempts, subject
-  ) VALUES (
-    @reference, @idempotency_key, @request_hash, @quote_id, @service, @session_id, @customer_name,
-    @amount_paisa, @service_charge_paisa, @package_id, @state, @upstream_id, @upstream_state, @error_code,
-    @reason, @receipt, @created_at, @updated_at, @checked_at, @next_check_at, @attempts, @subject)`);
+  const columns = INSERT_COLUMNS.map(([column]) => column);
+  const insert = db.prepare(`INSERT INTO payments (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
   const claim = db.prepare<{ leaseUntil: number; dueBy: number; limit: number; now: number }, PaymentRecord>(`
     UPDATE payments SET claimed_until = @leaseUntil
     WHERE reference IN (
@@ -169,30 +100,7 @@ export function openSqliteStore(file: string): Store {
     if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
     const live = liveForQuote.get(row.quoteId);
     if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
-    insert.run({
-      reference: row.reference,
-      idempotency_key: row.idempotencyKey,
-      request_hash: row.requestHash,
-      quote_id: row.quoteId,
-      service: row.service,
-      session_id: row.sessionId,
-      customer_name: row.customerName,
-      amount_paisa: row.amountPaisa,
-      service_charge_paisa: row.serviceChargePaisa,
-      package_id: row.packageId,
-      state: row.state,
-      upstream_id: row.upstreamId,
-      upstream_state: row.upstreamState,
-      error_code: row.errorCode,
-      reason: row.reason,
-      receipt: JSON.stringify(row.receipt),
-      created_at: row.createdAt,
-      updated_at: row.updatedAt,
-      checked_at: row.checkedAt,
-      next_check_at: row.nextCheckAt,
-      attempts: row.attempts,
-      subject: row.subject,
-    });
+    insert.run(Object.fromEntries(insertValues(row)));
     return { inserted: true };
   });
 
@@ -269,14 +177,10 @@ export function openSqliteStore(file: string): Store {
       return r ? toRow(r) : null;
     },
     async updatePayment(reference, from, patch, now) {
-      const entries = Object.entries(patch) as [keyof PaymentPatch, unknown][];
-      const sets = entries.map(([k]) => `${PATCH_COLUMNS[k]} = @${k}`).concat('updated_at = @now');
+      const values = patchValues(patch);
+      const sets = values.map(([column]) => `${column} = @${column}`).concat('updated_at = @now');
       const states = from.map((_, i) => `@from${i}`).join(', ');
-      const params: Record<string, unknown> = {
-        reference,
-        now,
-        ...Object.fromEntries(entries.map(([k, v]) => [k, k === 'receipt' ? JSON.stringify(v) : v])),
-      };
+      const params: Record<string, unknown> = { reference, now, ...Object.fromEntries(values) };
       from.forEach((s, i) => (params[`from${i}`] = s));
       const changed = db
         .prepare(`UPDATE payments SET ${sets.join(', ')} WHERE reference = @reference AND state IN (${states})`)
