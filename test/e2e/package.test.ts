@@ -16,8 +16,9 @@ describe('built package', () => {
     await proxy.close();
   });
 
-  it('exports the widgets as browser ESM that imports no server code', () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { default: string }> };
+  it('exports the widgets as browser ESM that imports no server code, and names the manifest', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { default: string }>; customElements: string };
+    assert.equal(pkg.customElements, 'custom-elements.json');
     const entry = readFileSync(pkg.exports['.']!.default, 'utf8');
     assert.match(entry, /nea-pay\.js/);
     const element = readFileSync('dist/nea-pay.js', 'utf8');
