@@ -86,7 +86,8 @@ describe('commit outcomes follow the aggregator rules', () => {
   });
   it('reads the status lookup', () => {
     assert.equal(classifyStatus(answer(200, { status: true, state: 'Success', response_id: 7 })).kind, 'settled');
-    assert.equal(classifyStatus(answer(200, { status: true, state: 'Success', refunded: true })).kind, 'settled');
+    const refunded = classifyStatus(answer(200, { status: true, state: 'Success', refunded: true, refunded_amount: 450 }));
+    assert.deepEqual(refunded, { kind: 'settled', state: 'failed', upstreamId: null, upstreamState: 'Refunded', reason: 'refunded' });
     assert.equal(classifyStatus(answer(400, { status: false, error_code: '002', error: 'invalid_reference' })).kind, 'invalidReference');
     assert.equal(classifyStatus(answer(200, { status: true, state: 'Queued' })).kind, 'unknown');
     assert.equal(classifyStatus({ kind: 'timeout' }).kind, 'unknown');

@@ -156,9 +156,8 @@ export function classifyStatus(result: UpstreamResult):
     const { state, response_id, refunded, details } = ok.data;
     const upstreamId = response_id == null ? null : String(response_id);
     if (SUCCESS.has(state) && !refunded) return { kind: 'settled', state: 'success', upstreamId, upstreamState: state, reason: null };
-    if (FAILED.has(state) || refunded) {
-      return { kind: 'settled', state: 'failed', upstreamId, upstreamState: state, reason: safeReason(details) };
-    }
+    if (refunded) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: 'Refunded', reason: 'refunded' };
+    if (FAILED.has(state)) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: state, reason: safeReason(details) };
     return { kind: 'unknown' };
   }
   const error = upstreamError.safeParse(result.body);
