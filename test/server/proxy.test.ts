@@ -311,6 +311,19 @@ describe('proxy: the edges', () => {
     }
   });
 
+  it('takes the aggregator only from its configuration, never from a request', async () => {
+    const calls = s.sandbox.state.calls.length;
+    const steered = await s.call('POST', '/api/nea/lookup', SEED, {
+      'x-forwarded-host': 'evil.example',
+      forwarded: 'host=evil.example',
+      'x-aggregator-url': 'http://evil.example',
+    });
+    assert.equal(steered.status, 200);
+    assert.equal(s.sandbox.state.calls.length, calls + 1, 'the configured sandbox answered');
+    const inBody = await s.call('POST', '/api/nea/lookup', { ...SEED, base_url: 'http://evil.example' });
+    assert.equal(inBody.json.error_code, 'VALIDATION');
+  });
+
   it('answers unknown routes in the envelope', async () => {
     const { status, json } = await s.call('GET', '/api/nope');
     assert.deepEqual([status, json.is_error, json.error_code], [404, true, 'NOT_FOUND']);
