@@ -111,8 +111,11 @@ export type Charge = z.infer<typeof chargeResponse>;
 export const payRequest = chargeRequest;
 export type PayRequest = z.infer<typeof payRequest>;
 
+/** A payment's reference: the proxy makes them, up to 50 letters and digits (the aggregator's rule). */
+export const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
+
 /** The aggregator's delivery report (a hint only): its reference is what the proxy looks up. */
-export const deliveryReport = z.looseObject({ reference: text(50).check(z.regex(/^[A-Za-z0-9]{1,50}$/)) });
+export const deliveryReport = z.looseObject({ reference: text(50).check(z.regex(REFERENCE)) });
 
 /** Idempotency-Key header: what a client sends to make a pay request safe to repeat. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{8,128}$/;

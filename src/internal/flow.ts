@@ -48,7 +48,6 @@ export class PayFlow implements ReactiveController {
   busy: Busy = null;
   error: FlowError | null = null;
   quote: Quote | null = null;
-  charge: Charge | null = null;
   payment: Payment | null = null;
   /** The payment attempt being confirmed or paid: resent as is (same key) until it has an outcome. */
   #attempt: Attempt | null = null;
@@ -75,9 +74,13 @@ export class PayFlow implements ReactiveController {
     }
     if (!saved?.key || !saved.charge) return;
     this.#attempt = saved;
-    this.charge = saved.charge;
     this.#go('confirm');
     void this.pay();
+  }
+
+  /** The price being confirmed or paid: the current attempt's. */
+  get charge(): Charge | null {
+    return this.#attempt?.charge ?? null;
   }
 
   /** Whose payment this is, from the lookup, the payment, or a resumed attempt. */
@@ -189,7 +192,6 @@ export class PayFlow implements ReactiveController {
       () => void this.choose(amountPaisa, packageId),
     );
     if (priced) {
-      this.charge = priced;
       // One key per payment attempt: every resend of this attempt is the same payment to the proxy.
       this.#attempt = { key: crypto.randomUUID(), body, charge: priced, customer: this.quote.customer_name };
       this.#go('confirm');
@@ -258,7 +260,6 @@ export class PayFlow implements ReactiveController {
     this.cancel();
     this.error = null;
     if (this.step === 'confirm') {
-      this.charge = null;
       this.#attempt = null;
       this.#go('choose');
     } else {
@@ -270,7 +271,7 @@ export class PayFlow implements ReactiveController {
   reset(): void {
     this.cancel();
     clearTimeout(this.#timer);
-    Object.assign(this, { error: null, quote: null, charge: null, payment: null });
+    Object.assign(this, { error: null, quote: null, payment: null });
     this.#attempt = null;
     this.#go('lookup');
   }

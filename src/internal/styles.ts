@@ -1,83 +1,44 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+const TOKENS = ['bg', 'fg', 'muted', 'border', 'accent', 'on-accent', 'error', 'success', 'surface'];
+
+/**
+ * The themes' colours, in TOKENS order. `theme` picks one: `light` (the default), `dark`, and the
+ * ElectroSoft portal's `olive`, `purple`, `vector` and `grey` (its `color_theme_id`). Every theme meets
+ * WCAG AA contrast (tested). A host's `--pay-color-*` custom properties win over any theme.
+ */
+const THEMES: Record<string, string[]> = {
+  light: ['#ffffff', '#1d2330', '#545c6b', '#c5cad3', '#1f5fbf', '#ffffff', '#b3261e', '#1e7a3c', '#f3f5f8'],
+  dark: ['#161a22', '#eef1f6', '#b4bccb', '#4a5262', '#8ab4f8', '#0b1a33', '#ffb4ab', '#7dd99a', '#222834'],
+  olive: ['#fbfaf3', '#2b2d1a', '#55573b', '#b9bb96', '#556b2f', '#ffffff', '#a4271e', '#2e6b2f', '#efeedb'],
+  purple: ['#fcfaff', '#2a1d3a', '#5a4b6e', '#c9bde0', '#6a3fb5', '#ffffff', '#b3261e', '#1e7a3c', '#f1ecfa'],
+  vector: ['#f7fbfc', '#10303a', '#3f5f69', '#a9c6cf', '#006d8f', '#ffffff', '#b3261e', '#1e6e46', '#e6f2f5'],
+  grey: ['#f6f6f6', '#222222', '#555555', '#b0b0b0', '#4a4a4a', '#ffffff', '#a61b1b', '#2d6a2d', '#e9e9e9'],
+};
+
+const palette = (colours: string[]) => TOKENS.map((token, i) => `--_${token}: var(--pay-color-${token}, ${colours[i]});`).join('');
+
+/** Built from the constant table above, never from input. */
+const themes = unsafeCSS(
+  Object.entries(THEMES)
+    .map(([name, colours]) => `${name === 'light' ? ':host' : `:host([theme='${name}'])`} { ${palette(colours)} }`)
+    .join('\n'),
+);
 
 /**
  * Shared styles. Every colour and size is a `--pay-*` custom property with a default, so a host themes a
- * widget with tokens first and the documented parts second. `theme` swaps the defaults: `light`, `dark`,
- * and the ElectroSoft portal's `olive`, `purple`, `vector` and `grey` (its `color_theme_id`). Every theme
- * meets WCAG AA contrast (tested).
+ * widget with tokens first and the documented parts second.
  */
-export const payStyles = css`
+export const payStyles = [
+  themes,
+  css`
   :host {
-    --_bg: var(--pay-color-bg, #ffffff);
-    --_fg: var(--pay-color-fg, #1d2330);
-    --_muted: var(--pay-color-muted, #545c6b);
-    --_border: var(--pay-color-border, #c5cad3);
-    --_accent: var(--pay-color-accent, #1f5fbf);
-    --_on-accent: var(--pay-color-on-accent, #ffffff);
-    --_error: var(--pay-color-error, #b3261e);
-    --_success: var(--pay-color-success, #1e7a3c);
-    --_surface: var(--pay-color-surface, #f3f5f8);
     --_radius: var(--pay-radius, 8px);
     --_space: var(--pay-space, 0.75rem);
     display: block;
     max-width: var(--pay-max-width, 32rem);
     font: var(--pay-font, 400 1rem/1.5 system-ui, sans-serif);
     color: var(--_fg);
-  }
-  :host([theme='dark']) {
-    --_bg: var(--pay-color-bg, #161a22);
-    --_fg: var(--pay-color-fg, #eef1f6);
-    --_muted: var(--pay-color-muted, #b4bccb);
-    --_border: var(--pay-color-border, #4a5262);
-    --_accent: var(--pay-color-accent, #8ab4f8);
-    --_on-accent: var(--pay-color-on-accent, #0b1a33);
-    --_error: var(--pay-color-error, #ffb4ab);
-    --_success: var(--pay-color-success, #7dd99a);
-    --_surface: var(--pay-color-surface, #222834);
-  }
-  :host([theme='olive']) {
-    --_bg: var(--pay-color-bg, #fbfaf3);
-    --_fg: var(--pay-color-fg, #2b2d1a);
-    --_muted: var(--pay-color-muted, #55573b);
-    --_border: var(--pay-color-border, #b9bb96);
-    --_accent: var(--pay-color-accent, #556b2f);
-    --_on-accent: var(--pay-color-on-accent, #ffffff);
-    --_error: var(--pay-color-error, #a4271e);
-    --_success: var(--pay-color-success, #2e6b2f);
-    --_surface: var(--pay-color-surface, #efeedb);
-  }
-  :host([theme='purple']) {
-    --_bg: var(--pay-color-bg, #fcfaff);
-    --_fg: var(--pay-color-fg, #2a1d3a);
-    --_muted: var(--pay-color-muted, #5a4b6e);
-    --_border: var(--pay-color-border, #c9bde0);
-    --_accent: var(--pay-color-accent, #6a3fb5);
-    --_on-accent: var(--pay-color-on-accent, #ffffff);
-    --_error: var(--pay-color-error, #b3261e);
-    --_success: var(--pay-color-success, #1e7a3c);
-    --_surface: var(--pay-color-surface, #f1ecfa);
-  }
-  :host([theme='vector']) {
-    --_bg: var(--pay-color-bg, #f7fbfc);
-    --_fg: var(--pay-color-fg, #10303a);
-    --_muted: var(--pay-color-muted, #3f5f69);
-    --_border: var(--pay-color-border, #a9c6cf);
-    --_accent: var(--pay-color-accent, #006d8f);
-    --_on-accent: var(--pay-color-on-accent, #ffffff);
-    --_error: var(--pay-color-error, #b3261e);
-    --_success: var(--pay-color-success, #1e6e46);
-    --_surface: var(--pay-color-surface, #e6f2f5);
-  }
-  :host([theme='grey']) {
-    --_bg: var(--pay-color-bg, #f6f6f6);
-    --_fg: var(--pay-color-fg, #222222);
-    --_muted: var(--pay-color-muted, #555555);
-    --_border: var(--pay-color-border, #b0b0b0);
-    --_accent: var(--pay-color-accent, #4a4a4a);
-    --_on-accent: var(--pay-color-on-accent, #ffffff);
-    --_error: var(--pay-color-error, #a61b1b);
-    --_success: var(--pay-color-success, #2d6a2d);
-    --_surface: var(--pay-color-surface, #e9e9e9);
   }
   :host([hidden]) {
     display: none;
@@ -262,4 +223,5 @@ export const payStyles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
-`;
+`,
+];

@@ -70,19 +70,14 @@ export function registerDishhome(app: Hono, core: SandboxCore) {
     if (!pkg) return c.json(invalid('1011', 'Invalid package_id', 'package_id must be the idx of one of the packages'), 400);
     const price = rupeesToPaisa(pkg.price)!;
     const reference = `dishhome${core.state.nextTransaction}`;
-    const fault = core.takeFault(c, 'commit', customer);
-    if (fault?.kind === 'error' && fault.code === '4000') {
-      core.record(token, 'dishhome', reference, 'Error', price, fault.details || 'Cannot recharge');
-      return core.withFault(c, fault, () => c.json({}));
-    }
-    return core.withFault(c, fault, () => {
+    return core.commit(c, session, reference, price, price, () => {
       const sub = subscription(customer);
       const renewed: Subscription = {
         expiry_date: extend(sub.expiry_date, pkg.duration_type, core.now()),
         customer_status: 'Active',
         balance: sub.balance,
       };
-      const done = core.commit(c, session, reference, price, price, {
+      return {
         detail: {
           response_code: 200,
           response_description: 'Successfully Recharged',
@@ -94,8 +89,7 @@ export function registerDishhome(app: Hono, core: SandboxCore) {
           is_bonus_added: pkg.bonus > 0,
         },
         settle: () => core.state.customers.set(customer, renewed),
-      });
-      return done ?? core.insufficientCredits(c);
+      };
     });
   });
 }

@@ -56,19 +56,10 @@ export function registerDreamer(app: Hono, core: SandboxCore) {
     if (amount !== payable) {
       return c.json(invalid('1011', 'Invalid amount', `amount must be the total payable amount ${paisaToRupees(payable)}`), 400);
     }
-    const fault = core.takeFault(c, 'commit', customer);
-    if (fault?.kind === 'error' && fault.code === '4000') {
-      core.record(token, 'dreamer', reference, 'Error', amount, fault.details || 'Max number exceeding');
-      return core.withFault(c, fault, () => c.json({}));
-    }
-    return core.withFault(c, fault, () => {
-      const receiptNo = ++receipts;
-      const done = core.commit(c, session, reference, amount, amount, {
-        detail: 'Payment Successful',
-        extra_data: { receipt_no: receiptNo },
-        settle: () => core.state.customers.set(customer, []),
-      });
-      return done ?? core.insufficientCredits(c);
-    });
+    return core.commit(c, session, reference, amount, amount, () => ({
+      detail: 'Payment Successful',
+      extra_data: { receipt_no: ++receipts },
+      settle: () => core.state.customers.set(customer, []),
+    }));
   });
 }

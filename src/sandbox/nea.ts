@@ -97,17 +97,9 @@ export function registerNea(app: Hono, core: SandboxCore) {
         400,
       );
     }
-    const fault = core.takeFault(c, 'commit', customer);
-    if (fault?.kind === 'error' && fault.code === '4000') {
-      core.record(token, 'nea', reference, 'Error', amount, fault.details || 'Max number exceeding');
-      return core.withFault(c, fault, () => c.json({}));
-    }
-    return core.withFault(c, fault, () => {
-      const done = core.commit(c, session, reference, amount, amount + sandboxServiceChargePaisa(amount), {
-        detail: 'Amount Paid Successfully',
-        settle: () => core.state.customers.set(customer, settleBills(bills, amount)),
-      });
-      return done ?? core.insufficientCredits(c);
-    });
+    return core.commit(c, session, reference, amount, amount + sandboxServiceChargePaisa(amount), () => ({
+      detail: 'Amount Paid Successfully',
+      settle: () => core.state.customers.set(customer, settleBills(bills, amount)),
+    }));
   });
 }

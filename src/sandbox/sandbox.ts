@@ -253,8 +253,10 @@ function createCore(options: SandboxOptions) {
     },
 
     /**
-     * Commits a payment: consumes credits, marks the session paid, applies `settle` to the customer,
-     * records the transaction and answers in the seeds' common success shape. `null` = insufficient credits.
+     * Commits a payment, with the customer's or the request's fault around it: error 4000 records a
+     * refused transaction; otherwise credits are consumed, the session is marked paid, `answer().settle`
+     * changes the customer, the transaction is recorded, and the answer has the seeds' common success
+     * shape. Without enough credits: error 1016. `answer` runs only when the commit really happens.
      */
     commit(
       c: Context,
@@ -262,27 +264,34 @@ function createCore(options: SandboxOptions) {
       reference: string,
       amountPaisa: number,
       consumedPaisa: number,
-      answer: { detail: unknown; extra_data?: object; settle: () => void },
-    ): Response | null {
-      if (credits(session.token) < consumedPaisa) return null;
-      session.paid = true;
-      state.credits.set(session.token, credits(session.token) - consumedPaisa);
-      answer.settle();
-      const tx = core.record(session.token, session.service, reference, 'Success', amountPaisa, typeof answer.detail === 'string' ? answer.detail : 'Success');
-      return c.json({
-        status: true,
-        state: 'Success',
-        message: 'Successfully Completed Transaction',
-        extra_data: answer.extra_data ?? {},
-        detail: answer.detail,
-        credits_consumed: Number(paisaToRupees(consumedPaisa)),
-        credits_available: Number(paisaToRupees(credits(session.token))),
-        id: tx.id,
+      answer: () => { detail: unknown; extra_data?: object; settle: () => void },
+    ): Promise<Response> {
+      const fault = takeFault(c, 'commit', session.customer as { faults?: Partial<Record<Step, Fault>> });
+      if (fault?.kind === 'error' && fault.code === '4000') {
+        core.record(session.token, session.service, reference, 'Error', amountPaisa, fault.details || 'Max number exceeding');
+        return core.withFault(c, fault, () => c.json({}));
+      }
+      return core.withFault(c, fault, () => {
+        if (credits(session.token) < consumedPaisa) {
+          return c.json(errorBody('1016', 'Insufficient credits', 'insufficient_credits', 'Insufficient credits'), 400);
+        }
+        const { detail, extra_data, settle } = answer();
+        session.paid = true;
+        state.credits.set(session.token, credits(session.token) - consumedPaisa);
+        settle();
+        const tx = core.record(session.token, session.service, reference, 'Success', amountPaisa, typeof detail === 'string' ? detail : 'Success');
+        return c.json({
+          status: true,
+          state: 'Success',
+          message: 'Successfully Completed Transaction',
+          extra_data: extra_data ?? {},
+          detail,
+          credits_consumed: Number(paisaToRupees(consumedPaisa)),
+          credits_available: Number(paisaToRupees(credits(session.token))),
+          id: tx.id,
+        });
       });
     },
-
-    insufficientCredits: (c: Context) =>
-      c.json(errorBody('1016', 'Insufficient credits', 'insufficient_credits', 'Insufficient credits'), 400),
   };
   return core;
 }

@@ -18,6 +18,8 @@ export const newReference = () => randomUUID().replaceAll('-', '');
 
 export interface PaymentsOptions {
   store: Store;
+  /** How long a lookup's quote may be paid. */
+  quoteTtlMs: number;
   aggregator: Aggregator;
   providers: Provider<never>[];
   log: Logger;
@@ -47,6 +49,23 @@ export class Payments {
     this.providers = new Map(o.providers.map((p) => [p.service, p]));
   }
 
+  /** Looks a customer up with the aggregator and keeps what may be paid as a quote of this user. */
+  async quote(provider: Provider<never>, input: never, subject: string | null): Promise<StoredQuote> {
+    const draft = await provider.lookup(this.o.aggregator, input, newReference());
+    const t = this.o.now();
+    const quote: StoredQuote = {
+      id: randomUUID(),
+      service: provider.service,
+      ...draft,
+      subject,
+      charges: {},
+      createdAt: t,
+      expiresAt: t + this.o.quoteTtlMs,
+    };
+    await this.o.store.saveQuote(quote);
+    return quote;
+  }
+
   /** A quote of this service, looked up by this user (with host authentication, another user's is unknown). */
   async loadQuote(id: string, service: string, subject: string | null): Promise<StoredQuote> {
     const quote = await this.o.store.getQuote(id);
@@ -65,6 +84,13 @@ export class Payments {
     return charge;
   }
 
+  /** The quote a charge or payment is for, checked against its rules, and the service charge of the amount. */
+  async price(provider: Provider<never>, body: ChargeRequest, subject: string | null): Promise<{ quote: StoredQuote; charge: number }> {
+    const quote = await this.loadQuote(body.quote_id, provider.service, subject);
+    checkPayment(quote, body.amount_paisa, body.package_id);
+    return { quote, charge: await this.serviceCharge(provider, quote, body.amount_paisa) };
+  }
+
   /**
    * Pays once per idempotency key. A repeated key replays the recorded outcome (or 409 while in flight,
    * 422 for another payload); a second live payment of a quote is refused (409).
@@ -81,9 +107,7 @@ export class Payments {
     const previous = await this.o.store.paymentByKey(key);
     if (previous) return { payment: this.#replay(previous, hash), replayed: true };
 
-    const quote = await this.loadQuote(body.quote_id, provider.service, subject);
-    checkPayment(quote, body.amount_paisa, body.package_id);
-    const charge = await this.serviceCharge(provider, quote, body.amount_paisa);
+    const { quote, charge } = await this.price(provider, body, subject);
     const t = this.o.now();
     const row: PaymentRow = {
       reference: newReference(),

@@ -3,12 +3,12 @@
  * It holds the aggregator token, validates every input, keeps quotes and the payment ledger, and is the
  * only thing that talks to the aggregator.
  */
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as zm from 'zod/mini';
 import {
   IDEMPOTENCY_KEY,
+  REFERENCE,
   chargeRequest,
   deliveryReport,
   historyRequest,
@@ -30,8 +30,7 @@ import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
 import type { LedgerState } from './providers/upstream.js';
-import { Payments, newReference } from './payments.js';
-import { checkPayment } from './quotes.js';
+import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { openStore } from './store/open.js';
 import type { PaymentRow, Store, StoredQuote } from './store/store.js';
@@ -57,8 +56,6 @@ export interface ProxyOptions {
    */
   authorize?: Authorize;
 }
-
-const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
 
 export function createProxy(options: ProxyOptions) {
   const { config } = options;
@@ -240,6 +237,7 @@ export function createProxy(options: ProxyOptions) {
 
   const payments = new Payments({
     store,
+    quoteTtlMs: config.quoteTtlMs,
     aggregator,
     providers: providersFor(config),
     log,
@@ -258,26 +256,13 @@ export function createProxy(options: ProxyOptions) {
       const input = await parseBody(c, provider.lookupRequest);
       // A lookup shows a customer's name: limit them per customer too, whatever the client's address.
       limit(c, await perCustomer.hit(`lookup:${provider.service}:${JSON.stringify(input)}`), 'lookups of this account');
-      const draft = await provider.lookup(aggregator, input, newReference());
-      const t = now();
-      const quote: StoredQuote = {
-        id: randomUUID(),
-        service: provider.service,
-        ...draft,
-        subject: subjectOf(c),
-        charges: {},
-        createdAt: t,
-        expiresAt: t + config.quoteTtlMs,
-      };
-      await store.saveQuote(quote);
+      const quote = await payments.quote(provider, input, subjectOf(c));
       return c.json(successEnvelope(quoteResponse(quote), 'Account found'));
     });
 
     api.post('/charge', async (c) => {
       const body = await parseBody(c, chargeRequest);
-      const quote = await payments.loadQuote(body.quote_id, provider.service, subjectOf(c));
-      checkPayment(quote, body.amount_paisa, body.package_id);
-      const charge = await payments.serviceCharge(provider, quote, body.amount_paisa);
+      const { charge } = await payments.price(provider, body, subjectOf(c));
       const answer: Charge = {
         amount_paisa: body.amount_paisa,
         service_charge_paisa: charge,
@@ -360,17 +345,18 @@ export function createProxy(options: ProxyOptions) {
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
     const payment = await payments.status(reference, subject);
     if (!payment || payment.state !== 'success') throw new ProxyError('NOT_FOUND', 'No receipt: no successful payment with this reference');
+    const view = paymentView(payment);
     const receipt: Receipt = {
-      bill_id: payment.reference,
-      payment_date: new Date(payment.createdAt).toISOString(),
+      bill_id: view.reference,
+      payment_date: view.created_at,
       payment_mode: 'online',
-      bill_amount_paisa: payment.amountPaisa,
-      service_charge_paisa: payment.serviceChargePaisa,
-      total_paisa: payment.amountPaisa + payment.serviceChargePaisa,
-      service: payment.service,
-      customer_name: payment.customerName,
-      transaction_id: payment.upstreamId,
-      details: payment.receipt,
+      bill_amount_paisa: view.amount_paisa,
+      service_charge_paisa: view.service_charge_paisa,
+      total_paisa: view.total_paisa,
+      service: view.service,
+      customer_name: view.customer_name,
+      transaction_id: view.transaction_id,
+      details: view.receipt,
     };
     return c.json(successEnvelope(receipt, 'Data fetched successfully.'));
   });

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { loadConfig } from '../../src/server/config.js';
 import { createProxy } from '../../src/server/proxy.js';
 import { createSandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
+import type { PaymentRow } from '../../src/server/store/store.js';
 
 export const TOKEN = 'TEST:canary-7f3a9c1e';
 
@@ -157,4 +158,35 @@ export async function tempPostgres(): Promise<{ url: string; drop: () => Promise
 export async function insideOneMinute(needMs = 3000) {
   const left = 60_000 - (Date.now() % 60_000);
   if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
+let rows = 0;
+/** A ledger row for store and reconciler tests: unique reference, key and quote unless patched. */
+export function paymentRow(patch: Partial<PaymentRow> = {}): PaymentRow {
+  const n = ++rows;
+  return {
+    reference: `ref${n}${Date.now()}`,
+    idempotencyKey: `key-${n}-${Date.now()}`,
+    requestHash: 'h',
+    quoteId: `quote-${n}`,
+    service: 'nea',
+    sessionId: '1',
+    customerName: 'Michael Jackson',
+    amountPaisa: 45000,
+    serviceChargePaisa: 500,
+    packageId: null,
+    state: 'pending',
+    upstreamId: null,
+    upstreamState: null,
+    errorCode: null,
+    reason: null,
+    receipt: [],
+    createdAt: 1000,
+    updatedAt: 1000,
+    checkedAt: null,
+    nextCheckAt: 5000,
+    attempts: 0,
+    subject: null,
+    ...patch,
+  };
 }

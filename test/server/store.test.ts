@@ -6,38 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openPostgresStore } from '../../src/server/store/postgres.js';
 import { openSqliteStore } from '../../src/server/store/sqlite.js';
-import type { PaymentRow, Store } from '../../src/server/store/store.js';
-import { tempPostgres } from './harness.js';
-
-let n = 0;
-function row(patch: Partial<PaymentRow> = {}): PaymentRow {
-  n++;
-  return {
-    reference: `ref${n}${Date.now()}`,
-    idempotencyKey: `key-${n}-${Date.now()}`,
-    requestHash: 'h',
-    quoteId: `quote-${n}`,
-    service: 'nea',
-    sessionId: '1',
-    customerName: 'Michael Jackson',
-    amountPaisa: 45000,
-    serviceChargePaisa: 500,
-    packageId: null,
-    state: 'pending',
-    upstreamId: null,
-    upstreamState: null,
-    errorCode: null,
-    reason: null,
-    receipt: [],
-    createdAt: 1000,
-    updatedAt: 1000,
-    checkedAt: null,
-    nextCheckAt: 5000,
-    attempts: 0,
-    subject: null,
-    ...patch,
-  };
-}
+import type { Store } from '../../src/server/store/store.js';
+import { paymentRow as row, tempPostgres } from './harness.js';
 
 function storeSuite(name: string, open: () => Store | Promise<Store>) {
   describe(`${name} ledger`, () => {
