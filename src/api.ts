@@ -139,6 +139,10 @@ export const payment = z.object({
   reason: z.nullable(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
+  /** Set when an operator settled the payment by hand (`bill-pay-settle`): by what, when, and why. */
+  settled_by: z.optional(z.string()),
+  settled_at: z.optional(z.string()),
+  note: z.optional(z.string()),
 });
 export type Payment = z.infer<typeof payment>;
 
@@ -169,6 +173,10 @@ export const historyRecord = z.object({
   service_charge_paisa: paisa,
   total_paisa: paisa,
   transaction_id: z.nullable(z.string()),
+  /** Set when an operator settled the payment by hand, as in `payment`. */
+  settled_by: z.optional(z.string()),
+  settled_at: z.optional(z.string()),
+  note: z.optional(z.string()),
 });
 export const historyResponse = z.object({ records: z.array(historyRecord), total: z.int() });
 export type HistoryRecord = z.infer<typeof historyRecord>;
@@ -206,6 +214,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_IN_FLIGHT: { status: 409, retryable: true },
   IDEMPOTENCY_MISMATCH: { status: 422, retryable: false },
   QUOTE_ALREADY_PAID: { status: 409, retryable: false },
+  PAYMENT_UNRESOLVED: { status: 409, retryable: false },
   LOOKUP_REJECTED: { status: 422, retryable: false },
   PAYMENT_REJECTED: { status: 402, retryable: false },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },

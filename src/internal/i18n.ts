@@ -182,6 +182,7 @@ export const en: Messages = {
     NO_DUES: 'This account has no dues.',
     AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
     QUOTE_ALREADY_PAID: 'A payment for these bills is already done or under way.',
+    PAYMENT_UNRESOLVED: 'A payment for this account is still being confirmed. Wait for its outcome before paying again.',
     LOOKUP_REJECTED: 'The biller could not find this account.',
     PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
     SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',

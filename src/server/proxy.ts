@@ -219,6 +219,7 @@ export function createProxy(options: ProxyOptions) {
     reason: p.reason,
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
+    ...settlement(p),
   });
 
   function answerPayment(c: Context, p: PaymentRow) {
@@ -333,6 +334,7 @@ export function createProxy(options: ProxyOptions) {
         service_charge_paisa: view.service_charge_paisa,
         total_paisa: view.total_paisa,
         transaction_id: view.transaction_id,
+        ...settlement(p),
       };
     });
     return c.json(successEnvelope({ records, total }, 'Data fetched successfully.'));
@@ -391,6 +393,12 @@ export function createProxy(options: ProxyOptions) {
       await store.close();
     },
   };
+}
+
+/** An operator's settlement (`bill-pay-settle`), shown with the payment; nothing when the aggregator settled it. */
+function settlement(p: PaymentRow): Pick<Payment, 'settled_by' | 'settled_at' | 'note'> {
+  if (p.settledBy === null) return {};
+  return { settled_by: p.settledBy, ...(p.settledAt === null ? {} : { settled_at: new Date(p.settledAt).toISOString() }), ...(p.note === null ? {} : { note: p.note }) };
 }
 
 function remoteAddress(c: Context): string | undefined {

@@ -52,7 +52,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
  * The proxy on its own port in front of a sandbox on its own port. Pass `shared` to put a second proxy
  * instance in front of the same sandbox (and, with the same DATABASE_URL, the same ledger).
  */
-export async function startStack(env: Record<string, string> = {}, sandboxOptions: SandboxOptions = {}, shared?: SandboxServer) {
+export async function startStack(
+  env: Record<string, string> = {},
+  sandboxOptions: SandboxOptions = {},
+  shared?: SandboxServer,
+  options: { now?: () => number } = {},
+) {
   const upstreamServer = shared ?? (await startSandbox(sandboxOptions));
   const { sandbox } = upstreamServer;
   const upstream = upstreamServer;
@@ -70,6 +75,7 @@ export async function startStack(env: Record<string, string> = {}, sandboxOption
   });
   const proxy = createProxy({
     config,
+    now: options.now,
     log: (level, event, fields) => {
       const line = JSON.stringify({ level, event, ...fields });
       logs.push(line);
@@ -187,6 +193,11 @@ export function paymentRow(patch: Partial<PaymentRow> = {}): PaymentRow {
     nextCheckAt: 5000,
     attempts: 0,
     subject: null,
+    account: null,
+    notFoundSince: null,
+    settledBy: null,
+    settledAt: null,
+    note: null,
     ...patch,
   };
 }

@@ -218,10 +218,11 @@ describe('proxy: unknown outcomes are pending, never re-sent', () => {
   }
 
   it('stays pending while the aggregator does not know the payment yet', async () => {
-    const q = await quoteFor(SEED);
+    // Its own customer: the payment stays unresolved, and an account's unresolved payment blocks the next one.
+    const q = await quoteFor(bhaktapur('333'));
     await s.arm('commit', 'hang');
     await s.arm('status', 'http500');
-    const paid = await s.pay(q.quote_id, 45000, key());
+    const paid = await s.pay(q.quote_id, q.min_paisa, key());
     const reference = paid.json.data.response.reference;
     const status = await s.call('GET', `/api/payments/${reference}`);
     assert.deepEqual([status.status, status.json.data.response.state], [202, 'pending']);

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { accountOf, requestHash } from '../../src/server/payments.js';
+import type { PaymentRow } from '../../src/server/store/store.js';
 import { SEED, TOKEN, assertNoLeaks, insideOneMinute, paymentRow, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
 
 let keys = 0;
@@ -40,23 +42,6 @@ describe('reconciler', () => {
     assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 0, settled: 0, pending: 0, manual: 0 });
   });
 
-  it('fails a payment the aggregator never saw (a crash before the commit left), after the last attempt', async () => {
-    const q = await quote(s, SEED);
-    const t = Date.now();
-    await s.proxy.store.insertPayment(
-      paymentRow({ reference: `crash${t}`, quoteId: q.quote_id, serviceChargePaisa: 0, createdAt: t, updatedAt: t, nextCheckAt: t }),
-    );
-    assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 1, settled: 0, pending: 1, manual: 0 });
-    const waiting = (await s.proxy.store.paymentByReference(`crash${t}`))!;
-    assert.deepEqual([waiting.state, waiting.attempts], ['pending', 1]);
-    assert.deepEqual(await s.proxy.payments.reconcile({ all: true }), { checked: 1, settled: 1, pending: 0, manual: 0 });
-    const failed = (await s.proxy.store.paymentByReference(`crash${t}`))!;
-    assert.deepEqual([failed.state, failed.errorCode], ['failed', 'NOT_FOUND_UPSTREAM']);
-    assert.equal(s.commits().length, 0, 'nothing was ever committed');
-    const again = await s.pay(q.quote_id, 45000, key());
-    assert.equal(again.json.data.response.state, 'success', 'the quote is free again');
-  });
-
   it('leaves a Dish Home payment it cannot look up for a person, without asking again and again', async () => {
     const q = await quote(s, { customer_id: '9000000002' }, 'dishhome');
     const paid = await s.call('POST', '/api/dishhome/pay', { quote_id: q.quote_id, amount_paisa: 40000, package_id: 1 }, { 'idempotency-key': key() });
@@ -78,6 +63,125 @@ describe('reconciler', () => {
     assert.equal(row.state, 'success', 'the status lookup decided, not the report');
     const bad = await s.call('POST', '/api/callbacks/delivery-report', { nope: 1 });
     assert.equal(bad.json.error_code, 'VALIDATION');
+  });
+});
+
+/** A fixed start for injected clocks: test data must not depend on when the test runs. */
+const T0 = 1_900_000_000_000;
+const MINUTE = 60_000;
+
+describe('reconciler: "no such reference" answers, lost commits and old quotes (injected clock)', () => {
+  let s: Stack;
+  let clock = T0;
+  before(async () => {
+    s = await startStack({ RECONCILE_DELAY_MS: '0', RECONCILE_MAX_ATTEMPTS: '3', QUOTE_TTL_MS: String(10 * MINUTE) }, {}, undefined, { now: () => clock });
+  });
+  after(() => s.close());
+  beforeEach(() => s.sandbox.reset());
+
+  /** A row as pay leaves it when the process dies before the commit leaves (the aggregator never sees it). */
+  async function crashed(name: string, patch: Partial<PaymentRow> = {}) {
+    const row = paymentRow({ reference: `${name}${clock}`, idempotencyKey: `key-${name}-${clock}`, createdAt: clock, updatedAt: clock, nextCheckAt: clock, ...patch });
+    assert.deepEqual(await s.proxy.store.insertPayment(row), { inserted: true });
+    return row;
+  }
+  const statusCalls = (reference: string) => s.sandbox.state.calls.filter((c) => c.step === 'status' && c.reference === reference).length;
+  const stateOf = async (reference: string) => {
+    const row = (await s.proxy.store.paymentByReference(reference))!;
+    return [row.state, row.attempts];
+  };
+
+  it('never fails a payment on errors: 500, 500, 500 then one 002 leaves it open', async () => {
+    clock = T0;
+    const row = await crashed('errors');
+    await s.arm('status', 'http500', 3);
+    for (let i = 0; i < 3; i++) {
+      clock += 10 * MINUTE;
+      await s.proxy.payments.reconcile({ all: true });
+      assert.deepEqual(await stateOf(row.reference), ['unknown', 0], `after error ${i + 1}`);
+    }
+    clock += 10 * MINUTE;
+    await s.proxy.payments.reconcile({ all: true });
+    assert.deepEqual(await stateOf(row.reference), ['unknown', 1], 'one "no such reference" answer counts once');
+    assert.equal(statusCalls(row.reference), 4);
+  });
+
+  it('fails after N consecutive "no such reference" answers spanning the 5-minute window', async () => {
+    clock = T0 + 100 * MINUTE;
+    const row = await crashed('spread');
+    const answers = [];
+    for (const step of [0, 3 * MINUTE, 3 * MINUTE]) {
+      clock += step;
+      await s.proxy.payments.reconcile({ all: true });
+      answers.push(await stateOf(row.reference));
+    }
+    assert.deepEqual(answers, [['pending', 1], ['unknown', 2], ['failed', 3]]);
+    assert.equal((await s.proxy.store.paymentByReference(row.reference))!.errorCode, 'NOT_FOUND_UPSTREAM');
+    assert.equal(statusCalls(row.reference), 3);
+    assert.equal(s.commits().length, 0);
+  });
+
+  it('keeps it open after N "no such reference" answers within one minute', async () => {
+    clock = T0 + 200 * MINUTE;
+    const row = await crashed('quick', { createdAt: clock - 10 * MINUTE });
+    for (let i = 0; i < 4; i++) {
+      await s.proxy.payments.reconcile({ all: true });
+      clock += 15_000;
+    }
+    assert.deepEqual(await stateOf(row.reference), ['unknown', 4], 'four answers in 45 s: not yet failed');
+    clock += 5 * MINUTE;
+    await s.proxy.payments.reconcile({ all: true });
+    assert.deepEqual(await stateOf(row.reference), ['failed', 5], 'the run now spans the window');
+  });
+
+  it('a lost Dish Home commit (kill -9) becomes unknown for a person, and its key replays as pending', async () => {
+    clock = T0 + 300 * MINUTE;
+    const q = await quote(s, { customer_id: '1111' }, 'dishhome');
+    const pack = (await s.call('POST', '/api/dishhome/lookup', { customer_id: '1111' })).json.data.response.packages[0] as { id: number; price_paisa: number };
+    const body = { quote_id: q.quote_id, amount_paisa: pack.price_paisa, package_id: pack.id };
+    const k = key();
+    // Exactly what pay records before the commit leaves; the process then dies.
+    await crashed('dishcrash', {
+      service: 'dishhome',
+      quoteId: q.quote_id,
+      idempotencyKey: k,
+      requestHash: requestHash('dishhome', body, null),
+      amountPaisa: pack.price_paisa,
+      serviceChargePaisa: 0,
+      packageId: pack.id,
+      account: accountOf('dishhome', { customer_id: '1111' }),
+      nextCheckAt: clock + 1600,
+    });
+    assert.deepEqual(await s.proxy.payments.reconcile({ all: true }), { checked: 1, settled: 0, pending: 1, manual: 0 }, 'its commit may still be in flight');
+    clock += 2000; // past twice the upstream timeout (800 ms): no commit can still be in flight
+    assert.deepEqual(await s.proxy.payments.reconcile(), { checked: 1, settled: 0, pending: 0, manual: 1 });
+    const row = (await s.proxy.store.paymentByReference(`dishcrash${T0 + 300 * MINUTE}`))!;
+    assert.deepEqual([row.state, row.nextCheckAt], ['unknown', null]);
+    const replay = await s.call('POST', '/api/dishhome/pay', body, { 'idempotency-key': k });
+    assert.deepEqual([replay.status, replay.json.data.response.state, replay.headers.get('idempotent-replayed')], [202, 'pending', 'true']);
+    const again = await s.call('POST', '/api/dishhome/pay', body, { 'idempotency-key': key() });
+    assert.deepEqual([again.status, again.json.error_code], [409, 'QUOTE_ALREADY_PAID']);
+    const fresh = await quote(s, { customer_id: '1111' }, 'dishhome');
+    const other = await s.call('POST', '/api/dishhome/pay', { ...body, quote_id: fresh.quote_id }, { 'idempotency-key': key() });
+    assert.deepEqual([other.status, other.json.error_code], [409, 'PAYMENT_UNRESOLVED']);
+    assert.equal(s.commits().length, 0, 'nothing was ever committed');
+    assert.ok(s.logs.some((l) => l.includes('payment.commit_lost')));
+  });
+
+  it('prunes expired quotes that no payment refers to', async () => {
+    clock = T0 + 400 * MINUTE;
+    const ids: string[] = [];
+    for (const id of ['154', '333', '555', '154', '333', '555']) ids.push((await quote(s, bhaktapur(id))).quote_id);
+    const paid = [ids[0]!, ids[2]!];
+    for (const id of paid) await s.proxy.store.insertPayment(paymentRow({ quoteId: id, state: 'failed', nextCheckAt: null }));
+    clock += 9 * MINUTE;
+    await s.proxy.payments.reconcile();
+    assert.equal((await Promise.all(ids.map((id) => s.proxy.store.getQuote(id)))).filter(Boolean).length, 6, 'none expired yet');
+    clock += 2 * MINUTE;
+    assert.equal(await s.proxy.payments.pruneQuotes(3), 3, 'a bounded batch');
+    await s.proxy.payments.reconcile();
+    const left = (await Promise.all(ids.map((id) => s.proxy.store.getQuote(id)))).filter((q) => q !== null).map((q) => q!.id);
+    assert.deepEqual(left.sort(), [...paid].sort(), 'only the quotes payments refer to are left');
   });
 });
 
@@ -219,7 +323,7 @@ describe('a proxy killed during the commit', () => {
     const { child } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '200', RECONCILE_DELAY_MS: '0' });
     try {
       const deadline = Date.now() + 15_000;
-      while (ledger(dir, reference).state === 'pending' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while (['pending', 'unknown'].includes(ledger(dir, reference).state) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(ledger(dir, reference), { state: 'success', upstream_state: 'Success' });
       assert.equal(upstream.sandbox.state.calls.filter((c) => c.step === 'commit' && c.reference === reference).length, 1);
     } finally {

@@ -149,6 +149,8 @@ export const statusAnswer = z.object({
 export function classifyStatus(result: UpstreamResult):
   | { kind: 'settled'; state: 'success' | 'failed'; upstreamId: string | null; upstreamState: string; reason: string | null }
   | { kind: 'invalidReference' }
+  /** The aggregator has the transaction, not final yet (Queued, Processing...). */
+  | { kind: 'open' }
   | { kind: 'unknown' } {
   if (result.kind !== 'answer') return { kind: 'unknown' };
   const ok = statusAnswer.safeParse(result.body);
@@ -158,7 +160,7 @@ export function classifyStatus(result: UpstreamResult):
     if (SUCCESS.has(state) && !refunded) return { kind: 'settled', state: 'success', upstreamId, upstreamState: state, reason: null };
     if (refunded) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: 'Refunded', reason: 'refunded' };
     if (FAILED.has(state)) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: state, reason: safeReason(details) };
-    return { kind: 'unknown' };
+    return { kind: 'open' };
   }
   const error = upstreamError.safeParse(result.body);
   if (error.success && error.data.error_code === '002') return { kind: 'invalidReference' };
