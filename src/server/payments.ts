@@ -142,20 +142,19 @@ export class Payments {
     const hash = requestHash(provider.service, body, subject);
     const previous = await this.#known(key, hash);
     if (previous) return previous;
-
     const quote = await this.loadQuote(body.quote_id, provider.service, subject);
     checkPayment(quote, body.amount_paisa, body.package_id);
     const account = quote.account ?? null;
-    await this.#refuseBlocked(quote.id, provider.service, account);
+    const blocked = await this.#blocked(key, hash, quote.id, provider.service, account);
+    if (blocked) return blocked;
     let charge: number;
     try {
       charge = await this.serviceCharge(provider, quote, body.amount_paisa);
     } catch (error) {
       // The aggregator may refuse because a request with this key (or another) paid meanwhile: the
       // ledger's answer wins over the aggregator's refusal.
-      const meanwhile = await this.#known(key, hash);
+      const meanwhile = await this.#blocked(key, hash, quote.id, provider.service, account);
       if (meanwhile) return meanwhile;
-      await this.#refuseBlocked(quote.id, provider.service, account);
       throw error;
     }
     const t = this.o.now();
@@ -193,7 +192,7 @@ export class Payments {
     const inserted = await this.o.store.insertPayment(row);
     if (!inserted.inserted) {
       if (inserted.conflict === 'key') return { payment: await this.#replay(inserted.existing, hash), replayed: true };
-      throw this.#blockedError(inserted.conflict, inserted.existing);
+      throw this.#blockedError(inserted.conflict, inserted.existing, quote.id);
     }
     this.o.log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa });
 
@@ -233,13 +232,22 @@ export class Payments {
     return previous ? { payment: await this.#replay(previous, hash), replayed: true } : null;
   }
 
-  async #refuseBlocked(quoteId: string, service: string, account: string | null): Promise<void> {
+  /**
+   * What the ledger already says against paying this quote with this key: the key's own outcome
+   * (also when it was recorded a moment ago by a concurrent request), else a refusal; null when free.
+   */
+  async #blocked(key: string, hash: string, quoteId: string, service: string, account: string | null) {
+    const known = await this.#known(key, hash);
+    if (known) return known;
     const blocked = await this.o.store.blockingPayment(quoteId, service, account);
-    if (blocked) throw this.#blockedError(blocked.conflict, blocked.existing);
+    if (!blocked) return null;
+    if (blocked.existing.idempotencyKey === key) return { payment: await this.#replay(blocked.existing, hash), replayed: true as const };
+    throw this.#blockedError(blocked.conflict, blocked.existing, quoteId);
   }
 
-  #blockedError(conflict: 'quote' | 'account', existing: PaymentRow): ProxyError {
-    if (conflict === 'quote') {
+  #blockedError(conflict: 'quote' | 'account', existing: PaymentRow, quoteId: string): ProxyError {
+    // The same quote's payment is also the account's: it is reported as the quote's, whichever index saw it.
+    if (conflict === 'quote' || existing.quoteId === quoteId) {
       return new ProxyError('QUOTE_ALREADY_PAID', 'A payment for this lookup is already under way or done', {
         details: { reference: existing.reference },
       });

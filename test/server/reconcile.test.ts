@@ -13,6 +13,13 @@ import { accountOf, requestHash } from '../../src/server/payments.js';
 import type { PaymentRow } from '../../src/server/store/store.js';
 import { SEED, TOKEN, assertNoLeaks, insideOneMinute, paymentRow, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
 
+/** How many items fall under each label. */
+function countBy<T>(items: T[], label: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[label(item)] = (counts[label(item)] ?? 0) + 1;
+  return counts;
+}
+
 let keys = 0;
 const key = () => `rec-key-${++keys}-${Date.now()}`;
 
@@ -223,6 +230,62 @@ describe('two proxy instances on one PostgreSQL ledger', async () => {
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, 98000, key())));
     assert.equal(answers.filter((r) => r.status === 200).length, 1);
     assert.equal(a.commits().length, 1);
+  });
+
+  it('answers one success to 20 same-key pays on both instances with no prior charge; the ledger speaks before the aggregator', async () => {
+    upstream.sandbox.reset();
+    const q = await quote(a, bhaktapur('333'));
+    assert.ok(q.min_paisa < q.total_due_paisa, 'a second, unpriced amount exists');
+    const k = key();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, q.min_paisa, k)));
+    const byStatus = countBy(answers, (r) => String(r.status));
+    assert.deepEqual(byStatus, { '200': 20 }, JSON.stringify(answers.filter((r) => r.status !== 200).map((r) => r.json)));
+    assert.equal(new Set(answers.map((r) => r.json.data.response.reference)).size, 1, 'the same payment every time');
+    assert.equal(answers.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 19);
+    assert.equal(a.commits().length, 1);
+    const calls = upstream.sandbox.state.calls.length;
+    const replay = await b.pay(q.quote_id, q.min_paisa, k);
+    assert.deepEqual([replay.status, replay.headers.get('idempotent-replayed')], [200, 'true']);
+    const other = await a.pay(q.quote_id, q.total_due_paisa, key());
+    assert.deepEqual([other.status, other.json.error_code], [409, 'QUOTE_ALREADY_PAID']);
+    assert.equal(upstream.sandbox.state.calls.length, calls, 'no upstream call for a known key or a paid quote');
+  });
+
+  it('never answers 500 when 200 pays of a quickly refused customer race on PostgreSQL', async () => {
+    upstream.sandbox.reset();
+    const q = await quote(a, bhaktapur('222'));
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, q.min_paisa, key())));
+    const byStatus = countBy(answers, (r) => `${r.status} ${r.json.error_code}`);
+    assert.ok(answers.every((r) => r.status < 500), JSON.stringify(byStatus));
+    assert.deepEqual(Object.keys(byStatus).sort(), ['402 PAYMENT_REJECTED', '409 QUOTE_ALREADY_PAID'], JSON.stringify(byStatus));
+    assert.equal(byStatus['402 PAYMENT_REJECTED'], a.commits().length, 'one refused commit per payment recorded as rejected');
+  });
+
+  it('asks the status lookup once for 30 concurrent delivery reports on two instances', async () => {
+    upstream.sandbox.reset();
+    const env = { DATABASE_URL: pg.url, STATUS_RECHECK_MS: '60000' };
+    const c = await startStack(env, {}, upstream);
+    const d = await startStack(env, {}, upstream);
+    try {
+      const q = await quote(c, ratnapark('904'));
+      const paid = await c.pay(q.quote_id, 30000, key());
+      const reference = paid.json.data.response.reference;
+      assert.equal(paid.status, 202);
+      await c.arm('status', 'http500', 30); // the payment stays open, so every report could ask again
+      const reports = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? c : d).call('POST', '/api/callbacks/delivery-report', { reference, status: 'Success', amount: '300', detail: 'x' })),
+      );
+      assert.ok(reports.every((r) => r.status === 200));
+      const status = await d.call('GET', `/api/payments/${reference}`);
+      assert.equal(status.status, 202);
+      const lookups = upstream.sandbox.state.calls.filter((call) => call.step === 'status' && call.reference === reference);
+      assert.equal(lookups.length, 1, 'one lookup per STATUS_RECHECK_MS, whoever asks');
+      await c.proxy.payments.settle(reference, 'success', 'the sandbox processed it'); // frees the account for the next tests
+    } finally {
+      upstream.sandbox.reset();
+      await c.close();
+      await d.close();
+    }
   });
 
   it('shares rate limits between the instances', async () => {
