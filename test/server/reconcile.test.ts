@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { SignJWT } from 'jose';
 import { accountOf, requestHash } from '../../src/server/payments.js';
 import type { PaymentRow } from '../../src/server/store/store.js';
 import { SEED, TOKEN, assertNoLeaks, insideOneMinute, paymentRow, bhaktapur, ratnapark, startSandbox, startStack, tempPostgres, type SandboxServer, type Stack } from './harness.js';
@@ -189,6 +190,76 @@ describe('reconciler: "no such reference" answers, lost commits and old quotes (
     await s.proxy.payments.reconcile();
     const left = (await Promise.all(ids.map((id) => s.proxy.store.getQuote(id)))).filter((q) => q !== null).map((q) => q!.id);
     assert.deepEqual(left.sort(), [...paid].sort(), 'only the quotes payments refer to are left');
+  });
+});
+
+describe('an unresolved Dish Home recharge: one per account, settled by an operator', () => {
+  const SECRET = 'portal-access-token-secret-0123456789';
+  const dir = mkdtempSync(join(tmpdir(), 'settle-'));
+  const databaseUrl = `sqlite:${join(dir, 'ledger.sqlite')}`;
+  let s: Stack;
+  let alice: Record<string, string>;
+  before(async () => {
+    s = await startStack({ DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: SECRET });
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('consumer-alice').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
+    alice = { authorization: `Bearer ${token}` };
+  });
+  after(() => s.close());
+
+  async function recharge(k: string) {
+    const lookup = await s.call('POST', '/api/dishhome/lookup', { customer_id: '1111' }, alice);
+    const q = lookup.json.data.response as { quote_id: string; packages: { id: number; price_paisa: number }[] };
+    const pack = q.packages[0]!;
+    return s.call('POST', '/api/dishhome/pay', { quote_id: q.quote_id, amount_paisa: pack.price_paisa, package_id: pack.id }, { ...alice, 'idempotency-key': k });
+  }
+
+  function settle(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+    const cli = spawn('npx', ['tsx', 'src/server/settle-main.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    cli.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+    cli.stderr!.on('data', (chunk: Buffer) => (err += chunk));
+    return new Promise((resolve) => cli.once('exit', (code) => resolve({ code, out, err })));
+  }
+
+  it('refuses a second recharge while the first is unresolved, until bill-pay-settle records the outcome', async () => {
+    await s.arm('commit', 'hang');
+    const first = await recharge(key());
+    assert.deepEqual([first.status, first.json.data.response.state], [202, 'pending'], 'the commit timed out: unresolved');
+    const reference = first.json.data.response.reference as string;
+    const second = await recharge(key());
+    assert.deepEqual([second.status, second.json.error_code], [409, 'PAYMENT_UNRESOLVED']);
+    assert.match(second.json.error_message, /still being confirmed/);
+    assert.equal(s.commits().length, 1, 'one recharge sent');
+
+    const usage = await settle(reference, 'maybe');
+    assert.deepEqual([usage.code, /Usage: bill-pay-settle/.test(usage.err)], [1, true]);
+    const settled = await settle(reference, 'success', '--note', 'Dish Home portal shows the recharge (ticket 42)');
+    assert.equal(settled.code, 0, settled.err);
+    assert.deepEqual(
+      { ...JSON.parse(settled.out), settled_at: undefined },
+      { reference, state: 'success', settled_by: 'bill-pay-settle', settled_at: undefined, note: 'Dish Home portal shows the recharge (ticket 42)' },
+    );
+
+    const status = await s.call('GET', `/api/payments/${reference}`, undefined, alice);
+    const view = status.json.data.response;
+    assert.deepEqual([status.status, view.state, view.settled_by, view.note], [200, 'success', 'bill-pay-settle', 'Dish Home portal shows the recharge (ticket 42)']);
+    assert.match(view.settled_at, /^\d{4}-\d\d-\d\dT/);
+    const history = await s.call('POST', '/api/payments/history', { page_size: 10, page_no: 1 }, alice);
+    const record = history.json.data.response.records.find((r: { reference: string }) => r.reference === reference);
+    assert.deepEqual([record.status, record.settled_by, record.note], ['success', 'bill-pay-settle', 'Dish Home portal shows the recharge (ticket 42)']);
+
+    const again = await settle(reference, 'failed', '--note', 'second thoughts');
+    assert.equal(again.code, 1);
+    assert.match(again.err, /already success/);
+    assert.equal((await s.proxy.store.paymentByReference(reference))!.state, 'success', 'a final payment never changes');
+
+    const next = await recharge(key());
+    assert.deepEqual([next.status, next.json.data.response.state], [200, 'success'], 'the account is free again');
+    assert.equal(s.commits().length, 2);
   });
 });
 
