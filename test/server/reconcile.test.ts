@@ -129,6 +129,20 @@ describe('reconciler: "no such reference" answers, lost commits and old quotes (
     assert.equal(s.commits().length, 0);
   });
 
+  it('starts the count again when the aggregator answers that it has the payment (Queued)', async () => {
+    clock = T0 + 150 * MINUTE;
+    const row = await crashed('queued');
+    for (let i = 0; i < 2; i++) {
+      await s.proxy.payments.reconcile({ all: true });
+      clock += 3 * MINUTE;
+    }
+    assert.deepEqual(await stateOf(row.reference), ['unknown', 2]);
+    s.sandbox.state.transactions.set(row.reference, { id: 1, reference: row.reference, token: TOKEN, service: 'nea', state: 'Queued' as never /* a state the sandbox never makes by itself */, amountPaisa: 45000, detail: 'queued', createdAt: 0 });
+    await s.proxy.payments.reconcile({ all: true });
+    const after = (await s.proxy.store.paymentByReference(row.reference))!;
+    assert.deepEqual([after.state, after.attempts, after.notFoundSince], ['unknown', 0, null]);
+  });
+
   it('keeps it open after N "no such reference" answers within one minute', async () => {
     clock = T0 + 200 * MINUTE;
     const row = await crashed('quick', { createdAt: clock - 10 * MINUTE });

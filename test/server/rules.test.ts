@@ -89,7 +89,8 @@ describe('commit outcomes follow the aggregator rules', () => {
     const refunded = classifyStatus(answer(200, { status: true, state: 'Success', refunded: true, refunded_amount: 450 }));
     assert.deepEqual(refunded, { kind: 'settled', state: 'failed', upstreamId: null, upstreamState: 'Refunded', reason: 'refunded' });
     assert.equal(classifyStatus(answer(400, { status: false, error_code: '002', error: 'invalid_reference' })).kind, 'invalidReference');
-    assert.equal(classifyStatus(answer(200, { status: true, state: 'Queued' })).kind, 'unknown');
+    assert.equal(classifyStatus(answer(200, { status: true, state: 'Queued' })).kind, 'open', 'the aggregator has it, not final yet');
+    assert.equal(classifyStatus(answer(500, '<h1>Server Error</h1>')).kind, 'unknown');
     assert.equal(classifyStatus({ kind: 'timeout' }).kind, 'unknown');
   });
 });
