@@ -317,7 +317,7 @@ describe('two proxy instances on one PostgreSQL ledger', async () => {
     assert.equal(a.commits().length, 1);
   });
 
-  it('answers one success to 20 same-key pays on both instances with no prior charge; the ledger speaks before the aggregator', async () => {
+  it('answers one success to 20 same-key pays on both instances with no prior charge; the ledger speaks before the aggregator', async (t) => {
     upstream.sandbox.reset();
     const q = await quote(a, bhaktapur('333'));
     assert.ok(q.min_paisa < q.total_due_paisa, 'a second, unpriced amount exists');
@@ -334,9 +334,10 @@ describe('two proxy instances on one PostgreSQL ledger', async () => {
     const other = await a.pay(q.quote_id, q.total_due_paisa, key());
     assert.deepEqual([other.status, other.json.error_code], [409, 'QUOTE_ALREADY_PAID']);
     assert.equal(upstream.sandbox.state.calls.length, calls, 'no upstream call for a known key or a paid quote');
+    t.diagnostic(`20 same-key pays: ${JSON.stringify(byStatus)}, commits ${a.commits().length}, upstream calls ${JSON.stringify(countBy(upstream.sandbox.state.calls, (c) => c.step))}`);
   });
 
-  it('never answers 500 when 200 pays of a quickly refused customer race on PostgreSQL', async () => {
+  it('never answers 500 when 200 pays of a quickly refused customer race on PostgreSQL', async (t) => {
     upstream.sandbox.reset();
     const q = await quote(a, bhaktapur('222'));
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).pay(q.quote_id, q.min_paisa, key())));
@@ -344,9 +345,10 @@ describe('two proxy instances on one PostgreSQL ledger', async () => {
     assert.ok(answers.every((r) => r.status < 500), JSON.stringify(byStatus));
     assert.deepEqual(Object.keys(byStatus).sort(), ['402 PAYMENT_REJECTED', '409 QUOTE_ALREADY_PAID'], JSON.stringify(byStatus));
     assert.equal(byStatus['402 PAYMENT_REJECTED'], a.commits().length, 'one refused commit per payment recorded as rejected');
+    t.diagnostic(`200 pays of a refused customer: ${JSON.stringify(byStatus)}, commits ${a.commits().length}`);
   });
 
-  it('asks the status lookup once for 30 concurrent delivery reports on two instances', async () => {
+  it('asks the status lookup once for 30 concurrent delivery reports on two instances', async (t) => {
     upstream.sandbox.reset();
     const env = { DATABASE_URL: pg.url, STATUS_RECHECK_MS: '60000' };
     const c = await startStack(env, {}, upstream);
@@ -365,6 +367,7 @@ describe('two proxy instances on one PostgreSQL ledger', async () => {
       assert.equal(status.status, 202);
       const lookups = upstream.sandbox.state.calls.filter((call) => call.step === 'status' && call.reference === reference);
       assert.equal(lookups.length, 1, 'one lookup per STATUS_RECHECK_MS, whoever asks');
+      t.diagnostic(`30 delivery reports + 1 status request: ${JSON.stringify(countBy(reports, (r) => String(r.status)))}, status lookups ${lookups.length}`);
       await c.proxy.payments.settle(reference, 'success', 'the sandbox processed it'); // frees the account for the next tests
     } finally {
       upstream.sandbox.reset();
