@@ -57,6 +57,9 @@ export interface ProxyOptions {
   authorize?: Authorize;
 }
 
+/** What the proxy's middleware hands to its routes. */
+export type ProxyEnv = { Variables: { subject?: string } };
+
 export function createProxy(options: ProxyOptions) {
   const { config } = options;
   const now = options.now ?? Date.now;
@@ -80,7 +83,7 @@ export function createProxy(options: ProxyOptions) {
   });
   const testMode = config.aggregatorToken.startsWith('TEST:');
 
-  const app = new Hono();
+  const app = new Hono<ProxyEnv>();
 
   app.onError((error, c) => {
     const known =
@@ -149,15 +152,15 @@ export function createProxy(options: ProxyOptions) {
 
   // Host authentication, after CORS and rate limits; the aggregator's own callback carries no user.
   const authorize = options.authorize ?? (config.auth ? jwtVerifier(config.auth) : undefined);
-  const subjects = new WeakMap<Request, string>();
-  const subjectOf = (c: Context) => subjects.get(c.req.raw) ?? null;
+  // The user travels in the request context: body middleware may rebuild c.req.raw (chunked bodies).
+  const subjectOf = (c: Context<ProxyEnv>) => c.get('subject') ?? null;
   app.use('*', async (c, next) => {
     if (authorize && !c.req.path.startsWith('/api/callbacks/')) {
       const result = await authorize(c.req.raw);
       if ('refused' in result) {
         throw new ProxyError('AUTH_REQUIRED', 'Sign in to continue', { details: { reason: result.refused } });
       }
-      subjects.set(c.req.raw, result.subject);
+      c.set('subject', result.subject);
     }
     await next();
   });
@@ -249,7 +252,7 @@ export function createProxy(options: ProxyOptions) {
   });
 
   for (const provider of payments.providers.values()) {
-    const api = new Hono();
+    const api = new Hono<ProxyEnv>();
     provider.routes?.(api, aggregator);
 
     api.post('/lookup', async (c) => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, type Stack } from './harness.js';
+import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, transcript, type Stack } from './harness.js';
 
 const SECRET = 'portal-access-token-secret-0123456789';
 const sign = (sub: string, expiresIn: string | number = '5m', secret = SECRET) =>
@@ -13,6 +13,30 @@ const sign = (sub: string, expiresIn: string | number = '5m', secret = SECRET) =
     .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(secret));
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A POST whose body is sent in two chunks with `Transfer-Encoding: chunked` and no Content-Length. */
+async function chunked(base: string, path: string, body: unknown, headers: Record<string, string>) {
+  const text = JSON.stringify(body);
+  const half = Math.floor(text.length / 2);
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(text.slice(0, half)));
+      controller.enqueue(encoder.encode(text.slice(half)));
+      controller.close();
+    },
+  });
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+  const answer = await response.text();
+  transcript.push(answer);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: response.status, json: JSON.parse(answer) as any };
+}
 
 let keys = 0;
 const key = () => `auth-key-${++keys}-${Date.now()}`;
@@ -106,6 +130,25 @@ describe('host authentication with a shared secret', () => {
     );
     assert.equal((await s.call('GET', `/api/payments/${refused}/receipt`, undefined, user)).json.error_code, 'NOT_FOUND');
     assert.equal((await s.call('GET', `/api/payments/${paid}/receipt`, undefined, bob)).json.error_code, 'NOT_FOUND');
+  });
+
+  it('keeps the signed-in user with a chunked body (no Content-Length): lookup, pay, history, receipt', async () => {
+    const user = bearer(await sign('consumer-chunked'));
+    const q = await chunked(s.url, '/api/nea/lookup', bhaktapur('555'), user);
+    assert.equal(q.status, 200);
+    const quote = q.json.data.response;
+    const stolen = await chunked(s.url, '/api/nea/pay', { quote_id: quote.quote_id, amount_paisa: 125000 }, { ...bob, 'idempotency-key': key() });
+    assert.deepEqual([stolen.status, stolen.json.error_code], [404, 'QUOTE_NOT_FOUND']);
+    const paid = await chunked(s.url, '/api/nea/pay', { quote_id: quote.quote_id, amount_paisa: 125000 }, { ...user, 'idempotency-key': key() });
+    assert.equal(paid.status, 200);
+    const reference = paid.json.data.response.reference as string;
+    assert.equal((await s.proxy.store.paymentByReference(reference))!.subject, 'consumer-chunked');
+    const history = await chunked(s.url, '/api/payments/history', { page_size: 10, page_no: 1 }, user);
+    assert.equal(history.status, 200);
+    assert.deepEqual(history.json.data.response.records.map((r: { reference: string }) => r.reference), [reference]);
+    assert.equal((await s.call('GET', `/api/payments/${reference}/receipt`, undefined, user)).status, 200);
+    const othersHistory = await chunked(s.url, '/api/payments/history', { page_size: 10, page_no: 1 }, bob);
+    assert.equal(othersHistory.json.data.response.records.some((r: { reference: string }) => r.reference === reference), false);
   });
 
   it('leaks nothing', () => assertNoLeaks());
