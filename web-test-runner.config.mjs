@@ -38,6 +38,7 @@ const mint = (sub, ttl) =>
   new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
+    .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
     .sign(new TextEncoder().encode(SECRET));
 

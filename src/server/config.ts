@@ -31,7 +31,7 @@ export interface ProxyConfig {
   /** Lookups answering "no such reference" before a payment that never reached the aggregator is failed. */
   reconcileMaxAttempts: number;
   /** Host authentication of bearer JWTs (the portal's access tokens); null: none. */
-  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string } | null;
+  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTokenAgeSeconds?: number | null } | null;
   /** The Dreamer Electricity services this merchant has enabled (slug and display name). */
   dreamerServices: { slug: string; name: string }[];
 }
@@ -47,6 +47,14 @@ const origin = z.string().refine((s) => {
     return false;
   }
 }, 'each origin must be scheme://host[:port] with no path or trailing slash, e.g. https://shop.example.com');
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** Seconds, as a number of seconds (`900`) or a duration (`30m`, `24h`, `1d`). */
+const duration = (name: string) =>
+  z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, `${name} must be seconds or a duration such as 30m, 24h or 1d`)
+    .transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.trim().slice(-1).toLowerCase()] ?? 1));
 
 const int = (name: string, min: number, max: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(min).max(max);
@@ -75,6 +83,7 @@ const schema = z
     AUTH_JWKS_URL: z.url({ error: 'AUTH_JWKS_URL must be an https URL of a JSON Web Key Set' }).optional(),
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
+    AUTH_MAX_TOKEN_AGE: duration('AUTH_MAX_TOKEN_AGE').default(24 * 3600),
     DREAMER_SERVICES: csv
       .pipe(
         z
@@ -123,7 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileMaxAttempts: e.RECONCILE_MAX_ATTEMPTS,
     auth:
       e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL
-        ? { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE }
+        ? { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE || null }
         : null,
     dreamerServices: e.DREAMER_SERVICES.map((entry) => {
       const at = entry.indexOf(':');

@@ -151,7 +151,7 @@ export function createProxy(options: ProxyOptions) {
   });
 
   // Host authentication, after CORS and rate limits; the aggregator's own callback carries no user.
-  const authorize = options.authorize ?? (config.auth ? jwtVerifier(config.auth) : undefined);
+  const authorize = options.authorize ?? (config.auth ? jwtVerifier({ ...config.auth, now }) : undefined);
   // The user travels in the request context: body middleware may rebuild c.req.raw (chunked bodies).
   const subjectOf = (c: Context<ProxyEnv>) => c.get('subject') ?? null;
   app.use('*', async (c, next) => {

@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { jwtVerifier } from '../../src/server/auth.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createProxy } from '../../src/server/proxy.js';
 import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, transcript, type Stack } from './harness.js';
 
 const SECRET = 'portal-access-token-secret-0123456789';
@@ -57,7 +60,8 @@ describe('host authentication with a shared secret', () => {
     const cases: [Record<string, string>, string][] = [
       [{}, 'missing'],
       [{ authorization: 'Basic abc' }, 'missing'],
-      [bearer(await sign('consumer-alice', Math.floor(Date.now() / 1000) - 10)), 'expired'],
+      [bearer(await sign('consumer-alice', Math.floor(Date.now() / 1000) - 60)), 'expired'],
+      [bearer(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('consumer-alice').setIssuedAt().sign(new TextEncoder().encode(SECRET))), 'invalid'],
       [bearer(await sign('consumer-alice', '5m', 'another-secret-of-enough-length-000000')), 'invalid'],
       [bearer('not.a.jwt'), 'invalid'],
     ];
@@ -176,6 +180,7 @@ describe('host authentication with the issuer JWKS', () => {
       .setSubject('consumer-carol')
       .setIssuer('electrosoft')
       .setAudience(audience)
+      .setIssuedAt()
       .setExpirationTime('2m')
       .sign(privateKey);
 
@@ -183,6 +188,71 @@ describe('host authentication with the issuer JWKS', () => {
     assert.equal((await s.call('POST', '/api/nea/lookup', bhaktapur('555'), bearer(await token('bill-pay')))).status, 200);
     const wrong = await s.call('POST', '/api/nea/lookup', bhaktapur('555'), bearer(await token('someone-else')));
     assert.deepEqual([wrong.status, wrong.json.details.reason], [401, 'invalid']);
+  });
+});
+
+describe('token lifetime: exp required, a maximum age from iat, 30 s clock tolerance', () => {
+  // Fixed times: the verifier's clock is injected, nothing depends on when the test runs.
+  const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+  const at = (offsetSeconds: number) => Math.floor(NOW / 1000) + offsetSeconds;
+  const token = (claims: { iat?: number; exp?: number }) => {
+    const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('consumer-clock');
+    if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+    if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+    return jwt.sign(new TextEncoder().encode(SECRET));
+  };
+  const verify = async (jwt: string, maxTokenAgeSeconds: number | null = 24 * 3600) => {
+    const authorize = jwtVerifier({ secret: SECRET, maxTokenAgeSeconds, now: () => NOW });
+    const result = await authorize(new Request('http://proxy.test/api/nea/lookup', { headers: bearer(jwt) }));
+    return 'refused' in result ? result.refused : result.subject;
+  };
+
+  it('refuses a token without exp', async () => {
+    assert.equal(await verify(await token({ iat: at(-60) })), 'invalid');
+    assert.equal(await verify(await token({ iat: at(-60) }), null), 'invalid', 'also without a maximum age');
+  });
+
+  it('accepts a token expired less than 30 s ago, refuses one expired 40 s ago', async () => {
+    assert.equal(await verify(await token({ iat: at(-600), exp: at(-20) })), 'consumer-clock');
+    assert.equal(await verify(await token({ iat: at(-600), exp: at(-40) })), 'expired');
+  });
+
+  it('refuses a token issued longer ago than the maximum age, even if exp is far away', async () => {
+    assert.equal(await verify(await token({ iat: at(-25 * 3600), exp: at(3600) })), 'expired');
+    assert.equal(await verify(await token({ iat: at(-23 * 3600), exp: at(3600) })), 'consumer-clock');
+    assert.equal(await verify(await token({ iat: at(-25 * 3600), exp: at(3600) }), null), 'consumer-clock', 'no maximum age configured');
+  });
+
+  it('needs iat when a maximum age is set', async () => {
+    assert.equal(await verify(await token({ exp: at(300) })), 'invalid');
+    assert.equal(await verify(await token({ exp: at(300) }), null), 'consumer-clock');
+  });
+
+  it("uses the proxy's clock and AUTH_MAX_TOKEN_AGE over HTTP", async () => {
+    const proxy = createProxy({
+      config: loadConfig({ DATABASE_URL: 'sqlite::memory:', RECONCILE_INTERVAL_MS: '0', AUTH_JWT_SECRET: SECRET, AUTH_MAX_TOKEN_AGE: '1h' }),
+      log: () => {},
+      now: () => NOW,
+    });
+    const server = await listen(proxy.fetch);
+    try {
+      const ask = async (jwt: string) => {
+        const response = await fetch(`${server.url}/api/payments/history`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(jwt) },
+          body: JSON.stringify({ page_size: 10, page_no: 1 }),
+        });
+        const body = await response.json();
+        return [response.status, body.details?.reason];
+      };
+      assert.deepEqual(await ask(await token({ iat: at(-60) })), [401, 'invalid']);
+      assert.deepEqual(await ask(await token({ iat: at(-2 * 3600), exp: at(3600) })), [401, 'expired']);
+      assert.deepEqual(await ask(await token({ iat: at(-60), exp: at(-40) })), [401, 'expired']);
+      assert.deepEqual(await ask(await token({ iat: at(-60), exp: at(-20) })), [200, undefined]);
+    } finally {
+      await server.close();
+      await proxy.close();
+    }
   });
 });
 

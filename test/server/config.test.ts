@@ -18,6 +18,17 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ AGGREGATOR_BASE_URL: 'https://aggregator.example' }), /set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN/);
   });
 
+  it('reads AUTH_MAX_TOKEN_AGE as seconds or a duration, 24 h by default, 0 for none', () => {
+    const age = (value?: string) => loadConfig({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_MAX_TOKEN_AGE: value }).auth!.maxTokenAgeSeconds;
+    assert.equal(age(), 24 * 3600);
+    assert.equal(age('900'), 900);
+    assert.equal(age('30m'), 1800);
+    assert.equal(age('12h'), 12 * 3600);
+    assert.equal(age('2d'), 2 * 86400);
+    assert.equal(age('0'), null);
+    assert.throws(() => age('soon'), /AUTH_MAX_TOKEN_AGE: .*seconds or a duration/);
+  });
+
   it('lists every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path', DATABASE_URL: 'mysql://x' });
