@@ -14,6 +14,12 @@ export interface ProxyConfig {
   /** `sqlite:<file>` or a `postgres://` URL. */
   databaseUrl: string;
   allowedOrigins: string[];
+  /**
+   * The proxy's own origins (where its pages are served, as the browser sees them): same-origin requests.
+   * Never derived from a request's Host. Empty: only ALLOWED_ORIGINS (the standalone server fills in its
+   * listen URL).
+   */
+  publicOrigins: string[];
   /** How long the proxy waits for the aggregator before treating an answer as lost. */
   upstreamTimeoutMs: number;
   quoteTtlMs: number;
@@ -70,6 +76,7 @@ const schema = z
       .optional(),
     DATA_DIR: z.string().default('data'),
     ALLOWED_ORIGINS: csv.pipe(z.array(origin)).default([]),
+    PUBLIC_ORIGIN: csv.pipe(z.array(origin)).default([]),
     UPSTREAM_TIMEOUT_MS: int('UPSTREAM_TIMEOUT_MS', 100, 120_000).default(15_000),
     QUOTE_TTL_MS: int('QUOTE_TTL_MS', 1000, 24 * 3600_000).default(10 * 60_000),
     STATUS_RECHECK_MS: int('STATUS_RECHECK_MS', 0, 3600_000).default(3000),
@@ -121,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(e.DATA_DIR, 'ledger.sqlite')}`,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    publicOrigins: e.PUBLIC_ORIGIN,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     quoteTtlMs: e.QUOTE_TTL_MS,
     statusRecheckMs: e.STATUS_RECHECK_MS,

@@ -109,10 +109,10 @@ export function createProxy(options: ProxyOptions) {
     });
   });
 
-  // CORS: an exact allow-list of merchant origins; same-origin pages need no entry.
+  // CORS: an exact allow-list of merchant origins plus the proxy's own (PUBLIC_ORIGIN), never the Host header.
   app.use('*', async (c, next) => {
     const origin = c.req.header('origin');
-    const allowed = origin !== undefined && (config.allowedOrigins.includes(origin) || origin === new URL(c.req.url).origin);
+    const allowed = origin !== undefined && (config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin));
     try {
       if (origin !== undefined && !allowed) {
         throw new ProxyError('FORBIDDEN_ORIGIN', 'This origin may not use the payment proxy');

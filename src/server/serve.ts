@@ -61,18 +61,23 @@ function portalDatabase(databaseUrl: string) {
 }
 
 export async function startServer(options: ServerOptions) {
-  const { root, proxy, portalProxy } = createServerApp(options);
+  const hostname = options.hostname ?? '127.0.0.1';
+  // Without PUBLIC_ORIGIN, the pages this server serves are at its listen URL: filled in once the port is
+  // known, in the listen callback, before any request is read (the proxies read the list per request).
+  const publicOrigins = [...options.config.publicOrigins];
+  const { root, proxy, portalProxy } = createServerApp({ ...options, config: { ...options.config, publicOrigins } });
   // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
   await proxy.store.ready();
   await portalProxy?.store.ready();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
-      resolve(s),
-    );
+    const s = serve({ fetch: root.fetch, port: options.config.port, hostname }, (info) => {
+      if (!publicOrigins.length) publicOrigins.push(...listenOrigins(hostname, info.port));
+      resolve(s);
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
+    url: `http://${urlHost(hostname)}:${port}`,
     port,
     proxy,
     async close() {
@@ -84,4 +89,12 @@ export async function startServer(options: ServerOptions) {
       await portalProxy?.close();
     },
   };
+}
+
+const urlHost = (hostname: string) => (hostname.includes(':') ? `[${hostname}]` : hostname);
+
+/** The origins a browser uses for a server listening here: a loopback or wildcard address also as localhost. */
+function listenOrigins(hostname: string, port: number) {
+  const local = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(hostname);
+  return (local ? ['127.0.0.1', 'localhost', '[::1]'] : [urlHost(hostname)]).map((host) => `http://${host}:${port}`);
 }

@@ -29,6 +29,15 @@ describe('configuration', () => {
     assert.throws(() => age('soon'), /AUTH_MAX_TOKEN_AGE: .*seconds or a duration/);
   });
 
+  it('reads PUBLIC_ORIGIN as a list of origins, validated like ALLOWED_ORIGINS', () => {
+    assert.deepEqual(loadConfig({}).publicOrigins, []);
+    assert.deepEqual(loadConfig({ PUBLIC_ORIGIN: 'https://pay.merchant.example, https://www.merchant.example' }).publicOrigins, [
+      'https://pay.merchant.example',
+      'https://www.merchant.example',
+    ]);
+    assert.throws(() => loadConfig({ PUBLIC_ORIGIN: 'https://pay.merchant.example/' }), /PUBLIC_ORIGIN.*scheme:\/\/host/);
+  });
+
   it('lists every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path', DATABASE_URL: 'mysql://x' });
