@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
+import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
 
 export interface ProxyConfig {
   /** Unset (with no token) = the embedded sandbox aggregator. */
@@ -28,6 +29,10 @@ export interface ProxyConfig {
   bodyLimitBytes: number;
   /** Requests per minute per client IP; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Proxies in front of this one whose forwarding header is believed: a hop count or addresses/CIDRs. 0: none. */
+  trustProxy: TrustProxy;
+  /** The header those proxies write. */
+  trustProxyHeader: ForwardedHeader;
   /** Lookups of one customer per minute, from any client (lookups show names); 0 turns the limit off. */
   lookupsPerCustomerPerMinute: number;
   /** First status lookup of an unknown payment by the reconciler. */
@@ -62,6 +67,19 @@ const duration = (name: string) =>
     .regex(/^\d+\s*[smhd]?$/i, `${name} must be seconds or a duration such as 30m, 24h or 1d`)
     .transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.trim().slice(-1).toLowerCase()] ?? 1));
 
+/** TRUST_PROXY: a hop count (`1`) or a list of addresses and CIDR ranges (`10.0.0.0/8, ::1`). */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((s, ctx): TrustProxy => {
+    if (/^\d{1,2}$/.test(s)) return Number(s);
+    const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const problem of entries.map(trustEntryProblem)) {
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; TRUST_PROXY is a hop count (e.g. 1) or addresses and CIDR ranges` });
+    }
+    return entries;
+  });
+
 const int = (name: string, min: number, max: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(min).max(max);
 
@@ -82,6 +100,10 @@ const schema = z
     STATUS_RECHECK_MS: int('STATUS_RECHECK_MS', 0, 3600_000).default(3000),
     BODY_LIMIT_BYTES: int('BODY_LIMIT_BYTES', 256, 1_048_576).default(16_384),
     RATE_LIMIT_PER_MINUTE: int('RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(120),
+    TRUST_PROXY: trustProxy.default(0),
+    TRUST_PROXY_HEADER: z
+      .enum(['x-forwarded-for', 'forwarded'], { error: 'TRUST_PROXY_HEADER must be x-forwarded-for or forwarded' })
+      .default('x-forwarded-for'),
     LOOKUPS_PER_CUSTOMER_PER_MINUTE: int('LOOKUPS_PER_CUSTOMER_PER_MINUTE', 0, 1_000_000).default(10),
     RECONCILE_DELAY_MS: int('RECONCILE_DELAY_MS', 0, 24 * 3600_000).default(5 * 60_000),
     RECONCILE_INTERVAL_MS: int('RECONCILE_INTERVAL_MS', 0, 24 * 3600_000).default(30_000),
@@ -135,6 +157,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     lookupsPerCustomerPerMinute: e.LOOKUPS_PER_CUSTOMER_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    trustProxyHeader: e.TRUST_PROXY_HEADER,
     reconcileDelayMs: e.RECONCILE_DELAY_MS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileMaxAttempts: e.RECONCILE_MAX_ATTEMPTS,

@@ -22,6 +22,7 @@ import {
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { Aggregator } from './aggregator.js';
 import { jwtVerifier, type Authorize } from './auth.js';
+import { clientAddressResolver } from './client-ip.js';
 import type { ProxyConfig } from './config.js';
 import { ProxyError, errorEnvelope, successEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -145,8 +146,10 @@ export function createProxy(options: ProxyOptions) {
     c.header('retry-after', String(wait));
     throw new ProxyError('RATE_LIMITED', `Too many ${what}; try again in a minute`);
   };
+  const clientAddress = clientAddressResolver(config.trustProxy, config.trustProxyHeader);
   app.use('*', async (c, next) => {
-    limit(c, await perIp.hit(`ip:${options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown'}`), 'requests');
+    const ip = options.clientIp?.(c) ?? clientAddress(remoteAddress(c), c.req.raw.headers) ?? 'unknown';
+    limit(c, await perIp.hit(`ip:${ip}`), 'requests');
     await next();
   });
 
@@ -396,6 +399,7 @@ export function createProxy(options: ProxyOptions) {
   };
 }
 
+/** The socket's peer, from the bindings @hono/node-server (and `nodeHandler`) pass as `env`. */
 function remoteAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;

@@ -38,6 +38,15 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ PUBLIC_ORIGIN: 'https://pay.merchant.example/' }), /PUBLIC_ORIGIN.*scheme:\/\/host/);
   });
 
+  it('reads TRUST_PROXY as a hop count or a list of addresses and CIDR ranges, trusting nothing by default', () => {
+    assert.deepEqual([loadConfig({}).trustProxy, loadConfig({}).trustProxyHeader], [0, 'x-forwarded-for']);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1, ::ffff:127.0.0.1' }).trustProxy, ['10.0.0.0/8', '::1', '::ffff:127.0.0.1']);
+    assert.equal(loadConfig({ TRUST_PROXY_HEADER: 'forwarded' }).trustProxyHeader, 'forwarded');
+    assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8, loadbalancer' }), /TRUST_PROXY: "loadbalancer" is not an IP address/);
+    assert.throws(() => loadConfig({ TRUST_PROXY_HEADER: 'x-real-ip' }), /TRUST_PROXY_HEADER must be/);
+  });
+
   it('lists every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path', DATABASE_URL: 'mysql://x' });
