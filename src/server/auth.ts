@@ -26,11 +26,12 @@ export interface JwtVerifierOptions {
   audience?: string;
   /** Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`; null: no limit. Default 24 h. */
   maxTokenAgeSeconds?: number | null;
+  /** Leeway for clocks that disagree between the token's issuer and this proxy; default 30 s. */
+  clockToleranceSeconds?: number;
   /** The clock, in epoch milliseconds (tests inject one). */
   now?: () => number;
 }
 
-/** Leeway for clocks that disagree between the token's issuer and this proxy. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 export function jwtVerifier(options: JwtVerifierOptions): Authorize {
@@ -52,7 +53,7 @@ export function jwtVerifier(options: JwtVerifierOptions): Authorize {
         audience: options.audience,
         requiredClaims: ['exp'],
         maxTokenAge,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS,
         currentDate: new Date(now()),
       });
       if (typeof payload.sub !== 'string' || !payload.sub) return { refused: 'invalid' };

@@ -42,7 +42,7 @@ export interface ProxyConfig {
   /** Lookups answering "no such reference" before a payment that never reached the aggregator is failed. */
   reconcileMaxAttempts: number;
   /** Host authentication of bearer JWTs (the portal's access tokens); null: none. */
-  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTokenAgeSeconds?: number | null } | null;
+  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTokenAgeSeconds?: number | null; clockToleranceSeconds?: number } | null;
   /** The Dreamer Electricity services this merchant has enabled (slug and display name). */
   dreamerServices: { slug: string; name: string }[];
 }

@@ -36,7 +36,8 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   if (options.portal) {
     const secret = randomBytes(32).toString('hex');
     portalSandbox = createPortalSandbox({ secret, accessTtlSeconds: options.portal.accessTtlSeconds });
-    const auth = { secret };
+    // The portal sandbox signs with this process's clock: no leeway, so its short-lived tokens expire on time.
+    const auth = { secret, clockToleranceSeconds: 0 };
     portalProxy = createProxy({
       config: { ...options.config, auth, databaseUrl: portalDatabase(options.config.databaseUrl) },
       log: options.log,
