@@ -2,7 +2,8 @@
  * Structured logging with redaction. The aggregator token and the merchant's credit figures are secrets
  * of the merchant: they are removed by key and by value before anything is written.
  */
-export type LogLevel = 'info' | 'warn' | 'error';
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogSink = (line: string) => void;
 export type Logger = (level: LogLevel, event: string, fields?: Record<string, unknown>) => void;
 
