@@ -66,7 +66,7 @@ export function createProxy(options: ProxyOptions) {
   let upstreamFetch = options.fetch;
   let baseUrl = config.aggregatorBaseUrl;
   if (!baseUrl) {
-    sandbox = createSandbox({ tokens: [config.aggregatorToken] });
+    sandbox = createSandbox({ tokens: [config.aggregatorToken], openControl: config.sandboxControl });
     baseUrl = 'http://sandbox.internal';
     const embedded = sandbox;
     upstreamFetch ??= (input, init) => Promise.resolve(embedded.fetch(new Request(input, init)));
