@@ -90,6 +90,22 @@ export function createProxy(options: ProxyOptions) {
   });
   app.notFound((c) => c.json(errorEnvelope(new ProxyError('NOT_FOUND', 'No such route')), 404));
 
+  // Probes for orchestrators and load balancers, answered before logging, CORS, rate limits and sign-in.
+  // They name what failed, never a URL, an address or an error text (those may carry credentials).
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const database = await withTimeout(store.check(), READY_TIMEOUT_MS).then(
+      () => 'ok',
+      (error: unknown) => {
+        log('warn', 'readyz.database', { error });
+        return 'unavailable';
+      },
+    );
+    const checks = { database, aggregator: baseUrl && config.aggregatorToken ? 'ok' : 'not configured' };
+    const failed = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
+    return c.json({ status: failed.length ? 'unavailable' : 'ok', checks, ...(failed.length ? { failed } : {}) }, failed.length ? 503 : 200);
+  });
+
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -391,6 +407,17 @@ export function createProxy(options: ProxyOptions) {
       await store.close();
     },
   };
+}
+
+/** How long /readyz waits for the database before calling it unavailable. */
+const READY_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function remoteAddress(c: Context): string | undefined {

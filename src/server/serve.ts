@@ -31,6 +31,8 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   const root = new Hono();
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/healthz', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/readyz', (c) => proxy.fetch(c.req.raw, c.env));
   let portalProxy: ReturnType<typeof createProxy> | null = null;
   let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
   if (options.portal) {
