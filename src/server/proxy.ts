@@ -3,6 +3,7 @@
  * It holds the aggregator token, validates every input, keeps quotes and the payment ledger, and is the
  * only thing that talks to the aggregator.
  */
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as zm from 'zod/mini';
@@ -24,7 +25,7 @@ import { Aggregator } from './aggregator.js';
 import { jwtVerifier, type Authorize } from './auth.js';
 import type { ProxyConfig } from './config.js';
 import { ProxyError, errorEnvelope, successEnvelope } from './errors.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, logContext, type Logger } from './log.js';
 import { dishhome } from './providers/dishhome.js';
 import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
@@ -60,7 +61,7 @@ export interface ProxyOptions {
 export function createProxy(options: ProxyOptions) {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? createLogger([config.aggregatorToken]);
+  const log = options.log ?? createLogger([config.aggregatorToken], undefined, config.logLevel);
   const store = options.store ?? openStore(config.databaseUrl);
   let sandbox: Sandbox | null = null;
   let upstreamFetch = options.fetch;
@@ -106,6 +107,15 @@ export function createProxy(options: ProxyOptions) {
     return c.json({ status: failed.length ? 'unavailable' : 'ok', checks, ...(failed.length ? { failed } : {}) }, failed.length ? 503 : 200);
   });
 
+  // A request id, taken from the client or the load balancer when well-formed, is echoed in the answer and
+  // carried by every log line of the request (createLogger reads logContext), however deep it is logged.
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    await logContext.run({ request_id: requestId }, next);
+    c.res.headers.set('x-request-id', requestId);
+  });
+
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -146,7 +156,7 @@ export function createProxy(options: ProxyOptions) {
       c.res.headers.append('vary', 'Origin');
       if (origin && allowed) {
         c.res.headers.set('access-control-allow-origin', origin);
-        c.res.headers.set('access-control-expose-headers', 'idempotent-replayed, retry-after');
+        c.res.headers.set('access-control-expose-headers', 'idempotent-replayed, retry-after, x-request-id');
       }
     }
   });
@@ -408,6 +418,8 @@ export function createProxy(options: ProxyOptions) {
     },
   };
 }
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** How long /readyz waits for the database before calling it unavailable. */
 const READY_TIMEOUT_MS = 2000;

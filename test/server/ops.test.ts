@@ -1,10 +1,11 @@
 /** Operations: health probes, request ids and log levels, start-up failures and the SIGTERM drain. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
+import { createLogger, type LogLevel } from '../../src/server/log.js';
 import { createProxy } from '../../src/server/proxy.js';
 import { createServerApp } from '../../src/server/serve.js';
-import { listen, startStack, tempPostgres } from './harness.js';
+import { SEED, TOKEN, assertNoLeaks, listen, startSandbox, startStack, tempPostgres, transcript } from './harness.js';
 
 const quiet = () => {};
 const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
@@ -98,3 +99,98 @@ describe('the embedded sandbox in the standalone server', () => {
 });
 
 
+
+/** A proxy logging through createLogger (as in production) into `lines`, in front of a sandbox over HTTP. */
+async function loggedStack(level: LogLevel = 'info') {
+  const upstream = await startSandbox();
+  const lines: Record<string, unknown>[] = [];
+  const config = loadConfig({
+    AGGREGATOR_BASE_URL: upstream.url,
+    AGGREGATOR_TOKEN: TOKEN,
+    DATABASE_URL: 'sqlite::memory:',
+    RATE_LIMIT_PER_MINUTE: '0',
+    RECONCILE_INTERVAL_MS: '0',
+  });
+  const proxy = createProxy({
+    config,
+    log: createLogger([TOKEN], (line) => {
+      transcript.push(line);
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    }, level),
+  });
+  const server = await listen(proxy.fetch);
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const text = await response.text();
+    transcript.push(text);
+    return { status: response.status, headers: response.headers, json: JSON.parse(text) as { data: { response: Record<string, any> } } };
+  };
+  return {
+    lines,
+    post,
+    async close() {
+      await server.close();
+      await upstream.close();
+      await proxy.close();
+    },
+  };
+}
+
+describe('request ids and log levels', () => {
+  it('carries the request id into every log line of the request, payment.reserved and payment.committed included', async () => {
+    const s = await loggedStack();
+    try {
+      const quote = await s.post('/api/nea/lookup', SEED, { 'x-request-id': 'lookup-0001' });
+      assert.equal(quote.headers.get('x-request-id'), 'lookup-0001');
+      const before = s.lines.length;
+      const paid = await s.post('/api/nea/pay', { quote_id: quote.json.data.response.quote_id, amount_paisa: 45000 }, { 'idempotency-key': 'ops-pay-0001', 'x-request-id': 'pay:req.0001_x' });
+      assert.equal(paid.status, 200);
+      assert.equal(paid.headers.get('x-request-id'), 'pay:req.0001_x');
+      const during = s.lines.slice(before);
+      const events = during.map((l) => l.event);
+      for (const event of ['payment.reserved', 'upstream.answer', 'payment.committed', 'request']) assert.ok(events.includes(event), `${event} in ${events.join(', ')}`);
+      for (const line of during) assert.equal(line.request_id, 'pay:req.0001_x', JSON.stringify(line));
+      assert.ok(s.lines.slice(0, before).every((l) => l.request_id === 'lookup-0001'));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('replaces a missing or malformed request id with a fresh one', async () => {
+    const s = await loggedStack();
+    try {
+      const ids = [];
+      for (const given of [undefined, 'short', 'has space in it', 'x'.repeat(129), 'quote"inject']) {
+        const answer = await s.post('/api/nea/lookup', SEED, given === undefined ? {} : { 'x-request-id': given });
+        const id = answer.headers.get('x-request-id')!;
+        assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, String(given));
+        assert.equal(s.lines.at(-1)!.request_id, id);
+        ids.push(id);
+      }
+      assert.equal(new Set(ids).size, ids.length);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('LOG_LEVEL=warn drops the info lines and keeps warnings', async () => {
+    assert.equal(loadConfig({ LOG_LEVEL: 'warn' }).logLevel, 'warn');
+    const s = await loggedStack('warn');
+    try {
+      const quote = await s.post('/api/nea/lookup', SEED);
+      await s.post('/api/nea/pay', { quote_id: quote.json.data.response.quote_id, amount_paisa: 45000 }, { 'idempotency-key': 'ops-pay-0002' });
+      assert.deepEqual(s.lines, []);
+    } finally {
+      await s.close();
+    }
+    const lines: string[] = [];
+    const log = createLogger([], (line) => lines.push(line), 'warn');
+    log('debug', 'a');
+    log('info', 'b');
+    log('warn', 'c');
+    log('error', 'd');
+    assert.deepEqual(lines.map((l) => JSON.parse(l).event), ['c', 'd']);
+  });
+});
+
+after(() => assertNoLeaks());
