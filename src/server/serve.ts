@@ -64,14 +64,21 @@ function portalDatabase(databaseUrl: string) {
 
 export async function startServer(options: ServerOptions) {
   const { root, proxy, portalProxy } = createServerApp(options);
-  // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
-  await proxy.store.ready();
-  await portalProxy?.store.ready();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
-      resolve(s),
-    );
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
+    await proxy.store.ready();
+    await portalProxy?.store.ready();
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
+        resolve(s),
+      );
+      s.once('error', reject);
+    });
+  } catch (error) {
+    await Promise.allSettled([proxy.close(), portalProxy?.close()]);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,

@@ -1,5 +1,10 @@
 /** Operations: health probes, request ids and log levels, start-up failures and the SIGTERM drain. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
 import { createLogger, type LogLevel } from '../../src/server/log.js';
@@ -190,6 +195,68 @@ describe('request ids and log levels', () => {
     log('warn', 'c');
     log('error', 'd');
     assert.deepEqual(lines.map((l) => JSON.parse(l).event), ['c', 'd']);
+  });
+});
+
+/** Runs the real server as `npm start` and the end-to-end tests do, until it exits (or 20 s pass). */
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: { ...process.env, PORT: '0', RECONCILE_INTERVAL_MS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+function assertOneClearLine(result: { code: number | null; stderr: string }, pattern: RegExp) {
+  assert.ok(result.code !== null && result.code !== 0, `exit code ${result.code}`);
+  const lines = result.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack frames');
+}
+
+describe('start-up failures', () => {
+  it('a port in use: one clear line, non-zero exit', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const result = await runMain({ PORT: String(port), DATABASE_URL: 'sqlite::memory:' });
+      assertOneClearLine(result, new RegExp(`^bill-pay-proxy: cannot start: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('an unreachable database: one clear line without the password', async () => {
+    const result = await runMain({ DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:1/x' });
+    assertOneClearLine(result, /^bill-pay-proxy: cannot start: the database postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/x is unreachable.*ECONNREFUSED/);
+    assert.doesNotMatch(result.stderr, /hunter2/);
+  });
+
+  it('an unwritable DATA_DIR: one clear line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bill-pay-ops-'));
+    writeFileSync(join(dir, 'a-file'), '');
+    const result = await runMain({ DATA_DIR: join(dir, 'a-file', 'data') });
+    assertOneClearLine(result, /^bill-pay-proxy: cannot start: the ledger sqlite:.*a-file\/data\/ledger\.sqlite cannot be created or written \(check DATA_DIR/);
+  });
+
+  it('a configuration error lists its problems and exits with 2, no stack', async () => {
+    const result = await runMain({ NODE_ENV: 'production', ALLOWED_ORIGIN: 'https://shop.example' });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /NODE_ENV=production needs a real aggregator/);
+    assert.match(result.stderr, /did you mean ALLOWED_ORIGINS\?/);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
   });
 });
 
