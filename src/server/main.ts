@@ -27,7 +27,13 @@ try {
   const server = await startServer({ config, staticRoot, portal, hostname });
   const mode = config.aggregatorBaseUrl ? `aggregator ${config.aggregatorBaseUrl}` : 'embedded sandbox aggregator (/sandbox)';
   process.stdout.write(`bill-pay proxy listening on ${server.url} (${mode})${staticRoot ? `, demo at ${server.url}/ and ${server.url}/portal.html` : ''}\n`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  // SIGTERM drains: no new requests, the ones in flight (commits) finish and are recorded, then exit 0.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void server.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {

@@ -102,7 +102,11 @@ export function createProxy(options: ProxyOptions) {
         return 'unavailable';
       },
     );
-    const checks = { database, aggregator: baseUrl && config.aggregatorToken ? 'ok' : 'not configured' };
+    const checks = {
+      database,
+      aggregator: baseUrl && config.aggregatorToken ? 'ok' : 'not configured',
+      ...(draining ? { shutdown: 'shutting down' } : {}),
+    };
     const failed = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
     return c.json({ status: failed.length ? 'unavailable' : 'ok', checks, ...(failed.length ? { failed } : {}) }, failed.length ? 503 : 200);
   });
@@ -130,6 +134,25 @@ export function createProxy(options: ProxyOptions) {
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
+  });
+
+  // Shutdown drain: once close() is called, new requests are refused; the ones in flight (a commit among
+  // them) run to their end and record their answers before the ledger closes.
+  let draining = false;
+  let inFlight = 0;
+  const drained = new Set<() => void>();
+  app.use('*', async (c, next) => {
+    if (draining) {
+      c.header('retry-after', '1');
+      c.header('connection', 'close');
+      throw new ProxyError('SHUTTING_DOWN', 'The payment proxy is restarting; try again in a moment');
+    }
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      if (--inFlight === 0) drained.forEach((resolve) => resolve());
+    }
   });
 
   // CORS: an exact allow-list of merchant origins; same-origin pages need no entry.
@@ -404,6 +427,7 @@ export function createProxy(options: ProxyOptions) {
   };
   const timer = config.reconcileIntervalMs > 0 ? setInterval(reconcile, config.reconcileIntervalMs) : undefined;
   timer?.unref();
+  let closing: Promise<void> | undefined;
 
   return {
     fetch: app.fetch,
@@ -411,13 +435,41 @@ export function createProxy(options: ProxyOptions) {
     store,
     sandbox,
     payments,
-    async close() {
-      clearInterval(timer);
-      await reconciling;
-      await store.close();
+    /** Refuses new requests from now on (503 SHUTTING_DOWN); close() does this first. */
+    drain() {
+      draining = true;
+    },
+    /** How many requests are being answered now. */
+    get inFlight() {
+      return inFlight;
+    },
+    /**
+     * Stops taking requests, waits for those in flight (at most the upstream timeout and a margin: a commit
+     * cannot take longer), stops the reconciler and closes the ledger. Safe to call more than once.
+     */
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        if (inFlight > 0) {
+          let timeout: ReturnType<typeof setTimeout> | undefined;
+          await new Promise<void>((resolve) => {
+            drained.add(resolve);
+            timeout = setTimeout(resolve, config.upstreamTimeoutMs + DRAIN_MARGIN_MS);
+          });
+          clearTimeout(timeout);
+          if (inFlight > 0) log('warn', 'shutdown.abandoned', { in_flight: inFlight });
+        }
+        clearInterval(timer);
+        await reconciling;
+        await store.close();
+      })();
+      return closing;
     },
   };
 }
+
+/** What a request may take beyond the upstream timeout (the ledger writes around the commit). */
+const DRAIN_MARGIN_MS = 5000;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -84,13 +84,19 @@ export async function startServer(options: ServerOptions) {
     url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
     port,
     proxy,
+    /**
+     * Stops accepting connections and requests, lets the requests in flight finish and write their answers,
+     * closes the ledgers, then drops the idle connections that are left.
+     */
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await proxy.close();
-      await portalProxy?.close();
+      const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeIdleConnections();
+      await Promise.all([proxy.close(), portalProxy?.close()]);
+      // The last answers are being written: give them a moment, then cut keep-alive connections.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { createLogger, type LogLevel } from '../../src/server/log.js';
 import { createProxy } from '../../src/server/proxy.js';
 import { createServerApp } from '../../src/server/serve.js';
+import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import { SEED, TOKEN, assertNoLeaks, listen, startSandbox, startStack, tempPostgres, transcript } from './harness.js';
 
 const quiet = () => {};
@@ -257,6 +258,93 @@ describe('start-up failures', () => {
     assert.match(result.stderr, /NODE_ENV=production needs a real aggregator/);
     assert.match(result.stderr, /did you mean ALLOWED_ORIGINS\?/);
     assert.doesNotMatch(result.stderr, /^\s+at /m);
+  });
+});
+
+/** Resolves once `check` holds, looking every 10 ms (for events in another server or process). */
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
+  for (let waited = 0; !(await check()); waited += 10) {
+    if (waited > ms) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('shutdown drain', () => {
+  it('close() refuses new requests with 503 SHUTTING_DOWN, lets the in-flight commit finish and record its answer', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bill-pay-drain-')), 'ledger.sqlite');
+    const s = await startStack({ DATABASE_URL: `sqlite:${file}`, UPSTREAM_TIMEOUT_MS: '5000' });
+    try {
+      const quote = (await s.lookup(SEED)).json.data.response.quote_id as string;
+      s.upstream.sandbox.state.armed.push({ step: 'commit', fault: { kind: 'latency', ms: 700 }, times: 1 });
+      const paying = s.pay(quote, 45000, 'drain-key-0001');
+      await until(() => s.commits().length === 1, 'the commit to reach the sandbox');
+      assert.equal(s.proxy.inFlight, 1);
+      // The sandbox records the transaction after its delay: close() must not be done before that.
+      const closing = s.proxy.close().then(() => ({ transactions: s.upstream.sandbox.state.transactions.size, inFlight: s.proxy.inFlight }));
+      const refused = await s.call('GET', '/api/payments/abc123');
+      assert.equal(refused.status, 503);
+      assert.equal(refused.json.error_code, 'SHUTTING_DOWN');
+      assert.equal(refused.json.retryable, true);
+      assert.equal(refused.headers.get('retry-after'), '1');
+      const ready = await s.call('GET', '/readyz');
+      assert.equal(ready.status, 503);
+      assert.deepEqual(ready.json.failed, ['shutdown']);
+      const paid = await paying;
+      assert.equal(paid.status, 200);
+      assert.equal(paid.json.data.response.state, 'success');
+      assert.deepEqual(await closing, { transactions: 1, inFlight: 0 });
+      assert.equal(s.commits().length, 1);
+      const ledger = openSqliteStore(file);
+      const row = await ledger.paymentByKey('drain-key-0001');
+      await ledger.close();
+      assert.equal(row?.state, 'success');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('SIGTERM mid-commit: the client gets its answer, the ledger row is final, the server exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bill-pay-sigterm-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RECONCILE_INTERVAL_MS: '0', UPSTREAM_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        void exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+      });
+      const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const armed = await post('/sandbox/_sandbox/faults', { step: 'commit', kind: 'latency', ms: 1500 });
+      assert.equal(armed.status, 200);
+      const quote = ((await (await post('/api/nea/lookup', SEED)).json()) as { data: { response: { quote_id: string } } }).data.response.quote_id;
+      const paying = post('/api/nea/pay', { quote_id: quote, amount_paisa: 45000 }, { 'idempotency-key': 'sigterm-key-0001' });
+      const commits = async () =>
+        ((await (await fetch(`${url}/sandbox/_sandbox/calls`)).json()) as { calls: { step: string }[] }).calls.filter((c) => c.step === 'commit').length;
+      await until(async () => (await commits()) === 1, 'the commit to reach the sandbox');
+      child.kill('SIGTERM');
+      const answer = await paying;
+      assert.equal(answer.status, 200);
+      const body = (await answer.json()) as { data: { response: { state: string; reference: string } } };
+      assert.equal(body.data.response.state, 'success');
+      assert.equal(await exited, 0, stderr);
+      const ledger = openSqliteStore(join(dataDir, 'ledger.sqlite'));
+      const row = await ledger.paymentByKey('sigterm-key-0001');
+      await ledger.close();
+      assert.equal(row?.state, 'success');
+      assert.equal(row?.reference, body.data.response.reference);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 
