@@ -435,10 +435,6 @@ export function createProxy(options: ProxyOptions) {
     store,
     sandbox,
     payments,
-    /** Refuses new requests from now on (503 SHUTTING_DOWN); close() does this first. */
-    drain() {
-      draining = true;
-    },
     /** How many requests are being answered now. */
     get inFlight() {
       return inFlight;
