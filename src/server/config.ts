@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
 import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export interface ProxyConfig {
   /** Unset (with no token) = the embedded sandbox aggregator. */
@@ -45,6 +46,10 @@ export interface ProxyConfig {
   auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTokenAgeSeconds?: number | null; clockToleranceSeconds?: number } | null;
   /** The Dreamer Electricity services this merchant has enabled (slug and display name). */
   dreamerServices: { slug: string; name: string }[];
+  /** The embedded sandbox's control routes (`/_sandbox/*`) answer any client, not only loopback ones. */
+  sandboxControl: boolean;
+  /** The least severe level written to the log. */
+  logLevel: LogLevel;
 }
 
 const csv = z
@@ -82,6 +87,9 @@ const trustProxy = z
 
 const int = (name: string, min: number, max: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(min).max(max);
+
+const flag = (name: string) => z.enum(['0', '1'], { error: `${name} must be 1 or 0` }).optional();
+const always = () => true;
 
 const schema = z
   .object({
@@ -122,14 +130,59 @@ const schema = z
           .min(1, 'DREAMER_SERVICES lists at least one service'),
       )
       .default(['khamari-khola-electricity:Khamari Khola Electricity']),
+    NODE_ENV: z.string().optional(),
+    SANDBOX: flag('SANDBOX'),
+    SANDBOX_CONTROL: flag('SANDBOX_CONTROL'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
+  // Cross-field rules run even when a field failed (`when`), so every problem is listed at once.
   .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
     message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both',
+    when: always,
   })
   .refine((env) => !env.AGGREGATOR_BASE_URL === !env.AGGREGATOR_TOKEN, {
     message:
       'set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN to use a real aggregator, or neither to use the embedded sandbox',
+    when: always,
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.AGGREGATOR_BASE_URL || env.SANDBOX === '1', {
+    message:
+      'NODE_ENV=production needs a real aggregator (AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN); set SANDBOX=1 to run on the embedded sandbox on purpose',
+    when: always,
   });
+
+/** Variables the proxy's programs read beside the schema (main.ts, the standalone sandbox). */
+const OTHER_KNOWN = ['HOST', 'PORTAL_ACCESS_TTL_SECONDS', 'SANDBOX_PORT', 'SANDBOX_TOKENS'];
+const KNOWN = [...Object.keys(schema.shape), ...OTHER_KNOWN];
+/** A variable with one of these prefixes is meant for the proxy: if it is not a setting, it is a typo. */
+const PREFIXES = [...new Set(Object.keys(schema.shape).filter((k) => k.includes('_') && k !== 'NODE_ENV').map((k) => k.slice(0, k.indexOf('_') + 1)))].concat('SANDBOX');
+
+/** Names that look meant for the proxy but are not settings, each with the likely intended one. */
+function typos(names: string[]): string[] {
+  return names
+    .filter((name) => !KNOWN.includes(name))
+    .flatMap((name) => {
+      const best = KNOWN.map((k) => ({ k, d: distance(name, k) })).sort((a, b) => a.d - b.d)[0]!;
+      // Short names are one edit from many others (PATH, PORT): allow fewer edits there.
+      const near = best.d <= Math.min(2, Math.floor(best.k.length / 4));
+      if (near) return [`${name} is not a setting; did you mean ${best.k}?`];
+      if (PREFIXES.some((p) => name.startsWith(p))) return [`${name} is not a setting (see the settings table in README.md)`];
+      return [];
+    });
+}
+
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -139,9 +192,12 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProxyConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `- ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
-    throw new ConfigError(`Invalid proxy configuration:\n${lines.join('\n')}`);
+  const problems = [
+    ...(parsed.error?.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`) ?? []),
+    ...typos(Object.keys(cleaned)),
+  ];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`Invalid proxy configuration:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   }
   const e = parsed.data;
   return {
@@ -170,5 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const at = entry.indexOf(':');
       return { slug: entry.slice(0, at), name: entry.slice(at + 1).trim() };
     }),
+    sandboxControl: e.SANDBOX_CONTROL === '1',
+    logLevel: e.LOG_LEVEL,
   };
 }

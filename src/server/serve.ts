@@ -31,6 +31,8 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   const root = new Hono();
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/healthz', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/readyz', (c) => proxy.fetch(c.req.raw, c.env));
   let portalProxy: ReturnType<typeof createProxy> | null = null;
   let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
   if (options.portal) {
@@ -67,27 +69,40 @@ export async function startServer(options: ServerOptions) {
   // known, in the listen callback, before any request is read (the proxies read the list per request).
   const publicOrigins = [...options.config.publicOrigins];
   const { root, proxy, portalProxy } = createServerApp({ ...options, config: { ...options.config, publicOrigins } });
-  // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
-  await proxy.store.ready();
-  await portalProxy?.store.ready();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: root.fetch, port: options.config.port, hostname }, (info) => {
-      if (!publicOrigins.length) publicOrigins.push(...listenOrigins(hostname, info.port));
-      resolve(s);
+  let server: ReturnType<typeof serve>;
+  try {
+    // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
+    await proxy.store.ready();
+    await portalProxy?.store.ready();
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: root.fetch, port: options.config.port, hostname }, (info) => {
+        if (!publicOrigins.length) publicOrigins.push(...listenOrigins(hostname, info.port));
+        resolve(s);
+      });
+      s.once('error', reject);
     });
-  });
+  } catch (error) {
+    await Promise.allSettled([proxy.close(), portalProxy?.close()]);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${urlHost(hostname)}:${port}`,
     port,
     proxy,
+    /**
+     * Stops accepting connections and requests, lets the requests in flight finish and write their answers,
+     * closes the ledgers, then drops the idle connections that are left.
+     */
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await proxy.close();
-      await portalProxy?.close();
+      const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeIdleConnections();
+      await Promise.all([proxy.close(), portalProxy?.close()]);
+      // The last answers are being written: give them a moment, then cut keep-alive connections.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+      http.closeAllConnections();
+      await closed;
     },
   };
 }
