@@ -218,6 +218,7 @@ export const ERROR_CODES = {
   LOOKUP_REJECTED: { status: 422, retryable: false },
   PAYMENT_REJECTED: { status: 402, retryable: false },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },
+  SHUTTING_DOWN: { status: 503, retryable: true },
   UPSTREAM_TIMEOUT: { status: 504, retryable: true },
   UPSTREAM_ERROR: { status: 502, retryable: true },
   RATE_LIMITED: { status: 429, retryable: true },

@@ -37,7 +37,7 @@ export interface FlowHost extends ReactiveControllerHost, EventTarget {
 }
 
 /** Answers that say "not final yet, ask again with the same key". */
-const TRANSIENT = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR']);
+const TRANSIENT = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'SHUTTING_DOWN']);
 const PAY_ATTEMPTS = 4;
 const POLLS = 12;
 

@@ -186,6 +186,7 @@ export const en: Messages = {
     LOOKUP_REJECTED: 'The biller could not find this account.',
     PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
     SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',
+    SHUTTING_DOWN: 'The payment service is restarting. Try again in a moment.',
     UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
     UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',

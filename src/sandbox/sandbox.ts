@@ -33,6 +33,11 @@ export interface SandboxOptions {
   /** How long a `hang` fault holds its answer (unless the client goes away first). Default 120 s. */
   hangMs?: number;
   now?: () => number;
+  /**
+   * Let any client use the control routes (`/_sandbox/*`). Default: only loopback clients, so a sandbox
+   * reachable from a network cannot be reset or armed with faults by a stranger.
+   */
+  openControl?: boolean;
 }
 
 export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
@@ -339,6 +344,16 @@ export function createSandbox(options: SandboxOptions = {}) {
   registerDreamer(app, core);
   registerDishhome(app, core);
 
+  app.use('/_sandbox/*', async (c, next) => {
+    if (!options.openControl && !isLoopback(socketAddress(c))) {
+      return c.json(
+        { status: false, error_code: '403', error: 'forbidden', message: 'The sandbox control routes answer only loopback clients (set SANDBOX_CONTROL=1 to open them)' },
+        403,
+      );
+    }
+    await next();
+  });
+
   app.get('/api/service/status/', async (c) => {
     let token = c.req.query('token');
     let reference = c.req.query('reference');
@@ -424,3 +439,15 @@ export function createSandbox(options: SandboxOptions = {}) {
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;
+
+/** The client's socket address as @hono/node-server passes it (undefined in-process, with no socket). */
+function socketAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}

@@ -2,6 +2,7 @@
  * Starts the sandbox aggregator and the proxy as two real HTTP servers on loopback, the way a merchant
  * runs them against a real aggregator, and records every proxy answer and log line for the leak checks.
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../../src/server/config.js';
@@ -200,4 +201,35 @@ export function paymentRow(patch: Partial<PaymentRow> = {}): PaymentRow {
     note: null,
     ...patch,
   };
+}
+
+/**
+ * One request over node:http, for what fetch cannot send: a chosen Host header, a chosen local address
+ * (127.0.0.2, 127.0.0.3, ... are all loopback on Linux), a body in chunks without Content-Length.
+ */
+export function httpRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; chunks?: string[]; localAddress?: string } = {},
+) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }>((resolve, reject) => {
+    const request = http.request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        transcript.push(text);
+        let json: unknown = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON: the caller looks at text
+        }
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+      });
+    });
+    request.on('error', reject);
+    for (const chunk of options.chunks ?? []) request.write(chunk);
+    request.end();
+  });
 }

@@ -177,3 +177,51 @@ describe('sandbox aggregator: NEA as in the seed', () => {
     }
   });
 });
+
+describe('sandbox control routes', () => {
+  const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+  const CONTROL: [string, string][] = [
+    ['POST', '/_sandbox/reset'],
+    ['POST', '/_sandbox/faults'],
+    ['GET', '/_sandbox/calls'],
+    ['GET', '/_sandbox/customers'],
+    ['POST', '/_sandbox/sessions/expire'],
+  ];
+
+  it('answer only loopback clients by default', async () => {
+    const own = createSandbox({ tokens: [TOKEN] });
+    for (const [method, path] of CONTROL) {
+      const refused = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method }), from('203.0.113.9'));
+      assert.equal(refused.status, 403, `${method} ${path}`);
+      assert.match(((await refused.json()) as { message: string }).message, /only loopback clients.*SANDBOX_CONTROL=1/);
+      const noSocket = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method }));
+      assert.equal(noSocket.status, 403, `${method} ${path} with no socket address`);
+      for (const loopback of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
+        const answer = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method, body: method === 'POST' ? '{"step":"details","kind":"http500"}' : undefined }), from(loopback));
+        assert.equal(answer.status, 200, `${method} ${path} from ${loopback}`);
+      }
+    }
+    for (const stranger of ['::ffff:10.0.0.1', '10.127.0.1', '::2', '1270.0.0.1']) {
+      assert.equal((await own.app.fetch(new Request('http://sandbox.test/_sandbox/calls'), from(stranger))).status, 403, stranger);
+    }
+  });
+
+  it('answer a loopback client over real HTTP', async () => {
+    const answer = await fetch(`${base}/_sandbox/calls`);
+    assert.equal(answer.status, 200);
+  });
+
+  it('answer anyone when opened', async () => {
+    const open = createSandbox({ tokens: [TOKEN], openControl: true });
+    assert.equal((await open.app.fetch(new Request('http://sandbox.test/_sandbox/reset', { method: 'POST' }), from('203.0.113.9'))).status, 200);
+  });
+
+  it('leave the aggregator routes open to every client', async () => {
+    const own = createSandbox({ tokens: [TOKEN] });
+    const answer = await own.app.fetch(
+      new Request('http://sandbox.test/api/servicegroup/counters/nea/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) }),
+      from('203.0.113.9'),
+    );
+    assert.equal(answer.status, 200);
+  });
+});

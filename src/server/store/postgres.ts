@@ -146,6 +146,10 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
 
   return {
     ready: () => migrated,
+    async check() {
+      const { rows } = await query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM bill_pay_migrations');
+      if (rows[0]!.version !== MIGRATIONS.length) throw new Error(`schema at version ${rows[0]!.version} of ${MIGRATIONS.length}`);
+    },
     async rateHit(key, windowStart) {
       if (++hitsSincePrune >= 1000) {
         hitsSincePrune = 0;

@@ -144,6 +144,10 @@ export function openSqliteStore(file: string): Store {
 
   return {
     async ready() {},
+    async check() {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== MIGRATIONS.length) throw new Error(`schema at version ${version} of ${MIGRATIONS.length}`);
+    },
     async rateHit(key, windowStart) {
       if (++hitsSincePrune >= 1000) {
         hitsSincePrune = 0;

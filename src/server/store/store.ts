@@ -99,6 +99,8 @@ export type PaymentPatch = Partial<
 export interface Store {
   /** Resolves once the store is connected and migrated; rejects with the reason it cannot be used. */
   ready(): Promise<void>;
+  /** For readiness probes: resolves if the database answers now with every migration applied, else rejects. */
+  check(): Promise<void>;
   saveQuote(quote: StoredQuote): Promise<void>;
   getQuote(id: string): Promise<StoredQuote | null>;
   saveCharge(quoteId: string, amountPaisa: number, chargePaisa: number): Promise<void>;
