@@ -60,7 +60,8 @@ export class Aggregator {
     try {
       // The race also covers fetch implementations that ignore the abort signal.
       const exchange = (async () => {
-        const response = await this.#fetch(url, { ...init, signal: controller.signal });
+        // Never follow a redirect: it would re-send the body, token included, to a host nobody configured.
+        const response = await this.#fetch(url, { ...init, redirect: 'manual', signal: controller.signal });
         const text = await response.text();
         return { status: response.status, text };
       })();
@@ -69,6 +70,11 @@ export class Aggregator {
         exchange.catch(() => undefined);
         this.options.log('warn', 'upstream.timeout', { path: logPath, ms: this.options.timeoutMs });
         return { kind: 'timeout' };
+      }
+      if (outcome.status >= 300 && outcome.status < 400) {
+        // A redirect's body is not the aggregator's answer; the base URL needs the operator's attention.
+        this.options.log('error', 'upstream.redirect', { path: logPath, status: outcome.status });
+        return { kind: 'answer', status: outcome.status, body: undefined };
       }
       let body: unknown;
       try {

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { assertNoLeaks, bhaktapur, startStack, type Stack } from './harness.js';
+import { createSandbox } from '../../src/sandbox/sandbox.js';
+import { TOKEN, assertNoLeaks, bhaktapur, listen, startStack, type Stack } from './harness.js';
 
 let s: Stack;
 before(async () => {
@@ -113,6 +114,91 @@ describe('fault matrix', () => {
       }
     });
   }
+});
+
+
+/**
+ * A fake aggregator over real HTTP: the sandbox, except that `step` answers a 307 to a second local
+ * server that records what reaches it and would claim success for anything.
+ */
+async function redirectingStack(step: 'details' | 'servicecharge' | 'commit' | 'status') {
+  const received: string[] = [];
+  const elsewhere = await listen(async (request) => {
+    received.push(`${request.method} ${new URL(request.url).pathname} ${await request.text()}`);
+    return Response.json({ status: true, state: 'Success', message: 'Successfully Completed Transaction', id: 1 });
+  });
+  const sandbox = createSandbox({ tokens: [TOKEN] });
+  const fake = await listen((request) => {
+    const url = new URL(request.url);
+    const redirected = step === 'status' ? url.pathname === '/api/service/status/' : url.pathname.startsWith(`/api/servicegroup/${step}/`);
+    if (redirected) return new Response(null, { status: 307, headers: { location: `${elsewhere.url}${url.pathname}${url.search}` } });
+    return sandbox.fetch(request);
+  });
+  const stack = await startStack({ RECONCILE_DELAY_MS: '0' }, {}, { sandbox, url: fake.url, close: fake.close });
+  return {
+    stack,
+    received,
+    async close() {
+      await stack.close();
+      await fake.close();
+      await elsewhere.close();
+    },
+  };
+}
+
+describe('aggregator redirects are never followed', () => {
+  it('a 307 at commit holds the payment as pending, and nothing reaches the other host', async () => {
+    const { stack, received, close } = await redirectingStack('commit');
+    try {
+      const q = (await stack.lookup(CUSTOMER)).json.data.response;
+      const paid = await stack.pay(q.quote_id, 125000, `redirect-${++keys}`);
+      assert.deepEqual([paid.status, paid.json.data.response.state], [202, 'pending'], 'an unknown outcome, not a success');
+      const row = (await stack.proxy.store.paymentByReference(paid.json.data.response.reference))!;
+      assert.equal(row.state, 'unknown');
+      assert.notEqual(row.nextCheckAt, null, 'the reconciler asks the status lookup later');
+      assert.deepEqual(received, [], 'the other host received nothing: no body, no token');
+      assert.equal(stack.logs.filter((l) => l.includes('"upstream.redirect"')).length, 1, 'one operator line');
+      await stack.proxy.payments.reconcile({ all: true });
+      assert.equal((await stack.proxy.store.paymentByReference(row.reference))!.state, 'unknown', 'still held, never re-sent');
+      assert.deepEqual(received, []);
+    } finally {
+      await close();
+    }
+  });
+
+  for (const step of ['details', 'servicecharge'] as const) {
+    it(`a 307 at ${step} is an upstream error`, async () => {
+      const { stack, received, close } = await redirectingStack(step);
+      try {
+        const looked = await stack.lookup(CUSTOMER);
+        const answer =
+          step === 'details'
+            ? looked
+            : await stack.call('POST', '/api/nea/charge', { quote_id: looked.json.data.response.quote_id, amount_paisa: 125000 });
+        assert.deepEqual([answer.status, answer.json.error_code, answer.json.retryable], [502, 'UPSTREAM_ERROR', true]);
+        assert.deepEqual(received, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  it('a 307 at the status lookup leaves a pending payment pending', async () => {
+    const { stack, received, close } = await redirectingStack('status');
+    try {
+      const q = (await stack.lookup(CUSTOMER)).json.data.response;
+      await stack.arm('commit', 'http500');
+      const paid = await stack.pay(q.quote_id, 125000, `redirect-${++keys}`);
+      assert.equal(paid.status, 202);
+      const status = await stack.call('GET', `/api/payments/${paid.json.data.response.reference}`);
+      assert.deepEqual([status.status, status.json.data.response.state], [202, 'pending']);
+      await stack.proxy.payments.reconcile({ all: true });
+      assert.equal((await stack.proxy.store.paymentByReference(paid.json.data.response.reference))!.state, 'unknown');
+      assert.deepEqual(received, []);
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe('leaks', () => {

@@ -42,7 +42,9 @@ export function safeReason(details: unknown): string | null {
 export function expectAnswer<T>(result: UpstreamResult, schema: z.ZodType<T>, step: string): T {
   if (result.kind === 'timeout') throw new ProxyError('UPSTREAM_TIMEOUT', `The aggregator did not answer the ${step} in time`);
   if (result.kind !== 'answer') throw new ProxyError('UPSTREAM_ERROR', `The aggregator could not be reached for the ${step}`);
-  if (result.status >= 500) throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step} (HTTP ${result.status})`);
+  if (result.status >= 500 || (result.status >= 300 && result.status < 400)) {
+    throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step} (HTTP ${result.status})`);
+  }
   const ok = result.status < 300 ? schema.safeParse(result.body) : undefined;
   if (ok?.success) return ok.data;
   const error = upstreamError.safeParse(result.body);
@@ -92,7 +94,8 @@ const FAILED = new Set(['Expired', 'Error', 'Status Error', 'Failed']);
 /**
  * The aggregator's own rules for a commit (AGGREGATOR-FACTS.md): the transaction `state` decides, not
  * `status`. Timeouts, 5xx, broken connections, broken bodies, `Queued` and `Processing` are unknown
- * (money may be held); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
+ * (money may be held), and so is a redirect (never followed: the body would go to another host, token
+ * and all); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
  * never left, or was refused for the account before processing (401/403), moved no money.
  * With no status lookup for the service (`canLookUp` false), a 400 whose body states a failure is
  * taken at its word: it is the only "transaction state" there is to check.
@@ -150,7 +153,8 @@ export function classifyStatus(result: UpstreamResult):
   | { kind: 'settled'; state: 'success' | 'failed'; upstreamId: string | null; upstreamState: string; reason: string | null }
   | { kind: 'invalidReference' }
   | { kind: 'unknown' } {
-  if (result.kind !== 'answer') return { kind: 'unknown' };
+  // A redirect is never followed, and says nothing about the payment.
+  if (result.kind !== 'answer' || (result.status >= 300 && result.status < 400)) return { kind: 'unknown' };
   const ok = statusAnswer.safeParse(result.body);
   if (ok.success) {
     const { state, response_id, refunded, details } = ok.data;
