@@ -5,12 +5,14 @@ import { createSandbox } from '../../src/sandbox/sandbox.js';
 import { listen } from './harness.js';
 
 const TOKEN = 'TEST:conformance';
-let clock = Date.now();
+/** A fixed clock: the tests move it by hand. */
+const START = Date.UTC(2026, 0, 15, 6, 0, 0);
+let clock = START;
 const sandbox = createSandbox({ tokens: [TOKEN], sessionTtlMs: 60_000, now: () => clock, creditsPaisa: 100_000 });
 let base = '';
 let close: () => Promise<void>;
 let n = 0;
-const ref = () => `conf${++n}${Date.now()}`;
+const ref = () => `conf${++n}`;
 
 before(async () => {
   ({ url: base, close } = await listen(sandbox.fetch));
@@ -18,7 +20,7 @@ before(async () => {
 after(() => close());
 beforeEach(() => {
   sandbox.reset();
-  clock = Date.now();
+  clock = START;
 });
 
 async function post(path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
