@@ -58,7 +58,7 @@ export interface Session {
   paid: boolean;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000', 'echo'];
 
 /** The aggregator's error bodies by code (AGGREGATOR-FACTS.md). */
 function errorFor(code: string, details?: string) {
@@ -177,6 +177,7 @@ function createCore(options: SandboxOptions) {
       }
       // Refusals come before any processing: nothing happened upstream.
       if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), 400);
+      if (fault.kind === 'echo') return c.json(cannotFulfil(`Rejected request ${c.req.url} ${JSON.stringify(await readBody(c))}`), 400);
       if (fault.kind === 'http400') return c.json(invalid('1010', 'Invalid request', 'Bad request'), 400);
       if (fault.kind === 'http404') return c.text('Not Found', 404);
       const response = work();

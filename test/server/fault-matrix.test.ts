@@ -15,7 +15,7 @@ before(async () => {
 after(() => s.close());
 beforeEach(() => s.sandbox.reset());
 
-type Fault = { kind: string; code?: string } | 'expired-session';
+type Fault = { kind: string; code?: string; details?: string } | 'expired-session';
 const FAULTS: [string, Fault][] = [
   ['timeout', { kind: 'hang' }],
   ['HTTP 5xx', { kind: 'http500' }],
@@ -51,8 +51,8 @@ const COMMIT: Record<string, [number, string, string]> = {
   'HTTP 400': [402, 'failed', 'failed'],
   'HTTP 404': [402, 'failed', 'failed'],
   'error 1013': [402, 'failed', 'failed'],
-  'error 1016': [402, 'failed', 'failed'],
-  'error 1019': [402, 'failed', 'failed'],
+  'error 1016': [503, 'failed', 'failed'],
+  'error 1019': [503, 'failed', 'failed'],
   'error 4000': [402, 'failed', 'failed'],
   'expired session': [402, 'failed', 'failed'],
 };
@@ -101,10 +101,15 @@ describe('fault matrix', () => {
       const [status, shown, ledgerState] = COMMIT[name]!;
       const payment = paid.json.data.response;
       assert.deepEqual([paid.status, payment.state], [status, shown]);
-      if (shown === 'failed') assert.deepEqual([paid.json.error_code, paid.json.retryable], ['PAYMENT_REJECTED', false]);
+      const account = ['error 1016', 'error 1019'].includes(name);
+      if (shown === 'failed') {
+        assert.deepEqual([paid.json.error_code, paid.json.retryable], account ? ['SERVICE_UNAVAILABLE', true] : ['PAYMENT_REJECTED', false]);
+      }
       const row = (await s.proxy.store.paymentByReference(payment.reference))!;
       assert.equal(row.state, ledgerState);
-      if (['error 1016', 'error 1019'].includes(name)) assert.equal(paid.json.reason, null, "the merchant's account is not the customer's business");
+      if (account) {
+        assert.deepEqual([paid.json.reason ?? null, payment.reason, payment.reason_code, payment.error_code], [null, null, null, 'SERVICE_UNAVAILABLE'], "the merchant's account is not the customer's business");
+      }
       assert.equal(s.commits().length, 1, 'one commit, never re-sent');
       if (ledgerState === 'unknown') {
         // The money moved before the answer was lost: the reconciler finds it.
@@ -199,6 +204,99 @@ describe('aggregator redirects are never followed', () => {
       await close();
     }
   });
+});
+
+/** What a customer must never see: the token (whole or its secret part) and the aggregator's own words. */
+function assertClean(text: string, raw: string) {
+  for (const secret of [TOKEN, TOKEN.slice('TEST:'.length), encodeURIComponent(TOKEN)]) assert.ok(!text.includes(secret), `the token in ${text}`);
+  assert.ok(!text.includes(raw), `raw upstream text in ${text}`);
+}
+
+describe('raw aggregator text never reaches customers', () => {
+  it('a commit answer that echoes the token leaves it out of the answer, the ledger and the log', async () => {
+    const q = (await s.lookup(CUSTOMER)).json.data.response;
+    const logged = s.logs.length;
+    await arm('commit', { kind: 'echo' });
+    const paid = await s.pay(q.quote_id, 125000, `echo-key-${++keys}`);
+    assert.deepEqual([paid.status, paid.json.error_code], [402, 'PAYMENT_REJECTED']);
+    const payment = paid.json.data.response;
+    assert.deepEqual([paid.json.reason, paid.json.reason_code, payment.reason, payment.reason_code], [null, null, null, null]);
+    assertClean(paid.text, 'Rejected request');
+    const row = (await s.proxy.store.paymentByReference(payment.reference))!;
+    assert.equal(row.state, 'failed');
+    assertClean(JSON.stringify(row), 'Rejected request');
+    assertClean(s.logs.slice(logged).join('\n'), 'Rejected request');
+  });
+
+  it('a lookup answer that echoes the token is refused with no reason and no token', async () => {
+    await arm('details', { kind: 'echo' });
+    const looked = await s.lookup(CUSTOMER);
+    assert.deepEqual([looked.status, looked.json.error_code, looked.json.reason, looked.json.reason_code], [422, 'LOOKUP_REJECTED', null, null]);
+    assertClean(looked.text, 'Rejected request');
+  });
+
+  it('an unlisted biller text becomes the generic message; a listed one its reason code', async () => {
+    for (const [details, code, reason] of [
+      ['Internal trace 0x5f3a at gateway.py:211', null, null],
+      ['Multiple payment not allowed same day (ref TEST:canary-7f3a9c1e)', null, null],
+      ['Multiple payment not allowed same day', 'MULTIPLE_PAYMENT_SAME_DAY', 'Multiple payment not allowed same day'],
+      ['  max number EXCEEDING. ', 'MAX_NUMBER_EXCEEDED', 'Max number exceeding'],
+      ['No due bills', 'NO_DUE_BILLS', 'No due bills'],
+    ] as const) {
+      const q = (await s.lookup(CUSTOMER)).json.data.response;
+      await arm('commit', { kind: 'error', code: '4000', details });
+      const paid = await s.pay(q.quote_id, 125000, `reason-${++keys}`);
+      const payment = paid.json.data.response;
+      assert.deepEqual(
+        [paid.status, paid.json.reason_code, paid.json.reason, payment.reason_code, payment.reason],
+        [402, code, reason, code, reason],
+        details,
+      );
+      const row = (await s.proxy.store.paymentByReference(payment.reference))!;
+      assert.equal(row.reason, code, 'the ledger keeps the code, not the text');
+      if (!code) assertClean(paid.text + JSON.stringify(row), details);
+    }
+  });
+
+  for (const [code, meaning] of [
+    ['1001', 'wrong token'],
+    ['1016', 'out of credits'],
+    ['1019', 'maintenance'],
+    ['1008', 'service not enabled for the account'],
+  ] as const) {
+    it(`merchant-account error ${code} reads "unavailable" at lookup, charge and commit, with one operator line each`, async () => {
+      const operatorLines = (from: number) =>
+        s.logs.slice(from).filter((l) => JSON.parse(l).level === 'error' && l.includes(`"code":"${code}"`));
+      const answers: string[] = [];
+
+      let logged = s.logs.length;
+      await arm('details', { kind: 'error', code });
+      const looked = await s.lookup(CUSTOMER);
+      answers.push(looked.text);
+      assert.deepEqual([looked.status, looked.json.error_code, looked.json.error_message], [503, 'SERVICE_UNAVAILABLE', 'The service is unavailable right now']);
+      assert.deepEqual(operatorLines(logged).map((l) => JSON.parse(l).meaning), [meaning]);
+
+      const q = (await s.lookup(CUSTOMER)).json.data.response;
+      logged = s.logs.length;
+      await arm('servicecharge', { kind: 'error', code });
+      const charged = await s.call('POST', '/api/nea/charge', { quote_id: q.quote_id, amount_paisa: 125000 });
+      answers.push(charged.text);
+      assert.deepEqual([charged.status, charged.json.error_code], [503, 'SERVICE_UNAVAILABLE']);
+      assert.equal(operatorLines(logged).length, 1);
+
+      logged = s.logs.length;
+      await arm('commit', { kind: 'error', code });
+      const paid = await s.pay(q.quote_id, 125000, `account-${++keys}`);
+      answers.push(paid.text);
+      assert.deepEqual(
+        [paid.status, paid.json.error_code, paid.json.error_message, paid.json.data.response.state, paid.json.data.response.error_code],
+        [503, 'SERVICE_UNAVAILABLE', 'The service is unavailable right now', 'failed', 'SERVICE_UNAVAILABLE'],
+      );
+      assert.equal(operatorLines(logged).length, 1, 'exactly one operator line for the commit');
+      assert.equal((await s.proxy.store.paymentByReference(paid.json.data.response.reference))!.errorCode, code, 'the ledger keeps the code for the operator');
+      for (const text of answers) assert.ok(!text.includes(code), `the account code reached the customer: ${text}`);
+    });
+  }
 });
 
 describe('leaks', () => {
