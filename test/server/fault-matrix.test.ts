@@ -299,6 +299,21 @@ describe('raw aggregator text never reaches customers', () => {
   }
 });
 
+describe('a wrong merchant token (the sandbox answers 1001 with HTTP 401, as the aggregator does)', () => {
+  it('reads "unavailable" to the customer and logs one operator line naming 1001', async () => {
+    const wrong = await startStack({ AGGREGATOR_TOKEN: 'TEST:not-the-merchant-token' });
+    try {
+      const looked = await wrong.lookup(CUSTOMER);
+      assert.deepEqual([looked.status, looked.json.error_code, looked.json.error_message], [503, 'SERVICE_UNAVAILABLE', 'The service is unavailable right now']);
+      assert.ok(!looked.text.includes('1001') && !looked.text.includes('Invalid token'), looked.text);
+      const lines = wrong.logs.filter((l) => JSON.parse(l).level === 'error');
+      assert.deepEqual(lines.map((l) => [JSON.parse(l).event, JSON.parse(l).code, JSON.parse(l).meaning]), [['upstream.account_problem', '1001', 'wrong token']]);
+    } finally {
+      await wrong.close();
+    }
+  });
+});
+
 describe('leaks', () => {
   it('no answer or log line of this file shows the token or credit figures', () => assertNoLeaks());
 });
