@@ -16,7 +16,8 @@ export type Busy = 'load' | 'lookup' | 'charge' | 'pay' | 'status' | null;
 
 export interface FlowError {
   code: string;
-  reason: string | null;
+  /** A recognised biller reason code, shown translated beside the error. */
+  reasonCode: string | null;
   /** Present when trying again is safe: the action that does it. */
   retry?: () => void;
 }
@@ -144,7 +145,7 @@ export class PayFlow implements ReactiveController {
     } catch (error) {
       if (!controller.signal.aborted) {
         const e = error instanceof RequestError ? error : new RequestError('UNKNOWN', false);
-        this.error = { code: e.code, reason: e.reason, retry: e.retryable ? retry : undefined };
+        this.error = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
       }
       return undefined;
     } finally {
@@ -235,7 +236,7 @@ export class PayFlow implements ReactiveController {
     const unconfirmed = TRANSIENT.has(code);
     if (unconfirmed) code = 'PAY_UNCONFIRMED';
     else this.#remember(null);
-    this.error = { code, reason: null, retry: unconfirmed ? () => void this.pay() : undefined };
+    this.error = { code, reasonCode: null, retry: unconfirmed ? () => void this.pay() : undefined };
     this.#emitError(code, unconfirmed, null);
     this.host.requestUpdate();
   }
@@ -297,7 +298,7 @@ export class PayFlow implements ReactiveController {
       emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa });
       this.#timer = setTimeout(() => void this.check(), 1000);
     } else {
-      this.error = { code, reason: p.reason };
+      this.error = { code, reasonCode: p.reason_code };
       this.#go('failed');
       this.#emitError(code, false, p.reference);
     }

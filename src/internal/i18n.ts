@@ -2,6 +2,8 @@
  * Every user-facing string of the widgets, in English and Nepali. Templates never hold literal text.
  * `{name}` placeholders are filled by `t()`. Month names from the aggregator are shown as they come.
  */
+import type { ReasonCode } from '../api.js';
+
 export interface Messages {
   neaTitle: string;
   dreamerTitle: string;
@@ -83,6 +85,8 @@ export interface Messages {
   stepChoose: string;
   stepConfirm: string;
   errors: Record<string, string>;
+  /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
+  reasons: Record<ReasonCode, string>;
 }
 
 export const en: Messages = {
@@ -198,6 +202,18 @@ export const en: Messages = {
     PAY_UNCONFIRMED: 'We could not confirm your payment. Do not pay again: check its status.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
   },
+  // The biller's own wording, which customers and support staff already know.
+  reasons: {
+    MULTIPLE_PAYMENT_SAME_DAY: 'Multiple payment not allowed same day',
+    NO_DUE_BILLS: 'No due bills',
+    CONSUMER_NOT_FOUND: 'Consumer not found',
+    CUSTOMER_NOT_FOUND: 'Customer not found',
+    CUSTOMER_NOT_ELIGIBLE: 'Customer is not eligible',
+    MAX_NUMBER_EXCEEDED: 'Max number exceeding',
+    SESSION_EXPIRED: 'Session expired',
+    REFUNDED: 'The amount was refunded',
+    MANUALLY_FAILED: 'Failed by the biller',
+  },
 };
 
 export type Locale = 'en' | 'ne';
@@ -228,4 +244,9 @@ export function fill(template: string, params: Record<string, string | number> =
 /** The localized text for an error code; unknown codes get the generic message. */
 export function errorText(m: Messages, code: string): string {
   return m.errors[code] ?? m.errors.UNKNOWN!;
+}
+
+/** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */
+export function reasonText(m: Messages, code: string | null): string | null {
+  return code !== null && Object.hasOwn(m.reasons, code) ? m.reasons[code as ReasonCode] : null;
 }

@@ -8,7 +8,7 @@ import { property } from 'lit/decorators.js';
 import type * as z from 'zod/mini';
 import type { Bill, Fact, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
-import { errorText, fill, loadLocale, messages, type Messages } from './i18n.js';
+import { errorText, fill, loadLocale, messages, reasonText, type Messages } from './i18n.js';
 import { PayFlow, type Busy } from './flow.js';
 import { payStyles } from './styles.js';
 
@@ -203,8 +203,9 @@ export abstract class PayElement extends LitElement {
   protected renderError() {
     const error = this.flow.error;
     if (!error) return nothing;
+    const reason = reasonText(this.m, error.reasonCode);
     return html`<div part="error" role="alert">
-      <p>${errorText(this.m, error.code)}${error.reason ? html` (${error.reason})` : nothing}</p>
+      <p>${errorText(this.m, error.code)}${reason ? html` (${reason})` : nothing}</p>
       ${error.retry ? html`<button @click=${error.retry}>${this.m[error.code === 'PAY_UNCONFIRMED' ? 'checkNow' : 'retry']}</button>` : nothing}
     </div>`;
   }

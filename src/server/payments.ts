@@ -402,7 +402,7 @@ export class Payments {
     const settled = await this.o.store.updatePayment(
       reference,
       OPEN,
-      { state, settledBy: by, settledAt: t, note: note.trim(), nextCheckAt: null, claimedUntil: null, reason: state === 'failed' ? (payment.reason ?? 'settled by hand') : payment.reason },
+      { state, settledBy: by, settledAt: t, note: note.trim(), nextCheckAt: null, claimedUntil: null, reason: state === 'failed' ? 'MANUALLY_FAILED' : payment.reason },
       t,
     );
     if (!settled) throw new SettleError(`Payment ${reference} became final while it was being settled; nothing changed`);

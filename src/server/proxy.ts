@@ -13,6 +13,7 @@ import {
   chargeRequest,
   deliveryReport,
   historyRequest,
+  isReasonCode,
   payRequest,
   type HistoryRecord,
   type Receipt,
@@ -25,13 +26,13 @@ import { Aggregator } from './aggregator.js';
 import { jwtVerifier, type Authorize } from './auth.js';
 import { clientAddressResolver } from './client-ip.js';
 import type { ProxyConfig } from './config.js';
-import { ProxyError, errorEnvelope, successEnvelope } from './errors.js';
+import { ProxyError, errorEnvelope, reasonFields, successEnvelope } from './errors.js';
 import { createLogger, logContext, type Logger } from './log.js';
 import { dishhome } from './providers/dishhome.js';
 import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
-import type { LedgerState } from './providers/upstream.js';
+import { SERVICE_UNAVAILABLE_MESSAGE, isAccountCode, type LedgerState } from './providers/upstream.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { openStore } from './store/open.js';
@@ -270,8 +271,9 @@ export function createProxy(options: ProxyOptions) {
     transaction_id: p.upstreamId,
     customer_name: p.customerName,
     receipt: p.receipt,
-    error_code: p.errorCode,
-    reason: p.reason,
+    // The merchant's account problems (wrong token, credits, maintenance) are not the customer's business.
+    error_code: isAccountCode(p.errorCode) ? 'SERVICE_UNAVAILABLE' : p.errorCode,
+    ...reasonFields(p.reason),
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
     ...settlement(p),
@@ -279,9 +281,12 @@ export function createProxy(options: ProxyOptions) {
 
   function answerPayment(c: Context, p: PaymentRow) {
     const view = paymentView(p);
+    if (view.state === 'failed' && isAccountCode(p.errorCode)) {
+      throw new ProxyError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE, { response: view });
+    }
     if (view.state === 'failed') {
       throw new ProxyError('PAYMENT_REJECTED', 'The payment was not accepted; nothing was charged', {
-        reason: p.reason,
+        reason: isReasonCode(p.reason) ? p.reason : null,
         response: view,
       });
     }

@@ -168,12 +168,18 @@ export async function insideOneMinute(needMs = 3000) {
 }
 
 let rows = 0;
-/** A ledger row for store and reconciler tests: unique reference, key and quote unless patched. */
+/** A number spelt in the letters a-j: unique, and never matched by a search for digits. */
+const letters = (n: number) => [...String(n)].map((d) => String.fromCharCode(97 + Number(d))).join('');
+/**
+ * A ledger row for store and reconciler tests: unique reference, key and quote unless patched. Fixed by
+ * construction (no clock, no randomness): the reference is letters only, so a search for a transaction
+ * id's digits can never match it by chance.
+ */
 export function paymentRow(patch: Partial<PaymentRow> = {}): PaymentRow {
   const n = ++rows;
   return {
-    reference: `ref${n}${Date.now()}`,
-    idempotencyKey: `key-${n}-${Date.now()}`,
+    reference: `REFX${letters(n)}`,
+    idempotencyKey: `key-${n}`,
     requestHash: 'h',
     quoteId: `quote-${n}`,
     service: 'nea',

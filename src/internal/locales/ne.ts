@@ -114,6 +114,17 @@ const ne: Messages = {
     PAY_UNCONFIRMED: 'भुक्तानी पुष्टि गर्न सकिएन। फेरि नतिर्नुहोस्: स्थिति जाँच्नुहोस्।',
     UNKNOWN: 'केही गडबड भयो। कुनै रकम काटिएको छैन।',
   },
+  reasons: {
+    MULTIPLE_PAYMENT_SAME_DAY: 'एकै दिनमा एकभन्दा बढी भुक्तानी गर्न मिल्दैन',
+    NO_DUE_BILLS: 'बाँकी बिल छैन',
+    CONSUMER_NOT_FOUND: 'ग्राहक भेटिएन',
+    CUSTOMER_NOT_FOUND: 'ग्राहक भेटिएन',
+    CUSTOMER_NOT_ELIGIBLE: 'ग्राहक यो सेवाका लागि योग्य छैन',
+    MAX_NUMBER_EXCEEDED: 'तोकिएको सीमा नाघ्यो',
+    SESSION_EXPIRED: 'खोजको समय सकियो',
+    REFUNDED: 'रकम फिर्ता गरियो',
+    MANUALLY_FAILED: 'बिलरले भुक्तानी असफल गर्‍यो',
+  },
 };
 
 export default ne;
