@@ -251,20 +251,20 @@ describe('an unresolved Dish Home recharge: one per account, settled by an opera
 
     const usage = await settle(reference, 'maybe');
     assert.deepEqual([usage.code, /Usage: bill-pay-settle/.test(usage.err)], [1, true]);
-    const settled = await settle(reference, 'success', '--note', 'Dish Home portal shows the recharge (ticket 42)');
+    const settled = await settle(reference, 'success', '--note', 'Dish Home portal shows the recharge (ticket 42)', '--by', 'sita');
     assert.equal(settled.code, 0, settled.err);
     assert.deepEqual(
       { ...JSON.parse(settled.out), settled_at: undefined },
-      { reference, state: 'success', settled_by: 'bill-pay-settle', settled_at: undefined, note: 'Dish Home portal shows the recharge (ticket 42)' },
+      { reference, state: 'success', settled_by: 'bill-pay-settle (sita)', settled_at: undefined, note: 'Dish Home portal shows the recharge (ticket 42)' },
     );
 
     const status = await s.call('GET', `/api/payments/${reference}`, undefined, alice);
     const view = status.json.data.response;
-    assert.deepEqual([status.status, view.state, view.settled_by, view.note], [200, 'success', 'bill-pay-settle', 'Dish Home portal shows the recharge (ticket 42)']);
+    assert.deepEqual([status.status, view.state, view.settled_by, view.note], [200, 'success', 'bill-pay-settle (sita)', 'Dish Home portal shows the recharge (ticket 42)']);
     assert.match(view.settled_at, /^\d{4}-\d\d-\d\dT/);
     const history = await s.call('POST', '/api/payments/history', { page_size: 10, page_no: 1 }, alice);
     const record = history.json.data.response.records.find((r: { reference: string }) => r.reference === reference);
-    assert.deepEqual([record.status, record.settled_by, record.note], ['success', 'bill-pay-settle', 'Dish Home portal shows the recharge (ticket 42)']);
+    assert.deepEqual([record.status, record.settled_by, record.note], ['success', 'bill-pay-settle (sita)', 'Dish Home portal shows the recharge (ticket 42)']);
 
     const again = await settle(reference, 'failed', '--note', 'second thoughts');
     assert.equal(again.code, 1);
