@@ -178,9 +178,12 @@ const schema = z
       'NODE_ENV=production needs a real aggregator (AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN); set SANDBOX=1 to run on the embedded sandbox on purpose',
     when: always,
   })
-  .superRefine((env, ctx) => {
-    for (const message of fundingProblems(env)) ctx.addIssue({ code: 'custom', message });
-  });
+  .superRefine(
+    (env, ctx) => {
+      for (const message of fundingProblems(env)) ctx.addIssue({ code: 'custom', message });
+    },
+    { when: always },
+  );
 
 const KHALTI_SETTINGS = ['KHALTI_BASE_URL', 'KHALTI_SECRET_KEY'] as const;
 const ESEWA_SETTINGS = ['ESEWA_FORM_URL', 'ESEWA_STATUS_URL', 'ESEWA_PRODUCT_CODE', 'ESEWA_SECRET_KEY'] as const;
@@ -192,6 +195,8 @@ const isLive = (env: FundingEnv) => Boolean(env.AGGREGATOR_TOKEN && !env.AGGREGA
 /** The funding rules across settings: what is offered, that each gateway is set up whole, and `none` only on purpose. */
 function fundingProblems(env: FundingEnv): string[] {
   const problems: string[] = [];
+  // With `when`, this runs even when FUNDING itself failed to parse (then it is not a list: its own issue says why).
+  if (env.FUNDING !== undefined && !Array.isArray(env.FUNDING)) return problems;
   const methods = env.FUNDING ?? (isLive(env) ? [] : (['khalti', 'esewa'] as FundingMethod[]));
   if (!env.FUNDING && isLive(env)) {
     problems.push(

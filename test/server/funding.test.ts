@@ -369,6 +369,9 @@ describe('funding configuration', () => {
     assert.match(problems({ FUNDING: 'paypal' }), /FUNDING lists methods among khalti, esewa, host, none/);
     assert.match(problems({ FUNDING: 'khalti', KHALTI_BASE_URL: 'https://khalti.com', KHALTI_SECRET_KEY: 'k' }), /ending in \/api\/v2/);
     assert.match(problems({ KHALTI_SECRT_KEY: 'k' }), /KHALTI_SECRT_KEY is not a setting; did you mean KHALTI_SECRET_KEY/);
+    const several = problems({ PORT: 'x', FUNDING: 'none' });
+    assert.match(several, /PORT must be a number/);
+    assert.match(several, /FUNDING=none needs host authentication/, 'funding problems are listed with the others, all at once');
   });
 
   it('createFundings builds the offered modules and wants host hooks when host is offered', () => {
