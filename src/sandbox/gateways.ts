@@ -84,12 +84,20 @@ function wait(c: Context, ms: number): Promise<void> {
  * Adds an entry to a creation-ordered map, then evicts the oldest beyond the cap, never one younger than
  * the retention window (so the cap is soft: a lookup within the window always finds its payment).
  */
-export function keepBounded<T extends { createdAt: number }>(map: Map<string, T>, key: string, value: T, limits: GatewayLimits, now: number) {
+export function keepBounded<T extends { createdAt: number }>(
+  map: Map<string, T>,
+  key: string,
+  value: T,
+  limits: GatewayLimits,
+  now: number,
+  onEvict: (evicted: T) => void = () => undefined,
+) {
   map.set(key, value);
   const oldest = now - limits.retentionMs;
   for (const [k, v] of map) {
     if (map.size <= limits.payments || v.createdAt > oldest) break;
     map.delete(k);
+    onEvict(v);
   }
 }
 

@@ -166,7 +166,9 @@ export function createKhaltiSandbox(options: KhaltiSandboxOptions = {}) {
         createdAt,
         expiresAt: createdAt + ttlMs,
       };
-      keepBounded(state.payments, pidx, payment, limits, createdAt);
+      keepBounded(state.payments, pidx, payment, limits, createdAt, (evicted) => {
+        if (evicted.transactionId) state.transactions.delete(evicted.transactionId);
+      });
       const base = options.publicUrl?.replace(/\/+$/, '') ?? mountBase(c, INITIATE_PATH);
       return c.json({
         pidx,

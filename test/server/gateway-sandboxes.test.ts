@@ -178,13 +178,15 @@ describe('Khalti sandbox (KPG-2)', () => {
   it('keeps its control routes to loopback clients and its memory bounded', async () => {
     const remote = await khalti.app.request('/_sandbox/reset', { method: 'POST' });
     assert.equal(remote.status, 403);
-    const first = (await initiate()).json.pidx;
+    const first = (await initiate()).json;
+    await payAtKhalti(first.payment_url, 'pay');
     for (let i = 0; i < 3; i++) await initiate();
-    assert.equal((await lookup(first)).status, 200, 'within the retention window, the cap is soft');
+    assert.equal((await lookup(first.pidx)).status, 200, 'within the retention window, the cap is soft');
     clock += 60_001;
     await initiate();
-    assert.equal((await lookup(first)).status, 404);
+    assert.equal((await lookup(first.pidx)).status, 404);
     assert.ok(khalti.state.payments.size <= 3);
+    assert.equal(khalti.state.transactions.size, 0, 'an evicted payment takes its transaction id along');
   });
 });
 
