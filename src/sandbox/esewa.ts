@@ -12,7 +12,6 @@ import {
   createFaults,
   DEFAULT_GATEWAY_LIMITS,
   escapeHtml,
-  gatewayId,
   gatewayPage,
   keepBounded,
   readAnyBody,
@@ -85,6 +84,9 @@ export function esewaAmount(paisa: number): string {
   const grouped = rupees!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${grouped}.${decimals.replace(/0$/, '') || '0'}`;
 }
+
+/** eSewa's `transaction_code` (`ref_id`), like `000AWEO`: from a counter, unique. */
+const transactionCode = (counter: number) => `000${counter.toString(36).toUpperCase().padStart(4, '0')}`;
 
 const UUID = /^[A-Za-z0-9-]{1,100}$/;
 const STEPS = ['form', 'status'] as const;
@@ -202,7 +204,7 @@ ${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
     }
     if (form.action !== 'pay') return paymentPage(c, tx, 'Choose pay, ambiguous or cancel.');
     tx.status = 'COMPLETE';
-    tx.code = gatewayId('000', ++state.counter, 7).toUpperCase();
+    tx.code = transactionCode(++state.counter);
     return c.redirect(withQuery(tx.successUrl, { data: successData(tx) }), 302);
   });
 
@@ -262,7 +264,7 @@ ${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
     const status = body?.status as EsewaStatus;
     if (!SETTABLE.includes(status)) return c.json({ error: `status must be one of ${SETTABLE.join(', ')}` }, 400);
     tx.status = status;
-    if (status === 'COMPLETE') tx.code ??= gatewayId('000', ++state.counter, 7).toUpperCase();
+    if (status === 'COMPLETE') tx.code ??= transactionCode(++state.counter);
     return c.json({ transaction_uuid: tx.uuid, status: tx.status, ref_id: tx.code });
   });
 

@@ -137,16 +137,17 @@ export function nepalTime(ms: number): string {
   return `${new Date(ms + (5 * 60 + 45) * 60_000).toISOString().slice(0, -1)}+05:45`;
 }
 
-/** A gateway id: `length` characters from `alphabet`, derived from a counter (no randomness, reproducible). */
+/**
+ * A gateway id: `length` characters, derived from a counter (no randomness, reproducible) and unique per
+ * counter: the counter itself, in base 57, ends the id; mixed characters before it make ids look unrelated.
+ */
 export function gatewayId(prefix: string, counter: number, length = 22): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-  let n = counter * 2654435761 + 97;
+  let tail = '';
+  for (let rest = counter; tail.length < 4 || rest > 0; rest = Math.floor(rest / alphabet.length)) tail = alphabet[rest % alphabet.length] + tail;
   let out = prefix;
-  while (out.length < length) {
-    out += alphabet[n % alphabet.length];
-    n = Math.floor(n / alphabet.length) + counter * 31 + out.length * 7919;
-  }
-  return out;
+  for (let i = 0; out.length < length - tail.length; i++) out += alphabet[(counter * 7919 + i * 104_729 + ((counter >> i % 16) & 0xff)) % alphabet.length];
+  return out + tail;
 }
 
 /** A form body or a JSON body, as an object of strings and values; null when it is neither. */
