@@ -239,6 +239,10 @@ export function createProxy(options: ProxyOptions) {
       if (error instanceof ProxyError) throw error;
       throw new ProxyError('VALIDATION', 'The request body is not valid JSON');
     }
+    return validated(schema, raw);
+  }
+
+  function validated<T>(schema: zm.ZodMiniType<T>, raw: unknown): T {
     const parsed = zm.safeParse(schema, raw);
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : '(body)')))];
@@ -424,8 +428,17 @@ export function createProxy(options: ProxyOptions) {
   });
 
   // The aggregator's delivery report: a hint to ask the status lookup now, never trusted by itself.
+  // It documents them as multipart/form-data; urlencoded and JSON are accepted too.
   app.post('/api/callbacks/delivery-report', async (c) => {
-    const body = await parseBody(c, deliveryReport);
+    const form = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(c.req.header('content-type') ?? '');
+    const body = form
+      ? validated(
+          deliveryReport,
+          await c.req.parseBody().catch(() => {
+            throw new ProxyError('VALIDATION', 'The request body is not valid form data');
+          }),
+        )
+      : await parseBody(c, deliveryReport);
     await payments.hint(body.reference);
     return c.json(successEnvelope(null, 'Received'));
   });
