@@ -40,7 +40,7 @@ import type { PaymentRow, Store, StoredQuote } from './store/store.js';
 
 /** One provider per aggregator service the proxy serves. */
 export function providersFor(config: ProxyConfig): Provider<never>[] {
-  return [nea, dreamer(config.dreamerServices), dishhome] as Provider<never>[];
+  return [nea({ v2MaxPaisa: config.neaV2MaxPaisa, v2ServiceSlug: config.neaV2ServiceSlug }), dreamer(config.dreamerServices), dishhome] as Provider<never>[];
 }
 
 export interface ProxyOptions {
@@ -263,6 +263,8 @@ export function createProxy(options: ProxyOptions) {
     total_due_paisa: q.totalDuePaisa,
     min_paisa: q.minPaisa,
     max_paisa: q.maxPaisa,
+    ...(q.generation ? { generation: q.generation } : {}),
+    ...(q.newConsumerNo ? { new_consumer_no: q.newConsumerNo } : {}),
   });
 
   const paymentView = (p: PaymentRow): Payment => ({
