@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { loadConfig } from '../../src/server/config.js';
 import { SEED, assertNoLeaks, listen, startSandbox, startStack, type SandboxServer, type Stack } from './harness.js';
 
 let keys = 0;
@@ -221,6 +222,15 @@ describe('NEA v2 through the proxy', () => {
 });
 
 describe('NEA v2 settings', () => {
+  it('reads NEA_V2_MAX_AMOUNT in whole rupees (default 100000) and NEA_V2_SERVICE_SLUG (default nea-v2)', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual([defaults.neaV2MaxPaisa, defaults.neaV2ServiceSlug], [10_000_000, 'nea-v2']);
+    assert.equal(loadConfig({ NEA_V2_MAX_AMOUNT: '25000' }).neaV2MaxPaisa, 2_500_000);
+    assert.throws(() => loadConfig({ NEA_V2_MAX_AMOUNT: '100.50' }), /NEA_V2_MAX_AMOUNT/);
+    assert.throws(() => loadConfig({ NEA_V2_MAX_AMOUNT: '0' }), /NEA_V2_MAX_AMOUNT/);
+    assert.throws(() => loadConfig({ NEA_V2_SERVICE_SLUG: 'NEA V2' }), /NEA_V2_SERVICE_SLUG is a slug/);
+  });
+
   let s: Stack;
   before(async () => {
     s = await startStack({ NEA_V2_MAX_AMOUNT: '2000', NEA_V2_SERVICE_SLUG: 'nea-new' });
