@@ -4,7 +4,9 @@
  * answers, so the sandbox cannot drift from the documentation without a test saying so.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { NEA_V2_CUSTOMERS } from '../../src/sandbox/fixtures.js';
 import { createSandbox } from '../../src/sandbox/sandbox.js';
 import {
   billIdsFor,
@@ -190,5 +192,16 @@ describe('NEA v2: the sandbox answers as documented', () => {
     const outcome = classifyCommit({ kind: 'answer', status: paid.status, body: paid.body });
     assert.deepEqual([outcome.state, paid.body.detail], ['success', 'SUCCESS']);
     assert.deepEqual(Object.keys(paid.body).sort(), Object.keys(DOC.commit).sort());
+  });
+
+  it('lists every v2 test customer, in /_sandbox/customers and in the README', async () => {
+    const listed = (await (await sandbox.fetch(new Request('http://sandbox/_sandbox/customers'))).json()) as {
+      nea_v2: { consumer_no: string; office_code: string; sc_no: string; consumer_id: string }[];
+    };
+    assert.deepEqual(listed.nea_v2.map((c) => c.consumer_no), NEA_V2_CUSTOMERS.map((c) => c.consumer_no));
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const c of listed.nea_v2) {
+      assert.ok(readme.includes(`| ${c.office_code} | ${c.consumer_no} | ${c.sc_no} / ${c.consumer_id} |`), `README lists ${c.consumer_no}`);
+    }
   });
 });
