@@ -245,7 +245,13 @@ export function createProxy(options: ProxyOptions) {
   function validated<T>(schema: zm.ZodMiniType<T>, raw: unknown): T {
     const parsed = zm.safeParse(schema, raw);
     if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : '(body)')))];
+      // A request of several forms (NEA: old numbers or new consumer number) is judged by its closest form.
+      const issues = parsed.error.issues.flatMap((i) =>
+        i.code === 'invalid_union' && i.errors.length
+          ? i.errors.reduce((a, b) => (b.length < a.length ? b : a)).map((e) => ({ ...e, path: [...i.path, ...e.path] }))
+          : [i],
+      );
+      const fields = [...new Set(issues.map((i) => i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : '(body)')))];
       throw new ProxyError('VALIDATION', `Invalid request: check ${fields.join(', ')}`, { details: { fields } });
     }
     return parsed.data;

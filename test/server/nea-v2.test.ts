@@ -123,6 +123,9 @@ describe('NEA v2 through the proxy', () => {
       assert.equal((await s.call('POST', '/api/nea/lookup', body)).json.error_code, 'VALIDATION', JSON.stringify(body));
     }
     assert.equal(callsOf(s, 'details').length, 1, 'invalid input never reached the aggregator');
+    // Either form of the lookup: the error names the field of the closest one.
+    const missing = await s.call('POST', '/api/nea/lookup', { office_code: SEED.office_code, sc_no: SEED.sc_no });
+    assert.deepEqual(missing.json.details, { fields: ['consumer_id'] });
   });
 
   it('allows from the oldest bill up to the cap, more than the total included', async () => {
