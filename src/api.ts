@@ -86,6 +86,21 @@ export const bill = z.object({
 });
 export type Bill = z.infer<typeof bill>;
 
+/**
+ * The bills (oldest first) that an amount reaches, fully or in part, paying oldest first: what an NEA v2
+ * payment pays (its commit's `bill_id`, the receipt's bills). None for an advance with no bill due.
+ */
+export function billsReached<B extends Pick<Bill, 'payable_paisa'>>(bills: B[], amountPaisa: number): B[] {
+  const reached: B[] = [];
+  let before = 0;
+  for (const b of bills) {
+    if (before >= amountPaisa) break;
+    reached.push(b);
+    before += b.payable_paisa;
+  }
+  return reached;
+}
+
 /** A Dish Home package: a duration package (`months` > 0) or a regular top-up. */
 export const pkg = z.object({
   id: z.int(),

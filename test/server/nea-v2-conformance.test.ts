@@ -194,6 +194,29 @@ describe('NEA v2: the sandbox answers as documented', () => {
     assert.deepEqual(Object.keys(paid.body).sort(), Object.keys(DOC.commit).sort());
   });
 
+  it('keeps the documented rules: bill_id exactly the bills reached, no bill_id for an advance, not below the oldest bill', async () => {
+    sandbox.reset();
+    const due = (await details('1001595737')).body.session_id;
+    const cases: [object, string][] = [
+      [{ amount: '1232.74', bill_id: '676683371' }, 'Invalid amount'],
+      [{ amount: '1232.75', bill_id: '676683371,676754676' }, 'Invalid bill_id'],
+      [{ amount: '1500', bill_id: '676754676,676683371' }, 'Invalid bill_id'],
+    ];
+    for (const [body, message] of cases) {
+      const refused = await post('/api/servicegroup/commit/nea-v2/', { session_id: due, ...body });
+      assert.deepEqual([refused.status, refused.body.error_code, refused.body.message], [400, '1011', message], JSON.stringify(body));
+    }
+    const advance = (await details('1001595738')).body.session_id;
+    const withBill = await post('/api/servicegroup/commit/nea-v2/', { session_id: advance, amount: '500', bill_id: '676755292' });
+    assert.deepEqual([withBill.status, withBill.body.message], [400, 'Invalid bill_id']);
+    const paid = await post('/api/servicegroup/commit/nea-v2/', { session_id: advance, amount: '500' });
+    assert.equal(paid.body.state, 'Success');
+    const v1Session = await post('/api/servicegroup/commit/nea/', { session_id: due, amount: '1232.75' });
+    assert.deepEqual([v1Session.status, v1Session.body.details], [400, 'Invalid session'], 'a v2 session is not a v1 one');
+    const wrongOffice = await post('/api/servicegroup/user-info/nea-v2/', { sc_no: '216.29.013A1', old_consumer_id: '21907', org_name: 'ratnapark dc' });
+    assert.deepEqual([wrongOffice.status, wrongOffice.body.message], [400, 'Invalid org_name']);
+  });
+
   it('lists every v2 test customer, in /_sandbox/customers and in the README', async () => {
     const listed = (await (await sandbox.fetch(new Request('http://sandbox/_sandbox/customers'))).json()) as {
       nea_v2: { consumer_no: string; office_code: string; sc_no: string; consumer_id: string }[];

@@ -221,6 +221,23 @@ describe('NEA v2 through the proxy', () => {
     assert.deepEqual([outage.status, outage.json.error_code], [502, 'UPSTREAM_ERROR']);
   });
 
+  it('has the v1 customers\' faults: lost answers pending, refusals failed, broken lookups retryable', async () => {
+    const payCases: [string, string, string | null][] = [
+      ['1001600902', 'pending', null],
+      ['1001600904', 'pending', null],
+      ['1001600922', 'failed', 'Multiple payment not allowed same day'],
+    ];
+    for (const [consumerNo, state, reason] of payCases) {
+      const q = await quote(s, { office_code: KALANKI, consumer_no: consumerNo });
+      const paid = await s.pay(q.quote_id, q.min_paisa, key());
+      assert.deepEqual([paid.json.data.response.state, paid.json.reason ?? null], [state, reason], consumerNo);
+    }
+    const garbled = await s.call('POST', '/api/nea/lookup', { office_code: KALANKI, consumer_no: '1001600907' });
+    assert.deepEqual([garbled.json.error_code, garbled.json.retryable], ['UPSTREAM_ERROR', true]);
+    const viaOld = await quote(s, { office_code: KALANKI, sc_no: '236.09.03', consumer_id: '903' });
+    assert.equal(viaOld.new_consumer_no, '1001600903');
+  });
+
   it('leaks nothing', () => assertNoLeaks());
 });
 

@@ -9,7 +9,7 @@
  *   due, up to the merchant's cap.
  */
 import { z } from 'zod';
-import { countersResponse, neaLookupRequest, type Bill, type Counter, type NeaLookupRequest } from '../../api.js';
+import { billsReached, countersResponse, neaLookupRequest, type Bill, type Counter, type NeaLookupRequest } from '../../api.js';
 import { paisaToRupees } from '../../money.js';
 import type { Aggregator } from '../aggregator.js';
 import { ProxyError, successEnvelope } from '../errors.js';
@@ -144,14 +144,8 @@ export function neaV2Quote(details: z.infer<typeof neaV2Details>, consumerNo: st
  * comma-separated; undefined (left out) for an advance payment with no bill due.
  */
 export function billIdsFor(bills: Pick<Bill, 'bill_id' | 'payable_paisa'>[], amountPaisa: number): string | undefined {
-  const reached: string[] = [];
-  let before = 0;
-  for (const b of bills) {
-    if (before >= amountPaisa) break;
-    if (b.bill_id) reached.push(b.bill_id);
-    before += b.payable_paisa;
-  }
-  return reached.length ? reached.join(',') : undefined;
+  const ids = billsReached(bills, amountPaisa).flatMap((b) => (b.bill_id ? [b.bill_id] : []));
+  return ids.length ? ids.join(',') : undefined;
 }
 
 const COUNTERS_TTL_MS = 5 * 60_000;
