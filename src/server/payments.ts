@@ -82,7 +82,7 @@ export class Payments {
       service: provider.service,
       ...draft,
       subject,
-      account: accountOf(provider.service, input),
+      account: draft.account ?? accountOf(provider.service, input),
       charges: {},
       createdAt: t,
       expiresAt: t + this.o.quoteTtlMs,

@@ -143,7 +143,7 @@ describe('NEA v2: the documented examples through the provider', () => {
 
 describe('NEA v2: the sandbox answers as documented', () => {
   const TOKEN = 'TEST:conformance';
-  const sandbox = createSandbox({ tokens: [TOKEN] });
+  const sandbox = createSandbox({ tokens: [TOKEN], openControl: true });
   let n = 0;
   const post = async (path: string, body: object) => {
     const response = await sandbox.fetch(

@@ -238,6 +238,16 @@ describe('NEA v2 through the proxy', () => {
     assert.equal(viaOld.new_consumer_no, '1001600903');
   });
 
+  it('knows a v2 account by its new number: no second payment by the old numbers while one is unresolved', async () => {
+    const byNew = await quote(s, { office_code: KALANKI, consumer_no: '1001600903' });
+    const pending = await s.pay(byNew.quote_id, byNew.min_paisa, key());
+    assert.equal(pending.json.data.response.state, 'pending');
+    const byOld = await quote(s, { office_code: KALANKI, sc_no: '236.09.03', consumer_id: '903' });
+    const again = await s.pay(byOld.quote_id, byOld.min_paisa, key());
+    assert.deepEqual([again.status, again.json.error_code], [409, 'PAYMENT_UNRESOLVED']);
+    assert.equal(callsOf(s, 'commit').length, 1, 'one commit for the account');
+  });
+
   it('leaks nothing', () => assertNoLeaks());
 });
 

@@ -13,7 +13,7 @@ import { billsReached, countersResponse, neaLookupRequest, type Bill, type Count
 import { paisaToRupees } from '../../money.js';
 import type { Aggregator } from '../aggregator.js';
 import { ProxyError, successEnvelope } from '../errors.js';
-import { newReference } from '../payments.js';
+import { accountOf, newReference } from '../payments.js';
 import type { Provider, QuoteDraft } from './types.js';
 import { amount, expectAnswer } from './upstream.js';
 
@@ -136,6 +136,8 @@ export function neaV2Quote(details: z.infer<typeof neaV2Details>, consumerNo: st
     minPaisa: bills[0]?.payable_paisa ?? NEA_V2_MIN_ADVANCE_PAISA,
     maxPaisa: capPaisa,
     generation: 'v2',
+    // One account however it was looked up: by the new number, or by the old numbers that lead to it.
+    account: accountOf('nea', { consumer_no: consumerNo }),
   };
 }
 

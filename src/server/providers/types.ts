@@ -22,6 +22,8 @@ export interface QuoteDraft {
   generation?: 'v1' | 'v2';
   /** NEA v2, looked up with the old numbers: the customer's new consumer number. */
   newConsumerNo?: string;
+  /** Who was found, when the lookup's fields do not say it alone (NEA v2: old numbers or new number, one account). */
+  account?: string | null;
 }
 
 export interface CommitRequest {
