@@ -24,6 +24,7 @@ import {
   type Step,
 } from './fixtures.js';
 import { registerNea, registerNeaV2 } from './nea.js';
+import { DEFAULT_SANDBOX_TOKEN } from './token.js';
 
 export interface SandboxOptions {
   /** Merchant tokens the sandbox accepts. Default: `TEST:sandbox-merchant`. */
@@ -72,7 +73,7 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   transactionRetentionMs: 24 * 3600_000,
 };
 
-export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
+export { DEFAULT_SANDBOX_TOKEN };
 
 export type SandboxService = 'nea' | 'nea-v2' | 'dreamer' | 'dishhome';
 export type TxState = 'Success' | 'Error';

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
+import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/token.js';
 import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
