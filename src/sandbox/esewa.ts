@@ -5,7 +5,6 @@
  * (back to `failure_url`); the status API is the truth. eSewa has no refund API: the control route sets a
  * transaction's status the way an operator's refund in the merchant portal would.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { formatNpr, paisaToRupees, rupeesToPaisa } from '../money.js';
 import {
@@ -20,11 +19,12 @@ import {
   type GatewayLimits,
   type GatewaySandboxOptions,
 } from './gateways.js';
+import { esewaSignature, sameSignature } from '../server/funding/esewa-signature.js';
 import { controlGuard } from './sandbox.js';
+import { ESEWA_UAT_PRODUCT_CODE, ESEWA_UAT_SECRET } from './token.js';
 
-/** eSewa's UAT merchant: product code and secret key, as published. */
-export const ESEWA_UAT_PRODUCT_CODE = 'EPAYTEST';
-export const ESEWA_UAT_SECRET = '8gBm/:&EnhH.1/q';
+export { esewaSignature, ESEWA_UAT_PRODUCT_CODE, ESEWA_UAT_SECRET };
+
 export const ESEWA_TEST_IDS = ['9806800001', '9806800002', '9806800003', '9806800004', '9806800005'];
 export const ESEWA_TEST_PASSWORD = 'Nepal@123';
 
@@ -65,18 +65,6 @@ export const ESEWA_FORM_FIELDS = [
   'signed_field_names',
   'signature',
 ] as const;
-
-/** eSewa's signature: HMAC-SHA256, base64, over `name=value` of the signed fields, in order, joined by commas. */
-export function esewaSignature(secret: string, fields: Record<string, string>, names: string[]): string {
-  const message = names.map((name) => `${name}=${fields[name] ?? ''}`).join(',');
-  return createHmac('sha256', secret).update(message).digest('base64');
-}
-
-export function sameSignature(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** A rupee amount as eSewa's success data writes it: grouped, at least one decimal ("1,000.0", "1,050.5"). */
 export function esewaAmount(paisa: number): string {

@@ -23,8 +23,10 @@ import {
   type GatewaySandboxOptions,
 } from './gateways.js';
 import { controlGuard } from './sandbox.js';
+import { DEFAULT_KHALTI_SANDBOX_KEY } from './token.js';
 
-export const DEFAULT_KHALTI_SANDBOX_KEY = 'test_secret_key_khalti_sandbox';
+export { DEFAULT_KHALTI_SANDBOX_KEY };
+
 /** Khalti's documented sandbox test accounts. */
 export const KHALTI_TEST_WALLETS = ['9800000000', '9800000001', '9800000002', '9800000003', '9800000004', '9800000005'];
 export const KHALTI_TEST_MPIN = '1111';

@@ -4,9 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ESEWA_UAT_PRODUCT_CODE, ESEWA_UAT_SECRET } from '../sandbox/esewa.js';
-import { DEFAULT_KHALTI_SANDBOX_KEY } from '../sandbox/khalti.js';
-import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
+import { DEFAULT_KHALTI_SANDBOX_KEY, DEFAULT_SANDBOX_TOKEN, ESEWA_UAT_PRODUCT_CODE, ESEWA_UAT_SECRET } from '../sandbox/token.js';
 import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
 import { FUNDING_METHODS, type FundingMethod } from './funding/types.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
@@ -53,6 +51,10 @@ export interface ProxyConfig {
   sandboxControl: boolean;
   /** The least severe level written to the log. */
   logLevel: LogLevel;
+  /** NEA v2 (migrated offices): the most a customer may pay in one payment, advance included, in paisa. */
+  neaV2MaxPaisa: number;
+  /** NEA v2: the `service_slug` of the aggregator's generic service-charge API. */
+  neaV2ServiceSlug: string;
   /** How the customer's money is secured before a commit (`FUNDING` and the gateways' settings). */
   funding: FundingConfig;
 }
@@ -148,6 +150,8 @@ const schema = z
     SANDBOX: flag('SANDBOX'),
     SANDBOX_CONTROL: flag('SANDBOX_CONTROL'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    NEA_V2_MAX_AMOUNT: int('NEA_V2_MAX_AMOUNT', 1, 10_000_000).default(100_000),
+    NEA_V2_SERVICE_SLUG: z.string().regex(/^[a-z0-9-]{1,60}$/, 'NEA_V2_SERVICE_SLUG is a slug such as nea-v2').default('nea-v2'),
     FUNDING: csv.pipe(
       z
         .array(z.enum(FUNDING_METHODS, { error: `FUNDING lists methods among ${FUNDING_METHODS.join(', ')}, comma-separated` }))
@@ -301,6 +305,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     sandboxControl: e.SANDBOX_CONTROL === '1',
     logLevel: e.LOG_LEVEL,
+    neaV2MaxPaisa: e.NEA_V2_MAX_AMOUNT * 100,
+    neaV2ServiceSlug: e.NEA_V2_SERVICE_SLUG,
     funding: fundingConfig(e),
   };
 }

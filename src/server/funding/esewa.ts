@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { paisaToRupees, rupeesToPaisa } from '../../money.js';
-import { esewaSignature, sameSignature } from '../../sandbox/esewa.js';
 import type { Logger } from '../log.js';
+import { esewaSignature, sameSignature } from './esewa-signature.js';
 import { gatewayClient } from './http.js';
 import type { FundingModule, FundingPayment, FundingRef, FundingStart, FundingVerdict } from './types.js';
 
