@@ -197,6 +197,20 @@ describe('one ledger schema', () => {
     assert.ok(lite.payments!.checks.includes('state in (failed, pending, success, unknown)'));
   });
 
+  it('keeps SQLite durable as before (WAL journal), and check() names a missing step', async () => {
+    const file = tempFile();
+    const store = await opened(openSqliteStore(file));
+    try {
+      const db = new Database(file);
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      db.prepare("DELETE FROM kysely_migration WHERE name = '0006_payments_state'").run();
+      db.close();
+      await assert.rejects(store.check(), /schema at version 5 of 6/);
+    } finally {
+      await store.close();
+    }
+  });
+
   for (const steps of [LEGACY_SQLITE.length, 3]) {
     it(`opens an SQLite ledger made by the old code (user_version ${steps}) without losing rows or re-running steps`, async () => {
       const file = tempFile();
