@@ -185,8 +185,8 @@ const STEPS: [name: string, up: (db: Kysely<unknown>, d: SchemaDialect) => Promi
   ],
 ];
 
-/** How many steps there are: `check()` wants every one applied. */
-export const STEP_COUNT = STEPS.length;
+/** The steps' names: `check()` wants every one applied. */
+export const STEP_NAMES = STEPS.map(([name]) => name);
 
 /** The migrations for Kysely's migrator; a step the old bookkeeping already counts is recorded without running. */
 export const migrations = (d: SchemaDialect): Record<string, Migration> =>
