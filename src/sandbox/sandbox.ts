@@ -9,6 +9,7 @@
  * This file holds what all services share; each service registers its routes from its own module.
  */
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
 import { registerDishhome } from './dishhome.js';
 import { registerDreamer } from './dreamer.js';
@@ -95,7 +96,7 @@ export interface Session {
   paid: boolean;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000', 'echo'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'http', 'error', 'error4000', 'echo'];
 
 /** The aggregator's error bodies by code (AGGREGATOR-FACTS.md). */
 function errorFor(code: string, details?: string) {
@@ -117,6 +118,12 @@ function errorFor(code: string, details?: string) {
 const normalise = (fault: Fault): Fault => (fault.kind === 'error4000' ? { ...fault, kind: 'error', code: '4000' } : fault);
 const STEPS: Step[] = ['counters', 'details', 'servicecharge', 'commit', 'status', 'userinfo'];
 const REFERENCE = /^[A-Za-z0-9-]{1,50}$/;
+
+/** An HTTP status a fault may answer with (200-599, except those that carry no body), or null. */
+function httpStatus(value: unknown): number | null {
+  const status = Number(value);
+  return Number.isInteger(status) && status >= 200 && status <= 599 && ![204, 205, 304].includes(status) ? status : null;
+}
 
 export function errorBody(code: string, message: string, error: string, details: string) {
   return { status: false, error_code: code, message, error, details, error_data: {}, state: 'Error' };
@@ -204,7 +211,9 @@ function createCore(options: SandboxOptions) {
     const header = c.req.header('x-sandbox-fault');
     if (header) {
       const [kind, arg] = header.split(':') as [FaultKind, string | undefined];
-      if (FAULT_KINDS.includes(kind)) return normalise({ kind, ms: Number(arg) || 0, code: arg, details: kind === 'error4000' ? arg : undefined });
+      if (FAULT_KINDS.includes(kind)) {
+        return normalise({ kind, ms: Number(arg) || 0, code: arg, details: kind === 'error4000' ? arg : undefined, status: kind === 'http' ? (httpStatus(arg) ?? undefined) : undefined });
+      }
     }
     const index = state.armed.findIndex((a) => a.step === step);
     if (index >= 0) {
@@ -256,7 +265,7 @@ function createCore(options: SandboxOptions) {
         return work();
       }
       // Refusals come before any processing: nothing happened upstream.
-      if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), 400);
+      if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), (fault.status ?? 400) as ContentfulStatusCode);
       if (fault.kind === 'echo') return c.json(cannotFulfil(`Rejected request ${c.req.url} ${JSON.stringify(await readBody(c))}`), 400);
       if (fault.kind === 'http400') return c.json(invalid('1010', 'Invalid request', 'Bad request'), 400);
       if (fault.kind === 'http404') return c.text('Not Found', 404);
@@ -266,6 +275,7 @@ function createCore(options: SandboxOptions) {
         return response;
       }
       if (fault.kind === 'http500') return c.text('<h1>Server Error (500)</h1>', 500, { 'content-type': 'text/html' });
+      if (fault.kind === 'http') return new Response(response.body, { status: fault.status ?? 200, headers: response.headers });
       const body = await response.text();
       return c.body(body.slice(0, Math.max(1, Math.floor(body.length / 2))), 200, { 'content-type': 'application/json' });
     },
@@ -506,7 +516,9 @@ export function createSandbox(options: SandboxOptions = {}) {
     }
     const times = Number.isInteger(body?.times) && (body!.times as number) > 0 ? (body!.times as number) : 1;
     const code = body?.code === undefined ? undefined : String(body.code);
-    state.armed.push({ step, fault: { kind, ms: Number(body?.ms) || 0, code, details: String(body?.details ?? '') }, times });
+    const status = body?.status === undefined ? undefined : httpStatus(body.status);
+    if (status === null) return c.json({ error: 'status must be an HTTP status code (200-599) that carries a body' }, 400);
+    state.armed.push({ step, fault: { kind, ms: Number(body?.ms) || 0, code, details: String(body?.details ?? ''), status }, times });
     return c.json({ armed: { step, kind, times } });
   });
 

@@ -121,11 +121,15 @@ const SUCCESS = new Set(['Success']);
 const FAILED = new Set(['Expired', 'Error', 'Status Error', 'Failed']);
 
 /**
- * The aggregator's own rules for a commit (AGGREGATOR-FACTS.md): the transaction `state` decides, not
- * `status`. Timeouts, 5xx, broken connections, broken bodies, `Queued` and `Processing` are unknown
- * (money may be held), and so is a redirect (never followed: the body would go to another host, token
- * and all); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
- * never left, or was refused for the account before processing (401/403), moved no money.
+ * The aggregator's own table for a commit answer (AGGREGATOR-FACTS.md, "Commit answers by HTTP status";
+ * its docs' statecode.md): HTTP 200 -> the transaction `state` decides, not `status` (Success: success;
+ * Expired, Error, Status Error, Failed: failed; Queued, Processing, any other state or none: unknown);
+ * 400 -> "check the transaction state": unknown, looked up at once; 404 -> refunded (failed); >= 500,
+ * any other code (201, 3xx, 401, 403, 429...), a broken body, a broken connection or a timeout ->
+ * unknown (held), looked up after the delay. A redirect is never followed (the body would go to another
+ * host, token and all). 401 and 403 hold too: the table names them, and an account refusal reads
+ * "unavailable" to the customer whatever the ledger state. The one departure: a request that provably
+ * never left (connection refused, unknown host) moved no money, so it fails at once.
  * With no status lookup for the service (`canLookUp` false), a 400 whose body states a failure is
  * taken at its word: it is the only "transaction state" there is to check.
  */
@@ -154,12 +158,11 @@ export function classifyCommit(result: UpstreamResult, canLookUp = true): Commit
     reason: isAccountCode(errorCode) ? null : billerReason(body?.details),
   };
   if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'REFUNDED' });
-  if (result.status === 401 || result.status === 403) return outcome('failed', patch);
   if (result.status === 400) {
     if (!canLookUp) return outcome(body && FAILED.has(body.state) ? 'failed' : 'unknown', patch);
     return outcome('unknown', { ...patch, lookupNow: true });
   }
-  if (result.status >= 200 && result.status < 300 && body) {
+  if (result.status === 200 && body) {
     if (SUCCESS.has(body.state)) return outcome('success', patch);
     if (FAILED.has(body.state)) return outcome('failed', patch);
   }
