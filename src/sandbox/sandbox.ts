@@ -76,13 +76,19 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
 
 export type SandboxService = 'nea' | 'nea-v2' | 'dreamer' | 'dishhome';
-export type TxState = 'Success' | 'Error';
+/** A transaction's state as the status lookup reports it: a refused commit and a manual failure both read `Failed`. */
+export type TxState = 'Success' | 'Failed';
 export interface Transaction {
   id: number;
   reference: string;
   token: string;
   service: SandboxService;
   state: TxState;
+  /**
+   * The lookup's `original_status` (`Success`, or `Error` for a refused commit). None for a transaction
+   * failed by hand (`POST /_sandbox/transactions/fail`): the lookup then answers the documented short form.
+   */
+  originalStatus?: 'Success' | 'Error';
   amountPaisa: number;
   detail: string;
   createdAt: number;
@@ -338,8 +344,18 @@ function createCore(options: SandboxOptions) {
       return (state.customers.get(fixture) as T | undefined) ?? initial();
     },
 
-    record(token: string, service: SandboxService, reference: string, txState: TxState, amountPaisa: number, detail: string): Transaction {
-      const tx: Transaction = { id: state.nextTransaction++, reference, token, service, state: txState, amountPaisa, detail, createdAt: now() };
+    record(token: string, service: SandboxService, reference: string, original: 'Success' | 'Error', amountPaisa: number, detail: string): Transaction {
+      const tx: Transaction = {
+        id: state.nextTransaction++,
+        reference,
+        token,
+        service,
+        state: original === 'Success' ? 'Success' : 'Failed',
+        originalStatus: original,
+        amountPaisa,
+        detail,
+        createdAt: now(),
+      };
       state.transactions.set(reference, tx);
       pruneTransactions();
       return tx;
@@ -458,20 +474,9 @@ export function createSandbox(options: SandboxOptions = {}) {
     const tx = reference ? state.transactions.get(reference) : undefined;
     return core.withFault(c, takeFault(c, 'status'), () => {
       if (!tx || tx.token !== token) {
-        return c.json({ status: false, error_code: '002', error: 'invalid_reference', message: 'Invalid reference' }, 400);
+        return c.json(errorBody('002', 'The reference sent is not a valid reference.', 'invalid_reference', ''), 400);
       }
-      return c.json({
-        status: true,
-        state: tx.state,
-        original_status: tx.state,
-        details: tx.detail,
-        reference: tx.reference,
-        response_id: tx.id,
-        amount: Number(paisaToRupees(tx.amountPaisa)),
-        refunded: false,
-        refunded_amount: 0,
-        refunds: [],
-      });
+      return c.json(statusAnswer(tx));
     });
   });
 
@@ -522,6 +527,17 @@ export function createSandbox(options: SandboxOptions = {}) {
     return c.json({ armed: { step, kind, times } });
   });
 
+  /** Fails a transaction as the aggregator's staff can ("Manually Failed"): its lookup answers the short failed form. */
+  app.post('/_sandbox/transactions/fail', async (c) => {
+    const body = await readBody(c);
+    const tx = typeof body?.reference === 'string' ? state.transactions.get(body.reference) : undefined;
+    if (!tx) return c.json({ error: 'reference must name a transaction the sandbox recorded' }, 404);
+    tx.state = 'Failed';
+    delete tx.originalStatus;
+    tx.detail = typeof body?.details === 'string' && body.details ? body.details : 'Manually Failed';
+    return c.json({ failed: tx.reference });
+  });
+
   app.post('/_sandbox/sessions/expire', (c) => {
     for (const session of state.sessions.values()) session.expiresAt = now();
     return c.json({ expired: state.sessions.size });
@@ -538,6 +554,20 @@ export function createSandbox(options: SandboxOptions = {}) {
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;
+
+/**
+ * A known transaction's status lookup answer, in the documented forms (the aggregator's lookup.md):
+ * the full form (Success; or Failed with `original_status` Error and the refund of a refused commit,
+ * `refunded` false as in the documented example), or the short form of a transaction failed by hand.
+ */
+function statusAnswer(tx: Transaction) {
+  const amount = Number(paisaToRupees(tx.amountPaisa));
+  const common = { status: true, state: tx.state };
+  const ids = { reference: tx.reference, response_id: tx.id, amount };
+  if (!tx.originalStatus) return { ...common, details: tx.detail, ...ids };
+  const refunds = tx.state === 'Failed' ? [{ created_at: new Date(tx.createdAt).toISOString().slice(0, 10), remarks: tx.detail, amount }] : [];
+  return { ...common, original_status: tx.originalStatus, details: tx.detail, ...ids, refunded: false, refunded_amount: 0, refunds };
+}
 
 /** The client's socket address as @hono/node-server passes it (undefined in-process, with no socket). */
 function socketAddress(c: Context): string | undefined {

@@ -169,12 +169,22 @@ export function classifyCommit(result: UpstreamResult, canLookUp = true): Commit
   return outcome('unknown', patch);
 }
 
+/**
+ * A known transaction's status lookup answer, in both documented forms (lookup.md): the full one
+ * (`original_status`, `refunded`, `refunded_amount`, `refunds[]`) and the short failed one (`state`,
+ * `details`, `reference`, `response_id`, `amount` only). Amounts are read as paisa.
+ */
 export const statusAnswer = z.object({
   status: z.literal(true),
   state: z.string(),
-  response_id: z.union([z.number(), z.string()]).nullish(),
+  original_status: z.string().nullish(),
   details: z.unknown().optional(),
+  reference: z.string().nullish(),
+  response_id: z.union([z.number(), z.string()]).nullish(),
+  amount: amount.nullish(),
   refunded: z.boolean().optional(),
+  refunded_amount: amount.nullish(),
+  refunds: z.array(z.object({ created_at: z.string().nullish(), remarks: z.string().nullish(), amount })).nullish(),
 });
 
 /**
