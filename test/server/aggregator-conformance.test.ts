@@ -4,7 +4,7 @@
  * sources) goes through the providers' own parsers and the outcome rules (classifyCommit,
  * classifyStatus); then the sandbox's answers, for each test customer and each fault, go through the same
  * parsers and must have the documented shapes. NEA v2's bodies have their own file
- * (nea-v2-conformance.test.ts); delivery reports theirs (delivery-reports.test.ts).
+ * (nea-v2-conformance.test.ts) too, in more detail; delivery reports theirs (delivery-reports.test.ts).
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -58,7 +58,7 @@ const neaProvider = () => nea({ v2MaxPaisa: 10_000_000, v2ServiceSlug: 'nea-v2' 
 describe('the fixtures', () => {
   it('each names its source, and the README lists it', () => {
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
-    assert.ok(FILES.length >= 13, `${FILES.length} fixtures`);
+    assert.ok(FILES.length >= 19, `${FILES.length} fixtures`);
     for (const file of FILES) {
       const { source, body } = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
       assert.ok(typeof source === 'string' && source.length > 10, `${file} names its source`);
@@ -207,6 +207,28 @@ describe('documented lookups through the providers', () => {
     assert.equal(await provider.serviceCharge!(aggregator, '5', 60000, quote), 500);
   });
 
+  it("NEA v2 (the docs' v8.7): counters, user-info, both details forms, the generic service charge", async () => {
+    const provider = neaProvider();
+    let details = 'nea-v2-details-due';
+    const bodies: Record<string, () => unknown> = {
+      '/api/servicegroup/counters/nea-v2/': () => doc('nea-v2-counters'),
+      '/api/servicegroup/user-info/nea-v2/': () => doc('nea-v2-user-info'),
+      '/api/servicegroup/details/nea-v2/': () => doc(details),
+      '/api/account/service-charges/': () => doc('service-charges'),
+    };
+    const aggregator = fakeAggregator((path) => Response.json(bodies[path]!()));
+    const due = await provider.lookup(aggregator, { office_code: '245:balaju-dc', consumer_no: '1001595737' }, 'v2a');
+    assert.deepEqual([due.generation, due.sessionId, due.totalDuePaisa, due.minPaisa, due.bills.map((b) => b.payable_paisa)], ['v2', '19259', 187483, 123275, [123275, 64208]]);
+    const byOldNumbers = await provider.lookup(aggregator, { office_code: '245:balaju-dc', sc_no: '216.29.013A1', consumer_id: '21907' }, 'v2b');
+    assert.equal(byOldNumbers.newConsumerNo, '1001613602');
+    assert.equal(await provider.serviceCharge!(aggregator, due.sessionId, 50000, due), 500);
+    details = 'nea-v2-details-paid';
+    const paid = await provider.lookup(aggregator, { office_code: '245:balaju-dc', consumer_no: '1001595738' }, 'v2c');
+    assert.deepEqual([paid.sessionId, paid.bills, paid.totalDuePaisa, paid.customerName], ['19260', [], 0, 'RAJESWARI GIRI']);
+    const outcome = classifyCommit(answer(200, doc('nea-v2-commit-success')));
+    assert.deepEqual([outcome.state, outcome.upstreamId], ['success', '176267']);
+  });
+
   it('Dreamer (seed 000): details', async () => {
     assert.ok(dreamerDetails.safeParse(doc('dreamer-details')).success);
     const aggregator = fakeAggregator(() => Response.json(doc('dreamer-details')));
@@ -281,7 +303,7 @@ const CASES: Case[] = [
     provider: neaProvider() as Provider<never>,
     input: { office_code: NEA_V2_MIGRATED_COUNTERS.find((c) => c.name.toLowerCase() === f.org_name)!.value, consumer_no: f.consumer_no },
     faults: f.faults,
-    success: 'nea-commit-success',
+    success: 'nea-v2-commit-success',
   })),
   ...DREAMER_CUSTOMERS.map((f) => ({
     service: 'dreamer',
