@@ -168,6 +168,12 @@ describe('status lookup answers in every documented form', () => {
     assert.deepEqual([parsed.original_status, parsed.amount, parsed.refunded_amount, parsed.refunds], ['Error', 10000, 0, [{ created_at: '2024-07-15', remarks: 'rtii', amount: 10000 }]]);
   });
 
+  it('facts that decide nothing never keep a payment open when they are odd', () => {
+    const odd = { ...doc('status-success'), amount: 'ten', refunded_amount: null, refunds: [{ amount: 'x' }], reference: 7 };
+    assert.deepEqual(classifyStatus(answer(200, odd)), { kind: 'settled', state: 'success', upstreamId: '123647', upstreamState: 'Success', reason: null });
+    assert.deepEqual([statusAnswer.parse(odd).amount, statusAnswer.parse(odd).refunds], [null, null]);
+  });
+
   it('Failed, short form: settled as failed, "Manually Failed" its reason', () => {
     assert.deepEqual(classifyStatus(answer(200, doc('status-failed-short'))), {
       kind: 'settled',

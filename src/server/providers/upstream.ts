@@ -172,19 +172,21 @@ export function classifyCommit(result: UpstreamResult, canLookUp = true): Commit
 /**
  * A known transaction's status lookup answer, in both documented forms (lookup.md): the full one
  * (`original_status`, `refunded`, `refunded_amount`, `refunds[]`) and the short failed one (`state`,
- * `details`, `reference`, `response_id`, `amount` only). Amounts are read as paisa.
+ * `details`, `reference`, `response_id`, `amount` only). Amounts are read as paisa. Only `state`,
+ * `refunded` and `response_id` decide anything: the other facts read as null when they are not in the
+ * documented shape, so an odd refund list can never keep a settled payment open.
  */
 export const statusAnswer = z.object({
   status: z.literal(true),
   state: z.string(),
-  original_status: z.string().nullish(),
+  original_status: z.string().nullish().catch(null),
   details: z.unknown().optional(),
-  reference: z.string().nullish(),
+  reference: z.string().nullish().catch(null),
   response_id: z.union([z.number(), z.string()]).nullish(),
-  amount: amount.nullish(),
+  amount: amount.nullish().catch(null),
   refunded: z.boolean().optional(),
-  refunded_amount: amount.nullish(),
-  refunds: z.array(z.object({ created_at: z.string().nullish(), remarks: z.string().nullish(), amount })).nullish(),
+  refunded_amount: amount.nullish().catch(null),
+  refunds: z.array(z.object({ created_at: z.string().nullish(), remarks: z.string().nullish(), amount })).nullish().catch(null),
 });
 
 /**
