@@ -185,6 +185,13 @@ describe('status lookup answers in every documented form', () => {
     assert.equal(statusAnswer.parse(doc('status-failed-short')).amount, 100);
   });
 
+  it('a state is read from an HTTP 200 only, as for a commit', () => {
+    for (const status of [201, 202, 429, 500, 503]) {
+      assert.deepEqual(classifyStatus(answer(status, doc('status-success'))), { kind: 'unknown' }, `HTTP ${status}`);
+      assert.deepEqual(classifyStatus(answer(status, doc('status-failed-short'))), { kind: 'unknown' }, `HTTP ${status}`);
+    }
+  });
+
   it('002 invalid_reference: not found, never failed, although its state is "Error"', () => {
     for (const status of [200, 400, 404]) {
       assert.deepEqual(classifyStatus(answer(status, doc('status-invalid-reference'))), { kind: 'invalidReference' }, `HTTP ${status}`);
@@ -390,6 +397,30 @@ describe("the sandbox's answers have the documented shapes and read as documente
       }
     });
   }
+
+  it('a status lookup meeting each fault reads as documented: only a real answer settles', async () => {
+    const FAULTS: [string, Record<string, unknown>, string][] = [
+      ['latency', { kind: 'latency', ms: 10 }, 'settled'],
+      ['hang', { kind: 'hang' }, 'unknown'],
+      ['http500', { kind: 'http500' }, 'unknown'],
+      ['malformed', { kind: 'malformed' }, 'unknown'],
+      ['http400', { kind: 'http400' }, 'unknown'],
+      ['http404', { kind: 'http404' }, 'unknown'],
+      ['http 429', { kind: 'http', status: 429 }, 'unknown'],
+      ['error 1001 at 401', { kind: 'error', code: '1001', status: 401 }, 'unknown'],
+      ['error 1019', { kind: 'error', code: '1019' }, 'unknown'],
+      ['echo', { kind: 'echo' }, 'unknown'],
+    ];
+    const { sandbox, aggregator } = sandboxAggregator();
+    const provider = neaProvider();
+    const quote = await provider.lookup(aggregator, { office_code: '245:bhaktapur-dc', sc_no: '001.01.555', consumer_id: '555' }, 'faults1');
+    await provider.commit(aggregator, { sessionId: quote.sessionId, amountPaisa: quote.minPaisa, reference: 'faults2', packageId: null, quote });
+    for (const [name, fault, expected] of FAULTS) {
+      await sandbox.fetch(new Request('http://sandbox.test/_sandbox/faults', { method: 'POST', body: JSON.stringify({ step: 'status', ...fault }) }));
+      assert.equal(classifyStatus(await aggregator.status('faults2')).kind, expected, name);
+    }
+    assert.equal(classifyStatus(await aggregator.status('faults2')).kind, 'settled', 'and found once the faults are spent');
+  });
 
   it('an unknown reference answers the documented 002 body exactly', async () => {
     const { aggregator, last } = sandboxAggregator();

@@ -201,8 +201,9 @@ export function classifyStatus(result: UpstreamResult):
   | { kind: 'unknown' } {
   // A redirect is never followed, and says nothing about the payment.
   if (result.kind !== 'answer' || (result.status >= 300 && result.status < 400)) return { kind: 'unknown' };
-  const ok = statusAnswer.safeParse(result.body);
-  if (ok.success) {
+  // As for a commit, a transaction's state is read from an HTTP 200 only; another code (429, 5xx...) is asked again later.
+  const ok = result.status === 200 ? statusAnswer.safeParse(result.body) : undefined;
+  if (ok?.success) {
     const { state, response_id, refunded, details } = ok.data;
     const upstreamId = response_id == null ? null : String(response_id);
     if (SUCCESS.has(state) && !refunded) return { kind: 'settled', state: 'success', upstreamId, upstreamState: state, reason: null };
