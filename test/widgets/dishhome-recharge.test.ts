@@ -1,9 +1,9 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { DishhomeRecharge } from '../../src/dishhome-recharge.js';
 import type { PayErrorDetail, PayPendingDetail, PaySuccessDetail } from '../../src/internal/events.js';
-import { $, $$, button, lookUp, resetSandbox, sandboxCalls, toConfirm, type, until } from './helpers.js';
+import { $, $$, button, fastClock, lookUp, resetSandbox, sandboxCalls, toConfirm, type, until } from './helpers.js';
 
-const mount = (id: string) => fixture<DishhomeRecharge>(html`<dishhome-recharge endpoint="/api" customer-id=${id}></dishhome-recharge>`);
+const mount = (id: string) => fixture<DishhomeRecharge>(html`<dishhome-recharge endpoint="/api" customer-id=${id} .clock=${fastClock()}></dishhome-recharge>`);
 const choose = async (el: DishhomeRecharge, text: string) => {
   const label = $$(el, 'label.choice').find((l) => l.textContent!.replace(/\s+/g, ' ').includes(text));
   if (!label) throw new Error(`no package "${text}"`);
