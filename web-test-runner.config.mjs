@@ -1,6 +1,7 @@
 // Browser tests of the widgets in the system Chromium. The real proxy and the embedded sandbox are
 // mounted on the test server, so the widgets talk to the same routes as in production, over HTTP.
 // Run through `node --import tsx` (see package.json) so this file can load the TypeScript server.
+import { createServer as createNetServer } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { SignJWT } from 'jose';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -9,7 +10,17 @@ import { loadConfig } from './src/server/config.ts';
 import { createProxy } from './src/server/proxy.ts';
 import { createServerApp } from './src/server/serve.ts';
 
+// The proxies know their own origin only from configuration (PUBLIC_ORIGIN), so the test server's port
+// is chosen here, before the proxies are made: a free one, as the runner would pick.
+const port = await new Promise((resolve, reject) => {
+  const probe = createNetServer().once('error', reject);
+  probe.listen(0, 'localhost', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
 const env = {
+  PUBLIC_ORIGIN: `http://localhost:${port}`,
   DATABASE_URL: 'sqlite::memory:',
   // Short, so the sandbox's hanging answers (its `hang` faults) time out in a second, not four.
   UPSTREAM_TIMEOUT_MS: '1000',
@@ -39,11 +50,13 @@ const mint = (sub, ttl) =>
   new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
+    .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
     .sign(new TextEncoder().encode(SECRET));
 
 export default {
   files: 'test/widgets/**/*.test.ts',
+  port,
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },

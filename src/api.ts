@@ -120,6 +120,25 @@ export const deliveryReport = z.looseObject({ reference: text(50).check(z.regex(
 /** Idempotency-Key header: what a client sends to make a pay request safe to repeat. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{8,128}$/;
 
+/**
+ * The biller reasons the proxy recognises (an allow-list of the aggregator's `details` texts), as stable
+ * codes the widgets translate. Any other upstream text is never shown: the customer sees the error
+ * code's generic message.
+ */
+export const REASON_CODES = [
+  'MULTIPLE_PAYMENT_SAME_DAY',
+  'NO_DUE_BILLS',
+  'CONSUMER_NOT_FOUND',
+  'CUSTOMER_NOT_FOUND',
+  'CUSTOMER_NOT_ELIGIBLE',
+  'MAX_NUMBER_EXCEEDED',
+  'SESSION_EXPIRED',
+  'REFUNDED',
+  'MANUALLY_FAILED',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+export const isReasonCode = (value: unknown): value is ReasonCode => (REASON_CODES as readonly unknown[]).includes(value);
+
 /** The widget-facing states: the ledger's `unknown` is shown as `pending`. */
 export const PAYMENT_STATES = ['pending', 'success', 'failed'] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
@@ -136,9 +155,16 @@ export const payment = z.object({
   /** What the biller's answer adds to the receipt (Dreamer's receipt no, Dish Home's new expiry). */
   receipt: z.array(fact),
   error_code: z.nullable(z.string()),
+  /** A recognised biller reason (REASON_CODES; a string, so a newer proxy's codes still parse), or null. */
+  reason_code: z.nullable(z.string()),
+  /** The English text of `reason_code`, never the aggregator's own words. */
   reason: z.nullable(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
+  /** Set when an operator settled the payment by hand (`bill-pay-settle`): by what, when, and why. */
+  settled_by: z.optional(z.string()),
+  settled_at: z.optional(z.string()),
+  note: z.optional(z.string()),
 });
 export type Payment = z.infer<typeof payment>;
 
@@ -169,6 +195,10 @@ export const historyRecord = z.object({
   service_charge_paisa: paisa,
   total_paisa: paisa,
   transaction_id: z.nullable(z.string()),
+  /** Set when an operator settled the payment by hand, as in `payment`. */
+  settled_by: z.optional(z.string()),
+  settled_at: z.optional(z.string()),
+  note: z.optional(z.string()),
 });
 export const historyResponse = z.object({ records: z.array(historyRecord), total: z.int() });
 export type HistoryRecord = z.infer<typeof historyRecord>;
@@ -206,9 +236,11 @@ export const ERROR_CODES = {
   IDEMPOTENCY_IN_FLIGHT: { status: 409, retryable: true },
   IDEMPOTENCY_MISMATCH: { status: 422, retryable: false },
   QUOTE_ALREADY_PAID: { status: 409, retryable: false },
+  PAYMENT_UNRESOLVED: { status: 409, retryable: false },
   LOOKUP_REJECTED: { status: 422, retryable: false },
   PAYMENT_REJECTED: { status: 402, retryable: false },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },
+  SHUTTING_DOWN: { status: 503, retryable: true },
   UPSTREAM_TIMEOUT: { status: 504, retryable: true },
   UPSTREAM_ERROR: { status: 502, retryable: true },
   RATE_LIMITED: { status: 429, retryable: true },
@@ -222,7 +254,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /**
  * The ElectroSoft unified envelope (seed 003) that every proxy answer uses, with `error_code` added
- * on errors (and `retryable`, `reason`, `details` where they help the caller).
+ * on errors (and `retryable`, `reason_code` with its English `reason`, `details` where they help the caller).
  */
 export const envelope = z.object({
   data: z.nullable(z.object({ response: z.unknown(), success_message: z.string() })),
@@ -231,6 +263,7 @@ export const envelope = z.object({
   error_code: z.optional(z.string()),
   retryable: z.optional(z.boolean()),
   reason: z.optional(z.nullable(z.string())),
+  reason_code: z.optional(z.nullable(z.string())),
   details: z.optional(z.unknown()),
 });
 export type Envelope = z.infer<typeof envelope>;

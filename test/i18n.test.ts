@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERROR_CODES } from '../src/api.js';
+import { ERROR_CODES, REASON_CODES } from '../src/api.js';
 import { en, type Messages } from '../src/internal/i18n.js';
 import ne from '../src/internal/locales/ne.js';
 
@@ -15,6 +15,10 @@ describe('translations', () => {
       const shown = [...Object.keys(ERROR_CODES).filter((c) => !NOT_SHOWN.includes(c)), ...CLIENT_CODES];
       const missing = shown.filter((code) => !table.errors[code]);
       assert.deepEqual(missing, []);
+    });
+    it(`${name} explains every biller reason the proxy recognises`, () => {
+      assert.deepEqual(Object.keys(table.reasons).sort(), [...REASON_CODES].sort());
+      for (const code of REASON_CODES) assert.ok(table.reasons[code].length > 0, code);
     });
     it(`${name} has every message and every fact label`, () => {
       for (const [key, value] of Object.entries(en)) {

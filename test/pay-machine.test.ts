@@ -14,6 +14,7 @@ const record = (state: Payment['state'], reference = 'REF1'): Payment => ({
   transaction_id: state === 'success' ? '61892' : null,
   reason: state === 'failed' ? 'Multiple payment not allowed same day' : null,
   error_code: state === 'failed' ? 'PAYMENT_REJECTED' : null,
+  reason_code: state === 'failed' ? 'MULTIPLE_PAYMENT_SAME_DAY' : null,
   receipt: [],
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',

@@ -10,7 +10,8 @@ export class RequestError extends Error {
   constructor(
     readonly code: string,
     readonly retryable: boolean,
-    readonly reason: string | null = null,
+    /** A recognised biller reason (`reason_code`), never the aggregator's own text. */
+    readonly reasonCode: string | null = null,
     /** `data.response` of an error envelope (a failed payment carries its record here). */
     readonly response: unknown = null,
   ) {
@@ -52,7 +53,7 @@ export async function proxyRequest<T>(
   if (!env.success) throw new RequestError('BAD_RESPONSE', true);
   const e = env.data;
   if (e.is_error) {
-    throw new RequestError(e.error_code ?? 'UNKNOWN', e.retryable ?? false, e.reason ?? null, e.data?.response ?? null);
+    throw new RequestError(e.error_code ?? 'UNKNOWN', e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null);
   }
   const data = z.safeParse(schema, e.data?.response);
   if (!data.success) throw new RequestError('BAD_RESPONSE', true);

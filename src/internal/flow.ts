@@ -43,7 +43,8 @@ export type Busy = 'load' | 'lookup' | 'charge' | 'pay' | 'status' | null;
 
 export interface FlowError {
   code: string;
-  reason: string | null;
+  /** A recognised biller reason code, shown translated beside the error. */
+  reasonCode: string | null;
   /** Present when trying again is safe: the action that does it. */
   retry?: () => void;
 }
@@ -129,7 +130,7 @@ export class PayFlow implements ReactiveController {
     } catch (error) {
       if (signal.aborted) return initialState;
       const e = toRequestError(error);
-      this.#requestError = { code: e.code, reason: e.reason, retry: e.retryable ? retry : undefined };
+      this.#requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
       throw e;
     }
   }
@@ -174,10 +175,10 @@ export class PayFlow implements ReactiveController {
 
   get error(): FlowError | null {
     const s = this.state;
-    if (s.step === 'failed') return { code: s.code, reason: s.payment.reason };
-    if (s.step === 'confirm' && s.pay?.phase === 'unconfirmed') return { code: 'PAY_UNCONFIRMED', reason: null, retry: () => this.pay() };
-    if (s.step === 'confirm' && s.pay?.phase === 'refused') return { code: s.pay.code, reason: null };
-    if (s.step === 'pending' && s.pay.phase === 'pending' && s.pay.code) return { code: s.pay.code, reason: null, retry: () => this.check() };
+    if (s.step === 'failed') return { code: s.code, reasonCode: s.payment.reason_code };
+    if (s.step === 'confirm' && s.pay?.phase === 'unconfirmed') return { code: 'PAY_UNCONFIRMED', reasonCode: null, retry: () => this.pay() };
+    if (s.step === 'confirm' && s.pay?.phase === 'refused') return { code: s.pay.code, reasonCode: null };
+    if (s.step === 'pending' && s.pay.phase === 'pending' && s.pay.code) return { code: s.pay.code, reasonCode: null, retry: () => this.check() };
     return this.#requestError;
   }
 

@@ -3,6 +3,7 @@
  * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
  * `plural()`. Month names from the aggregator are shown as they come.
  */
+import type { ReasonCode } from '../api.js';
 
 /** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
@@ -84,6 +85,8 @@ export interface Messages {
   stepLookup: string;
   stepChoose: string;
   errors: Record<string, string>;
+  /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
+  reasons: Record<ReasonCode, string>;
 }
 
 export const en: Messages = {
@@ -179,9 +182,11 @@ export const en: Messages = {
     NO_DUES: 'This account has no dues.',
     AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
     QUOTE_ALREADY_PAID: 'A payment for these bills is already done or under way.',
+    PAYMENT_UNRESOLVED: 'A payment for this account is still being confirmed. Wait for its outcome before paying again.',
     LOOKUP_REJECTED: 'The biller could not find this account.',
     PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
     SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',
+    SHUTTING_DOWN: 'The payment service is restarting. Try again in a moment.',
     UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
     UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
@@ -192,6 +197,18 @@ export const en: Messages = {
     BAD_RESPONSE: 'The payment service gave an answer we could not read.',
     PAY_UNCONFIRMED: 'We could not confirm your payment. Do not pay again: check its status.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
+  },
+  // The biller's own wording, which customers and support staff already know.
+  reasons: {
+    MULTIPLE_PAYMENT_SAME_DAY: 'Multiple payment not allowed same day',
+    NO_DUE_BILLS: 'No due bills',
+    CONSUMER_NOT_FOUND: 'Consumer not found',
+    CUSTOMER_NOT_FOUND: 'Customer not found',
+    CUSTOMER_NOT_ELIGIBLE: 'Customer is not eligible',
+    MAX_NUMBER_EXCEEDED: 'Max number exceeding',
+    SESSION_EXPIRED: 'Session expired',
+    REFUNDED: 'The amount was refunded',
+    MANUALLY_FAILED: 'Failed by the biller',
   },
 };
 
@@ -232,4 +249,9 @@ export function plural(forms: Plural, locale: string, count: number): string {
 /** The localized text for an error code; unknown codes get the generic message. */
 export function errorText(m: Messages, code: string): string {
   return m.errors[code] ?? m.errors.UNKNOWN!;
+}
+
+/** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */
+export function reasonText(m: Messages, code: string | null): string | null {
+  return code !== null && Object.hasOwn(m.reasons, code) ? m.reasons[code as ReasonCode] : null;
 }

@@ -7,7 +7,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property } from 'lit/decorators.js';
 import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
-import { errorText, fill, loadLocale, messages, plural, type Messages, type Plural } from './i18n.js';
+import { errorText, fill, loadLocale, messages, plural, reasonText, type Messages, type Plural } from './i18n.js';
 import { PayFlow, type Busy, type FlowState } from './flow.js';
 import { systemClock, type Clock } from './pay-machine.js';
 import { payStyles } from './styles.js';
@@ -238,8 +238,9 @@ export abstract class PayElement extends LitElement {
   protected renderError() {
     const error = this.flow.error;
     if (!error) return nothing;
+    const reason = reasonText(this.m, error.reasonCode);
     return html`<div part="error" role="alert">
-      <p>${errorText(this.m, error.code)}${error.reason ? html` (${error.reason})` : nothing}</p>
+      <p>${errorText(this.m, error.code)}${reason ? html` (${reason})` : nothing}</p>
       ${error.retry ? html`<button @click=${error.retry}>${this.m[error.code === 'PAY_UNCONFIRMED' ? 'checkNow' : 'retry']}</button>` : nothing}
     </div>`;
   }

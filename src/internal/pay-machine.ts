@@ -39,7 +39,7 @@ export interface PayClient {
 }
 
 /** Answers that say "not final yet, ask again with the same key". */
-export const TRANSIENT: ReadonlySet<string> = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR']);
+export const TRANSIENT: ReadonlySet<string> = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'SHUTTING_DOWN']);
 
 export const LIMITS = {
   /** Sends of one attempt before it is reported as unconfirmed. */

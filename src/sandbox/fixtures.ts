@@ -4,7 +4,11 @@
  * Amounts are rupees exactly as the aggregator sends them; the sandbox converts to paisa inside.
  */
 
-export type FaultKind = 'latency' | 'hang' | 'http500' | 'malformed' | 'http400' | 'http404' | 'error' | 'error4000';
+/**
+ * `echo` is a careless aggregator: error 4000 whose `details` repeat the request (URL and body, token
+ * included), so tests can prove the proxy never passes upstream text or the token on.
+ */
+export type FaultKind = 'latency' | 'hang' | 'http500' | 'malformed' | 'http400' | 'http404' | 'error' | 'error4000' | 'echo';
 export interface Fault {
   kind: FaultKind;
   /** For `latency`: how long to wait before answering. */

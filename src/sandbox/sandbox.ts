@@ -33,7 +33,42 @@ export interface SandboxOptions {
   /** How long a `hang` fault holds its answer (unless the client goes away first). Default 120 s. */
   hangMs?: number;
   now?: () => number;
+  /**
+   * Let any client use the control routes (`/_sandbox/*`). Default: only loopback clients, so a sandbox
+   * reachable from a network cannot be reset or armed with faults by a stranger.
+   */
+  openControl?: boolean;
+  /**
+   * Caps on what the sandbox keeps in memory, so an embedded sandbox serving for weeks stays small:
+   * - `calls`: the call log (`GET /_sandbox/calls`) is a ring of the last N requests. Default 1,000.
+   * - `sessions`: live sessions, oldest evicted first beyond it (a late commit then answers "Invalid
+   *   session", as after expiry). Expired sessions are dropped anyway one session TTL after expiry (until
+   *   then a commit still gets the faithful "Session expired"). Default 10,000.
+   * - `references`: the references seen for the duplicate check (1013), oldest forgotten first; a
+   *   recorded transaction's reference stays a duplicate while the transaction is kept. Default 10,000.
+   * - `transactions` and `transactionRetentionMs`: beyond the cap, the oldest transactions are evicted,
+   *   but never one younger than the retention window (default 24 h, longer than the proxy's reconciler
+   *   takes to give up: about 9 hours with its defaults), so the cap is soft: a status lookup within the
+   *   window always finds its transaction. Default 10,000.
+   */
+  limits?: Partial<SandboxLimits>;
 }
+
+export interface SandboxLimits {
+  calls: number;
+  sessions: number;
+  references: number;
+  transactions: number;
+  transactionRetentionMs: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  calls: 1_000,
+  sessions: 10_000,
+  references: 10_000,
+  transactions: 10_000,
+  transactionRetentionMs: 24 * 3600_000,
+};
 
 export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
 
@@ -58,7 +93,7 @@ export interface Session {
   paid: boolean;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000', 'echo'];
 
 /** The aggregator's error bodies by code (AGGREGATOR-FACTS.md). */
 function errorFor(code: string, details?: string) {
@@ -95,17 +130,21 @@ function createCore(options: SandboxOptions) {
   const sessionTtlMs = options.sessionTtlMs ?? 10 * 60_000;
   const hangMs = options.hangMs ?? 120_000;
   const startCredits = options.creditsPaisa ?? 10_000_000;
+  const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
 
   const state = {
     credits: new Map<string, number>(),
+    /** References seen for the duplicate check, oldest first (a bounded set: see `limits.references`). */
     references: new Set<string>(),
     sessions: new Map<number, Session>(),
     transactions: new Map<string, Transaction>(),
     /** What successful commits changed about a customer (dues, expiry), by fixture. */
     customers: new Map<object, unknown>(),
     armed: [] as { step: Step; fault: Fault; times: number }[],
-    /** Every request the sandbox received, for tests: step, service and reference. */
+    /** The last `limits.calls` requests the sandbox received, oldest first, for tests: step, service and reference. */
     calls: [] as { step: Step; service?: SandboxService; reference?: string; at: number }[],
+    /** How many requests the sandbox received in all (the call log keeps only the last ones). */
+    callCount: 0,
     nextSession: 1,
     nextTransaction: 61892,
   };
@@ -118,6 +157,43 @@ function createCore(options: SandboxOptions) {
     state.customers.clear();
     state.armed.length = 0;
     state.calls.length = 0;
+    state.callCount = 0;
+  }
+
+  /** Records a call in the ring of the last `limits.calls`. */
+  function logCall(call: (typeof state.calls)[number]) {
+    state.callCount++;
+    state.calls.push(call);
+    if (state.calls.length > limits.calls) state.calls.splice(0, state.calls.length - limits.calls);
+  }
+
+  /**
+   * Maps keep insertion order, which is creation order here, so pruning looks at the oldest entries only:
+   * constant work per new entry.
+   */
+  function pruneSessions() {
+    const t = now();
+    for (const [id, session] of state.sessions) {
+      const stale = session.expiresAt + sessionTtlMs <= t;
+      if (!stale && state.sessions.size <= limits.sessions) break;
+      state.sessions.delete(id);
+    }
+  }
+
+  function pruneTransactions() {
+    const oldest = now() - limits.transactionRetentionMs;
+    for (const [reference, tx] of state.transactions) {
+      if (state.transactions.size <= limits.transactions || tx.createdAt > oldest) break;
+      state.transactions.delete(reference);
+    }
+  }
+
+  function rememberReference(reference: string) {
+    state.references.add(reference);
+    for (const old of state.references) {
+      if (state.references.size <= limits.references) break;
+      state.references.delete(old);
+    }
   }
 
   const credits = (token: string) => state.credits.get(token) ?? startCredits;
@@ -160,6 +236,8 @@ function createCore(options: SandboxOptions) {
 
   const core = {
     state,
+    limits,
+    logCall,
     now,
     tokens,
     reset,
@@ -177,6 +255,7 @@ function createCore(options: SandboxOptions) {
       }
       // Refusals come before any processing: nothing happened upstream.
       if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), 400);
+      if (fault.kind === 'echo') return c.json(cannotFulfil(`Rejected request ${c.req.url} ${JSON.stringify(await readBody(c))}`), 400);
       if (fault.kind === 'http400') return c.json(invalid('1010', 'Invalid request', 'Bad request'), 400);
       if (fault.kind === 'http404') return c.text('Not Found', 404);
       const response = work();
@@ -196,7 +275,7 @@ function createCore(options: SandboxOptions) {
       const body = await readBody(c);
       if (!body) return { error: c.json(invalid('1010', 'Invalid request', 'Body must be a JSON object'), 400) };
       const reference = typeof body.reference === 'string' ? body.reference : undefined;
-      state.calls.push({ step, service, reference, at: now() });
+      logCall({ step, service, reference, at: now() });
       const token = body.token;
       if (typeof token !== 'string' || !tokens.has(token)) {
         return { error: c.json(errorBody('1001', 'Invalid token', 'invalid_token', 'Invalid token'), 401) };
@@ -213,16 +292,17 @@ function createCore(options: SandboxOptions) {
       if (typeof reference !== 'string' || !REFERENCE.test(reference)) {
         return c.json(invalid('1011', 'Invalid reference', 'reference must be up to 50 alphanumeric characters'), 400);
       }
-      if (state.references.has(reference)) {
+      if (state.references.has(reference) || state.transactions.has(reference)) {
         return c.json(errorBody('1013', 'Duplicate reference', 'duplicate_reference', 'Duplicate reference'), 400);
       }
-      state.references.add(reference);
+      rememberReference(reference);
       return reference;
     },
 
     openSession(token: string, service: SandboxService, customer: object): Session {
       const session: Session = { id: state.nextSession++, token, service, customer, expiresAt: now() + sessionTtlMs, paid: false };
       state.sessions.set(session.id, session);
+      pruneSessions();
       return session;
     },
 
@@ -249,6 +329,7 @@ function createCore(options: SandboxOptions) {
     record(token: string, service: SandboxService, reference: string, txState: TxState, amountPaisa: number, detail: string): Transaction {
       const tx: Transaction = { id: state.nextTransaction++, reference, token, service, state: txState, amountPaisa, detail, createdAt: now() };
       state.transactions.set(reference, tx);
+      pruneTransactions();
       return tx;
     },
 
@@ -333,11 +414,21 @@ export function detailsRoute<C extends { faults?: Partial<Record<Step, Fault>> }
 
 export function createSandbox(options: SandboxOptions = {}) {
   const core = createCore(options);
-  const { state, now, tokens, takeFault, readBody, reset } = core;
+  const { state, now, tokens, takeFault, readBody, reset, logCall } = core;
   const app = new Hono();
   registerNea(app, core);
   registerDreamer(app, core);
   registerDishhome(app, core);
+
+  app.use('/_sandbox/*', async (c, next) => {
+    if (!options.openControl && !isLoopback(socketAddress(c))) {
+      return c.json(
+        { status: false, error_code: '403', error: 'forbidden', message: 'The sandbox control routes answer only loopback clients (set SANDBOX_CONTROL=1 to open them)' },
+        403,
+      );
+    }
+    await next();
+  });
 
   app.get('/api/service/status/', async (c) => {
     let token = c.req.query('token');
@@ -347,7 +438,7 @@ export function createSandbox(options: SandboxOptions = {}) {
       token ??= typeof body?.token === 'string' ? body.token : undefined;
       reference ??= typeof body?.reference === 'string' ? body.reference : undefined;
     }
-    state.calls.push({ step: 'status', reference, at: now() });
+    logCall({ step: 'status', reference, at: now() });
     if (!token || !tokens.has(token)) {
       return c.json(errorBody('1001', 'Invalid token', 'invalid_token', 'Invalid token'), 401);
     }
@@ -424,3 +515,15 @@ export function createSandbox(options: SandboxOptions = {}) {
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;
+
+/** The client's socket address as @hono/node-server passes it (undefined in-process, with no socket). */
+function socketAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}

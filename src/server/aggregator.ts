@@ -4,6 +4,7 @@
  * a lookup, "pending" for a commit.
  */
 import type { Logger } from './log.js';
+import { isAccountCode } from './providers/upstream.js';
 
 export type UpstreamResult =
   /** The aggregator answered; `body` is undefined when the answer was not JSON. */
@@ -20,6 +21,22 @@ export interface AggregatorOptions {
   timeoutMs: number;
   log: Logger;
   fetch?: typeof fetch;
+}
+
+/** What the merchant-account error codes mean, for the operator's log line. */
+const ACCOUNT_PROBLEMS: Record<string, string> = {
+  '1001': 'wrong token',
+  '1008': 'service not enabled for the account',
+  '1016': 'out of credits',
+  '1019': 'maintenance',
+};
+
+/** The merchant-account error code of an error answer, if it is one. */
+function accountCode(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const { status, error_code } = body as { status?: unknown; error_code?: unknown };
+  const code = typeof error_code === 'string' || typeof error_code === 'number' ? String(error_code) : '';
+  return status === false && isAccountCode(code) ? code : null;
 }
 
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -45,6 +62,19 @@ export class Aggregator {
     return this.#call(`/api/service/status/?${query}`, { method: 'GET', headers: { accept: 'application/json' } });
   }
 
+  /**
+   * Removes the token from an answer before anything reads it: an aggregator that echoes its request
+   * (in `details`, say) must not carry the secret into the ledger, a log line or a customer's screen.
+   */
+  #scrub(text: string): string {
+    const { token } = this.options;
+    if (!token) return text;
+    return [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)].reduce(
+      (out, secret) => out.split(secret).join('[redacted]'),
+      text,
+    );
+  }
+
   async #call(path: string, init: RequestInit): Promise<UpstreamResult> {
     const url = `${this.options.baseUrl}${path}`;
     const logPath = path.split('?')[0];
@@ -60,7 +90,8 @@ export class Aggregator {
     try {
       // The race also covers fetch implementations that ignore the abort signal.
       const exchange = (async () => {
-        const response = await this.#fetch(url, { ...init, signal: controller.signal });
+        // Never follow a redirect: it would re-send the body, token included, to a host nobody configured.
+        const response = await this.#fetch(url, { ...init, redirect: 'manual', signal: controller.signal });
         const text = await response.text();
         return { status: response.status, text };
       })();
@@ -70,9 +101,14 @@ export class Aggregator {
         this.options.log('warn', 'upstream.timeout', { path: logPath, ms: this.options.timeoutMs });
         return { kind: 'timeout' };
       }
+      if (outcome.status >= 300 && outcome.status < 400) {
+        // A redirect's body is not the aggregator's answer; the base URL needs the operator's attention.
+        this.options.log('error', 'upstream.redirect', { path: logPath, status: outcome.status });
+        return { kind: 'answer', status: outcome.status, body: undefined };
+      }
       let body: unknown;
       try {
-        body = JSON.parse(outcome.text);
+        body = JSON.parse(this.#scrub(outcome.text));
       } catch {
         body = undefined;
       }
@@ -82,6 +118,11 @@ export class Aggregator {
         json: body !== undefined,
         ms: Math.round(performance.now() - started),
       });
+      const code = accountCode(body);
+      if (code) {
+        // The merchant's problem, not the customer's: one line for the operator, a generic answer for the customer.
+        this.options.log('error', 'upstream.account_problem', { path: logPath, code, meaning: ACCOUNT_PROBLEMS[code] ?? 'account problem' });
+      }
       return { kind: 'answer', status: outcome.status, body };
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code ?? '';

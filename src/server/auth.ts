@@ -24,7 +24,15 @@ export interface JwtVerifierOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`; null: no limit. Default 24 h. */
+  maxTokenAgeSeconds?: number | null;
+  /** Leeway for clocks that disagree between the token's issuer and this proxy; default 30 s. */
+  clockToleranceSeconds?: number;
+  /** The clock, in epoch milliseconds (tests inject one). */
+  now?: () => number;
 }
+
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export function jwtVerifier(options: JwtVerifierOptions): Authorize {
   if (!options.secret === !options.jwksUrl) throw new Error('jwtVerifier needs exactly one of secret and jwksUrl');
@@ -32,6 +40,9 @@ export function jwtVerifier(options: JwtVerifierOptions): Authorize {
     ? new TextEncoder().encode(options.secret)
     : createRemoteJWKSet(new URL(options.jwksUrl!));
   const algorithms = options.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'];
+  // A token that never expires is refused; with a maximum age, jose also requires `iat`.
+  const maxTokenAge = options.maxTokenAgeSeconds === undefined ? 24 * 3600 : (options.maxTokenAgeSeconds ?? undefined);
+  const now = options.now ?? Date.now;
   return async (request) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
     if (!match) return { refused: 'missing' };
@@ -40,6 +51,10 @@ export function jwtVerifier(options: JwtVerifierOptions): Authorize {
         algorithms,
         issuer: options.issuer,
         audience: options.audience,
+        requiredClaims: ['exp'],
+        maxTokenAge,
+        clockTolerance: options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now()),
       });
       if (typeof payload.sub !== 'string' || !payload.sub) return { refused: 'invalid' };
       return { subject: payload.sub, claims: payload };

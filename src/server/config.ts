@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
+import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export interface ProxyConfig {
   /** Unset (with no token) = the embedded sandbox aggregator. */
@@ -14,6 +16,12 @@ export interface ProxyConfig {
   /** `sqlite:<file>` or a `postgres://` URL. */
   databaseUrl: string;
   allowedOrigins: string[];
+  /**
+   * The proxy's own origins (where its pages are served, as the browser sees them): same-origin requests.
+   * Never derived from a request's Host. Empty: only ALLOWED_ORIGINS (the standalone server fills in its
+   * listen URL).
+   */
+  publicOrigins: string[];
   /** How long the proxy waits for the aggregator before treating an answer as lost. */
   upstreamTimeoutMs: number;
   quoteTtlMs: number;
@@ -22,6 +30,10 @@ export interface ProxyConfig {
   bodyLimitBytes: number;
   /** Requests per minute per client IP; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Proxies in front of this one whose forwarding header is believed: a hop count or addresses/CIDRs. 0: none. */
+  trustProxy: TrustProxy;
+  /** The header those proxies write. */
+  trustProxyHeader: ForwardedHeader;
   /** Lookups of one customer per minute, from any client (lookups show names); 0 turns the limit off. */
   lookupsPerCustomerPerMinute: number;
   /** First status lookup of an unknown payment by the reconciler. */
@@ -31,9 +43,13 @@ export interface ProxyConfig {
   /** Lookups answering "no such reference" before a payment that never reached the aggregator is failed. */
   reconcileMaxAttempts: number;
   /** Host authentication of bearer JWTs (the portal's access tokens); null: none. */
-  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string } | null;
+  auth: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTokenAgeSeconds?: number | null; clockToleranceSeconds?: number } | null;
   /** The Dreamer Electricity services this merchant has enabled (slug and display name). */
   dreamerServices: { slug: string; name: string }[];
+  /** The embedded sandbox's control routes (`/_sandbox/*`) answer any client, not only loopback ones. */
+  sandboxControl: boolean;
+  /** The least severe level written to the log. */
+  logLevel: LogLevel;
 }
 
 const csv = z
@@ -48,8 +64,32 @@ const origin = z.string().refine((s) => {
   }
 }, 'each origin must be scheme://host[:port] with no path or trailing slash, e.g. https://shop.example.com');
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** Seconds, as a number of seconds (`900`) or a duration (`30m`, `24h`, `1d`). */
+const duration = (name: string) =>
+  z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, `${name} must be seconds or a duration such as 30m, 24h or 1d`)
+    .transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.trim().slice(-1).toLowerCase()] ?? 1));
+
+/** TRUST_PROXY: a hop count (`1`) or a list of addresses and CIDR ranges (`10.0.0.0/8, ::1`). */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((s, ctx): TrustProxy => {
+    if (/^\d{1,2}$/.test(s)) return Number(s);
+    const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const problem of entries.map(trustEntryProblem)) {
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; TRUST_PROXY is a hop count (e.g. 1) or addresses and CIDR ranges` });
+    }
+    return entries;
+  });
+
 const int = (name: string, min: number, max: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(min).max(max);
+
+const flag = (name: string) => z.enum(['0', '1'], { error: `${name} must be 1 or 0` }).optional();
+const always = () => true;
 
 const schema = z
   .object({
@@ -62,11 +102,16 @@ const schema = z
       .optional(),
     DATA_DIR: z.string().default('data'),
     ALLOWED_ORIGINS: csv.pipe(z.array(origin)).default([]),
+    PUBLIC_ORIGIN: csv.pipe(z.array(origin)).default([]),
     UPSTREAM_TIMEOUT_MS: int('UPSTREAM_TIMEOUT_MS', 100, 120_000).default(15_000),
     QUOTE_TTL_MS: int('QUOTE_TTL_MS', 1000, 24 * 3600_000).default(10 * 60_000),
     STATUS_RECHECK_MS: int('STATUS_RECHECK_MS', 0, 3600_000).default(3000),
     BODY_LIMIT_BYTES: int('BODY_LIMIT_BYTES', 256, 1_048_576).default(16_384),
     RATE_LIMIT_PER_MINUTE: int('RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(120),
+    TRUST_PROXY: trustProxy.default(0),
+    TRUST_PROXY_HEADER: z
+      .enum(['x-forwarded-for', 'forwarded'], { error: 'TRUST_PROXY_HEADER must be x-forwarded-for or forwarded' })
+      .default('x-forwarded-for'),
     LOOKUPS_PER_CUSTOMER_PER_MINUTE: int('LOOKUPS_PER_CUSTOMER_PER_MINUTE', 0, 1_000_000).default(10),
     RECONCILE_DELAY_MS: int('RECONCILE_DELAY_MS', 0, 24 * 3600_000).default(5 * 60_000),
     RECONCILE_INTERVAL_MS: int('RECONCILE_INTERVAL_MS', 0, 24 * 3600_000).default(30_000),
@@ -75,6 +120,7 @@ const schema = z
     AUTH_JWKS_URL: z.url({ error: 'AUTH_JWKS_URL must be an https URL of a JSON Web Key Set' }).optional(),
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
+    AUTH_MAX_TOKEN_AGE: duration('AUTH_MAX_TOKEN_AGE').default(24 * 3600),
     DREAMER_SERVICES: csv
       .pipe(
         z
@@ -84,14 +130,59 @@ const schema = z
           .min(1, 'DREAMER_SERVICES lists at least one service'),
       )
       .default(['khamari-khola-electricity:Khamari Khola Electricity']),
+    NODE_ENV: z.string().optional(),
+    SANDBOX: flag('SANDBOX'),
+    SANDBOX_CONTROL: flag('SANDBOX_CONTROL'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
+  // Cross-field rules run even when a field failed (`when`), so every problem is listed at once.
   .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
     message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both',
+    when: always,
   })
   .refine((env) => !env.AGGREGATOR_BASE_URL === !env.AGGREGATOR_TOKEN, {
     message:
       'set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN to use a real aggregator, or neither to use the embedded sandbox',
+    when: always,
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.AGGREGATOR_BASE_URL || env.SANDBOX === '1', {
+    message:
+      'NODE_ENV=production needs a real aggregator (AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN); set SANDBOX=1 to run on the embedded sandbox on purpose',
+    when: always,
   });
+
+/** Variables the proxy's programs read beside the schema (main.ts, the standalone sandbox). */
+const OTHER_KNOWN = ['HOST', 'PORTAL_ACCESS_TTL_SECONDS', 'SANDBOX_PORT', 'SANDBOX_TOKENS'];
+const KNOWN = [...Object.keys(schema.shape), ...OTHER_KNOWN];
+/** A variable with one of these prefixes is meant for the proxy: if it is not a setting, it is a typo. */
+const PREFIXES = [...new Set(Object.keys(schema.shape).filter((k) => k.includes('_') && k !== 'NODE_ENV').map((k) => k.slice(0, k.indexOf('_') + 1)))].concat('SANDBOX');
+
+/** Names that look meant for the proxy but are not settings, each with the likely intended one. */
+function typos(names: string[]): string[] {
+  return names
+    .filter((name) => !KNOWN.includes(name))
+    .flatMap((name) => {
+      const best = KNOWN.map((k) => ({ k, d: distance(name, k) })).sort((a, b) => a.d - b.d)[0]!;
+      // Short names are one edit from many others (PATH, PORT): allow fewer edits there.
+      const near = best.d <= Math.min(2, Math.floor(best.k.length / 4));
+      if (near) return [`${name} is not a setting; did you mean ${best.k}?`];
+      if (PREFIXES.some((p) => name.startsWith(p))) return [`${name} is not a setting (see the settings table in README.md)`];
+      return [];
+    });
+}
+
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -101,9 +192,12 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProxyConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `- ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
-    throw new ConfigError(`Invalid proxy configuration:\n${lines.join('\n')}`);
+  const problems = [
+    ...(parsed.error?.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`) ?? []),
+    ...typos(Object.keys(cleaned)),
+  ];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`Invalid proxy configuration:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   }
   const e = parsed.data;
   return {
@@ -112,22 +206,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(e.DATA_DIR, 'ledger.sqlite')}`,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    publicOrigins: e.PUBLIC_ORIGIN,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     quoteTtlMs: e.QUOTE_TTL_MS,
     statusRecheckMs: e.STATUS_RECHECK_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     lookupsPerCustomerPerMinute: e.LOOKUPS_PER_CUSTOMER_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    trustProxyHeader: e.TRUST_PROXY_HEADER,
     reconcileDelayMs: e.RECONCILE_DELAY_MS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileMaxAttempts: e.RECONCILE_MAX_ATTEMPTS,
     auth:
       e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL
-        ? { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE }
+        ? { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE || null }
         : null,
     dreamerServices: e.DREAMER_SERVICES.map((entry) => {
       const at = entry.indexOf(':');
       return { slug: entry.slice(0, at), name: entry.slice(at + 1).trim() };
     }),
+    sandboxControl: e.SANDBOX_CONTROL === '1',
+    logLevel: e.LOG_LEVEL,
   };
 }

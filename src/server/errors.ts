@@ -1,4 +1,13 @@
-import { ERROR_CODES, type Envelope, type ErrorCode } from '../api.js';
+import { ERROR_CODES, isReasonCode, type Envelope, type ErrorCode, type ReasonCode } from '../api.js';
+import { en } from '../internal/i18n.js';
+
+/**
+ * A biller reason as the proxy answers it: the stable code and its English text (the widgets show their
+ * own translation). A stored reason that is not a known code is shown as none.
+ */
+export function reasonFields(reason: string | null | undefined): { reason_code: ReasonCode | null; reason: string | null } {
+  return isReasonCode(reason) ? { reason_code: reason, reason: en.reasons[reason] } : { reason_code: null, reason: null };
+}
 
 /** An error the proxy answers with: a code from the contract, an English message, optional extras. */
 export class ProxyError extends Error {
@@ -6,7 +15,7 @@ export class ProxyError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { reason?: string | null; details?: unknown; response?: unknown } = {},
+    readonly extra: { reason?: ReasonCode | null; details?: unknown; response?: unknown } = {},
   ) {
     super(message);
   }
@@ -27,7 +36,7 @@ export function errorEnvelope(error: ProxyError): Envelope {
     is_error: true,
     error_code: error.code,
     retryable: ERROR_CODES[error.code].retryable,
-    ...(reason !== undefined ? { reason } : {}),
+    ...(reason !== undefined ? reasonFields(reason) : {}),
     ...(details !== undefined ? { details } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /** The merchant proxy (Node): `import { createProxy, loadConfig } from 'bill-pay-widgets/server'`. */
 export { loadConfig, ConfigError, type ProxyConfig } from './config.js';
-export { createProxy, type Proxy, type ProxyOptions } from './proxy.js';
+export { createProxy, type Proxy, type ProxyEnv, type ProxyOptions } from './proxy.js';
+export { nodeHandler, type FetchHandler } from './node-adapter.js';
 export { createServerApp, startServer, type ServerOptions } from './serve.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type { Store, PaymentRow, StoredQuote } from './store/store.js';

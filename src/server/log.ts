@@ -1,8 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Structured logging with redaction. The aggregator token and the merchant's credit figures are secrets
  * of the merchant: they are removed by key and by value before anything is written.
  */
-export type LogLevel = 'info' | 'warn' | 'error';
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/**
+ * Fields every line logged inside a context carries (the request id), so code deep in a request logs
+ * them without passing them along.
+ */
+export const logContext = new AsyncLocalStorage<Record<string, unknown>>();
+
 export type LogSink = (line: string) => void;
 export type Logger = (level: LogLevel, event: string, fields?: Record<string, unknown>) => void;
 
@@ -20,8 +29,15 @@ export function redact(value: unknown, secrets: string[], depth = 0): unknown {
   );
 }
 
-export function createLogger(secrets: string[], sink: LogSink = (line) => process.stderr.write(`${line}\n`)): Logger {
+/** A logger that writes lines at `minLevel` or above (default `info`), with the current context's fields. */
+export function createLogger(
+  secrets: string[],
+  sink: LogSink = (line) => process.stderr.write(`${line}\n`),
+  minLevel: LogLevel = 'info',
+): Logger {
+  const least = LOG_LEVELS.indexOf(minLevel);
   return (level, event, fields = {}) => {
-    sink(JSON.stringify(redact({ time: new Date().toISOString(), level, event, ...fields }, secrets)));
+    if (LOG_LEVELS.indexOf(level) < least) return;
+    sink(JSON.stringify(redact({ time: new Date().toISOString(), level, event, ...logContext.getStore(), ...fields }, secrets)));
   };
 }

@@ -35,6 +35,30 @@ export interface PaymentsOptions {
 
 const OPEN: LedgerState[] = ['pending', 'unknown'];
 const MAX_BACKOFF_MS = 3600_000;
+/**
+ * The aggregator's window (AGGREGATOR-FACTS.md: "ask the lookup API again after about 5 minutes"): a run
+ * of "no such reference" answers fails a payment only if it spans at least this long.
+ */
+export const NOT_FOUND_WINDOW_MS = 5 * 60_000;
+/** Expired quotes that no payment refers to, deleted per reconciler pass. */
+export const QUOTE_PRUNE_BATCH = 500;
+/** How often a request whose key is in flight looks at the ledger again while it waits for the outcome. */
+const IN_FLIGHT_POLL_MS = 25;
+
+/** Who settled a payment by hand, and why: `bill-pay-settle`'s record in the ledger. */
+export class SettleError extends Error {
+  override name = 'SettleError';
+}
+
+/** What an idempotency key was first used for: a replay with another payload is refused. */
+export const requestHash = (service: string, body: ChargeRequest, subject: string | null) =>
+  createHash('sha256')
+    .update(JSON.stringify([service, body.quote_id, body.amount_paisa, body.package_id ?? null, subject]))
+    .digest('hex');
+
+/** The same account whatever order the lookup's fields came in: the identity a second payment is checked against. */
+export const accountOf = (service: string, input: unknown) =>
+  `${service}:${JSON.stringify(input, Object.keys((input ?? {}) as object).sort())}`;
 
 export interface ReconcileReport {
   checked: number;
@@ -58,6 +82,7 @@ export class Payments {
       service: provider.service,
       ...draft,
       subject,
+      account: accountOf(provider.service, input),
       charges: {},
       createdAt: t,
       expiresAt: t + this.o.quoteTtlMs,
@@ -74,14 +99,24 @@ export class Payments {
     return quote;
   }
 
-  /** The service charge of an amount, asked of the aggregator once per quote and amount. */
+  readonly #charging = new Map<string, Promise<number>>();
+
+  /** The service charge of an amount, asked of the aggregator once per quote and amount (concurrent askers share one call). */
   async serviceCharge(provider: Provider<never>, quote: StoredQuote, amountPaisa: number): Promise<number> {
     if (!provider.serviceCharge) return 0;
     const known = quote.charges[String(amountPaisa)];
     if (known !== undefined) return known;
-    const charge = await provider.serviceCharge(this.o.aggregator, quote.sessionId, amountPaisa);
-    await this.o.store.saveCharge(quote.id, amountPaisa, charge);
-    return charge;
+    const asked = `${quote.id}:${amountPaisa}`;
+    let charging = this.#charging.get(asked);
+    if (!charging) {
+      charging = (async () => {
+        const charge = await provider.serviceCharge!(this.o.aggregator, quote.sessionId, amountPaisa);
+        await this.o.store.saveCharge(quote.id, amountPaisa, charge);
+        return charge;
+      })().finally(() => this.#charging.delete(asked));
+      this.#charging.set(asked, charging);
+    }
+    return charging;
   }
 
   /** The quote a charge or payment is for, checked against its rules, and the service charge of the amount. */
@@ -92,8 +127,11 @@ export class Payments {
   }
 
   /**
-   * Pays once per idempotency key. A repeated key replays the recorded outcome (or 409 while in flight,
-   * 422 for another payload); a second live payment of a quote is refused (409).
+   * Pays once per idempotency key. The ledger is asked before the aggregator: a repeated key replays
+   * the recorded outcome (waiting for it while its commit is in flight; 422 for another payload), a
+   * quote with a live or successful payment is refused (409 QUOTE_ALREADY_PAID), and so is a second
+   * payment of an account while one is unresolved (409 PAYMENT_UNRESOLVED). A known key never reaches
+   * the aggregator again, even when it became known while this request was pricing.
    */
   async pay(
     provider: Provider<never>,
@@ -101,13 +139,24 @@ export class Payments {
     body: ChargeRequest,
     subject: string | null,
   ): Promise<{ payment: PaymentRow; replayed: boolean }> {
-    const hash = createHash('sha256')
-      .update(JSON.stringify([provider.service, body.quote_id, body.amount_paisa, body.package_id ?? null, subject]))
-      .digest('hex');
-    const previous = await this.o.store.paymentByKey(key);
-    if (previous) return { payment: this.#replay(previous, hash), replayed: true };
-
-    const { quote, charge } = await this.price(provider, body, subject);
+    const hash = requestHash(provider.service, body, subject);
+    const previous = await this.#known(key, hash);
+    if (previous) return previous;
+    const quote = await this.loadQuote(body.quote_id, provider.service, subject);
+    checkPayment(quote, body.amount_paisa, body.package_id);
+    const account = quote.account ?? null;
+    const blocked = await this.#blocked(key, hash, quote.id, provider.service, account);
+    if (blocked) return blocked;
+    let charge: number;
+    try {
+      charge = await this.serviceCharge(provider, quote, body.amount_paisa);
+    } catch (error) {
+      // The aggregator may refuse because a request with this key (or another) paid meanwhile: the
+      // ledger's answer wins over the aggregator's refusal.
+      const meanwhile = await this.#blocked(key, hash, quote.id, provider.service, account);
+      if (meanwhile) return meanwhile;
+      throw error;
+    }
     const t = this.o.now();
     const row: PaymentRow = {
       reference: newReference(),
@@ -130,17 +179,20 @@ export class Payments {
       updatedAt: t,
       checkedAt: null,
       // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end.
-      nextCheckAt: t + Math.max(this.o.reconcileDelayMs, 2 * this.o.upstreamTimeoutMs),
+      nextCheckAt: t + Math.max(this.o.reconcileDelayMs, this.#commitWindowMs()),
       attempts: 0,
       subject,
+      account,
+      notFoundSince: null,
+      settledBy: null,
+      settledAt: null,
+      note: null,
     };
     // The reference is fixed in the ledger before the commit leaves, so a lost answer can be looked up.
     const inserted = await this.o.store.insertPayment(row);
     if (!inserted.inserted) {
-      if (inserted.conflict === 'key') return { payment: this.#replay(inserted.existing, hash), replayed: true };
-      throw new ProxyError('QUOTE_ALREADY_PAID', 'A payment for this lookup is already under way or done', {
-        details: { reference: inserted.existing.reference },
-      });
+      if (inserted.conflict === 'key') return { payment: await this.#replay(inserted.existing, hash), replayed: true };
+      throw this.#blockedError(inserted.conflict, inserted.existing, quote.id);
     }
     this.o.log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa });
 
@@ -153,7 +205,8 @@ export class Payments {
       }),
       provider.statusLookup,
     );
-    const committed = await this.#update(row, ['pending'], {
+    // From `unknown` too: the commit's own answer beats a reconciler that gave up on it.
+    const committed = await this.#update(row, OPEN, {
       state: outcome.state,
       upstreamId: outcome.upstreamId,
       upstreamState: outcome.upstreamState,
@@ -168,16 +221,63 @@ export class Payments {
     return { payment, replayed: false };
   }
 
-  #replay(existing: PaymentRow, hash: string): PaymentRow {
+  /** How long a commit can possibly be in flight: after this, a `pending` row's commit is lost. */
+  #commitWindowMs() {
+    return 2 * this.o.upstreamTimeoutMs;
+  }
+
+  /** The recorded outcome of a known key, or null when the key is new. */
+  async #known(key: string, hash: string): Promise<{ payment: PaymentRow; replayed: true } | null> {
+    const previous = await this.o.store.paymentByKey(key);
+    return previous ? { payment: await this.#replay(previous, hash), replayed: true } : null;
+  }
+
+  /**
+   * What the ledger already says against paying this quote with this key: the key's own outcome
+   * (also when it was recorded a moment ago by a concurrent request), else a refusal; null when free.
+   */
+  async #blocked(key: string, hash: string, quoteId: string, service: string, account: string | null) {
+    const known = await this.#known(key, hash);
+    if (known) return known;
+    const blocked = await this.o.store.blockingPayment(quoteId, service, account);
+    if (!blocked) return null;
+    if (blocked.existing.idempotencyKey === key) return { payment: await this.#replay(blocked.existing, hash), replayed: true as const };
+    throw this.#blockedError(blocked.conflict, blocked.existing, quoteId);
+  }
+
+  #blockedError(conflict: 'quote' | 'account', existing: PaymentRow, quoteId: string): ProxyError {
+    // The same quote's payment is also the account's: it is reported as the quote's, whichever index saw it.
+    if (conflict === 'quote' || existing.quoteId === quoteId) {
+      return new ProxyError('QUOTE_ALREADY_PAID', 'A payment for this lookup is already under way or done', {
+        details: { reference: existing.reference },
+      });
+    }
+    return new ProxyError(
+      'PAYMENT_UNRESOLVED',
+      'A payment for this account is still being confirmed; wait for its outcome before paying again',
+    );
+  }
+
+  /**
+   * A known key's outcome. While its commit is in flight (`pending`), waits for the answer, at most as
+   * long as a commit can take, then answers 409 IDEMPOTENCY_IN_FLIGHT.
+   */
+  async #replay(existing: PaymentRow, hash: string): Promise<PaymentRow> {
     if (existing.requestHash !== hash) {
       throw new ProxyError('IDEMPOTENCY_MISMATCH', 'This idempotency key was used for a different payment');
     }
-    if (existing.state === 'pending') {
+    const deadline = performance.now() + this.#commitWindowMs();
+    let current = existing;
+    while (current.state === 'pending' && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+      current = (await this.o.store.paymentByReference(existing.reference)) ?? current;
+    }
+    if (current.state === 'pending') {
       throw new ProxyError('IDEMPOTENCY_IN_FLIGHT', 'This payment is still being processed', {
         details: { reference: existing.reference },
       });
     }
-    return existing;
+    return current;
   }
 
   /**
@@ -193,15 +293,23 @@ export class Payments {
   }
 
   /**
-   * Asks the aggregator's status lookup about a payment that is not final. Always safe: it sends no
-   * commit, and the ledger changes only on a final answer. What "no such reference" means is the
-   * caller's: `fail` where the commit's own answer proved it was refused, `keep` while the answer may
-   * still come, `count` for the reconciler, which fails it only after `reconcileMaxAttempts` lookups.
+   * Asks the aggregator's status lookup about a payment that is not final, at most once per
+   * `statusRecheckMs` whoever asks (the claim is atomic in the store, across instances). Always safe:
+   * it sends no commit, and the ledger changes only on a final answer. What "no such reference" means
+   * is the caller's: `fail` where the commit's own answer proved it was refused, `keep` while the answer
+   * may still come, `count` for the reconciler, which fails it only after `reconcileMaxAttempts`
+   * consecutive such answers spanning at least NOT_FOUND_WINDOW_MS. Errors and timeouts never count.
    */
   async lookUp(p: PaymentRow, onNotFound: 'fail' | 'keep' | 'count'): Promise<PaymentRow> {
+    const asked = this.o.now();
+    if (!(await this.o.store.claimLookup(p.reference, asked, asked - this.o.statusRecheckMs))) {
+      // Looked up a moment ago by someone else (or no longer open): their answer is in the ledger.
+      if (onNotFound === 'count') return this.#update(p, OPEN, { claimedUntil: null, nextCheckAt: asked + this.o.statusRecheckMs });
+      return (await this.o.store.paymentByReference(p.reference)) ?? p;
+    }
     const status = classifyStatus(await this.o.aggregator.status(p.reference));
     const t = this.o.now();
-    const attempts = onNotFound === 'count' ? p.attempts + 1 : p.attempts;
+    const backoff = (attempts: number) => t + Math.min(this.o.reconcileDelayMs * 2 ** attempts, MAX_BACKOFF_MS);
     let patch: PaymentPatch;
     if (status.kind === 'settled') {
       patch = {
@@ -211,12 +319,23 @@ export class Payments {
         reason: p.reason ?? status.reason,
         nextCheckAt: null,
       };
-    } else if (status.kind === 'invalidReference' && (onNotFound === 'fail' || (onNotFound === 'count' && attempts >= this.o.reconcileMaxAttempts))) {
+    } else if (status.kind === 'invalidReference' && onNotFound === 'fail') {
       patch = { state: 'failed', errorCode: p.errorCode ?? 'NOT_FOUND_UPSTREAM', nextCheckAt: null };
+    } else if (status.kind === 'invalidReference' && onNotFound === 'count') {
+      const attempts = p.attempts + 1;
+      const since = p.notFoundSince ?? t;
+      patch =
+        attempts >= this.o.reconcileMaxAttempts && t - since >= NOT_FOUND_WINDOW_MS
+          ? { state: 'failed', errorCode: p.errorCode ?? 'NOT_FOUND_UPSTREAM', nextCheckAt: null, attempts, notFoundSince: since }
+          : { attempts, notFoundSince: since, nextCheckAt: backoff(attempts) };
+    } else if (status.kind === 'open') {
+      // The aggregator has it (Queued, Processing): a run of "no such reference" answers is broken.
+      patch = { attempts: 0, notFoundSince: null, ...(onNotFound === 'count' ? { nextCheckAt: backoff(0) } : {}) };
     } else {
-      patch = onNotFound === 'count' ? { nextCheckAt: t + Math.min(this.o.reconcileDelayMs * 2 ** attempts, MAX_BACKOFF_MS) } : {};
+      // An error or timeout says nothing about the payment: neither counted nor failed.
+      patch = onNotFound === 'count' ? { nextCheckAt: backoff(p.attempts) } : {};
     }
-    const updated = await this.#update(p, OPEN, { ...patch, checkedAt: t, attempts, claimedUntil: null });
+    const updated = await this.#update(p, OPEN, { ...patch, checkedAt: t, claimedUntil: null });
     if (updated.state !== p.state) {
       this.o.log('info', 'payment.settled', { reference: p.reference, from: p.state, to: updated.state, by: 'status-lookup' });
     }
@@ -225,15 +344,28 @@ export class Payments {
 
   /**
    * One reconciler pass: claims the open payments that are due (one instance per row, also across
-   * processes), asks the status lookup about each, and never sends a commit.
+   * processes), asks the status lookup about each, and never sends a commit. A `pending` row older
+   * than any commit can take lost its commit (a crash): it becomes `unknown`, so its key replays as
+   * pending. Expired quotes no payment refers to are deleted, a batch per pass.
    */
   async reconcile({ limit = 50, leaseMs = 60_000, all = false } = {}): Promise<ReconcileReport> {
     const t = this.o.now();
     const due = await this.o.store.claimDue(all ? Number.MAX_SAFE_INTEGER : t, t + leaseMs, limit, t);
     const report: ReconcileReport = { checked: due.length, settled: 0, pending: 0, manual: 0 };
-    for (const row of due) {
+    for (let row of due) {
+      const lost = row.state === 'pending' && t - row.createdAt >= this.#commitWindowMs();
+      if (lost) {
+        row = await this.#update(row, ['pending'], { state: 'unknown' });
+        this.o.log('warn', 'payment.commit_lost', { reference: row.reference, service: row.service });
+      }
       if (!this.providers.get(row.service)?.statusLookup) {
-        // No lookup can find it (Dish Home): a person settles it with the aggregator's records.
+        if (row.state === 'pending') {
+          // Its commit may still be in flight: look again once it cannot be.
+          await this.#update(row, OPEN, { nextCheckAt: row.createdAt + this.#commitWindowMs(), claimedUntil: null });
+          report.pending++;
+          continue;
+        }
+        // No lookup can find it (Dish Home): a person settles it with the aggregator's records (bill-pay-settle).
         await this.#update(row, OPEN, { nextCheckAt: null, claimedUntil: null });
         this.o.log('warn', 'payment.needs_manual_reconciliation', { reference: row.reference, service: row.service });
         report.manual++;
@@ -244,7 +376,38 @@ export class Payments {
       else report.settled++;
     }
     if (due.length) this.o.log('info', 'reconcile.pass', { ...report });
+    await this.pruneQuotes();
     return report;
+  }
+
+  /** Deletes a batch of expired quotes that no payment refers to; returns how many. */
+  async pruneQuotes(limit = QUOTE_PRUNE_BATCH): Promise<number> {
+    const pruned = await this.o.store.pruneQuotes(this.o.now(), limit);
+    if (pruned) this.o.log('info', 'quotes.pruned', { count: pruned });
+    return pruned;
+  }
+
+  /**
+   * An operator's settlement of an unresolved payment (`bill-pay-settle`), from the aggregator's own
+   * records: recorded in the ledger with when, by what and why. A final payment is never changed.
+   */
+  async settle(reference: string, state: 'success' | 'failed', note: string, by = 'bill-pay-settle'): Promise<PaymentRow> {
+    if (!note.trim()) throw new SettleError('Say why with --note "..." (what the aggregator\'s records show)');
+    const payment = await this.o.store.paymentByReference(reference);
+    if (!payment) throw new SettleError(`No payment with reference ${reference}`);
+    if (!OPEN.includes(payment.state)) {
+      throw new SettleError(`Payment ${reference} is already ${payment.state}: only a pending or unknown payment can be settled`);
+    }
+    const t = this.o.now();
+    const settled = await this.o.store.updatePayment(
+      reference,
+      OPEN,
+      { state, settledBy: by, settledAt: t, note: note.trim(), nextCheckAt: null, claimedUntil: null, reason: state === 'failed' ? 'MANUALLY_FAILED' : payment.reason },
+      t,
+    );
+    if (!settled) throw new SettleError(`Payment ${reference} became final while it was being settled; nothing changed`);
+    this.o.log('info', 'payment.settled', { reference, from: payment.state, to: state, by });
+    return settled;
   }
 
   /**

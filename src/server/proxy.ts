@@ -3,6 +3,7 @@
  * It holds the aggregator token, validates every input, keeps quotes and the payment ledger, and is the
  * only thing that talks to the aggregator.
  */
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as zm from 'zod/mini';
@@ -12,6 +13,7 @@ import {
   chargeRequest,
   deliveryReport,
   historyRequest,
+  isReasonCode,
   payRequest,
   type HistoryRecord,
   type Receipt,
@@ -22,14 +24,15 @@ import {
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { Aggregator } from './aggregator.js';
 import { jwtVerifier, type Authorize } from './auth.js';
+import { clientAddressResolver } from './client-ip.js';
 import type { ProxyConfig } from './config.js';
-import { ProxyError, errorEnvelope, successEnvelope } from './errors.js';
-import { createLogger, type Logger } from './log.js';
+import { ProxyError, errorEnvelope, reasonFields, successEnvelope } from './errors.js';
+import { createLogger, logContext, type Logger } from './log.js';
 import { dishhome } from './providers/dishhome.js';
 import { dreamer } from './providers/dreamer.js';
 import { nea } from './providers/nea.js';
 import type { Provider } from './providers/types.js';
-import type { LedgerState } from './providers/upstream.js';
+import { SERVICE_UNAVAILABLE_MESSAGE, isAccountCode, type LedgerState } from './providers/upstream.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { openStore } from './store/open.js';
@@ -57,16 +60,19 @@ export interface ProxyOptions {
   authorize?: Authorize;
 }
 
+/** What the proxy's middleware hands to its routes. */
+export type ProxyEnv = { Variables: { subject?: string } };
+
 export function createProxy(options: ProxyOptions) {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? createLogger([config.aggregatorToken]);
+  const log = options.log ?? createLogger([config.aggregatorToken], undefined, config.logLevel);
   const store = options.store ?? openStore(config.databaseUrl);
   let sandbox: Sandbox | null = null;
   let upstreamFetch = options.fetch;
   let baseUrl = config.aggregatorBaseUrl;
   if (!baseUrl) {
-    sandbox = createSandbox({ tokens: [config.aggregatorToken] });
+    sandbox = createSandbox({ tokens: [config.aggregatorToken], openControl: config.sandboxControl });
     baseUrl = 'http://sandbox.internal';
     const embedded = sandbox;
     upstreamFetch ??= (input, init) => Promise.resolve(embedded.fetch(new Request(input, init)));
@@ -80,7 +86,7 @@ export function createProxy(options: ProxyOptions) {
   });
   const testMode = config.aggregatorToken.startsWith('TEST:');
 
-  const app = new Hono();
+  const app = new Hono<ProxyEnv>();
 
   app.onError((error, c) => {
     const known =
@@ -89,6 +95,35 @@ export function createProxy(options: ProxyOptions) {
     return c.json(errorEnvelope(known), known.status as 500);
   });
   app.notFound((c) => c.json(errorEnvelope(new ProxyError('NOT_FOUND', 'No such route')), 404));
+
+  // Probes for orchestrators and load balancers, answered before logging, CORS, rate limits and sign-in.
+  // They name what failed, never a URL, an address or an error text (those may carry credentials).
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const database = await withTimeout(store.check(), READY_TIMEOUT_MS).then(
+      () => 'ok',
+      (error: unknown) => {
+        log('warn', 'readyz.database', { error });
+        return 'unavailable';
+      },
+    );
+    const checks = {
+      database,
+      aggregator: baseUrl && config.aggregatorToken ? 'ok' : 'not configured',
+      ...(draining ? { shutdown: 'shutting down' } : {}),
+    };
+    const failed = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
+    return c.json({ status: failed.length ? 'unavailable' : 'ok', checks, ...(failed.length ? { failed } : {}) }, failed.length ? 503 : 200);
+  });
+
+  // A request id, taken from the client or the load balancer when well-formed, is echoed in the answer and
+  // carried by every log line of the request (createLogger reads logContext), however deep it is logged.
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    await logContext.run({ request_id: requestId }, next);
+    c.res.headers.set('x-request-id', requestId);
+  });
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -106,10 +141,29 @@ export function createProxy(options: ProxyOptions) {
     });
   });
 
-  // CORS: an exact allow-list of merchant origins; same-origin pages need no entry.
+  // Shutdown drain: once close() is called, new requests are refused; the ones in flight (a commit among
+  // them) run to their end and record their answers before the ledger closes.
+  let draining = false;
+  let inFlight = 0;
+  const drained = new Set<() => void>();
+  app.use('*', async (c, next) => {
+    if (draining) {
+      c.header('retry-after', '1');
+      c.header('connection', 'close');
+      throw new ProxyError('SHUTTING_DOWN', 'The payment proxy is restarting; try again in a moment');
+    }
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      if (--inFlight === 0) drained.forEach((resolve) => resolve());
+    }
+  });
+
+  // CORS: an exact allow-list of merchant origins plus the proxy's own (PUBLIC_ORIGIN), never the Host header.
   app.use('*', async (c, next) => {
     const origin = c.req.header('origin');
-    const allowed = origin !== undefined && (config.allowedOrigins.includes(origin) || origin === new URL(c.req.url).origin);
+    const allowed = origin !== undefined && (config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin));
     try {
       if (origin !== undefined && !allowed) {
         throw new ProxyError('FORBIDDEN_ORIGIN', 'This origin may not use the payment proxy');
@@ -130,7 +184,7 @@ export function createProxy(options: ProxyOptions) {
       c.res.headers.append('vary', 'Origin');
       if (origin && allowed) {
         c.res.headers.set('access-control-allow-origin', origin);
-        c.res.headers.set('access-control-expose-headers', 'idempotent-replayed, retry-after');
+        c.res.headers.set('access-control-expose-headers', 'idempotent-replayed, retry-after, x-request-id');
       }
     }
   });
@@ -142,22 +196,24 @@ export function createProxy(options: ProxyOptions) {
     c.header('retry-after', String(wait));
     throw new ProxyError('RATE_LIMITED', `Too many ${what}; try again in a minute`);
   };
+  const clientAddress = clientAddressResolver(config.trustProxy, config.trustProxyHeader);
   app.use('*', async (c, next) => {
-    limit(c, await perIp.hit(`ip:${options.clientIp?.(c) ?? remoteAddress(c) ?? 'unknown'}`), 'requests');
+    const ip = options.clientIp?.(c) ?? clientAddress(remoteAddress(c), c.req.raw.headers) ?? 'unknown';
+    limit(c, await perIp.hit(`ip:${ip}`), 'requests');
     await next();
   });
 
   // Host authentication, after CORS and rate limits; the aggregator's own callback carries no user.
-  const authorize = options.authorize ?? (config.auth ? jwtVerifier(config.auth) : undefined);
-  const subjects = new WeakMap<Request, string>();
-  const subjectOf = (c: Context) => subjects.get(c.req.raw) ?? null;
+  const authorize = options.authorize ?? (config.auth ? jwtVerifier({ ...config.auth, now }) : undefined);
+  // The user travels in the request context: body middleware may rebuild c.req.raw (chunked bodies).
+  const subjectOf = (c: Context<ProxyEnv>) => c.get('subject') ?? null;
   app.use('*', async (c, next) => {
     if (authorize && !c.req.path.startsWith('/api/callbacks/')) {
       const result = await authorize(c.req.raw);
       if ('refused' in result) {
         throw new ProxyError('AUTH_REQUIRED', 'Sign in to continue', { details: { reason: result.refused } });
       }
-      subjects.set(c.req.raw, result.subject);
+      c.set('subject', result.subject);
     }
     await next();
   });
@@ -215,17 +271,22 @@ export function createProxy(options: ProxyOptions) {
     transaction_id: p.upstreamId,
     customer_name: p.customerName,
     receipt: p.receipt,
-    error_code: p.errorCode,
-    reason: p.reason,
+    // The merchant's account problems (wrong token, credits, maintenance) are not the customer's business.
+    error_code: isAccountCode(p.errorCode) ? 'SERVICE_UNAVAILABLE' : p.errorCode,
+    ...reasonFields(p.reason),
     created_at: new Date(p.createdAt).toISOString(),
     updated_at: new Date(p.updatedAt).toISOString(),
+    ...settlement(p),
   });
 
   function answerPayment(c: Context, p: PaymentRow) {
     const view = paymentView(p);
+    if (view.state === 'failed' && isAccountCode(p.errorCode)) {
+      throw new ProxyError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE, { response: view });
+    }
     if (view.state === 'failed') {
       throw new ProxyError('PAYMENT_REJECTED', 'The payment was not accepted; nothing was charged', {
-        reason: p.reason,
+        reason: isReasonCode(p.reason) ? p.reason : null,
         response: view,
       });
     }
@@ -249,7 +310,7 @@ export function createProxy(options: ProxyOptions) {
   });
 
   for (const provider of payments.providers.values()) {
-    const api = new Hono();
+    const api = new Hono<ProxyEnv>();
     provider.routes?.(api, aggregator);
 
     api.post('/lookup', async (c) => {
@@ -333,6 +394,7 @@ export function createProxy(options: ProxyOptions) {
         service_charge_paisa: view.service_charge_paisa,
         total_paisa: view.total_paisa,
         transaction_id: view.transaction_id,
+        ...settlement(p),
       };
     });
     return c.json(successEnvelope({ records, total }, 'Data fetched successfully.'));
@@ -378,6 +440,7 @@ export function createProxy(options: ProxyOptions) {
   };
   const timer = config.reconcileIntervalMs > 0 ? setInterval(reconcile, config.reconcileIntervalMs) : undefined;
   timer?.unref();
+  let closing: Promise<void> | undefined;
 
   return {
     fetch: app.fetch,
@@ -385,14 +448,58 @@ export function createProxy(options: ProxyOptions) {
     store,
     sandbox,
     payments,
-    async close() {
-      clearInterval(timer);
-      await reconciling;
-      await store.close();
+    /** How many requests are being answered now. */
+    get inFlight() {
+      return inFlight;
+    },
+    /**
+     * Stops taking requests, waits for those in flight (at most the upstream timeout and a margin: a commit
+     * cannot take longer), stops the reconciler and closes the ledger. Safe to call more than once.
+     */
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        if (inFlight > 0) {
+          let timeout: ReturnType<typeof setTimeout> | undefined;
+          await new Promise<void>((resolve) => {
+            drained.add(resolve);
+            timeout = setTimeout(resolve, config.upstreamTimeoutMs + DRAIN_MARGIN_MS);
+          });
+          clearTimeout(timeout);
+          if (inFlight > 0) log('warn', 'shutdown.abandoned', { in_flight: inFlight });
+        }
+        clearInterval(timer);
+        await reconciling;
+        await store.close();
+      })();
+      return closing;
     },
   };
 }
 
+/** An operator's settlement (`bill-pay-settle`), shown with the payment; nothing when the aggregator settled it. */
+function settlement(p: PaymentRow): Pick<Payment, 'settled_by' | 'settled_at' | 'note'> {
+  if (p.settledBy === null) return {};
+  return { settled_by: p.settledBy, ...(p.settledAt === null ? {} : { settled_at: new Date(p.settledAt).toISOString() }), ...(p.note === null ? {} : { note: p.note }) };
+}
+
+/** What a request may take beyond the upstream timeout (the ledger writes around the commit). */
+const DRAIN_MARGIN_MS = 5000;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** How long /readyz waits for the database before calling it unavailable. */
+const READY_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The socket's peer, from the bindings @hono/node-server (and `nodeHandler`) pass as `env`. */
 function remoteAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;

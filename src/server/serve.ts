@@ -31,12 +31,15 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   const root = new Hono();
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/healthz', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/readyz', (c) => proxy.fetch(c.req.raw, c.env));
   let portalProxy: ReturnType<typeof createProxy> | null = null;
   let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
   if (options.portal) {
     const secret = randomBytes(32).toString('hex');
     portalSandbox = createPortalSandbox({ secret, accessTtlSeconds: options.portal.accessTtlSeconds });
-    const auth = { secret };
+    // The portal sandbox signs with this process's clock: no leeway, so its short-lived tokens expire on time.
+    const auth = { secret, clockToleranceSeconds: 0 };
     portalProxy = createProxy({
       config: { ...options.config, auth, databaseUrl: portalDatabase(options.config.databaseUrl) },
       log: options.log,
@@ -61,27 +64,53 @@ function portalDatabase(databaseUrl: string) {
 }
 
 export async function startServer(options: ServerOptions) {
-  const { root, proxy, portalProxy } = createServerApp(options);
-  // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
-  await proxy.store.ready();
-  await portalProxy?.store.ready();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: root.fetch, port: options.config.port, hostname: options.hostname ?? '127.0.0.1' }, () =>
-      resolve(s),
-    );
-  });
+  const hostname = options.hostname ?? '127.0.0.1';
+  // Without PUBLIC_ORIGIN, the pages this server serves are at its listen URL: filled in once the port is
+  // known, in the listen callback, before any request is read (the proxies read the list per request).
+  const publicOrigins = [...options.config.publicOrigins];
+  const { root, proxy, portalProxy } = createServerApp({ ...options, config: { ...options.config, publicOrigins } });
+  let server: ReturnType<typeof serve>;
+  try {
+    // Connect and migrate before listening: a ledger that cannot be used stops the start, loudly.
+    await proxy.store.ready();
+    await portalProxy?.store.ready();
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: root.fetch, port: options.config.port, hostname }, (info) => {
+        if (!publicOrigins.length) publicOrigins.push(...listenOrigins(hostname, info.port));
+        resolve(s);
+      });
+      s.once('error', reject);
+    });
+  } catch (error) {
+    await Promise.allSettled([proxy.close(), portalProxy?.close()]);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
+    url: `http://${urlHost(hostname)}:${port}`,
     port,
     proxy,
+    /**
+     * Stops accepting connections and requests, lets the requests in flight finish and write their answers,
+     * closes the ledgers, then drops the idle connections that are left.
+     */
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await proxy.close();
-      await portalProxy?.close();
+      const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeIdleConnections();
+      await Promise.all([proxy.close(), portalProxy?.close()]);
+      // The last answers are being written: give them a moment, then cut keep-alive connections.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+      http.closeAllConnections();
+      await closed;
     },
   };
+}
+
+const urlHost = (hostname: string) => (hostname.includes(':') ? `[${hostname}]` : hostname);
+
+/** The origins a browser uses for a server listening here: a loopback or wildcard address also as localhost. */
+function listenOrigins(hostname: string, port: number) {
+  const local = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(hostname);
+  return (local ? ['127.0.0.1', 'localhost', '[::1]'] : [urlHost(hostname)]).map((host) => `http://${host}:${port}`);
 }

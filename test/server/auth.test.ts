@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, type Stack } from './harness.js';
+import { jwtVerifier } from '../../src/server/auth.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createProxy } from '../../src/server/proxy.js';
+import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, transcript, type Stack } from './harness.js';
 
 const SECRET = 'portal-access-token-secret-0123456789';
 const sign = (sub: string, expiresIn: string | number = '5m', secret = SECRET) =>
@@ -13,6 +16,30 @@ const sign = (sub: string, expiresIn: string | number = '5m', secret = SECRET) =
     .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(secret));
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A POST whose body is sent in two chunks with `Transfer-Encoding: chunked` and no Content-Length. */
+async function chunked(base: string, path: string, body: unknown, headers: Record<string, string>) {
+  const text = JSON.stringify(body);
+  const half = Math.floor(text.length / 2);
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(text.slice(0, half)));
+      controller.enqueue(encoder.encode(text.slice(half)));
+      controller.close();
+    },
+  });
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+  const answer = await response.text();
+  transcript.push(answer);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: response.status, json: JSON.parse(answer) as any };
+}
 
 let keys = 0;
 const key = () => `auth-key-${++keys}-${Date.now()}`;
@@ -33,7 +60,8 @@ describe('host authentication with a shared secret', () => {
     const cases: [Record<string, string>, string][] = [
       [{}, 'missing'],
       [{ authorization: 'Basic abc' }, 'missing'],
-      [bearer(await sign('consumer-alice', Math.floor(Date.now() / 1000) - 10)), 'expired'],
+      [bearer(await sign('consumer-alice', Math.floor(Date.now() / 1000) - 60)), 'expired'],
+      [bearer(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('consumer-alice').setIssuedAt().sign(new TextEncoder().encode(SECRET))), 'invalid'],
       [bearer(await sign('consumer-alice', '5m', 'another-secret-of-enough-length-000000')), 'invalid'],
       [bearer('not.a.jwt'), 'invalid'],
     ];
@@ -108,6 +136,25 @@ describe('host authentication with a shared secret', () => {
     assert.equal((await s.call('GET', `/api/payments/${paid}/receipt`, undefined, bob)).json.error_code, 'NOT_FOUND');
   });
 
+  it('keeps the signed-in user with a chunked body (no Content-Length): lookup, pay, history, receipt', async () => {
+    const user = bearer(await sign('consumer-chunked'));
+    const q = await chunked(s.url, '/api/nea/lookup', bhaktapur('555'), user);
+    assert.equal(q.status, 200);
+    const quote = q.json.data.response;
+    const stolen = await chunked(s.url, '/api/nea/pay', { quote_id: quote.quote_id, amount_paisa: 125000 }, { ...bob, 'idempotency-key': key() });
+    assert.deepEqual([stolen.status, stolen.json.error_code], [404, 'QUOTE_NOT_FOUND']);
+    const paid = await chunked(s.url, '/api/nea/pay', { quote_id: quote.quote_id, amount_paisa: 125000 }, { ...user, 'idempotency-key': key() });
+    assert.equal(paid.status, 200);
+    const reference = paid.json.data.response.reference as string;
+    assert.equal((await s.proxy.store.paymentByReference(reference))!.subject, 'consumer-chunked');
+    const history = await chunked(s.url, '/api/payments/history', { page_size: 10, page_no: 1 }, user);
+    assert.equal(history.status, 200);
+    assert.deepEqual(history.json.data.response.records.map((r: { reference: string }) => r.reference), [reference]);
+    assert.equal((await s.call('GET', `/api/payments/${reference}/receipt`, undefined, user)).status, 200);
+    const othersHistory = await chunked(s.url, '/api/payments/history', { page_size: 10, page_no: 1 }, bob);
+    assert.equal(othersHistory.json.data.response.records.some((r: { reference: string }) => r.reference === reference), false);
+  });
+
   it('leaks nothing', () => assertNoLeaks());
 });
 
@@ -133,6 +180,7 @@ describe('host authentication with the issuer JWKS', () => {
       .setSubject('consumer-carol')
       .setIssuer('electrosoft')
       .setAudience(audience)
+      .setIssuedAt()
       .setExpirationTime('2m')
       .sign(privateKey);
 
@@ -140,6 +188,71 @@ describe('host authentication with the issuer JWKS', () => {
     assert.equal((await s.call('POST', '/api/nea/lookup', bhaktapur('555'), bearer(await token('bill-pay')))).status, 200);
     const wrong = await s.call('POST', '/api/nea/lookup', bhaktapur('555'), bearer(await token('someone-else')));
     assert.deepEqual([wrong.status, wrong.json.details.reason], [401, 'invalid']);
+  });
+});
+
+describe('token lifetime: exp required, a maximum age from iat, 30 s clock tolerance', () => {
+  // Fixed times: the verifier's clock is injected, nothing depends on when the test runs.
+  const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+  const at = (offsetSeconds: number) => Math.floor(NOW / 1000) + offsetSeconds;
+  const token = (claims: { iat?: number; exp?: number }) => {
+    const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('consumer-clock');
+    if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+    if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+    return jwt.sign(new TextEncoder().encode(SECRET));
+  };
+  const verify = async (jwt: string, maxTokenAgeSeconds: number | null = 24 * 3600) => {
+    const authorize = jwtVerifier({ secret: SECRET, maxTokenAgeSeconds, now: () => NOW });
+    const result = await authorize(new Request('http://proxy.test/api/nea/lookup', { headers: bearer(jwt) }));
+    return 'refused' in result ? result.refused : result.subject;
+  };
+
+  it('refuses a token without exp', async () => {
+    assert.equal(await verify(await token({ iat: at(-60) })), 'invalid');
+    assert.equal(await verify(await token({ iat: at(-60) }), null), 'invalid', 'also without a maximum age');
+  });
+
+  it('accepts a token expired less than 30 s ago, refuses one expired 40 s ago', async () => {
+    assert.equal(await verify(await token({ iat: at(-600), exp: at(-20) })), 'consumer-clock');
+    assert.equal(await verify(await token({ iat: at(-600), exp: at(-40) })), 'expired');
+  });
+
+  it('refuses a token issued longer ago than the maximum age, even if exp is far away', async () => {
+    assert.equal(await verify(await token({ iat: at(-25 * 3600), exp: at(3600) })), 'expired');
+    assert.equal(await verify(await token({ iat: at(-23 * 3600), exp: at(3600) })), 'consumer-clock');
+    assert.equal(await verify(await token({ iat: at(-25 * 3600), exp: at(3600) }), null), 'consumer-clock', 'no maximum age configured');
+  });
+
+  it('needs iat when a maximum age is set', async () => {
+    assert.equal(await verify(await token({ exp: at(300) })), 'invalid');
+    assert.equal(await verify(await token({ exp: at(300) }), null), 'consumer-clock');
+  });
+
+  it("uses the proxy's clock and AUTH_MAX_TOKEN_AGE over HTTP", async () => {
+    const proxy = createProxy({
+      config: loadConfig({ DATABASE_URL: 'sqlite::memory:', RECONCILE_INTERVAL_MS: '0', AUTH_JWT_SECRET: SECRET, AUTH_MAX_TOKEN_AGE: '1h' }),
+      log: () => {},
+      now: () => NOW,
+    });
+    const server = await listen(proxy.fetch);
+    try {
+      const ask = async (jwt: string) => {
+        const response = await fetch(`${server.url}/api/payments/history`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(jwt) },
+          body: JSON.stringify({ page_size: 10, page_no: 1 }),
+        });
+        const body = await response.json();
+        return [response.status, body.details?.reason];
+      };
+      assert.deepEqual(await ask(await token({ iat: at(-60) })), [401, 'invalid']);
+      assert.deepEqual(await ask(await token({ iat: at(-2 * 3600), exp: at(3600) })), [401, 'expired']);
+      assert.deepEqual(await ask(await token({ iat: at(-60), exp: at(-40) })), [401, 'expired']);
+      assert.deepEqual(await ask(await token({ iat: at(-60), exp: at(-20) })), [200, undefined]);
+    } finally {
+      await server.close();
+      await proxy.close();
+    }
   });
 });
 

@@ -14,7 +14,8 @@ const proxy = createProxy({
   log: () => {},
 });
 after(() => proxy.close());
-const calls = () => proxy.sandbox!.state.calls.length;
+// The call log is a ring of the last 1,000; the count is of every call.
+const calls = () => proxy.sandbox!.state.callCount;
 
 /** Refusals that must come before any upstream call. */
 const REFUSED_EARLY = new Set([

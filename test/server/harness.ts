@@ -2,6 +2,7 @@
  * Starts the sandbox aggregator and the proxy as two real HTTP servers on loopback, the way a merchant
  * runs them against a real aggregator, and records every proxy answer and log line for the leak checks.
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../../src/server/config.js';
@@ -52,7 +53,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
  * The proxy on its own port in front of a sandbox on its own port. Pass `shared` to put a second proxy
  * instance in front of the same sandbox (and, with the same DATABASE_URL, the same ledger).
  */
-export async function startStack(env: Record<string, string> = {}, sandboxOptions: SandboxOptions = {}, shared?: SandboxServer) {
+export async function startStack(
+  env: Record<string, string> = {},
+  sandboxOptions: SandboxOptions = {},
+  shared?: SandboxServer,
+  options: { now?: () => number } = {},
+) {
   const upstreamServer = shared ?? (await startSandbox(sandboxOptions));
   const { sandbox } = upstreamServer;
   const upstream = upstreamServer;
@@ -70,6 +76,7 @@ export async function startStack(env: Record<string, string> = {}, sandboxOption
   });
   const proxy = createProxy({
     config,
+    now: options.now,
     log: (level, event, fields) => {
       const line = JSON.stringify({ level, event, ...fields });
       logs.push(line);
@@ -161,12 +168,18 @@ export async function insideOneMinute(needMs = 3000) {
 }
 
 let rows = 0;
-/** A ledger row for store and reconciler tests: unique reference, key and quote unless patched. */
+/** A number spelt in the letters a-j: unique, and never matched by a search for digits. */
+const letters = (n: number) => [...String(n)].map((d) => String.fromCharCode(97 + Number(d))).join('');
+/**
+ * A ledger row for store and reconciler tests: unique reference, key and quote unless patched. Fixed by
+ * construction (no clock, no randomness): the reference is letters only, so a search for a transaction
+ * id's digits can never match it by chance.
+ */
 export function paymentRow(patch: Partial<PaymentRow> = {}): PaymentRow {
   const n = ++rows;
   return {
-    reference: `ref${n}${Date.now()}`,
-    idempotencyKey: `key-${n}-${Date.now()}`,
+    reference: `REFX${letters(n)}`,
+    idempotencyKey: `key-${n}`,
     requestHash: 'h',
     quoteId: `quote-${n}`,
     service: 'nea',
@@ -187,6 +200,42 @@ export function paymentRow(patch: Partial<PaymentRow> = {}): PaymentRow {
     nextCheckAt: 5000,
     attempts: 0,
     subject: null,
+    account: null,
+    notFoundSince: null,
+    settledBy: null,
+    settledAt: null,
+    note: null,
     ...patch,
   };
+}
+
+/**
+ * One request over node:http, for what fetch cannot send: a chosen Host header, a chosen local address
+ * (127.0.0.2, 127.0.0.3, ... are all loopback on Linux), a body in chunks without Content-Length.
+ */
+export function httpRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; chunks?: string[]; localAddress?: string } = {},
+) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }>((resolve, reject) => {
+    const request = http.request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        transcript.push(text);
+        let json: unknown = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON: the caller looks at text
+        }
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+      });
+    });
+    request.on('error', reject);
+    for (const chunk of options.chunks ?? []) request.write(chunk);
+    request.end();
+  });
 }

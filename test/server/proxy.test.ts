@@ -1,7 +1,7 @@
 /** The proxy over real HTTP against the sandbox aggregator on its own port. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { SEED, assertNoLeaks, insideOneMinute, bhaktapur, ratnapark, startStack, transcript, type Stack } from './harness.js';
+import { SEED, assertNoLeaks, httpRequest, insideOneMinute, bhaktapur, ratnapark, startStack, transcript, type Stack } from './harness.js';
 
 let s: Stack;
 before(async () => {
@@ -218,10 +218,11 @@ describe('proxy: unknown outcomes are pending, never re-sent', () => {
   }
 
   it('stays pending while the aggregator does not know the payment yet', async () => {
-    const q = await quoteFor(SEED);
+    // Its own customer: the payment stays unresolved, and an account's unresolved payment blocks the next one.
+    const q = await quoteFor(bhaktapur('333'));
     await s.arm('commit', 'hang');
     await s.arm('status', 'http500');
-    const paid = await s.pay(q.quote_id, 45000, key());
+    const paid = await s.pay(q.quote_id, q.min_paisa, key());
     const reference = paid.json.data.response.reference;
     const status = await s.call('GET', `/api/payments/${reference}`);
     assert.deepEqual([status.status, status.json.data.response.state], [202, 'pending']);
@@ -273,6 +274,29 @@ describe('proxy: the edges', () => {
     });
     assert.equal(preflight.status, 204);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /idempotency-key/);
+  });
+
+  it("knows its own origin from PUBLIC_ORIGIN, never from the Host header or the request URL", async () => {
+    // Behind TLS termination: the proxy sees http://127.0.0.1:port, the page is https://pay.merchant.example.
+    const behindTls = await startStack({ PUBLIC_ORIGIN: 'https://pay.merchant.example' });
+    try {
+      const page = await httpRequest(`${behindTls.url}/api/nea/counters`, {
+        headers: { host: 'pay.merchant.example', origin: 'https://pay.merchant.example' },
+      });
+      assert.equal(page.status, 200);
+      assert.equal(page.headers['access-control-allow-origin'], 'https://pay.merchant.example');
+      const evil = await httpRequest(`${behindTls.url}/api/nea/counters`, { headers: { host: 'evil.example', origin: 'https://evil.example' } });
+      assert.deepEqual([evil.status, evil.json.error_code], [403, 'FORBIDDEN_ORIGIN']);
+      assert.equal(evil.headers['access-control-allow-origin'], undefined);
+      const ownUrl = await httpRequest(`${behindTls.url}/api/nea/counters`, { headers: { origin: behindTls.url } });
+      assert.equal(ownUrl.status, 403, 'the request URL says nothing about the page the browser shows');
+    } finally {
+      await behindTls.close();
+    }
+    // Without PUBLIC_ORIGIN, a forged Host does not make an origin "same".
+    const evil = await httpRequest(`${s.url}/api/nea/counters`, { headers: { host: 'evil.example', origin: 'http://evil.example' } });
+    assert.deepEqual([evil.status, evil.json.error_code], [403, 'FORBIDDEN_ORIGIN']);
+    assert.equal(evil.headers['access-control-allow-origin'], undefined);
   });
 
   it('limits body size and sets security headers', async () => {

@@ -73,7 +73,7 @@ describe('commit outcomes follow the aggregator rules', () => {
     assert.equal(classifyCommit(answer(502, undefined)).state, 'unknown');
     assert.equal(classifyCommit(answer(200, undefined)).state, 'unknown');
     const bad = classifyCommit(answer(400, { status: false, error_code: '4000', details: 'Max number exceeding', state: 'Error' }));
-    assert.deepEqual([bad.state, bad.lookupNow, bad.errorCode, bad.reason], ['unknown', true, '4000', 'Max number exceeding']);
+    assert.deepEqual([bad.state, bad.lookupNow, bad.errorCode, bad.reason], ['unknown', true, '4000', 'MAX_NUMBER_EXCEEDED']);
   });
   it('treats 404 as refunded and a request that never left as failed', () => {
     assert.equal(classifyCommit(answer(404, {})).state, 'failed');
@@ -87,9 +87,10 @@ describe('commit outcomes follow the aggregator rules', () => {
   it('reads the status lookup', () => {
     assert.equal(classifyStatus(answer(200, { status: true, state: 'Success', response_id: 7 })).kind, 'settled');
     const refunded = classifyStatus(answer(200, { status: true, state: 'Success', refunded: true, refunded_amount: 450 }));
-    assert.deepEqual(refunded, { kind: 'settled', state: 'failed', upstreamId: null, upstreamState: 'Refunded', reason: 'refunded' });
+    assert.deepEqual(refunded, { kind: 'settled', state: 'failed', upstreamId: null, upstreamState: 'Refunded', reason: 'REFUNDED' });
     assert.equal(classifyStatus(answer(400, { status: false, error_code: '002', error: 'invalid_reference' })).kind, 'invalidReference');
-    assert.equal(classifyStatus(answer(200, { status: true, state: 'Queued' })).kind, 'unknown');
+    assert.equal(classifyStatus(answer(200, { status: true, state: 'Queued' })).kind, 'open', 'the aggregator has it, not final yet');
+    assert.equal(classifyStatus(answer(500, '<h1>Server Error</h1>')).kind, 'unknown');
     assert.equal(classifyStatus({ kind: 'timeout' }).kind, 'unknown');
   });
 });

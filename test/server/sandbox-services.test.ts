@@ -9,7 +9,7 @@ const sandbox = createSandbox({ tokens: [TOKEN] });
 let base = '';
 let close: () => Promise<void>;
 let n = 0;
-const ref = () => `svc${++n}${Date.now()}`;
+const ref = () => `svc${++n}`;
 
 before(async () => {
   ({ url: base, close } = await listen(sandbox.fetch));

@@ -1,16 +1,18 @@
 /** The sandbox answers like the seed document (001) and enforces the aggregator's rules. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSandbox } from '../../src/sandbox/sandbox.js';
+import { createSandbox, type SandboxLimits } from '../../src/sandbox/sandbox.js';
 import { listen } from './harness.js';
 
 const TOKEN = 'TEST:conformance';
-let clock = Date.now();
+/** A fixed clock: the tests move it by hand. */
+const START = Date.UTC(2026, 0, 15, 6, 0, 0);
+let clock = START;
 const sandbox = createSandbox({ tokens: [TOKEN], sessionTtlMs: 60_000, now: () => clock, creditsPaisa: 100_000 });
 let base = '';
 let close: () => Promise<void>;
 let n = 0;
-const ref = () => `conf${++n}${Date.now()}`;
+const ref = () => `conf${++n}`;
 
 before(async () => {
   ({ url: base, close } = await listen(sandbox.fetch));
@@ -18,7 +20,7 @@ before(async () => {
 after(() => close());
 beforeEach(() => {
   sandbox.reset();
-  clock = Date.now();
+  clock = START;
 });
 
 async function post(path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -175,5 +177,124 @@ describe('sandbox aggregator: NEA as in the seed', () => {
       assert.ok(commit.status === 500 || commit.json === undefined, id);
       assert.equal(sandbox.state.transactions.get(reference)?.state, 'Success', id);
     }
+  });
+});
+
+describe('sandbox control routes', () => {
+  const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+  const CONTROL: [string, string][] = [
+    ['POST', '/_sandbox/reset'],
+    ['POST', '/_sandbox/faults'],
+    ['GET', '/_sandbox/calls'],
+    ['GET', '/_sandbox/customers'],
+    ['POST', '/_sandbox/sessions/expire'],
+  ];
+
+  it('answer only loopback clients by default', async () => {
+    const own = createSandbox({ tokens: [TOKEN] });
+    for (const [method, path] of CONTROL) {
+      const refused = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method }), from('203.0.113.9'));
+      assert.equal(refused.status, 403, `${method} ${path}`);
+      assert.match(((await refused.json()) as { message: string }).message, /only loopback clients.*SANDBOX_CONTROL=1/);
+      const noSocket = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method }));
+      assert.equal(noSocket.status, 403, `${method} ${path} with no socket address`);
+      for (const loopback of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
+        const answer = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method, body: method === 'POST' ? '{"step":"details","kind":"http500"}' : undefined }), from(loopback));
+        assert.equal(answer.status, 200, `${method} ${path} from ${loopback}`);
+      }
+    }
+    for (const stranger of ['::ffff:10.0.0.1', '10.127.0.1', '::2', '1270.0.0.1']) {
+      assert.equal((await own.app.fetch(new Request('http://sandbox.test/_sandbox/calls'), from(stranger))).status, 403, stranger);
+    }
+  });
+
+  it('answer a loopback client over real HTTP', async () => {
+    const answer = await fetch(`${base}/_sandbox/calls`);
+    assert.equal(answer.status, 200);
+  });
+
+  it('answer anyone when opened', async () => {
+    const open = createSandbox({ tokens: [TOKEN], openControl: true });
+    assert.equal((await open.app.fetch(new Request('http://sandbox.test/_sandbox/reset', { method: 'POST' }), from('203.0.113.9'))).status, 200);
+  });
+
+  it('leave the aggregator routes open to every client', async () => {
+    const own = createSandbox({ tokens: [TOKEN] });
+    const answer = await own.app.fetch(
+      new Request('http://sandbox.test/api/servicegroup/counters/nea/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) }),
+      from('203.0.113.9'),
+    );
+    assert.equal(answer.status, 200);
+  });
+});
+
+describe('sandbox aggregator: bounded memory', () => {
+  /** A sandbox of its own, called in-process (no port needed to count what it keeps), with a clock of ours. */
+  function bounded(limits: Partial<SandboxLimits> = {}) {
+    let t = START;
+    const box = createSandbox({ tokens: [TOKEN], now: () => t, creditsPaisa: 1e12, limits });
+    let m = 0;
+    const call = async (path: string, body: Record<string, unknown>) => {
+      const response = await box.fetch(
+        new Request(`http://sandbox.test${path}`, {
+          method: path.startsWith('/api/service/status/') ? 'GET' : 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: path.startsWith('/api/service/status/') ? undefined : JSON.stringify({ token: TOKEN, ...body }),
+        }),
+      );
+      return { status: response.status, json: (await response.json()) as Record<string, any> };
+    };
+    const lookup = () =>
+      call('/api/servicegroup/details/nea/', { sc_no: '024.12.512', office_code: '201:ratnapark-dc', consumer_id: '3042', reference: `mem${++m}` });
+    const pay = async () => {
+      const session = (await lookup()).json.session_id;
+      const reference = `memtx${++m}`;
+      const commit = await call('/api/servicegroup/commit/nea/', { amount: 200, session_id: session, reference });
+      assert.equal(commit.json.state, 'Success');
+      // The seed customer's dues as new again, so the next payment is accepted too.
+      box.state.customers.clear();
+      return reference;
+    };
+    const status = (reference: string) => call(`/api/service/status/?${new URLSearchParams({ token: TOKEN, reference })}`, {});
+    return { box, lookup, pay, status, tick: (ms: number) => (t += ms) };
+  }
+
+  it('keeps calls and sessions under their caps over 5,000 lookups, and still answers a recent transaction', async () => {
+    const { box, lookup, pay, status, tick } = bounded();
+    for (let i = 0; i < 5000; i++) {
+      assert.equal((await lookup()).status, 200);
+      tick(1000); // one lookup a second: sessions (10-minute TTL) expire along the way
+    }
+    const reference = await pay();
+    const { state } = box;
+    assert.equal(state.calls.length, 1000, 'the call log is a ring of the last 1,000');
+    assert.equal(state.callCount, 5002);
+    assert.deepEqual(state.calls.at(-1), { step: 'commit', service: 'nea', reference, at: START + 5_000_000 });
+    assert.ok(state.sessions.size <= 1201, `${state.sessions.size} sessions kept: at most those of the last two TTLs`);
+    assert.ok(state.references.size <= 10_000);
+    const answer = await status(reference);
+    assert.deepEqual([answer.status, answer.json.state, answer.json.reference], [200, 'Success', reference]);
+    assert.equal(state.calls.length, 1000);
+  });
+
+  it('caps live sessions, oldest first, and the references it remembers', async () => {
+    const { box, lookup } = bounded({ sessions: 50, references: 100 });
+    for (let i = 0; i < 300; i++) await lookup();
+    assert.equal(box.state.sessions.size, 50);
+    assert.deepEqual([...box.state.sessions.keys()].slice(0, 1), [251], 'the newest 50 are kept');
+    assert.equal(box.state.references.size, 100);
+  });
+
+  it('never evicts a transaction still inside its status window; beyond it, the oldest go first', async () => {
+    const { box, pay, status, tick } = bounded({ transactions: 20, transactionRetentionMs: 3600_000 });
+    const early: string[] = [];
+    for (let i = 0; i < 60; i++) early.push(await pay());
+    assert.equal(box.state.transactions.size, 60, 'all inside the window: the cap waits');
+    for (const reference of [early[0]!, early[59]!]) assert.equal((await status(reference)).json.state, 'Success');
+    tick(3600_000);
+    const late = await pay();
+    assert.equal(box.state.transactions.size, 20, 'past the window, the cap holds');
+    assert.deepEqual((await status(early[0]!)).json.error_code, '002', 'the oldest evicted');
+    for (const reference of [early[59]!, late]) assert.equal((await status(reference)).json.state, 'Success');
   });
 });

@@ -61,7 +61,7 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
     });
 
     it('holds the uniqueness rules under concurrent inserts', async () => {
-      const quoteId = `race-${Date.now()}`;
+      const quoteId = 'race-quote';
       const results = await Promise.all(Array.from({ length: 12 }, () => store.insertPayment(row({ quoteId }))));
       assert.equal(results.filter((r) => r.inserted).length, 1);
     });
@@ -98,6 +98,46 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       assert.ok(later.some((p) => p.reference === due[0]!.reference), 'claimable again after the lease');
     });
 
+    it('allows one unresolved payment per account and service, also concurrently', async () => {
+      const account = `nea:account-${row().reference}`;
+      const results = await Promise.all(Array.from({ length: 8 }, () => store.insertPayment(row({ account, state: 'unknown' }))));
+      assert.equal(results.filter((r) => r.inserted).length, 1);
+      assert.ok(results.every((r) => r.inserted || r.conflict === 'account'));
+      const open = results.find((r) => !r.inserted)!;
+      const blocked = await store.blockingPayment('another-quote', 'nea', account);
+      assert.equal(blocked?.conflict, 'account');
+      assert.equal(await store.blockingPayment('another-quote', 'dishhome', account), null, 'another service is another account');
+      assert.equal(await store.blockingPayment('another-quote', 'nea', null), null);
+      const existing = !open.inserted ? open.existing : null;
+      await store.updatePayment(existing!.reference, ['unknown'], { state: 'success', settledBy: 'bill-pay-settle', settledAt: 7000, note: 'checked' }, 7000);
+      const settled = (await store.paymentByReference(existing!.reference))!;
+      assert.deepEqual([settled.settledBy, settled.settledAt, settled.note, settled.account], ['bill-pay-settle', 7000, 'checked', account]);
+      assert.deepEqual(await store.insertPayment(row({ account, state: 'pending' })), { inserted: true }, 'a settled payment frees the account');
+    });
+
+    it('lets one asker at a time claim a status lookup per recheck interval', async () => {
+      const p = row({ state: 'unknown' });
+      await store.insertPayment(p);
+      const wins = await Promise.all(Array.from({ length: 10 }, () => store.claimLookup(p.reference, 10_000, 10_000 - 3000)));
+      assert.equal(wins.filter(Boolean).length, 1);
+      assert.equal(await store.claimLookup(p.reference, 12_000, 12_000 - 3000), false, 'within the interval');
+      assert.equal(await store.claimLookup(p.reference, 13_000, 13_000 - 3000), true, 'after it');
+      await store.updatePayment(p.reference, ['unknown'], { state: 'success' }, 14_000);
+      assert.equal(await store.claimLookup(p.reference, 99_000, 99_000), false, 'a final payment is not looked up');
+    });
+
+    it('prunes expired quotes that no payment refers to, a batch at a time', async () => {
+      const base = { service: 'nea' as const, subject: null, sessionId: '1', customerName: 'X', facts: [], bills: [], packages: [], totalDuePaisa: 0, minPaisa: 0, maxPaisa: 0, charges: {}, createdAt: 1 };
+      const ids = ['p-1', 'p-2', 'p-3', 'p-4', 'p-5'].map((id) => `${id}-${row().reference}`);
+      for (const [i, id] of ids.entries()) await store.saveQuote({ ...base, id, expiresAt: i === 4 ? 9_000_000 : 500 });
+      await store.insertPayment(row({ quoteId: ids[0]!, state: 'failed' }));
+      let pruned = 0;
+      for (let pass = 0; pass < 5; pass++) pruned += await store.pruneQuotes(1000, 2);
+      assert.ok(pruned >= 3);
+      const left = (await Promise.all(ids.map((id) => store.getQuote(id)))).map((q) => q !== null);
+      assert.deepEqual(left, [true, false, false, false, true], 'the paid quote and the unexpired one stay');
+    });
+
     it('counts rate-limit hits per key and window, also concurrently', async () => {
       const counts = await Promise.all(Array.from({ length: 10 }, () => store.rateHit('ip:1.2.3.4', 60_000)));
       assert.deepEqual([...counts].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -106,7 +146,7 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
     });
 
     it("lists a user's payments newest first, filtered, searched and paged", async () => {
-      const mine = `user-${Date.now()}`;
+      const mine = 'user-history';
       const made = [
         row({ subject: mine, createdAt: 10, customerName: 'Michael Jackson', state: 'success', upstreamId: '61892' }),
         row({ subject: mine, createdAt: 20, customerName: 'Sita Sharma', state: 'failed' }),

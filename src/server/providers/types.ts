@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import type * as zm from 'zod/mini';
 import type { Bill, Fact, Package, ServiceId } from '../../api.js';
 import type { Aggregator, UpstreamResult } from '../aggregator.js';
@@ -48,5 +48,5 @@ export interface Provider<Input = unknown> {
    */
   statusLookup: boolean;
   /** Routes only this service has (NEA's counters, Dreamer's services), mounted under `/api/<service>/`. */
-  routes?(app: Hono, aggregator: Aggregator): void;
+  routes?<E extends Env>(app: Hono<E>, aggregator: Aggregator): void;
 }

@@ -3,6 +3,7 @@
  * turn an upstream result into either data, a proxy error, or a ledger outcome.
  */
 import { z } from 'zod';
+import type { ReasonCode } from '../../api.js';
 import { rupeesToPaisa } from '../../money.js';
 import type { UpstreamResult } from '../aggregator.js';
 import { ProxyError } from '../errors.js';
@@ -26,12 +27,39 @@ export const upstreamError = z.object({
   state: z.string().optional(),
 });
 
-/** Error codes about the merchant's account rather than the customer's payment. */
-const ACCOUNT_CODES = /^10(0[1-8]|16|19)$/;
+/**
+ * Error codes about the merchant's account rather than the customer's payment (AGGREGATOR-FACTS.md):
+ * 1001-1007 token and account, 1008 service not enabled, 1016 out of credits, 1019 maintenance.
+ */
+export const ACCOUNT_CODES = /^10(0[1-8]|16|19)$/;
+export const isAccountCode = (code: string | null | undefined): boolean => !!code && ACCOUNT_CODES.test(code);
 
-/** The aggregator's free-text `details`, only when it is a short plain string. */
-export function safeReason(details: unknown): string | null {
-  return typeof details === 'string' && details.length > 0 ? details.slice(0, 200) : null;
+/**
+ * The allow-list of the biller's reasons (seeds, AGGREGATOR-FACTS.md and the sandbox's answers), compared
+ * whole after trimming, lower-casing and collapsing spaces: a reason with anything more in it is not
+ * recognised, so no raw upstream text (which may echo a token or a stack trace) reaches a customer.
+ */
+const BILLER_REASONS: Record<string, ReasonCode> = {
+  'multiple payment not allowed same day': 'MULTIPLE_PAYMENT_SAME_DAY',
+  'multiple payments not allowed same day': 'MULTIPLE_PAYMENT_SAME_DAY',
+  'no due bills': 'NO_DUE_BILLS',
+  'no dues': 'NO_DUE_BILLS',
+  'consumer not found': 'CONSUMER_NOT_FOUND',
+  'customer not found': 'CUSTOMER_NOT_FOUND',
+  'customer is not eligible': 'CUSTOMER_NOT_ELIGIBLE',
+  'max number exceeding': 'MAX_NUMBER_EXCEEDED',
+  'max number exceeded': 'MAX_NUMBER_EXCEEDED',
+  'session expired': 'SESSION_EXPIRED',
+  'invalid session': 'SESSION_EXPIRED',
+  refunded: 'REFUNDED',
+  'manually failed': 'MANUALLY_FAILED',
+};
+
+/** The reason code of the aggregator's free-text `details`, or null when it is not one the allow-list knows. */
+export function billerReason(details: unknown): ReasonCode | null {
+  if (typeof details !== 'string' || details.length > 100) return null;
+  const key = details.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\.$/, '');
+  return Object.hasOwn(BILLER_REASONS, key) ? BILLER_REASONS[key]! : null;
 }
 
 /**
@@ -42,23 +70,26 @@ export function safeReason(details: unknown): string | null {
 export function expectAnswer<T>(result: UpstreamResult, schema: z.ZodType<T>, step: string): T {
   if (result.kind === 'timeout') throw new ProxyError('UPSTREAM_TIMEOUT', `The aggregator did not answer the ${step} in time`);
   if (result.kind !== 'answer') throw new ProxyError('UPSTREAM_ERROR', `The aggregator could not be reached for the ${step}`);
-  if (result.status >= 500) throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step} (HTTP ${result.status})`);
+  if (result.status >= 500 || (result.status >= 300 && result.status < 400)) {
+    throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step} (HTTP ${result.status})`);
+  }
   const ok = result.status < 300 ? schema.safeParse(result.body) : undefined;
   if (ok?.success) return ok.data;
   const error = upstreamError.safeParse(result.body);
   if (!error.success) throw new ProxyError('UPSTREAM_ERROR', `The aggregator answered the ${step} with an unexpected body`);
   const code = error.data.error_code ?? '';
-  const reason = safeReason(error.data.details);
-  if (ACCOUNT_CODES.test(code)) {
-    throw new ProxyError('SERVICE_UNAVAILABLE', 'This service is not available right now', { details: { upstream_code: code } });
-  }
+  const reason = billerReason(error.data.details);
+  // The Aggregator has logged the code for the operator; the customer learns only that it is unavailable.
+  if (isAccountCode(code)) throw new ProxyError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE);
   // 1013 (duplicate reference) cannot recur: every retry of a lookup carries a new reference.
   if (code === '1021' || code === '1013') throw new ProxyError('UPSTREAM_ERROR', `The aggregator failed the ${step}`);
-  if (code === '4000' && /session/i.test(reason ?? '')) {
+  if (code === '4000' && reason === 'SESSION_EXPIRED') {
     throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
   }
   throw new ProxyError('LOOKUP_REJECTED', `The aggregator refused the ${step}`, { reason, details: { upstream_code: code } });
 }
+
+export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is unavailable right now';
 
 export const commitAnswer = z.object({
   status: z.boolean(),
@@ -81,7 +112,7 @@ export interface CommitOutcome {
   upstreamId: string | null;
   upstreamState: string | null;
   errorCode: string | null;
-  reason: string | null;
+  reason: ReasonCode | null;
   /** The answer says nothing final yet tells us to ask the status lookup now (HTTP 400). */
   lookupNow: boolean;
 }
@@ -92,7 +123,8 @@ const FAILED = new Set(['Expired', 'Error', 'Status Error', 'Failed']);
 /**
  * The aggregator's own rules for a commit (AGGREGATOR-FACTS.md): the transaction `state` decides, not
  * `status`. Timeouts, 5xx, broken connections, broken bodies, `Queued` and `Processing` are unknown
- * (money may be held); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
+ * (money may be held), and so is a redirect (never followed: the body would go to another host, token
+ * and all); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
  * never left, or was refused for the account before processing (401/403), moved no money.
  * With no status lookup for the service (`canLookUp` false), a 400 whose body states a failure is
  * taken at its word: it is the only "transaction state" there is to check.
@@ -119,9 +151,9 @@ export function classifyCommit(result: UpstreamResult, canLookUp = true): Commit
     upstreamState: body?.state ?? null,
     errorCode,
     // The merchant's account problems (token, credits, maintenance) are not the customer's business.
-    reason: errorCode && ACCOUNT_CODES.test(errorCode) ? null : safeReason(body?.details),
+    reason: isAccountCode(errorCode) ? null : billerReason(body?.details),
   };
-  if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'refunded' });
+  if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'REFUNDED' });
   if (result.status === 401 || result.status === 403) return outcome('failed', patch);
   if (result.status === 400) {
     if (!canLookUp) return outcome(body && FAILED.has(body.state) ? 'failed' : 'unknown', patch);
@@ -147,18 +179,21 @@ export const statusAnswer = z.object({
  * this reference: final only where the commit's own answer already proved it was processed (HTTP 400).
  */
 export function classifyStatus(result: UpstreamResult):
-  | { kind: 'settled'; state: 'success' | 'failed'; upstreamId: string | null; upstreamState: string; reason: string | null }
+  | { kind: 'settled'; state: 'success' | 'failed'; upstreamId: string | null; upstreamState: string; reason: ReasonCode | null }
   | { kind: 'invalidReference' }
+  /** The aggregator has the transaction, not final yet (Queued, Processing...). */
+  | { kind: 'open' }
   | { kind: 'unknown' } {
-  if (result.kind !== 'answer') return { kind: 'unknown' };
+  // A redirect is never followed, and says nothing about the payment.
+  if (result.kind !== 'answer' || (result.status >= 300 && result.status < 400)) return { kind: 'unknown' };
   const ok = statusAnswer.safeParse(result.body);
   if (ok.success) {
     const { state, response_id, refunded, details } = ok.data;
     const upstreamId = response_id == null ? null : String(response_id);
     if (SUCCESS.has(state) && !refunded) return { kind: 'settled', state: 'success', upstreamId, upstreamState: state, reason: null };
-    if (refunded) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: 'Refunded', reason: 'refunded' };
-    if (FAILED.has(state)) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: state, reason: safeReason(details) };
-    return { kind: 'unknown' };
+    if (refunded) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: 'Refunded', reason: 'REFUNDED' };
+    if (FAILED.has(state)) return { kind: 'settled', state: 'failed', upstreamId, upstreamState: state, reason: billerReason(details) };
+    return { kind: 'open' };
   }
   const error = upstreamError.safeParse(result.body);
   if (error.success && error.data.error_code === '002') return { kind: 'invalidReference' };

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { insertValues, patchValues, toRow, type PaymentRecord } from './rows.js';
-import type { InsertResult, Store, StoredQuote } from './store.js';
+import type { InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
 
 const MIGRATIONS = [
   `
@@ -58,11 +58,25 @@ CREATE UNLOGGED TABLE rate_limits (
 ALTER TABLE payments ADD COLUMN subject TEXT;
 CREATE INDEX payments_subject ON payments (subject, created_at);
 `,
+  // Kept in step with sqlite.ts: the account paid, the reconciler's "no such reference" run, manual settlement.
+  `
+ALTER TABLE payments ADD COLUMN account TEXT;
+ALTER TABLE payments ADD COLUMN not_found_since BIGINT;
+ALTER TABLE payments ADD COLUMN settled_by TEXT;
+ALTER TABLE payments ADD COLUMN settled_at BIGINT;
+ALTER TABLE payments ADD COLUMN note TEXT;
+CREATE UNIQUE INDEX payments_one_unresolved_per_account
+  ON payments (service, account) WHERE state IN ('pending', 'unknown') AND account IS NOT NULL;
+CREATE INDEX payments_quote ON payments (quote_id);
+CREATE INDEX quotes_expiry ON quotes (expires_at);
+`,
 ];
 
 const MIGRATION_LOCK = 4_711_2026;
 
 const LIVE = "state IN ('pending', 'unknown', 'success')";
+/** Inserts tried while the row in conflict keeps changing under us (bounded: each try is one round). */
+const INSERT_ATTEMPTS = 5;
 
 export function openPostgresStore(url: string, poolSize = 10): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -100,10 +114,42 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
   const liveForQuote = async (quoteId: string) =>
     (await query<PaymentRecord>(`SELECT * FROM payments WHERE quote_id = $1 AND ${LIVE}`, [quoteId])).rows[0];
 
+  const unresolvedForAccount = async (service: string, account: string) =>
+    (await query<PaymentRecord>("SELECT * FROM payments WHERE service = $1 AND account = $2 AND state IN ('pending', 'unknown')", [service, account]))
+      .rows[0];
+  const blocking = async (quoteId: string, service: string, account: string | null) => {
+    const live = await liveForQuote(quoteId);
+    if (live) return { conflict: 'quote' as const, existing: toRow(live) };
+    const unresolved = account === null ? undefined : await unresolvedForAccount(service, account);
+    if (unresolved) return { conflict: 'account' as const, existing: toRow(unresolved) };
+    return null;
+  };
+
+  /** Tries to insert the payment; the conflicting row, or null when it was inserted or the conflict is gone. */
+  async function tryInsert(row: PaymentRow): Promise<InsertResult | null> {
+    // ON CONFLICT DO NOTHING covers every unique index, the partial ones per quote and account included.
+    const values = insertValues(row);
+    const inserted = await query(
+      `INSERT INTO payments (${values.map(([column]) => column).join(', ')})
+       VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT DO NOTHING`,
+      values.map(([, value]) => value),
+    );
+    if (inserted.rowCount === 1) return { inserted: true };
+    const sameKey = await byKey(row.idempotencyKey);
+    if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
+    const blocked = await blocking(row.quoteId, row.service, row.account);
+    return blocked && { inserted: false, ...blocked };
+  }
+
   let hitsSincePrune = 0;
 
   return {
     ready: () => migrated,
+    async check() {
+      const { rows } = await query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM bill_pay_migrations');
+      if (rows[0]!.version !== MIGRATIONS.length) throw new Error(`schema at version ${rows[0]!.version} of ${MIGRATIONS.length}`);
+    },
     async rateHit(key, windowStart) {
       if (++hitsSincePrune >= 1000) {
         hitsSincePrune = 0;
@@ -155,20 +201,33 @@ export function openPostgresStore(url: string, poolSize = 10): Store {
       ]);
     },
     async insertPayment(row): Promise<InsertResult> {
-      // ON CONFLICT DO NOTHING covers every unique index, the partial one per quote included.
-      const values = insertValues(row);
-      const inserted = await query(
-        `INSERT INTO payments (${values.map(([column]) => column).join(', ')})
-         VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
-         ON CONFLICT DO NOTHING`,
-        values.map(([, value]) => value),
+      // The row in conflict may become final (failed) between the insert and the select: then the quote
+      // or account is free again, and the insert is simply tried again.
+      for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
+        const result = await tryInsert(row);
+        if (result) return result;
+      }
+      throw new Error(`payment ${row.reference} was neither inserted nor in conflict after ${INSERT_ATTEMPTS} attempts`);
+    },
+    blockingPayment: blocking,
+    async claimLookup(reference, now, checkedBy) {
+      const { rowCount } = await query(
+        `UPDATE payments SET checked_at = $2
+         WHERE reference = $1 AND state IN ('pending', 'unknown') AND (checked_at IS NULL OR checked_at <= $3)`,
+        [reference, now, checkedBy],
       );
-      if (inserted.rowCount === 1) return { inserted: true };
-      const sameKey = await byKey(row.idempotencyKey);
-      if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
-      const live = await liveForQuote(row.quoteId);
-      if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
-      throw new Error(`payment ${row.reference} was neither inserted nor in conflict`);
+      return rowCount === 1;
+    },
+    async pruneQuotes(expiredBy, limit) {
+      const { rowCount } = await query(
+        `DELETE FROM quotes WHERE id IN (
+           SELECT id FROM quotes q
+           WHERE expires_at <= $1 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.quote_id = q.id)
+           LIMIT $2
+         )`,
+        [expiredBy, limit],
+      );
+      return rowCount ?? 0;
     },
     async paymentByKey(key) {
       const r = await byKey(key);

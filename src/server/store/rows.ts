@@ -28,6 +28,11 @@ export interface PaymentRecord {
   next_check_at: Big | null;
   attempts: number;
   subject: string | null;
+  account: string | null;
+  not_found_since: Big | null;
+  settled_by: string | null;
+  settled_at: Big | null;
+  note: string | null;
 }
 
 const num = (v: Big | null) => (v === null ? null : Number(v));
@@ -55,6 +60,11 @@ export const toRow = (r: PaymentRecord): PaymentRow => ({
   nextCheckAt: num(r.next_check_at),
   attempts: r.attempts,
   subject: r.subject,
+  account: r.account,
+  notFoundSince: num(r.not_found_since),
+  settledBy: r.settled_by,
+  settledAt: num(r.settled_at),
+  note: r.note,
 });
 
 /** The columns of a new payment, in order, and how each is read from a PaymentRow. */
@@ -81,6 +91,11 @@ export const INSERT_COLUMNS: [column: string, value: (row: PaymentRow) => unknow
   ['next_check_at', (row) => row.nextCheckAt],
   ['attempts', (row) => row.attempts],
   ['subject', (row) => row.subject],
+  ['account', (row) => row.account],
+  ['not_found_since', (row) => row.notFoundSince],
+  ['settled_by', (row) => row.settledBy],
+  ['settled_at', (row) => row.settledAt],
+  ['note', (row) => row.note],
 ];
 
 export const insertValues = (row: PaymentRow): [column: string, value: unknown][] =>
@@ -97,6 +112,10 @@ export const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
   nextCheckAt: 'next_check_at',
   attempts: 'attempts',
   claimedUntil: 'claimed_until',
+  notFoundSince: 'not_found_since',
+  settledBy: 'settled_by',
+  settledAt: 'settled_at',
+  note: 'note',
 };
 
 /** A patch's columns and values, the receipt as JSON text. */

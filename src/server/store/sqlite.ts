@@ -64,6 +64,18 @@ CREATE TABLE rate_limits (
 ALTER TABLE payments ADD COLUMN subject TEXT;
 CREATE INDEX payments_subject ON payments (subject, created_at);
 `,
+  // Kept in step with postgres.ts: the account paid, the reconciler's "no such reference" run, manual settlement.
+  `
+ALTER TABLE payments ADD COLUMN account TEXT;
+ALTER TABLE payments ADD COLUMN not_found_since INTEGER;
+ALTER TABLE payments ADD COLUMN settled_by TEXT;
+ALTER TABLE payments ADD COLUMN settled_at INTEGER;
+ALTER TABLE payments ADD COLUMN note TEXT;
+CREATE UNIQUE INDEX payments_one_unresolved_per_account
+  ON payments (service, account) WHERE state IN ('pending', 'unknown') AND account IS NOT NULL;
+CREATE INDEX payments_quote ON payments (quote_id);
+CREATE INDEX quotes_expiry ON quotes (expires_at);
+`,
 ];
 
 export function openSqliteStore(file: string): Store {
@@ -82,6 +94,25 @@ export function openSqliteStore(file: string): Store {
   const liveForQuote = db.prepare<[string], PaymentRecord>(
     "SELECT * FROM payments WHERE quote_id = ? AND state IN ('pending', 'unknown', 'success')",
   );
+  const unresolvedForAccount = db.prepare<[string, string], PaymentRecord>(
+    "SELECT * FROM payments WHERE service = ? AND account = ? AND state IN ('pending', 'unknown')",
+  );
+  const blocking = (quoteId: string, service: string, account: string | null) => {
+    const live = liveForQuote.get(quoteId);
+    if (live) return { conflict: 'quote' as const, existing: toRow(live) };
+    const unresolved = account === null ? undefined : unresolvedForAccount.get(service, account);
+    if (unresolved) return { conflict: 'account' as const, existing: toRow(unresolved) };
+    return null;
+  };
+  const claimLookup = db.prepare<{ reference: string; now: number; checkedBy: number }>(`
+    UPDATE payments SET checked_at = @now
+    WHERE reference = @reference AND state IN ('pending', 'unknown') AND (checked_at IS NULL OR checked_at <= @checkedBy)`);
+  const pruneQuotes = db.prepare<{ expiredBy: number; limit: number }>(`
+    DELETE FROM quotes WHERE id IN (
+      SELECT id FROM quotes q
+      WHERE expires_at <= @expiredBy AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.quote_id = q.id)
+      LIMIT @limit
+    )`);
   const columns = INSERT_COLUMNS.map(([column]) => column);
   const insert = db.prepare(`INSERT INTO payments (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
   const claim = db.prepare<{ leaseUntil: number; dueBy: number; limit: number; now: number }, PaymentRecord>(`
@@ -98,8 +129,8 @@ export function openSqliteStore(file: string): Store {
   const insertPayment = db.transaction((row: PaymentRow): InsertResult => {
     const sameKey = byKey.get(row.idempotencyKey);
     if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
-    const live = liveForQuote.get(row.quoteId);
-    if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
+    const blocked = blocking(row.quoteId, row.service, row.account);
+    if (blocked) return { inserted: false, ...blocked };
     insert.run(Object.fromEntries(insertValues(row)));
     return { inserted: true };
   });
@@ -113,6 +144,10 @@ export function openSqliteStore(file: string): Store {
 
   return {
     async ready() {},
+    async check() {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== MIGRATIONS.length) throw new Error(`schema at version ${version} of ${MIGRATIONS.length}`);
+    },
     async rateHit(key, windowStart) {
       if (++hitsSincePrune >= 1000) {
         hitsSincePrune = 0;
@@ -162,11 +197,20 @@ export function openSqliteStore(file: string): Store {
         if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
           const sameKey = byKey.get(row.idempotencyKey);
           if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
-          const live = liveForQuote.get(row.quoteId);
-          if (live) return { inserted: false, conflict: 'quote', existing: toRow(live) };
+          const blocked = blocking(row.quoteId, row.service, row.account);
+          if (blocked) return { inserted: false, ...blocked };
         }
         throw error;
       }
+    },
+    async blockingPayment(quoteId, service, account) {
+      return blocking(quoteId, service, account);
+    },
+    async claimLookup(reference, now, checkedBy) {
+      return claimLookup.run({ reference, now, checkedBy }).changes === 1;
+    },
+    async pruneQuotes(expiredBy, limit) {
+      return pruneQuotes.run({ expiredBy, limit }).changes;
     },
     async paymentByKey(key) {
       const r = byKey.get(key);

@@ -14,6 +14,8 @@ export interface StoredQuote extends QuoteDraft {
   subject: string | null;
   /** Service charges already asked of the aggregator, by amount in paisa. */
   charges: Record<string, number>;
+  /** Who the lookup found (the service's account identity); quotes stored before it was kept have none. */
+  account?: string | null;
   createdAt: number;
   expiresAt: number;
 }
@@ -48,6 +50,14 @@ export interface PaymentRow {
   attempts: number;
   /** The signed-in user who paid (with host authentication), else null. */
   subject: string | null;
+  /** The customer account paid (from the quote's lookup); one unresolved payment per account and service. */
+  account: string | null;
+  /** When the first of the reconciler's consecutive "no such reference" answers came (null: none pending). */
+  notFoundSince: number | null;
+  /** Who settled this payment by hand (`bill-pay-settle`), when, and why; null when the aggregator did. */
+  settledBy: string | null;
+  settledAt: number | null;
+  note: string | null;
 }
 
 export interface PaymentQuery {
@@ -60,12 +70,26 @@ export interface PaymentQuery {
   offset: number;
 }
 
-export type InsertResult = { inserted: true } | { inserted: false; conflict: 'key' | 'quote'; existing: PaymentRow };
+/** Why a payment may not be recorded: its key is known, its quote is live or paid, or its account has an unresolved one. */
+export type Conflict = 'key' | 'quote' | 'account';
+export type InsertResult = { inserted: true } | { inserted: false; conflict: Conflict; existing: PaymentRow };
 
 export type PaymentPatch = Partial<
   Pick<
     PaymentRow,
-    'state' | 'upstreamId' | 'upstreamState' | 'errorCode' | 'reason' | 'receipt' | 'checkedAt' | 'nextCheckAt' | 'attempts'
+    | 'state'
+    | 'upstreamId'
+    | 'upstreamState'
+    | 'errorCode'
+    | 'reason'
+    | 'receipt'
+    | 'checkedAt'
+    | 'nextCheckAt'
+    | 'attempts'
+    | 'notFoundSince'
+    | 'settledBy'
+    | 'settledAt'
+    | 'note'
   > & {
     /** Until when one reconciler instance holds this row; null releases it. */
     claimedUntil: number | null;
@@ -75,6 +99,8 @@ export type PaymentPatch = Partial<
 export interface Store {
   /** Resolves once the store is connected and migrated; rejects with the reason it cannot be used. */
   ready(): Promise<void>;
+  /** For readiness probes: resolves if the database answers now with every migration applied, else rejects. */
+  check(): Promise<void>;
   saveQuote(quote: StoredQuote): Promise<void>;
   getQuote(id: string): Promise<StoredQuote | null>;
   saveCharge(quoteId: string, amountPaisa: number, chargePaisa: number): Promise<void>;
@@ -83,6 +109,19 @@ export interface Store {
    * live (pending, unknown) or successful one for the same quote.
    */
   insertPayment(row: PaymentRow): Promise<InsertResult>;
+  /**
+   * What would refuse a new payment of this quote (a live or successful payment of it) or account (an
+   * unresolved payment of the same account and service), without writing anything.
+   */
+  blockingPayment(quoteId: string, service: string, account: string | null): Promise<{ conflict: 'quote' | 'account'; existing: PaymentRow } | null>;
+  /**
+   * Claims the right to ask the status lookup about an open payment now: sets its `checkedAt` to `now`
+   * only if it was never checked or last checked at or before `checkedBy`. Atomic across instances;
+   * true if this caller won.
+   */
+  claimLookup(reference: string, now: number, checkedBy: number): Promise<boolean>;
+  /** Deletes up to `limit` quotes expired at `expiredBy` that no payment refers to; returns how many. */
+  pruneQuotes(expiredBy: number, limit: number): Promise<number>;
   paymentByKey(key: string): Promise<PaymentRow | null>;
   paymentByReference(reference: string): Promise<PaymentRow | null>;
   /** Changes a payment only if it is still in one of `from`; returns the row as it is afterwards, or null. */
