@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { loadConfig } from './src/server/config.ts';
-import { createProxy } from './src/server/proxy.ts';
+import { createEmbeddedProxy } from './src/server/embedded.ts';
 import { createServerApp } from './src/server/serve.ts';
 
 // The proxies know their own origin only from configuration (PUBLIC_ORIGIN), so the test server's port
@@ -31,7 +31,7 @@ const env = {
 const { root } = createServerApp({ config: loadConfig(env), log: () => {} });
 const listener = getRequestListener(root.fetch);
 // A second merchant with two Dreamer services enabled, at /multi/api (its own embedded sandbox).
-const multi = createProxy({
+const multi = createEmbeddedProxy({
   config: loadConfig({ ...env, DREAMER_SERVICES: 'khamari-khola-electricity:Khamari Khola Electricity,other-hydro:Other Hydro' }),
   log: () => {},
 });
@@ -44,7 +44,7 @@ const underPrefix = (prefix, proxy) =>
 const multiListener = underPrefix('/multi', multi);
 // A merchant that requires the portal's access tokens, at /auth/api; /auth/token mints them for the tests.
 const SECRET = 'portal-access-token-secret-for-browser-tests';
-const authed = createProxy({ config: loadConfig({ ...env, AUTH_JWT_SECRET: SECRET }), log: () => {} });
+const authed = createEmbeddedProxy({ config: loadConfig({ ...env, AUTH_JWT_SECRET: SECRET }), log: () => {} });
 const authListener = underPrefix('/auth', authed);
 const mint = (sub, ttl) =>
   new SignJWT({})

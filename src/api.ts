@@ -20,11 +20,24 @@ export const CONSUMER_ID = /^\d{1,12}$/;
 /** NEA counter value: "<number>:<slug>" (seed: "243:aanbu-dc"). */
 export const OFFICE_CODE = /^\d{1,6}:[a-z0-9-]{1,60}$/;
 
-export const neaLookupRequest = z.strictObject({
+/** NEA's new consumer number, given by migrated offices (second generation; aggregator docs: "1001613602"). */
+export const CONSUMER_NO = /^\d{1,20}$/;
+
+/**
+ * The old numbers (SC No and consumer ID): the seed's lookup at a counter not migrated yet, and at a
+ * migrated counter for a customer who knows only them (the proxy asks the aggregator for the new number).
+ */
+export const neaOldNumbersLookup = z.strictObject({
   office_code: text(70).check(z.regex(OFFICE_CODE)),
   sc_no: text(32).check(z.regex(SC_NO)),
   consumer_id: text(12).check(z.regex(CONSUMER_ID)),
 });
+/** The new consumer number, only at a counter migrated to NEA's second generation (`migrated_to_v2`). */
+export const neaConsumerNoLookup = z.strictObject({
+  office_code: text(70).check(z.regex(OFFICE_CODE)),
+  consumer_no: text(20).check(z.regex(CONSUMER_NO)),
+});
+export const neaLookupRequest = z.union([neaOldNumbersLookup, neaConsumerNoLookup]);
 export type NeaLookupRequest = z.infer<typeof neaLookupRequest>;
 
 /** Dreamer Electricity: one of the merchant's enabled services (slug) and the customer code (seed: "01-1"). */
@@ -44,7 +57,12 @@ export type DishhomeLookupRequest = z.infer<typeof dishhomeLookupRequest>;
 export const dreamerServicesResponse = z.object({ services: z.array(z.object({ slug: z.string(), name: z.string() })) });
 export type DreamerService = z.infer<typeof dreamerServicesResponse>['services'][number];
 
-export const counter = z.object({ name: z.string(), value: z.string() });
+export const counter = z.object({
+  name: z.string(),
+  value: z.string(),
+  /** True: the office moved to NEA's second generation, so the customer gives the new consumer number (or the old numbers). */
+  migrated_to_v2: z.optional(z.boolean()),
+});
 export const countersResponse = z.object({ counters: z.array(counter) });
 export type Counter = z.infer<typeof counter>;
 
@@ -59,8 +77,29 @@ export const bill = z.object({
   discount_paisa: z.nullable(paisa),
   penalty_paisa: z.nullable(paisa),
   payable_paisa: paisa,
+  /** NEA v2: the bill's id at NEA (`rcvblID`). */
+  bill_id: z.optional(z.string()),
+  /** NEA v2: the billing month, Bikram Sambat `YYYYMM` (e.g. "208209"). */
+  bill_month: z.optional(z.string()),
+  /** NEA v2: what was already received for this bill (`rcvedAmount`). */
+  received_paisa: z.optional(paisa),
 });
 export type Bill = z.infer<typeof bill>;
+
+/**
+ * The bills (oldest first) that an amount reaches, fully or in part, paying oldest first: what an NEA v2
+ * payment pays (its commit's `bill_id`, the receipt's bills). None for an advance with no bill due.
+ */
+export function billsReached<B extends Pick<Bill, 'payable_paisa'>>(bills: B[], amountPaisa: number): B[] {
+  const reached: B[] = [];
+  let before = 0;
+  for (const b of bills) {
+    if (before >= amountPaisa) break;
+    reached.push(b);
+    before += b.payable_paisa;
+  }
+  return reached;
+}
 
 /** A Dish Home package: a duration package (`months` > 0) or a regular top-up. */
 export const pkg = z.object({
@@ -95,6 +134,10 @@ export const quote = z.object({
   total_due_paisa: paisa,
   min_paisa: paisa,
   max_paisa: paisa,
+  /** NEA: which generation of NEA's billing serves the account (v2: any amount from the oldest bill up, or in advance). */
+  generation: z.optional(z.enum(['v1', 'v2'])),
+  /** NEA v2, looked up with the old numbers: the new consumer number, for the customer to keep. */
+  new_consumer_no: z.optional(z.string()),
 });
 export type Quote = z.infer<typeof quote>;
 

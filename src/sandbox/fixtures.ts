@@ -4,6 +4,8 @@
  * Amounts are rupees exactly as the aggregator sends them; the sandbox converts to paisa inside.
  */
 
+import { rupeesToPaisa } from '../money.js';
+
 /**
  * `echo` is a careless aggregator: error 4000 whose `details` repeat the request (URL and body, token
  * included), so tests can prove the proxy never passes upstream text or the token on.
@@ -18,7 +20,7 @@ export interface Fault {
   /** For `error`: the `details` text. */
   details?: string;
 }
-export type Step = 'counters' | 'details' | 'servicecharge' | 'commit' | 'status';
+export type Step = 'counters' | 'details' | 'servicecharge' | 'commit' | 'status' | 'userinfo';
 
 export interface NeaBillFixture {
   bill_amount: string;
@@ -200,6 +202,148 @@ export const NEA_CUSTOMERS: NeaCustomerFixture[] = [
 
 /** Any other combination is an unknown customer: the lookup is refused with error 4000. */
 export const UNKNOWN_CUSTOMER_HINT = { office_code: RATNAPARK, sc_no: '999.99.999', consumer_id: '9999' };
+
+/* ---------- NEA's second generation (aggregator docs v8.7, 2026-03-31) ---------- */
+
+/** A v2 bill exactly as the aggregator sends it: every amount and `days` a string. */
+export interface NeaV2BillFixture {
+  feeType: string;
+  feeSubType: string;
+  rcvblID: string;
+  feeAmount: string;
+  payableAmount: string;
+  billDate: string;
+  billMonth: string;
+  days: string;
+  rebate: string;
+  penalty: string;
+  status: string;
+  rcvedAmount: string;
+}
+
+export interface NeaV2CustomerFixture {
+  /** The new consumer number (`request_no` of details). */
+  consumer_no: string;
+  /** The migrated office (`org_name` of user-info) and the old numbers user-info maps to `consumer_no`. */
+  org_name: string;
+  sc_no: string;
+  old_consumer_id: string;
+  consumer_name: string;
+  /** Oldest first. */
+  due_bills: NeaV2BillFixture[];
+  /** The last bill paid, answered as `paid_upto_bill` when nothing is due. */
+  paid_upto_bill: NeaV2BillFixture;
+  case: string;
+  faults?: Partial<Record<Step, Fault>>;
+}
+
+/** Offices already on NEA's new billing, as `counters/nea-v2/` lists them (`org_no` from the docs' example). */
+export const NEA_V2_MIGRATED_COUNTERS = [
+  { name: 'BALAJU', value: '245:balaju-dc', org_no: '110311901' },
+  { name: 'KALANKI', value: '236:kalanki-dc', org_no: '110312101' },
+];
+
+/** `counters/nea-v2/`: every counter, the seed's (still v1) and the migrated ones. */
+export const NEA_V2_COUNTERS = [
+  ...NEA_COUNTERS.map((c, i) => ({ ...c, org_no: String(110300001 + i), migrated_to_v2: false })),
+  ...NEA_V2_MIGRATED_COUNTERS.map((c) => ({ ...c, migrated_to_v2: true })),
+].sort((a, b) => a.name.localeCompare(b.name));
+
+/** Paisa as v2 writes rupees: always two decimals ("1874.83", "0.00"). */
+export const v2Rupees = (paisa: number) => `${Math.trunc(paisa / 100)}.${String(paisa % 100).padStart(2, '0')}`;
+
+const v2Bill = (
+  rcvblID: string,
+  billMonth: string,
+  billDate: string,
+  days: number,
+  amounts: { fee: string; rebate?: string; penalty?: string; received?: string },
+  status: string,
+): NeaV2BillFixture => {
+  const paisa = (s = '0') => rupeesToPaisa(s)!;
+  const payable = paisa(amounts.fee) + paisa(amounts.penalty) - paisa(amounts.rebate) - paisa(amounts.received);
+  return {
+    feeType: 'Power Charge',
+    feeSubType: 'Power Charge',
+    rcvblID,
+    feeAmount: amounts.fee,
+    payableAmount: v2Rupees(Math.max(0, payable)),
+    billDate,
+    billMonth,
+    days: String(days),
+    rebate: amounts.rebate ?? '0.00',
+    penalty: amounts.penalty ?? '0.00',
+    status,
+    rcvedAmount: amounts.received ?? '0.00',
+  };
+};
+
+/** The docs' "paid" example: the last bill paid of a customer with nothing due. */
+const PAID_UPTO = { ...v2Bill('676755292', '208210', '20260119', 17, { fee: '30.00', penalty: '1.50', received: '30.00' }, '+5% Penalty'), payableAmount: '0.00' };
+const oneBill = (id: string) => [v2Bill(id, '208210', '20260119', 17, { fee: '420.00', rebate: '8.40' }, '2% Rebate')];
+
+const v2Fault = (n: string, name: string, what: string, faults: NeaV2CustomerFixture['faults']): NeaV2CustomerFixture => ({
+  case: what,
+  consumer_no: `10016009${n}`,
+  org_name: 'kalanki',
+  sc_no: `236.09.${n}`,
+  old_consumer_id: `9${n}`,
+  consumer_name: name,
+  due_bills: oneBill(`6769009${n}`),
+  paid_upto_bill: PAID_UPTO,
+  faults,
+});
+
+export const NEA_V2_CUSTOMERS: NeaV2CustomerFixture[] = [
+  {
+    case: "The docs' example: two bills with penalties and paisa (Rs 1,232.75 and Rs 642.08; total Rs 1,874.83)",
+    consumer_no: '1001595737',
+    org_name: 'balaju',
+    sc_no: '216.29.001A1',
+    old_consumer_id: '21901',
+    consumer_name: 'DIPESH KHATRI',
+    due_bills: [
+      v2Bill('676683371', '208209', '20251220', 47, { fee: '988.00', penalty: '246.55', received: '1.80' }, '+25% Penalty'),
+      v2Bill('676754676', '208210', '20260119', 17, { fee: '611.50', penalty: '30.58' }, '+5% Penalty'),
+    ],
+    paid_upto_bill: PAID_UPTO,
+  },
+  {
+    case: "Known by the old numbers only (the docs' example): user-info maps SC No 216.29.013A1, consumer ID 21907 at BALAJU to 1001613602",
+    consumer_no: '1001613602',
+    org_name: 'balaju',
+    sc_no: '216.29.013A1',
+    old_consumer_id: '21907',
+    consumer_name: 'KRISHNA BAHADUR SHRESTHA',
+    due_bills: [v2Bill('676760118', '208210', '20260119', 17, { fee: '1250.00', penalty: '62.50' }, '+5% Penalty')],
+    paid_upto_bill: PAID_UPTO,
+  },
+  {
+    case: "Nothing due (the docs' paid example): pays in advance, without bill_id",
+    consumer_no: '1001595738',
+    org_name: 'balaju',
+    sc_no: '216.29.002A1',
+    old_consumer_id: '21902',
+    consumer_name: 'RAJESWARI   GIRI',
+    due_bills: [],
+    paid_upto_bill: PAID_UPTO,
+  },
+  v2Fault('22', 'Same Day Refusal', 'Payment refused: "Multiple payment not allowed same day"', { commit: { kind: 'error4000', details: 'Multiple payment not allowed same day' } }),
+  v2Fault('01', 'Slow Response', 'Slow: user-info, details and commit answer after 2.5 s', {
+    userinfo: { kind: 'latency', ms: 2500 },
+    details: { kind: 'latency', ms: 2500 },
+    commit: { kind: 'latency', ms: 2500 },
+  }),
+  v2Fault('02', 'Hanging Commit', 'Commit hangs past the proxy timeout (the money moved): pending, then success', { commit: { kind: 'hang' } }),
+  v2Fault('03', 'Gateway Error', 'Commit answers HTTP 500 after the money moved: pending, then success', { commit: { kind: 'http500' } }),
+  v2Fault('04', 'Broken Answer', 'Commit answers malformed JSON after the money moved: pending, then success', { commit: { kind: 'malformed' } }),
+  v2Fault('05', 'Refused Payment', 'Commit refused with error 4000 "Max number exceeding"', { commit: { kind: 'error4000', details: 'Max number exceeding' } }),
+  v2Fault('06', 'Lookup Outage', 'Lookup answers HTTP 500', { details: { kind: 'http500' } }),
+  v2Fault('07', 'Garbled Lookup', 'Lookup answers malformed JSON', { details: { kind: 'malformed' } }),
+];
+
+/** Any other new number is unknown: details refuse it with error 4000 "Consumer not found". */
+export const UNKNOWN_CONSUMER_NO = '1009999999';
 
 /* ---------- Dreamer Electricity (seed 000) ---------- */
 

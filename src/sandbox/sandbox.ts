@@ -17,11 +17,14 @@ import {
   DREAMER_CUSTOMERS,
   DREAMER_SERVICES,
   NEA_CUSTOMERS,
+  NEA_V2_CUSTOMERS,
+  NEA_V2_MIGRATED_COUNTERS,
   type Fault,
   type FaultKind,
   type Step,
 } from './fixtures.js';
-import { registerNea } from './nea.js';
+import { registerNea, registerNeaV2 } from './nea.js';
+import { DEFAULT_SANDBOX_TOKEN } from './token.js';
 
 export interface SandboxOptions {
   /** Merchant tokens the sandbox accepts. Default: `TEST:sandbox-merchant`. */
@@ -70,9 +73,9 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   transactionRetentionMs: 24 * 3600_000,
 };
 
-export const DEFAULT_SANDBOX_TOKEN = 'TEST:sandbox-merchant';
+export { DEFAULT_SANDBOX_TOKEN };
 
-export type SandboxService = 'nea' | 'dreamer' | 'dishhome';
+export type SandboxService = 'nea' | 'nea-v2' | 'dreamer' | 'dishhome';
 export type TxState = 'Success' | 'Error';
 export interface Transaction {
   id: number;
@@ -113,7 +116,7 @@ function errorFor(code: string, details?: string) {
 
 /** `error4000` is the shorthand of `error` with code 4000. */
 const normalise = (fault: Fault): Fault => (fault.kind === 'error4000' ? { ...fault, kind: 'error', code: '4000' } : fault);
-const STEPS: Step[] = ['counters', 'details', 'servicecharge', 'commit', 'status'];
+const STEPS: Step[] = ['counters', 'details', 'servicecharge', 'commit', 'status', 'userinfo'];
 const REFERENCE = /^[A-Za-z0-9-]{1,50}$/;
 
 export function errorBody(code: string, message: string, error: string, details: string) {
@@ -141,8 +144,8 @@ function createCore(options: SandboxOptions) {
     /** What successful commits changed about a customer (dues, expiry), by fixture. */
     customers: new Map<object, unknown>(),
     armed: [] as { step: Step; fault: Fault; times: number }[],
-    /** The last `limits.calls` requests the sandbox received, oldest first, for tests: step, service and reference. */
-    calls: [] as { step: Step; service?: SandboxService; reference?: string; at: number }[],
+    /** The last `limits.calls` requests the sandbox received, oldest first, for tests: step, service, reference and body (without the token). */
+    calls: [] as { step: Step; service?: SandboxService; reference?: string; body?: Body; at: number }[],
     /** How many requests the sandbox received in all (the call log keeps only the last ones). */
     callCount: 0,
     nextSession: 1,
@@ -275,8 +278,8 @@ function createCore(options: SandboxOptions) {
       const body = await readBody(c);
       if (!body) return { error: c.json(invalid('1010', 'Invalid request', 'Body must be a JSON object'), 400) };
       const reference = typeof body.reference === 'string' ? body.reference : undefined;
-      logCall({ step, service, reference, at: now() });
-      const token = body.token;
+      const { token, ...rest } = body;
+      logCall({ step, service, reference, body: rest, at: now() });
       if (typeof token !== 'string' || !tokens.has(token)) {
         return { error: c.json(errorBody('1001', 'Invalid token', 'invalid_token', 'Invalid token'), 401) };
       }
@@ -405,7 +408,7 @@ export function detailsRoute<C extends { faults?: Partial<Record<Step, Fault>> }
     const reference = core.useReference(c, body);
     if (typeof reference !== 'string') return reference;
     const customer = spec.find(body);
-    if (!customer) return c.json(cannotFulfil(service === 'nea' ? 'Consumer not found' : 'Customer not found'), 400);
+    if (!customer) return c.json(cannotFulfil(service.startsWith('nea') ? 'Consumer not found' : 'Customer not found'), 400);
     return core.withFault(c, core.takeFault(c, 'details', customer), () =>
       c.json(spec.answer(core.openSession(token, service, customer), customer)),
     );
@@ -417,6 +420,7 @@ export function createSandbox(options: SandboxOptions = {}) {
   const { state, now, tokens, takeFault, readBody, reset, logCall } = core;
   const app = new Hono();
   registerNea(app, core);
+  registerNeaV2(app, core);
   registerDreamer(app, core);
   registerDishhome(app, core);
 
@@ -470,6 +474,14 @@ export function createSandbox(options: SandboxOptions = {}) {
         office_code: f.office_code,
         sc_no: f.sc_no,
         consumer_id: f.consumer_id,
+        consumer_name: f.consumer_name,
+      })),
+      nea_v2: NEA_V2_CUSTOMERS.map((f) => ({
+        case: f.case,
+        consumer_no: f.consumer_no,
+        office_code: NEA_V2_MIGRATED_COUNTERS.find((counter) => counter.name.toLowerCase() === f.org_name)!.value,
+        sc_no: f.sc_no,
+        consumer_id: f.old_consumer_id,
         consumer_name: f.consumer_name,
       })),
       dreamer: DREAMER_CUSTOMERS.map((f) => ({

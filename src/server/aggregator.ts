@@ -56,6 +56,15 @@ export class Aggregator {
     });
   }
 
+  /**
+   * `GET {base}<path>?token=...&<params>`: the account APIs (service charges). They are documented with a
+   * JSON body on a GET, which fetch cannot send, so the parameters go in the query as the status lookup's do.
+   */
+  get(path: string, params: Record<string, string>): Promise<UpstreamResult> {
+    const query = new URLSearchParams({ token: this.options.token, ...params });
+    return this.#call(`${path}?${query}`, { method: 'GET', headers: { accept: 'application/json' } });
+  }
+
   /** The status lookup: `GET {base}/api/service/status/?token=...&reference=...`. */
   status(reference: string): Promise<UpstreamResult> {
     const query = new URLSearchParams({ token: this.options.token, reference });

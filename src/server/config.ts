@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/sandbox.js';
+import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/token.js';
 import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
@@ -50,6 +50,10 @@ export interface ProxyConfig {
   sandboxControl: boolean;
   /** The least severe level written to the log. */
   logLevel: LogLevel;
+  /** NEA v2 (migrated offices): the most a customer may pay in one payment, advance included, in paisa. */
+  neaV2MaxPaisa: number;
+  /** NEA v2: the `service_slug` of the aggregator's generic service-charge API. */
+  neaV2ServiceSlug: string;
 }
 
 const csv = z
@@ -134,6 +138,8 @@ const schema = z
     SANDBOX: flag('SANDBOX'),
     SANDBOX_CONTROL: flag('SANDBOX_CONTROL'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    NEA_V2_MAX_AMOUNT: int('NEA_V2_MAX_AMOUNT', 1, 10_000_000).default(100_000),
+    NEA_V2_SERVICE_SLUG: z.string().regex(/^[a-z0-9-]{1,60}$/, 'NEA_V2_SERVICE_SLUG is a slug such as nea-v2').default('nea-v2'),
   })
   // Cross-field rules run even when a field failed (`when`), so every problem is listed at once.
   .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
@@ -228,5 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     sandboxControl: e.SANDBOX_CONTROL === '1',
     logLevel: e.LOG_LEVEL,
+    neaV2MaxPaisa: e.NEA_V2_MAX_AMOUNT * 100,
+    neaV2ServiceSlug: e.NEA_V2_SERVICE_SLUG,
   };
 }

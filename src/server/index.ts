@@ -1,4 +1,7 @@
-/** The merchant proxy (Node): `import { createProxy, loadConfig } from 'bill-pay-widgets/server'`. */
+/**
+ * The merchant proxy (Node): `import { createProxy, loadConfig } from 'bill-pay-widgets/server'`. The sandboxes
+ * (and `createEmbeddedProxy`, the proxy on the embedded sandbox) are in `bill-pay-widgets/sandbox`.
+ */
 export { loadConfig, ConfigError, type ProxyConfig } from './config.js';
 export { createProxy, type Proxy, type ProxyEnv, type ProxyOptions } from './proxy.js';
 export { nodeHandler, type FetchHandler } from './node-adapter.js';
@@ -7,5 +10,3 @@ export { openSqliteStore } from './store/sqlite.js';
 export type { Store, PaymentRow, StoredQuote } from './store/store.js';
 export { createLogger, redact, type Logger } from './log.js';
 export { jwtVerifier, type Authorize, type AuthResult, type JwtVerifierOptions, type Principal } from './auth.js';
-export { createPortalSandbox, PORTAL_CONSUMERS } from '../sandbox/portal.js';
-export { createSandbox, DEFAULT_SANDBOX_TOKEN, type SandboxOptions } from '../sandbox/sandbox.js';

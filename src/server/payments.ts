@@ -82,7 +82,7 @@ export class Payments {
       service: provider.service,
       ...draft,
       subject,
-      account: accountOf(provider.service, input),
+      account: draft.account ?? accountOf(provider.service, input),
       charges: {},
       createdAt: t,
       expiresAt: t + this.o.quoteTtlMs,
@@ -110,7 +110,7 @@ export class Payments {
     let charging = this.#charging.get(asked);
     if (!charging) {
       charging = (async () => {
-        const charge = await provider.serviceCharge!(this.o.aggregator, quote.sessionId, amountPaisa);
+        const charge = await provider.serviceCharge!(this.o.aggregator, quote.sessionId, amountPaisa, quote);
         await this.o.store.saveCharge(quote.id, amountPaisa, charge);
         return charge;
       })().finally(() => this.#charging.delete(asked));
@@ -202,6 +202,7 @@ export class Payments {
         amountPaisa: row.amountPaisa,
         reference: row.reference,
         packageId: row.packageId,
+        quote,
       }),
       provider.statusLookup,
     );

@@ -23,7 +23,8 @@ export function checkPayment(
     return;
   }
   if (packageId !== undefined) throw new ProxyError('VALIDATION', 'Invalid request: check package_id', { details: { fields: ['package_id'] } });
-  if (quote.totalDuePaisa === 0) throw new ProxyError('NO_DUES', 'There is nothing to pay for this account');
+  // Nothing allowed (rather than nothing due): NEA v2 takes advance payments.
+  if (quote.maxPaisa === 0) throw new ProxyError('NO_DUES', 'There is nothing to pay for this account');
   if (!Number.isSafeInteger(amountPaisa) || amountPaisa < quote.minPaisa || amountPaisa > quote.maxPaisa) {
     throw new ProxyError('AMOUNT_OUT_OF_RANGE', 'The amount is outside what may be paid for this account', {
       details: { min_paisa: quote.minPaisa, max_paisa: quote.maxPaisa },

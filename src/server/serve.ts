@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createPortalSandbox } from '../sandbox/portal.js';
 import type { ProxyConfig } from './config.js';
 import type { Logger } from './log.js';
-import { createProxy } from './proxy.js';
+import { createEmbeddedProxy, type EmbeddedProxy } from './embedded.js';
 
 export interface ServerOptions {
   config: ProxyConfig;
@@ -27,20 +27,20 @@ export interface ServerOptions {
 
 /** The server's routes as one fetch handler, for hosts that bring their own listener (tests, dev servers). */
 export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
-  const proxy = createProxy({ config: options.config, log: options.log });
+  const proxy = createEmbeddedProxy({ config: options.config, log: options.log });
   const root = new Hono();
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
   root.get('/healthz', (c) => proxy.fetch(c.req.raw, c.env));
   root.get('/readyz', (c) => proxy.fetch(c.req.raw, c.env));
-  let portalProxy: ReturnType<typeof createProxy> | null = null;
+  let portalProxy: EmbeddedProxy | null = null;
   let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
   if (options.portal) {
     const secret = randomBytes(32).toString('hex');
     portalSandbox = createPortalSandbox({ secret, accessTtlSeconds: options.portal.accessTtlSeconds });
     // The portal sandbox signs with this process's clock: no leeway, so its short-lived tokens expire on time.
     const auth = { secret, clockToleranceSeconds: 0 };
-    portalProxy = createProxy({
+    portalProxy = createEmbeddedProxy({
       config: { ...options.config, auth, databaseUrl: portalDatabase(options.config.databaseUrl) },
       log: options.log,
     });

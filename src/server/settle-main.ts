@@ -7,7 +7,7 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { SettleError } from './payments.js';
-import { createProxy } from './proxy.js';
+import { createEmbeddedProxy } from './embedded.js';
 
 const USAGE = 'Usage: bill-pay-settle <reference> success|failed --note "why (what the aggregator\'s records show)" [--by <operator>]';
 
@@ -34,7 +34,7 @@ try {
   const { reference, state, note, by } = parse(process.argv.slice(2));
   const config = loadConfig();
   // Settling asks nothing of the aggregator: the embedded sandbox stands in when none is configured.
-  const proxy = createProxy({ config: { ...config, reconcileIntervalMs: 0 }, log: () => undefined });
+  const proxy = createEmbeddedProxy({ config: { ...config, reconcileIntervalMs: 0 }, log: () => undefined });
   try {
     await proxy.store.ready();
     const payment = await proxy.payments.settle(reference, state, note, by);

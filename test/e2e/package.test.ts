@@ -4,11 +4,17 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 describe('built package', () => {
-  it('exports the proxy from ./server, runnable with plain node', async () => {
+  it('exports the proxy from ./server and the sandboxes from ./sandbox, runnable with plain node', async () => {
     // Resolved at run time through package.json "exports" (dist/ exists only after the build).
-    const specifier = 'bill-pay-widgets/server';
-    const server = (await import(specifier)) as typeof import('../../src/server/index.js');
-    const proxy = server.createProxy({ config: server.loadConfig({ DATABASE_URL: 'sqlite::memory:' }), log: () => {} });
+    const [serverEntry, sandboxEntry] = ['bill-pay-widgets/server', 'bill-pay-widgets/sandbox'];
+    const server = (await import(serverEntry)) as typeof import('../../src/server/index.js');
+    const sandboxes = (await import(sandboxEntry)) as typeof import('../../src/sandbox/index.js');
+    assert.deepEqual(['createSandbox', 'createPortalSandbox'].filter((name) => name in server), [], 'no test doubles in ./server');
+    assert.equal(typeof sandboxes.createSandbox, 'function');
+    assert.equal(typeof sandboxes.createPortalSandbox, 'function');
+    const config = server.loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+    assert.throws(() => server.createProxy({ config, log: () => {} }), /AGGREGATOR_BASE_URL/);
+    const proxy = sandboxes.createEmbeddedProxy({ config, log: () => {} });
     const response = await proxy.fetch(new Request('http://merchant.example/api/nea/counters'));
     assert.equal(response.status, 200);
     const body = (await response.json()) as { data: { response: { counters: unknown[] } } };

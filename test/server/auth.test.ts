@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { jwtVerifier } from '../../src/server/auth.js';
 import { loadConfig } from '../../src/server/config.js';
-import { createProxy } from '../../src/server/proxy.js';
+import { createEmbeddedProxy } from '../../src/server/embedded.js';
 import { SEED, assertNoLeaks, bhaktapur, listen, ratnapark, startStack, transcript, type Stack } from './harness.js';
 
 const SECRET = 'portal-access-token-secret-0123456789';
@@ -229,7 +229,7 @@ describe('token lifetime: exp required, a maximum age from iat, 30 s clock toler
   });
 
   it("uses the proxy's clock and AUTH_MAX_TOKEN_AGE over HTTP", async () => {
-    const proxy = createProxy({
+    const proxy = createEmbeddedProxy({
       config: loadConfig({ DATABASE_URL: 'sqlite::memory:', RECONCILE_INTERVAL_MS: '0', AUTH_JWT_SECRET: SECRET, AUTH_MAX_TOKEN_AGE: '1h' }),
       log: () => {},
       now: () => NOW,

@@ -7,9 +7,9 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ERROR_CODES } from '../../src/api.js';
 import { loadConfig } from '../../src/server/config.js';
-import { createProxy } from '../../src/server/proxy.js';
+import { createEmbeddedProxy } from '../../src/server/embedded.js';
 
-const proxy = createProxy({
+const proxy = createEmbeddedProxy({
   config: loadConfig({ DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_PER_MINUTE: '0', RECONCILE_INTERVAL_MS: '0', ALLOWED_ORIGINS: 'https://shop.example.com' }),
   log: () => {},
 });

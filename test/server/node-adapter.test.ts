@@ -11,7 +11,8 @@ import express from 'express';
 import { Hono } from 'hono';
 import { loadConfig } from '../../src/server/config.js';
 import { nodeHandler } from '../../src/server/node-adapter.js';
-import { createProxy, type Proxy } from '../../src/server/proxy.js';
+import { createEmbeddedProxy } from '../../src/server/embedded.js';
+import type { Proxy } from '../../src/server/proxy.js';
 import { httpRequest, listen } from './harness.js';
 
 // Rate-limit windows are clock minutes: a fixed clock keeps every request of a test in one window.
@@ -51,7 +52,7 @@ const recipes: Record<string, (proxy: Proxy) => Promise<{ url: string; close: ()
 for (const [name, mount] of Object.entries(recipes)) {
   describe(`mounted with ${name}`, () => {
     async function start(env: Record<string, string> = {}) {
-      const proxy = createProxy({
+      const proxy = createEmbeddedProxy({
         config: loadConfig({ DATABASE_URL: 'sqlite::memory:', RECONCILE_INTERVAL_MS: '0', RATE_LIMIT_PER_MINUTE: '2', ...env }),
         log: () => {},
         now: () => NOW,

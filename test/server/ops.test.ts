@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
 import { createLogger, type LogLevel } from '../../src/server/log.js';
 import { createProxy } from '../../src/server/proxy.js';
+import { createEmbeddedProxy } from '../../src/server/embedded.js';
 import { createServerApp } from '../../src/server/serve.js';
 import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import { SEED, TOKEN, assertNoLeaks, listen, startSandbox, startStack, tempPostgres, transcript } from './harness.js';
@@ -45,7 +46,7 @@ describe('health probes', () => {
   });
 
   it('/readyz answers 503 for an unreachable PostgreSQL, with no URL or credentials in the answer', async () => {
-    const proxy = createProxy({
+    const proxy = createEmbeddedProxy({
       config: loadConfig({ DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:1/x', RECONCILE_INTERVAL_MS: '0' }),
       log: quiet,
     });
@@ -63,7 +64,7 @@ describe('health probes', () => {
   it('/readyz is ready on a migrated PostgreSQL', async (t) => {
     const pg = await tempPostgres();
     if ('skip' in pg) return t.skip(pg.skip);
-    const proxy = createProxy({ config: loadConfig({ DATABASE_URL: pg.url, RECONCILE_INTERVAL_MS: '0' }), log: quiet });
+    const proxy = createEmbeddedProxy({ config: loadConfig({ DATABASE_URL: pg.url, RECONCILE_INTERVAL_MS: '0' }), log: quiet });
     try {
       await proxy.store.ready();
       assert.equal((await proxy.fetch(new Request('http://proxy.test/readyz'))).status, 200);

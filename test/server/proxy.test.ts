@@ -27,7 +27,7 @@ describe('proxy: lookups', () => {
     const before = s.sandbox.state.calls.filter((c) => c.step === 'counters').length;
     const second = await s.call('GET', '/api/nea/counters');
     assert.equal(first.status, 200);
-    assert.deepEqual(first.json.data.response.counters[0], { name: 'AANBU DC', value: '243:aanbu-dc' });
+    assert.deepEqual(first.json.data.response.counters[0], { name: 'AANBU DC', value: '243:aanbu-dc', migrated_to_v2: false });
     assert.deepEqual(second.json, first.json);
     assert.equal(s.sandbox.state.calls.filter((c) => c.step === 'counters').length, before);
   });

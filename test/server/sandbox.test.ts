@@ -269,7 +269,7 @@ describe('sandbox aggregator: bounded memory', () => {
     const { state } = box;
     assert.equal(state.calls.length, 1000, 'the call log is a ring of the last 1,000');
     assert.equal(state.callCount, 5002);
-    assert.deepEqual(state.calls.at(-1), { step: 'commit', service: 'nea', reference, at: START + 5_000_000 });
+    assert.deepEqual(state.calls.at(-1), { step: 'commit', service: 'nea', reference, body: { amount: 200, session_id: 5001, reference }, at: START + 5_000_000 });
     assert.ok(state.sessions.size <= 1201, `${state.sessions.size} sessions kept: at most those of the last two TTLs`);
     assert.ok(state.references.size <= 10_000);
     const answer = await status(reference);

@@ -18,6 +18,12 @@ export interface QuoteDraft {
   /** The least and most the customer may pay; the proxy checks every pay against these. */
   minPaisa: number;
   maxPaisa: number;
+  /** NEA: the generation of the aggregator's NEA API that serves this account; commit and service charge follow it. */
+  generation?: 'v1' | 'v2';
+  /** NEA v2, looked up with the old numbers: the customer's new consumer number. */
+  newConsumerNo?: string;
+  /** Who was found, when the lookup's fields do not say it alone (NEA v2: old numbers or new number, one account). */
+  account?: string | null;
 }
 
 export interface CommitRequest {
@@ -25,6 +31,8 @@ export interface CommitRequest {
   amountPaisa: number;
   reference: string;
   packageId: number | null;
+  /** The quote being paid (its bills and generation). */
+  quote: QuoteDraft;
 }
 
 /**
@@ -37,7 +45,7 @@ export interface Provider<Input = unknown> {
   lookupRequest: zm.ZodMiniType<Input>;
   lookup(aggregator: Aggregator, input: Input, reference: string): Promise<QuoteDraft>;
   /** The service charge the aggregator adds for an amount, in paisa. Absent: the service has none. */
-  serviceCharge?(aggregator: Aggregator, sessionId: string, amountPaisa: number): Promise<number>;
+  serviceCharge?(aggregator: Aggregator, sessionId: string, amountPaisa: number, quote: QuoteDraft): Promise<number>;
   /** Sends the commit. Never called twice for one payment. */
   commit(aggregator: Aggregator, request: CommitRequest): Promise<UpstreamResult>;
   /** Receipt facts from a successful commit answer (receipt no, new expiry...). */

@@ -1,0 +1,7 @@
+/**
+ * The sandboxes, for development and tests: `import { createSandbox } from 'bill-pay-widgets/sandbox'`.
+ * Merchants develop against them; the proxy itself (`bill-pay-widgets/server`) does not include them.
+ */
+export { createSandbox, DEFAULT_SANDBOX_TOKEN, type Sandbox, type SandboxOptions } from './sandbox.js';
+export { createPortalSandbox, PORTAL_CONSUMERS } from './portal.js';
+export { createEmbeddedProxy, embeddedAggregator, type EmbeddedProxy } from '../server/embedded.js';

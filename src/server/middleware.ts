@@ -1,0 +1,170 @@
+/** The proxy's middleware, in the order createProxy mounts it: Hono's own where it fits, ours where it does not. */
+import { randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Authorize } from './auth.js';
+import { clientAddressResolver } from './client-ip.js';
+import type { ProxyConfig } from './config.js';
+import { ProxyError } from './errors.js';
+import { logContext, type Logger } from './log.js';
+import type { RateLimiter } from './rate-limit.js';
+import { refuseIfLimited, type ProxyEnv } from './routes/context.js';
+
+/**
+ * A request id, taken from the client or the load balancer when well-formed, is echoed in the answer and
+ * carried by every log line of the request (createLogger reads logContext), however deep it is logged.
+ * Not hono/request-id: it accepts ids ours refuses (shorter than 8) and refuses ids ours accepts ('.', ':').
+ */
+export function requestId(): MiddlewareHandler {
+  return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    await logContext.run({ request_id: id }, next);
+    c.res.headers.set('x-request-id', id);
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Every answer: not cached, the security headers, and one log line. */
+export function answerHeaders(log: Logger): MiddlewareHandler[] {
+  return [
+    async (c, next) => {
+      const started = performance.now();
+      await next();
+      c.res.headers.set('cache-control', 'no-store');
+      log('info', 'request', {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      });
+    },
+    secureHeaders({
+      xContentTypeOptions: true,
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-site',
+      crossOriginEmbedderPolicy: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      strictTransportSecurity: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xFrameOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+      removePoweredBy: false,
+    }),
+  ];
+}
+
+/**
+ * Shutdown drain: once `close` is called, new requests are refused; the ones in flight (a commit among
+ * them) run to their end and record their answers before the ledger closes.
+ */
+export function drainGate() {
+  let draining = false;
+  let inFlight = 0;
+  const drained = new Set<() => void>();
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (draining) {
+      c.header('retry-after', '1');
+      c.header('connection', 'close');
+      throw new ProxyError('SHUTTING_DOWN', 'The payment proxy is restarting; try again in a moment');
+    }
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      if (--inFlight === 0) drained.forEach((resolve) => resolve());
+    }
+  };
+  return {
+    middleware,
+    get draining() {
+      return draining;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    /** Refuses new requests; resolves once none is in flight, or after `timeoutMs`. */
+    async close(timeoutMs: number) {
+      draining = true;
+      if (inFlight === 0) return;
+      let timeout: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        drained.add(resolve);
+        timeout = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timeout);
+    },
+  };
+}
+
+/**
+ * CORS: an exact allow-list of merchant origins plus the proxy's own (PUBLIC_ORIGIN), never the Host header.
+ * A listed origin gets the CORS headers (hono/cors); any other origin is refused outright (403), not just
+ * left without headers, so a script on it learns nothing from a request that was still carried out.
+ */
+export function allowedOrigins(config: ProxyConfig): MiddlewareHandler[] {
+  // Read per request: the standalone server fills publicOrigins in once it knows its port.
+  const allowed = (origin: string) => config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin);
+  return [
+    async (c, next) => {
+      const origin = c.req.header('origin');
+      if (origin !== undefined && !allowed(origin)) {
+        c.header('vary', 'Origin', { append: true });
+        throw new ProxyError('FORBIDDEN_ORIGIN', 'This origin may not use the payment proxy');
+      }
+      await next();
+    },
+    cors({
+      origin: (origin) => (allowed(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      exposeHeaders: ['idempotent-replayed', 'retry-after', 'x-request-id'],
+      maxAge: 600,
+    }),
+  ];
+}
+
+/** Requests per client address, from the socket or the trusted proxies' header (TRUST_PROXY). */
+export function limitPerClient(config: ProxyConfig, perIp: RateLimiter, clientIp?: (c: Context) => string | undefined): MiddlewareHandler {
+  const clientAddress = clientAddressResolver(config.trustProxy, config.trustProxyHeader);
+  return async (c, next) => {
+    const ip = clientIp?.(c) ?? clientAddress(remoteAddress(c), c.req.raw.headers) ?? 'unknown';
+    refuseIfLimited(c, await perIp.hit(`ip:${ip}`), 'requests');
+    await next();
+  };
+}
+
+/** The socket's peer, from the bindings @hono/node-server (and `nodeHandler`) pass as `env`. */
+function remoteAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+/** Host authentication, after CORS and rate limits; the aggregator's own callbacks carry no user. */
+export function authenticate(authorize: Authorize | undefined): MiddlewareHandler<ProxyEnv> {
+  return async (c, next) => {
+    if (authorize && !c.req.path.startsWith('/api/callbacks/')) {
+      const result = await authorize(c.req.raw);
+      if ('refused' in result) {
+        throw new ProxyError('AUTH_REQUIRED', 'Sign in to continue', { details: { reason: result.refused } });
+      }
+      c.set('subject', result.subject);
+    }
+    await next();
+  };
+}
+
+export function limitBody(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ProxyError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxSize} bytes`);
+    },
+  });
+}
