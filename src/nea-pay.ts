@@ -142,7 +142,7 @@ export class NeaPay extends PayElement {
           inputmode: 'numeric',
         })}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup'}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${m.lookUp}</button>
           ${this.renderCancel()}
         </div>
       </form>`;

@@ -40,6 +40,14 @@ describe('<nea-pay>', () => {
     expect((await sandboxCalls('details')).length).to.equal(before);
   });
 
+  it('keeps "Look up" disabled until the counters have loaded (a prefilled counter is checked against them)', async () => {
+    await arm('counters', 'latency', 300);
+    const el = await fixture<NeaPay>(html`<nea-pay endpoint="/api" office-code=${SEED.office!} sc-no=${SEED.sc} consumer-id=${SEED.id}></nea-pay>`);
+    expect(button(el, 'Look up').disabled).to.equal(true);
+    await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded');
+    expect(button(el, 'Look up').disabled).to.equal(false);
+  });
+
   it('filters counters as the customer types and picks one with the keyboard', async () => {
     const el = await widget({ sc: '', id: '' });
     const combo = $<HTMLInputElement>(el, '#counter')!;
