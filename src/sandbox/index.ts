@@ -5,3 +5,5 @@
 export { createSandbox, DEFAULT_SANDBOX_TOKEN, type Sandbox, type SandboxOptions } from './sandbox.js';
 export { createPortalSandbox, PORTAL_CONSUMERS } from './portal.js';
 export { createEmbeddedProxy, embeddedAggregator, type EmbeddedProxy } from '../server/embedded.js';
+export { createKhaltiSandbox, KHALTI_TEST_WALLETS, type KhaltiSandbox, type KhaltiSandboxOptions } from './khalti.js';
+export { createEsewaSandbox, ESEWA_TEST_IDS, type EsewaSandbox, type EsewaSandboxOptions } from './esewa.js';

@@ -8,7 +8,7 @@
  *
  * This file holds what all services share; each service registers its routes from its own module.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
 import { registerDishhome } from './dishhome.js';
 import { registerDreamer } from './dreamer.js';
@@ -424,15 +424,7 @@ export function createSandbox(options: SandboxOptions = {}) {
   registerDreamer(app, core);
   registerDishhome(app, core);
 
-  app.use('/_sandbox/*', async (c, next) => {
-    if (!options.openControl && !isLoopback(socketAddress(c))) {
-      return c.json(
-        { status: false, error_code: '403', error: 'forbidden', message: 'The sandbox control routes answer only loopback clients (set SANDBOX_CONTROL=1 to open them)' },
-        403,
-      );
-    }
-    await next();
-  });
+  app.use('/_sandbox/*', controlGuard(options.openControl));
 
   app.get('/api/service/status/', async (c) => {
     let token = c.req.query('token');
@@ -527,6 +519,22 @@ export function createSandbox(options: SandboxOptions = {}) {
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;
+
+/**
+ * Middleware for a sandbox's control routes: only loopback clients, unless `open` (SANDBOX_CONTROL=1), so a
+ * sandbox reachable from a network cannot be reset or armed with faults by a stranger.
+ */
+export function controlGuard(open: boolean | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (!open && !isLoopback(socketAddress(c))) {
+      return c.json(
+        { status: false, error_code: '403', error: 'forbidden', message: 'The sandbox control routes answer only loopback clients (set SANDBOX_CONTROL=1 to open them)' },
+        403,
+      );
+    }
+    await next();
+  };
+}
 
 /** The client's socket address as @hono/node-server passes it (undefined in-process, with no socket). */
 function socketAddress(c: Context): string | undefined {

@@ -4,8 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SANDBOX_TOKEN } from '../sandbox/token.js';
+import { DEFAULT_KHALTI_SANDBOX_KEY, DEFAULT_SANDBOX_TOKEN, ESEWA_UAT_PRODUCT_CODE, ESEWA_UAT_SECRET } from '../sandbox/token.js';
 import { trustEntryProblem, type ForwardedHeader, type TrustProxy } from './client-ip.js';
+import { FUNDING_METHODS, type FundingMethod } from './funding/types.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export interface ProxyConfig {
@@ -54,6 +55,17 @@ export interface ProxyConfig {
   neaV2MaxPaisa: number;
   /** NEA v2: the `service_slug` of the aggregator's generic service-charge API. */
   neaV2ServiceSlug: string;
+  /** How the customer's money is secured before a commit (`FUNDING` and the gateways' settings). */
+  funding: FundingConfig;
+}
+
+export interface FundingConfig {
+  /** The methods offered, in the order given. */
+  methods: FundingMethod[];
+  /** Khalti KPG-2; `baseUrl` null: the embedded Khalti sandbox. Null when khalti is not offered. */
+  khalti: { baseUrl: string | null; secretKey: string } | null;
+  /** eSewa ePay v2; `formUrl` and `statusUrl` null: the embedded eSewa sandbox. Null when esewa is not offered. */
+  esewa: { formUrl: string | null; statusUrl: string | null; productCode: string; secretKey: string } | null;
 }
 
 const csv = z
@@ -140,6 +152,20 @@ const schema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     NEA_V2_MAX_AMOUNT: int('NEA_V2_MAX_AMOUNT', 1, 10_000_000).default(100_000),
     NEA_V2_SERVICE_SLUG: z.string().regex(/^[a-z0-9-]{1,60}$/, 'NEA_V2_SERVICE_SLUG is a slug such as nea-v2').default('nea-v2'),
+    FUNDING: csv.pipe(
+      z
+        .array(z.enum(FUNDING_METHODS, { error: `FUNDING lists methods among ${FUNDING_METHODS.join(', ')}, comma-separated` }))
+        .min(1, `FUNDING lists at least one method among ${FUNDING_METHODS.join(', ')}`),
+    ).optional(),
+    KHALTI_BASE_URL: z
+      .url({ error: 'KHALTI_BASE_URL must be an http(s) URL' })
+      .regex(/\/api\/v2\/*$/, 'KHALTI_BASE_URL is the KPG-2 API base ending in /api/v2, e.g. https://khalti.com/api/v2 (sandbox https://dev.khalti.com/api/v2)')
+      .optional(),
+    KHALTI_SECRET_KEY: z.string().min(1).optional(),
+    ESEWA_FORM_URL: z.url({ error: 'ESEWA_FORM_URL must be an http(s) URL, e.g. https://epay.esewa.com.np/api/epay/main/v2/form' }).optional(),
+    ESEWA_STATUS_URL: z.url({ error: 'ESEWA_STATUS_URL must be an http(s) URL, e.g. https://esewa.com.np/api/epay/transaction/status/' }).optional(),
+    ESEWA_PRODUCT_CODE: z.string().min(1).optional(),
+    ESEWA_SECRET_KEY: z.string().min(1).optional(),
   })
   // Cross-field rules run even when a field failed (`when`), so every problem is listed at once.
   .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
@@ -155,7 +181,52 @@ const schema = z
     message:
       'NODE_ENV=production needs a real aggregator (AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN); set SANDBOX=1 to run on the embedded sandbox on purpose',
     when: always,
-  });
+  })
+  .superRefine(
+    (env, ctx) => {
+      for (const message of fundingProblems(env)) ctx.addIssue({ code: 'custom', message });
+    },
+    { when: always },
+  );
+
+const KHALTI_SETTINGS = ['KHALTI_BASE_URL', 'KHALTI_SECRET_KEY'] as const;
+const ESEWA_SETTINGS = ['ESEWA_FORM_URL', 'ESEWA_STATUS_URL', 'ESEWA_PRODUCT_CODE', 'ESEWA_SECRET_KEY'] as const;
+type FundingEnv = Partial<Record<'FUNDING', FundingMethod[]> & Record<(typeof KHALTI_SETTINGS | typeof ESEWA_SETTINGS)[number] | 'AGGREGATOR_BASE_URL' | 'AGGREGATOR_TOKEN' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL', string>>;
+
+/** A live aggregator (a token not starting with `TEST:`) moves real money: no gateway sandbox, no default. */
+const isLive = (env: FundingEnv) => Boolean(env.AGGREGATOR_TOKEN && !env.AGGREGATOR_TOKEN.startsWith('TEST:'));
+
+/** The funding rules across settings: what is offered, that each gateway is set up whole, and `none` only on purpose. */
+function fundingProblems(env: FundingEnv): string[] {
+  const problems: string[] = [];
+  // With `when`, this runs even when FUNDING itself failed to parse (then it is not a list: its own issue says why).
+  if (env.FUNDING !== undefined && !Array.isArray(env.FUNDING)) return problems;
+  const methods = env.FUNDING ?? (isLive(env) ? [] : (['khalti', 'esewa'] as FundingMethod[]));
+  if (!env.FUNDING && isLive(env)) {
+    problems.push(
+      'a live AGGREGATOR_TOKEN needs FUNDING: the aggregator pays billers from your credit, so say how the customer pays (khalti, esewa, host) with the gateway settings, or none for staff desks behind host authentication',
+    );
+  }
+  for (const [method, names] of [['khalti', KHALTI_SETTINGS], ['esewa', ESEWA_SETTINGS]] as const) {
+    const set = names.filter((n) => env[n]);
+    if (set.length && !methods.includes(method)) problems.push(`${set.join(', ')} set but FUNDING does not offer ${method}`);
+    else if (set.length && set.length < names.length) problems.push(`${method} needs all of ${names.join(', ')} (missing ${names.filter((n) => !env[n]).join(', ')})`);
+    else if (!set.length && methods.includes(method) && isLive(env)) {
+      problems.push(`FUNDING offers ${method} with a live AGGREGATOR_TOKEN: set ${names.join(', ')} (the embedded ${method} sandbox serves only test tokens)`);
+    }
+  }
+  if (methods.includes('none') && methods.length > 1) problems.push('FUNDING=none cannot be offered beside other methods: a customer could pick it and pay nothing');
+  if (methods.includes('none') && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+    problems.push('FUNDING=none needs host authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL): without it any visitor pays bills with your credit');
+  }
+  if (new Set(methods).size !== methods.length) problems.push('FUNDING lists a method twice');
+  return problems;
+}
+
+/** The settings whose values are secrets, for the logger's redaction (`createLogger(secretsOf(config))`). */
+export function secretsOf(config: ProxyConfig): string[] {
+  return [config.aggregatorToken, config.funding.khalti?.secretKey ?? '', config.funding.esewa?.secretKey ?? ''].filter(Boolean);
+}
 
 /** Variables the proxy's programs read beside the schema (main.ts, the standalone sandbox). */
 const OTHER_KNOWN = ['HOST', 'PORTAL_ACCESS_TTL_SECONDS', 'SANDBOX_PORT', 'SANDBOX_TOKENS'];
@@ -236,5 +307,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     neaV2MaxPaisa: e.NEA_V2_MAX_AMOUNT * 100,
     neaV2ServiceSlug: e.NEA_V2_SERVICE_SLUG,
+    funding: fundingConfig(e),
+  };
+}
+
+function fundingConfig(e: FundingEnv): FundingConfig {
+  const methods = e.FUNDING ?? ['khalti', 'esewa'];
+  return {
+    methods,
+    khalti: methods.includes('khalti')
+      ? e.KHALTI_BASE_URL
+        ? { baseUrl: e.KHALTI_BASE_URL.replace(/\/+$/, ''), secretKey: e.KHALTI_SECRET_KEY! }
+        : { baseUrl: null, secretKey: DEFAULT_KHALTI_SANDBOX_KEY }
+      : null,
+    esewa: methods.includes('esewa')
+      ? e.ESEWA_FORM_URL
+        ? { formUrl: e.ESEWA_FORM_URL, statusUrl: e.ESEWA_STATUS_URL!, productCode: e.ESEWA_PRODUCT_CODE!, secretKey: e.ESEWA_SECRET_KEY! }
+        : { formUrl: null, statusUrl: null, productCode: ESEWA_UAT_PRODUCT_CODE, secretKey: ESEWA_UAT_SECRET }
+      : null,
   };
 }

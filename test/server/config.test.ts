@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/log.js';
 
+/** A live aggregator token needs a funding method: these tests use Khalti's live settings. */
+const LIVE_FUNDING = { FUNDING: 'khalti', KHALTI_BASE_URL: 'https://khalti.com/api/v2/', KHALTI_SECRET_KEY: 'live_secret_key_0123' };
+
 describe('configuration', () => {
   it('defaults to the embedded sandbox and an SQLite file', () => {
     const config = loadConfig({});
@@ -13,7 +16,7 @@ describe('configuration', () => {
   });
 
   it('takes a real aggregator only with both URL and token', () => {
-    const config = loadConfig({ AGGREGATOR_BASE_URL: 'https://aggregator.example/', AGGREGATOR_TOKEN: 'live-secret' });
+    const config = loadConfig({ AGGREGATOR_BASE_URL: 'https://aggregator.example/', AGGREGATOR_TOKEN: 'live-secret', ...LIVE_FUNDING });
     assert.equal(config.aggregatorBaseUrl, 'https://aggregator.example');
     assert.throws(() => loadConfig({ AGGREGATOR_BASE_URL: 'https://aggregator.example' }), /set both AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN/);
   });
@@ -99,7 +102,7 @@ describe('configuration problems, all at once', () => {
   it('refuses the embedded sandbox in production unless SANDBOX=1 says so', () => {
     assert.match(problems({ NODE_ENV: 'production' }), /NODE_ENV=production needs a real aggregator.*SANDBOX=1/);
     assert.equal(loadConfig({ NODE_ENV: 'production', SANDBOX: '1' }).aggregatorBaseUrl, null);
-    assert.equal(loadConfig({ NODE_ENV: 'production', AGGREGATOR_BASE_URL: 'https://aggregator.example', AGGREGATOR_TOKEN: 'live' }).aggregatorBaseUrl, 'https://aggregator.example');
+    assert.equal(loadConfig({ NODE_ENV: 'production', AGGREGATOR_BASE_URL: 'https://aggregator.example', AGGREGATOR_TOKEN: 'live', ...LIVE_FUNDING }).aggregatorBaseUrl, 'https://aggregator.example');
     assert.equal(loadConfig({ NODE_ENV: 'development' }).aggregatorBaseUrl, null);
     assert.match(problems({ SANDBOX: 'yes' }), /SANDBOX must be 1 or 0/);
   });

@@ -1,41 +1,13 @@
-/** The payments table's row, as both stores read it, and its mapping to and from PaymentRow. */
+/** The payments table's row, as both databases answer it, and its mapping to and from PaymentRow. */
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { LedgerState } from '../providers/upstream.js';
+import type { PaymentsTable } from './schema.js';
 import type { PaymentPatch, PaymentRow } from './store.js';
 
-/** SQLite answers numbers and JSON text; PostgreSQL answers BIGINT as strings and JSONB as values. */
-type Big = number | string;
+/** A payments row as either database answers it (see schema.ts). */
+export type PaymentRecord = Selectable<PaymentsTable>;
 
-export interface PaymentRecord {
-  reference: string;
-  idempotency_key: string;
-  request_hash: string;
-  quote_id: string;
-  service: string;
-  session_id: string;
-  customer_name: string;
-  amount_paisa: Big;
-  service_charge_paisa: Big;
-  package_id: number | null;
-  state: string;
-  upstream_id: string | null;
-  upstream_state: string | null;
-  error_code: string | null;
-  reason: string | null;
-  receipt: string | PaymentRow['receipt'];
-  created_at: Big;
-  updated_at: Big;
-  checked_at: Big | null;
-  next_check_at: Big | null;
-  attempts: number;
-  subject: string | null;
-  account: string | null;
-  not_found_since: Big | null;
-  settled_by: string | null;
-  settled_at: Big | null;
-  note: string | null;
-}
-
-const num = (v: Big | null) => (v === null ? null : Number(v));
+const num = (v: number | string | null) => (v === null ? null : Number(v));
 
 export const toRow = (r: PaymentRecord): PaymentRow => ({
   reference: r.reference,
@@ -67,41 +39,38 @@ export const toRow = (r: PaymentRecord): PaymentRow => ({
   note: r.note,
 });
 
-/** The columns of a new payment, in order, and how each is read from a PaymentRow. */
-export const INSERT_COLUMNS: [column: string, value: (row: PaymentRow) => unknown][] = [
-  ['reference', (row) => row.reference],
-  ['idempotency_key', (row) => row.idempotencyKey],
-  ['request_hash', (row) => row.requestHash],
-  ['quote_id', (row) => row.quoteId],
-  ['service', (row) => row.service],
-  ['session_id', (row) => row.sessionId],
-  ['customer_name', (row) => row.customerName],
-  ['amount_paisa', (row) => row.amountPaisa],
-  ['service_charge_paisa', (row) => row.serviceChargePaisa],
-  ['package_id', (row) => row.packageId],
-  ['state', (row) => row.state],
-  ['upstream_id', (row) => row.upstreamId],
-  ['upstream_state', (row) => row.upstreamState],
-  ['error_code', (row) => row.errorCode],
-  ['reason', (row) => row.reason],
-  ['receipt', (row) => JSON.stringify(row.receipt)],
-  ['created_at', (row) => row.createdAt],
-  ['updated_at', (row) => row.updatedAt],
-  ['checked_at', (row) => row.checkedAt],
-  ['next_check_at', (row) => row.nextCheckAt],
-  ['attempts', (row) => row.attempts],
-  ['subject', (row) => row.subject],
-  ['account', (row) => row.account],
-  ['not_found_since', (row) => row.notFoundSince],
-  ['settled_by', (row) => row.settledBy],
-  ['settled_at', (row) => row.settledAt],
-  ['note', (row) => row.note],
-];
+/** A new payment's columns, the receipt as JSON text. */
+export const toRecord = (row: PaymentRow): Insertable<PaymentsTable> => ({
+  reference: row.reference,
+  idempotency_key: row.idempotencyKey,
+  request_hash: row.requestHash,
+  quote_id: row.quoteId,
+  service: row.service,
+  session_id: row.sessionId,
+  customer_name: row.customerName,
+  amount_paisa: row.amountPaisa,
+  service_charge_paisa: row.serviceChargePaisa,
+  package_id: row.packageId,
+  state: row.state,
+  upstream_id: row.upstreamId,
+  upstream_state: row.upstreamState,
+  error_code: row.errorCode,
+  reason: row.reason,
+  receipt: JSON.stringify(row.receipt),
+  created_at: row.createdAt,
+  updated_at: row.updatedAt,
+  checked_at: row.checkedAt,
+  next_check_at: row.nextCheckAt,
+  attempts: row.attempts,
+  subject: row.subject,
+  account: row.account,
+  not_found_since: row.notFoundSince,
+  settled_by: row.settledBy,
+  settled_at: row.settledAt,
+  note: row.note,
+});
 
-export const insertValues = (row: PaymentRow): [column: string, value: unknown][] =>
-  INSERT_COLUMNS.map(([column, value]) => [column, value(row)]);
-
-export const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
+const PATCH_COLUMNS = {
   state: 'state',
   upstreamId: 'upstream_id',
   upstreamState: 'upstream_state',
@@ -116,8 +85,10 @@ export const PATCH_COLUMNS: Record<keyof PaymentPatch, string> = {
   settledBy: 'settled_by',
   settledAt: 'settled_at',
   note: 'note',
-};
+} as const satisfies Record<keyof PaymentPatch, keyof PaymentsTable>;
 
-/** A patch's columns and values, the receipt as JSON text. */
-export const patchValues = (patch: PaymentPatch): [column: string, value: unknown][] =>
-  (Object.entries(patch) as [keyof PaymentPatch, unknown][]).map(([k, v]) => [PATCH_COLUMNS[k], k === 'receipt' ? JSON.stringify(v) : v]);
+/** A patch's columns, the receipt as JSON text. */
+export const patchRecord = (patch: PaymentPatch): Updateable<PaymentsTable> =>
+  Object.fromEntries(
+    (Object.entries(patch) as [keyof PaymentPatch, unknown][]).map(([k, v]) => [PATCH_COLUMNS[k], k === 'receipt' ? JSON.stringify(v) : v]),
+  );
