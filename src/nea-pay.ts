@@ -1,8 +1,9 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CONSUMER_ID, SC_NO, countersResponse, type Counter } from './api.js';
+import { CONSUMER_ID, SC_NO, countersResponse, type Counter, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
+import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 import { rupeesToPaisa } from './money.js';
 
 const CUSTOM = -1;
@@ -25,17 +26,16 @@ export class NeaPay extends PayElement {
   /** Prefill: the customer's consumer ID, e.g. `3042`. */
   @property({ attribute: 'consumer-id' }) consumerId = '';
 
-  @state() private counters: Counter[] = [];
+  readonly #counters = this.flow.list('/nea/counters', countersResponse);
   @state() private query = '';
   @state() private open = false;
   @state() private active = 0;
-  @state() private errors: Record<string, string | null> = {};
+  @state() private errors: Partial<Record<'counter' | 'sc' | 'id', MessageKey | null>> = {};
   @state() private option = 0;
   @state() private custom = '';
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (!this.counters.length) this.preload('/nea/counters', countersResponse, (v) => (this.counters = v.counters));
+  get #list(): Counter[] {
+    return this.#counters.value?.counters ?? [];
   }
 
   protected override heading() {
@@ -43,12 +43,12 @@ export class NeaPay extends PayElement {
   }
 
   get #selected(): Counter | undefined {
-    return this.counters.find((c) => c.value === this.officeCode);
+    return this.#list.find((c) => c.value === this.officeCode);
   }
 
   get #matches(): Counter[] {
     const q = this.query.trim().toLowerCase();
-    return q ? this.counters.filter((c) => c.name.toLowerCase().includes(q) || c.value.includes(q)) : this.counters;
+    return q ? this.#list.filter((c) => c.name.toLowerCase().includes(q) || c.value.includes(q)) : this.#list;
   }
 
   #pick(counter: Counter) {
@@ -74,26 +74,17 @@ export class NeaPay extends PayElement {
     }
   }
 
-  #validate(): boolean {
-    const m = this.m;
-    const sc = this.scNo.trim();
-    const id = this.consumerId.trim();
-    this.errors = {
-      counter: this.#selected ? null : m.invalidCounter,
-      sc: !sc ? m.required : SC_NO.test(sc) ? null : m.invalidScNo,
-      id: !id ? m.required : CONSUMER_ID.test(id) ? null : m.invalidConsumerId,
-    };
-    return Object.values(this.errors).every((e) => !e);
-  }
-
   async #submit(e: Event) {
     e.preventDefault();
-    if (!this.#validate()) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const { errors, valid } = validateFields({
+      counter: [this.officeCode, oneOf(this.#list.map((c) => c.value), 'invalidCounter')],
+      sc: [this.scNo, required, matches(SC_NO, 'invalidScNo')],
+      id: [this.consumerId, required, matches(CONSUMER_ID, 'invalidConsumerId')],
+    });
+    this.errors = errors;
+    if (!valid) return this.focusInvalid();
     await this.flow.lookup({ office_code: this.officeCode, sc_no: this.scNo.trim(), consumer_id: this.consumerId.trim() });
+    // Preselected: all due bills.
     this.option = this.flow.quote?.bills.length ?? 0;
     this.custom = '';
   }
@@ -144,22 +135,21 @@ export class NeaPay extends PayElement {
                 )
               : html`<li role="option" aria-disabled="true" aria-selected="false">${m.counterNone}</li>`}
           </ul>
-          <p class="invalid" id="counter-error">${this.errors.counter ?? ''}</p>
+          <p class="invalid" id="counter-error">${this.invalid(this.errors.counter)}</p>
         </div>
-        ${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc ?? null, this.scNo, (v) => (this.scNo = v))}
-        ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id ?? null, this.consumerId, (v) => (this.consumerId = v), {
+        ${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc, this.scNo, (v) => (this.scNo = v))}
+        ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id, this.consumerId, (v) => (this.consumerId = v), {
           inputmode: 'numeric',
         })}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup'}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${m.lookUp}</button>
           ${this.renderCancel()}
         </div>
       </form>`;
   }
 
   /** The amount the customer chose, or null while a custom amount is not valid. */
-  get #amount(): number | null {
-    const quote = this.flow.quote!;
+  #amount(quote: Quote): number | null {
     if (this.option !== CUSTOM) {
       return quote.bills.slice(0, this.option).reduce((sum, b) => sum + b.payable_paisa, 0) || null;
     }
@@ -167,19 +157,19 @@ export class NeaPay extends PayElement {
     return paisa !== null && paisa >= quote.min_paisa && paisa <= quote.max_paisa ? paisa : null;
   }
 
-  protected override renderChoice() {
-    const quote = this.flow.quote!;
+  protected override renderChoice(quote: Quote) {
     const m = this.m;
-    if (!quote.bills.length) return this.renderNoDues();
+    if (!quote.bills.length) return this.renderNoDues(quote);
     const rule = { min: this.money(quote.min_paisa), max: this.money(quote.max_paisa) };
     let running = 0;
-    const customInvalid = this.option === CUSTOM && this.custom !== '' && this.#amount === null;
+    const amount = this.#amount(quote);
+    const customInvalid = this.option === CUSTOM && this.custom !== '' && amount === null;
     return html`${this.stepHeading(m.stepChoose)}
       <dl>
         <dt>${m.customer}</dt>
         <dd>${quote.customer_name}</dd>
       </dl>
-      ${this.billsTable([
+      ${this.billsTable(quote.bills, [
         [m.period, (b) => b.label],
         [m.status, (b) => b.status ?? ''],
         [m.days, (b) => this.count(b.days), true],
@@ -188,7 +178,6 @@ export class NeaPay extends PayElement {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          const amount = this.#amount;
           if (amount !== null) void this.flow.choose(amount);
         }}
       >
@@ -199,7 +188,7 @@ export class NeaPay extends PayElement {
             running += b.payable_paisa;
             return html`<label class="choice">
               <input type="radio" name="amount" .checked=${this.option === i + 1} @change=${() => (this.option = i + 1)} />
-              ${fill(m.payBills, { count: this.count(i + 1), amount: this.money(running) })}
+              ${this.plural(m.payBills, i + 1, { amount: this.money(running) })}
             </label>`;
           })}
           <label class="choice">
@@ -219,7 +208,7 @@ export class NeaPay extends PayElement {
                 <p class="invalid" id="custom-error">${customInvalid ? fill(m.invalidAmount, rule) : ''}</p>`
             : nothing}
         </fieldset>
-        ${this.renderChoiceActions(this.#amount !== null)}
+        ${this.renderChoiceActions(amount !== null)}
       </form>`;
   }
 

@@ -34,7 +34,7 @@ export async function proxyRequest<T>(
 ): Promise<T> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  let response: Response;
+  let response: Response | undefined;
   let json: unknown;
   try {
     response = await fetch(`${endpoint.replace(/\/+$/, '')}${path}`, {
@@ -47,7 +47,8 @@ export async function proxyRequest<T>(
   } catch {
     if (signal?.aborted) throw new RequestError('ABORTED', true);
     if (timeout.aborted) throw new RequestError('TIMEOUT', true);
-    throw new RequestError(response! ? 'BAD_RESPONSE' : 'NETWORK', true);
+    // An answer that came but was not JSON is unreadable; no answer at all is the network.
+    throw new RequestError(response ? 'BAD_RESPONSE' : 'NETWORK', true);
   }
   const env = z.safeParse(envelope, json);
   if (!env.success) throw new RequestError('BAD_RESPONSE', true);

@@ -1,8 +1,12 @@
 /**
  * Every user-facing string of the widgets, in English and Nepali. Templates never hold literal text.
- * `{name}` placeholders are filled by `t()`. Month names from the aggregator are shown as they come.
+ * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
+ * `plural()`. Month names from the aggregator are shown as they come.
  */
 import type { ReasonCode } from '../api.js';
+
+/** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
+export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 export interface Messages {
   neaTitle: string;
@@ -24,12 +28,11 @@ export interface Messages {
   choosePackage: string;
   packages: string;
   topUps: string;
-  months: string;
+  months: Plural;
   bonus: string;
   rechargeNow: string;
   findCustomer: string;
   rechargeAnother: string;
-  invalidPackage: string;
   /** Labels of customer and receipt facts, by key. */
   facts: Record<string, string>;
   testMode: string;
@@ -58,7 +61,7 @@ export interface Messages {
   payable: string;
   noDues: string;
   chooseAmount: string;
-  payBills: string;
+  payBills: Plural;
   customAmount: string;
   amountRule: string;
   invalidAmount: string;
@@ -70,9 +73,7 @@ export interface Messages {
   total: string;
   payNow: string;
   paying: string;
-  doNotClose: string;
   receiptTitle: string;
-  paidTo: string;
   reference: string;
   transactionId: string;
   payAnother: string;
@@ -83,7 +84,6 @@ export interface Messages {
   failedTitle: string;
   stepLookup: string;
   stepChoose: string;
-  stepConfirm: string;
   errors: Record<string, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
   reasons: Record<ReasonCode, string>;
@@ -109,12 +109,11 @@ export const en: Messages = {
   choosePackage: 'Choose a package',
   packages: 'Packages',
   topUps: 'Top-ups',
-  months: '{count} month(s)',
+  months: { one: '{count} month', other: '{count} months' },
   bonus: 'bonus {amount}',
   rechargeNow: 'Recharge {total}',
   findCustomer: 'Find customer',
   rechargeAnother: 'Recharge again',
-  invalidPackage: 'Choose a package',
   facts: {
     customer_code: 'Customer code',
     address: 'Address',
@@ -153,7 +152,7 @@ export const en: Messages = {
   payable: 'Payable',
   noDues: 'This account has no dues. Nothing to pay.',
   chooseAmount: 'How much do you want to pay?',
-  payBills: 'Oldest {count} bill(s): {amount}',
+  payBills: { one: 'Oldest bill: {amount}', other: 'Oldest {count} bills: {amount}' },
   customAmount: 'Another amount',
   amountRule: 'Pay at least {min} (the oldest bill) and at most {max} (all dues).',
   invalidAmount: 'Enter an amount from {min} to {max}',
@@ -165,9 +164,7 @@ export const en: Messages = {
   total: 'Total',
   payNow: 'Pay {total}',
   paying: 'Paying… do not close this page.',
-  doNotClose: 'Your payment is being processed.',
   receiptTitle: 'Payment successful',
-  paidTo: 'Paid for',
   reference: 'Reference',
   transactionId: 'Transaction ID',
   payAnother: 'Pay another bill',
@@ -178,7 +175,6 @@ export const en: Messages = {
   failedTitle: 'Payment not completed',
   stepLookup: 'Find your account',
   stepChoose: 'Choose the amount',
-  stepConfirm: 'Confirm',
   errors: {
     VALIDATION: 'Some details are not valid. Check them and try again.',
     QUOTE_NOT_FOUND: 'This lookup is no longer valid. Look up the account again.',
@@ -239,6 +235,15 @@ export async function loadLocale(locale: string): Promise<boolean> {
 
 export function fill(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The wording of `forms` for `count` in `locale`, e.g. "1 month" / "3 months". */
+export function plural(forms: Plural, locale: string, count: number): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return forms[rules.select(count)] ?? forms.other;
 }
 
 /** The localized text for an error code; unknown codes get the generic message. */
