@@ -57,6 +57,8 @@ export interface ProxyConfig {
   neaV2ServiceSlug: string;
   /** How the customer's money is secured before a commit (`FUNDING` and the gateways' settings). */
   funding: FundingConfig;
+  /** Prometheus metrics at `GET /metrics` (needs prom-client). */
+  metrics: boolean;
 }
 
 export interface FundingConfig {
@@ -166,6 +168,7 @@ const schema = z
     ESEWA_STATUS_URL: z.url({ error: 'ESEWA_STATUS_URL must be an http(s) URL, e.g. https://esewa.com.np/api/epay/transaction/status/' }).optional(),
     ESEWA_PRODUCT_CODE: z.string().min(1).optional(),
     ESEWA_SECRET_KEY: z.string().min(1).optional(),
+    METRICS: flag('METRICS'),
   })
   // Cross-field rules run even when a field failed (`when`), so every problem is listed at once.
   .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
@@ -308,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     neaV2MaxPaisa: e.NEA_V2_MAX_AMOUNT * 100,
     neaV2ServiceSlug: e.NEA_V2_SERVICE_SLUG,
     funding: fundingConfig(e),
+    metrics: e.METRICS === '1',
   };
 }
 
