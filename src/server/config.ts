@@ -231,9 +231,12 @@ export function secretsOf(config: ProxyConfig): string[] {
   return [config.aggregatorToken, config.funding.khalti?.secretKey ?? '', config.funding.esewa?.secretKey ?? ''].filter(Boolean);
 }
 
+/** The settings loadConfig reads (`.env.example` lists each with its default; a test checks). */
+export const SETTING_NAMES = Object.keys(schema.shape);
 /** Variables the proxy's programs read beside the schema (main.ts, the standalone sandbox). */
 const OTHER_KNOWN = ['HOST', 'PORTAL_ACCESS_TTL_SECONDS', 'SANDBOX_PORT', 'SANDBOX_TOKENS'];
-const KNOWN = [...Object.keys(schema.shape), ...OTHER_KNOWN];
+/** Every variable the proxy's programs read. */
+export const KNOWN = [...SETTING_NAMES, ...OTHER_KNOWN];
 /** A variable with one of these prefixes is meant for the proxy: if it is not a setting, it is a typo. */
 const PREFIXES = [...new Set(Object.keys(schema.shape).filter((k) => k.includes('_') && k !== 'NODE_ENV').map((k) => k.slice(0, k.indexOf('_') + 1)))].concat('SANDBOX');
 
