@@ -33,10 +33,11 @@ const SERVICES: Record<'nea' | 'nea_v2' | 'dreamer' | 'dishhome', ServiceDemo> =
     table: 'nea-v2-customers',
     cells: (c) => [c.office_code!, c.consumer_no!, `${c.sc_no} / ${c.consumer_id}`, `${c.consumer_name}: ${c.case}`],
     prefill: (c) => ({ 'office-code': c.office_code!, 'consumer-no': c.consumer_no! }),
-    name: (c) => c.consumer_name!,
+    // Named by the number first: distinct from the v1 customers of the same case name ("Use Hanging Commit").
+    name: (c) => `consumer no ${c.consumer_no}, ${c.consumer_name}`,
     also: {
       text: 'Old numbers',
-      name: (c) => `${c.consumer_name} by the old numbers`,
+      name: (c) => `old numbers ${c.sc_no} / ${c.consumer_id}, ${c.consumer_name}`,
       prefill: (c) => ({ 'office-code': c.office_code!, 'sc-no': c.sc_no!, 'consumer-id': c.consumer_id! }),
     },
   },

@@ -25,7 +25,7 @@ async function openDemo(): Promise<DemoPage> {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   await page.goto(base);
-  await page.getByRole('button', { name: 'Use DIPESH KHATRI', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Use consumer no 1001595737, DIPESH KHATRI' }).waitFor();
   await fetch(`${base}/sandbox/_sandbox/reset`, { method: 'POST' });
   return page;
 }
@@ -60,13 +60,13 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
     const rows = page.locator('#nea-v2-customers tr');
     assert.equal(await rows.count(), 11);
     assert.match(await rows.first().innerText(), /245:balaju-dc\s+1001595737\s+216\.29\.001A1 \/ 21901\s+DIPESH KHATRI/);
-    await page.getByRole('button', { name: 'Use KRISHNA BAHADUR SHRESTHA by the old numbers' }).waitFor();
+    await page.getByRole('button', { name: 'Use old numbers 216.29.013A1 / 21907, KRISHNA BAHADUR SHRESTHA' }).waitFor();
     await page.close();
   });
 
   it('pays with the new consumer number', async () => {
     const page = await openDemo();
-    await page.getByRole('button', { name: 'Use DIPESH KHATRI', exact: true }).click();
+    await page.getByRole('button', { name: 'Use consumer no 1001595737, DIPESH KHATRI' }).click();
     const w = widget(page);
     assert.equal(await w.getByLabel('Consumer number').inputValue(), '1001595737');
     await shoot(page, 'nea-v2-lookup');
@@ -108,7 +108,7 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
 
   it('pays in advance when nothing is due', async () => {
     const page = await openDemo();
-    await page.getByRole('button', { name: 'Use RAJESWARI GIRI', exact: true }).click();
+    await page.getByRole('button', { name: 'Use consumer no 1001595738, RAJESWARI GIRI' }).click();
     const w = widget(page);
     await w.getByRole('button', { name: 'Look up bills' }).click();
     await w.getByRole('heading', { name: 'Choose the amount' }).waitFor();
@@ -128,7 +128,7 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
   it('speaks Nepali at a migrated counter', async () => {
     const page = await openDemo();
     await page.getByLabel('Language').selectOption('ne');
-    await page.getByRole('button', { name: 'Use KRISHNA BAHADUR SHRESTHA by the old numbers' }).click();
+    await page.getByRole('button', { name: 'Use old numbers 216.29.013A1 / 21907, KRISHNA BAHADUR SHRESTHA' }).click();
     const w = widget(page);
     await w.getByRole('button', { name: 'मसँग नयाँ ग्राहक नम्बर छ' }).waitFor();
     await w.getByRole('button', { name: 'बिल खोज्नुहोस्' }).click();
