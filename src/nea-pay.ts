@@ -277,7 +277,9 @@ export class NeaPay extends PayElement {
   protected override receiptLines({ quote, attempt, payment }: ReceiptState): [string, string][] {
     const m = this.m;
     const counter: [string, string] = [m.counter, this.#selected?.name ?? this.officeCode];
-    if (attempt.generation !== 'v2') return [counter, [m.scNo, this.scNo], [m.consumerId, this.consumerId]];
+    // After a reload the form is empty: a number not known then is left out, not shown blank.
+    const known = (lines: [string, string][]) => lines.filter(([, value]) => value !== '');
+    if (attempt.generation !== 'v2') return known([counter, [m.scNo, this.scNo], [m.consumerId, this.consumerId]]);
     const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? this.consumerNo;
     const lines: [string, string][] = [counter, [m.consumerNo, consumerNo]];
     // The bills this amount reached, oldest first (the quote is gone after a reload: then only the amounts).
@@ -287,7 +289,7 @@ export class NeaPay extends PayElement {
       const ahead = payment.amount_paisa - quote.total_due_paisa;
       if (ahead > 0) lines.push([m.paidInAdvance, this.money(ahead)]);
     }
-    return lines;
+    return known(lines);
   }
 }
 

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { NeaPay } from '../../src/nea-pay.js';
-import type { PayErrorDetail, PaySuccessDetail } from '../../src/internal/events.js';
+import type { PayErrorDetail, PayPendingDetail, PaySuccessDetail } from '../../src/internal/events.js';
 import { $, $$, SEED, button, fastClock, lookUp, resetSandbox, toConfirm, type, until, widget } from './helpers.js';
 
 /** NEA's second generation at a migrated counter (sandbox fixtures: README "Test customers (NEA v2)"). */
@@ -190,6 +190,35 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
     expect(detail).to.include({ code: 'PAYMENT_REJECTED', generation: 'v2' });
   });
+
+  it('after a reload, settles a pending v2 payment and still says v2; the receipt leaves out what the empty form does not know', async () => {
+    const first = await v2Widget({ office: KALANKI, no: '1001600902' });
+    await lookUp(first);
+    await toConfirm(first);
+    setTimeout(() => button(first, 'Pay').click());
+    const pending = (await oneEvent(first, 'pay-pending')) as CustomEvent<PayPendingDetail>;
+    expect(pending.detail).to.include({ generation: 'v2', amountPaisa: 41160 });
+    first.remove();
+    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>`);
+    const { detail } = (await oneEvent(reloaded, 'pay-success')) as CustomEvent<PaySuccessDetail>;
+    expect(detail).to.include({ reference: pending.detail.reference, generation: 'v2' });
+    await reloaded.updateComplete;
+    const lines = receipt(reloaded);
+    expect(lines.some((l) => l.endsWith(': '))).to.equal(false, lines.join(' | '));
+    expect(lines.some((l) => l.startsWith('Consumer number'))).to.equal(false);
+  });
+
+  for (const theme of ['light', 'dark', 'olive', 'purple', 'vector', 'grey']) {
+    it(`${theme}: the migrated counter's form and the new-number message are accessible`, async () => {
+      const el = await v2Widget({ sc: '216.29.013A1', id: '21907' });
+      el.theme = theme;
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+      await lookUp(el);
+      expect($(el, '[role=note]')).to.exist;
+      await expect(el).to.be.accessible();
+    });
+  }
 
   it('tells v1 in the events at a counter not migrated', async () => {
     const el = await widget(SEED);
