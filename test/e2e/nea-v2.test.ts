@@ -125,12 +125,14 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
     await page.close();
   });
 
-  it('speaks Nepali at a migrated counter', async () => {
+  it('speaks Nepali at a migrated counter (dark theme)', async () => {
     const page = await openDemo();
+    await page.getByLabel('Theme').selectOption('dark');
     await page.getByLabel('Language').selectOption('ne');
     await page.getByRole('button', { name: 'Use old numbers 216.29.013A1 / 21907, KRISHNA BAHADUR SHRESTHA' }).click();
     const w = widget(page);
     await w.getByRole('button', { name: 'मसँग नयाँ ग्राहक नम्बर छ' }).waitFor();
+    await shoot(page, 'nea-v2-ne-dark-lookup');
     await w.getByRole('button', { name: 'बिल खोज्नुहोस्' }).click();
     await w.getByRole('note').filter({ hasText: 'तपाईंको नयाँ ग्राहक नम्बर 1001613602 हो' }).waitFor();
     await shoot(page, 'nea-v2-ne');
