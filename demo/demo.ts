@@ -13,9 +13,11 @@ interface ServiceDemo {
   prefill: (c: Row) => Record<string, string>;
   /** The accessible name of its "Use" button. */
   name: (c: Row) => string;
+  /** A second way to use a test customer (NEA v2: by the old numbers), with its button text. */
+  also?: { text: string; name: (c: Row) => string; prefill: (c: Row) => Record<string, string> };
 }
 
-const SERVICES: Record<'nea' | 'dreamer' | 'dishhome', ServiceDemo> = {
+const SERVICES: Record<'nea' | 'nea_v2' | 'dreamer' | 'dishhome', ServiceDemo> = {
   nea: {
     tag: 'nea-pay',
     stage: 'nea-stage',
@@ -23,6 +25,21 @@ const SERVICES: Record<'nea' | 'dreamer' | 'dishhome', ServiceDemo> = {
     cells: (c) => [c.office_code!, c.sc_no!, c.consumer_id!, `${c.consumer_name}: ${c.case}`],
     prefill: (c) => ({ 'office-code': c.office_code!, 'sc-no': c.sc_no!, 'consumer-id': c.consumer_id! }),
     name: (c) => c.consumer_name!,
+  },
+  // NEA's second generation: offices migrated to the new billing, customers found by the new consumer number or the old numbers.
+  nea_v2: {
+    tag: 'nea-pay',
+    stage: 'nea-stage',
+    table: 'nea-v2-customers',
+    cells: (c) => [c.office_code!, c.consumer_no!, `${c.sc_no} / ${c.consumer_id}`, `${c.consumer_name}: ${c.case}`],
+    prefill: (c) => ({ 'office-code': c.office_code!, 'consumer-no': c.consumer_no! }),
+    // Named by the number first: distinct from the v1 customers of the same case name ("Use Hanging Commit").
+    name: (c) => `consumer no ${c.consumer_no}, ${c.consumer_name}`,
+    also: {
+      text: 'Old numbers',
+      name: (c) => `old numbers ${c.sc_no} / ${c.consumer_id}, ${c.consumer_name}`,
+      prefill: (c) => ({ 'office-code': c.office_code!, 'sc-no': c.sc_no!, 'consumer-id': c.consumer_id! }),
+    },
   },
   dreamer: {
     tag: 'dreamer-pay',
@@ -102,13 +119,17 @@ async function listCustomers() {
       ...(fixtures[key] ?? []).map((customer) => {
         const row = document.createElement('tr');
         row.append(...service.cells(customer).map(cell));
-        const use = document.createElement('button');
-        use.type = 'button';
-        use.textContent = 'Use';
-        use.setAttribute('aria-label', `Use ${service.name(customer)}`);
-        use.addEventListener('click', () => mount(service, service.prefill(customer)));
+        const use = (text: string, name: string, prefill: Record<string, string>) => {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.textContent = text;
+          b.setAttribute('aria-label', `Use ${name}`);
+          b.addEventListener('click', () => mount(service, prefill));
+          return b;
+        };
         const td = document.createElement('td');
-        td.append(use);
+        td.append(use('Use', service.name(customer), service.prefill(customer)));
+        if (service.also) td.append(' ', use(service.also.text, service.also.name(customer), service.also.prefill(customer)));
         row.append(td);
         return row;
       }),
