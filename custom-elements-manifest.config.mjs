@@ -37,6 +37,33 @@ function expandLiteralUnions() {
 }
 
 /**
+ * References resolve: a type-only export (`export type { PaySuccessDetail }`) is no JavaScript export, and a
+ * global superclass (`Error`) is not declared by the module that extends it.
+ */
+function resolvableReferences() {
+  const typeOnly = new Map();
+  return {
+    name: 'resolvable-references',
+    analyzePhase({ ts, node, moduleDoc }) {
+      if (!ts.isExportDeclaration(node) || !node.exportClause || !ts.isNamedExports(node.exportClause)) return;
+      const names = typeOnly.get(moduleDoc) ?? new Set();
+      for (const spec of node.exportClause.elements) if (node.isTypeOnly || spec.isTypeOnly) names.add(spec.name.text);
+      typeOnly.set(moduleDoc, names);
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        const names = typeOnly.get(mod);
+        if (names && mod.exports) mod.exports = mod.exports.filter((e) => !(e.kind === 'js' && names.has(e.name)));
+        for (const d of mod.declarations ?? []) {
+          const own = d.superclass?.module === mod.path && !mod.declarations.some((x) => x.name === d.superclass.name);
+          if (own && d.superclass.name in globalThis) d.superclass = { name: d.superclass.name, package: 'global:' };
+        }
+      }
+    },
+  };
+}
+
+/**
  * The package publishes `dist/` (tsc's output of `src/`, same layout): module paths and references name the
  * published `.js` files, never the `.ts` sources.
  */
@@ -73,5 +100,5 @@ export default {
   litelement: true,
   // package.json names the top-level custom-elements.json itself; the analyzer must not repoint it to --outdir.
   packagejson: false,
-  plugins: [abstractClassesAreNotElements(), expandLiteralUnions(), publishedPaths()],
+  plugins: [abstractClassesAreNotElements(), expandLiteralUnions(), resolvableReferences(), publishedPaths()],
 };

@@ -77,6 +77,22 @@ describe('custom-elements.json', () => {
     }
   });
 
+  it('resolves every reference to a declaration of the module it names', () => {
+    const declared = new Map(manifest.modules.map((m) => [m.path, new Set((m.declarations ?? []).map((d) => d.name))]));
+    const unresolved: string[] = [];
+    const check = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(check);
+      if (!node || typeof node !== 'object') return;
+      const ref = node as { name?: unknown; module?: unknown };
+      if (typeof ref.name === 'string' && typeof ref.module === 'string' && !declared.get(ref.module)?.has(ref.name)) {
+        unresolved.push(`${ref.name} in ${ref.module}`);
+      }
+      Object.values(node).forEach(check);
+    };
+    check(manifest.modules);
+    assert.deepEqual(unresolved, []);
+  });
+
   it('builds JSX types with custom-element-jsx-integration that typecheck a TSX page, and reject wrong values', () => {
     const dir = 'test-results/manifest-jsx';
     rmSync(dir, { recursive: true, force: true });
