@@ -91,7 +91,7 @@ async function proxy<T>(path: string, body?: unknown): Promise<T> {
 function applyTheme(theme: string) {
   document.body.dataset.theme = theme;
   $<HTMLSelectElement>('theme').value = theme;
-  for (const w of widgets()) w.theme = theme;
+  for (const w of widgets()) w.setAttribute('theme', theme); // the portal's own value, as is: an unknown one falls back to light
 }
 
 function show() {

@@ -50,6 +50,9 @@ export interface PayStepDetail {
   step: string;
 }
 
+/** The widgets' events, by name (each in `GlobalEventHandlersEventMap` with its detail type). */
+export type PayEventName = 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required';
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'pay-success': CustomEvent<PaySuccessDetail>;
@@ -60,7 +63,7 @@ declare global {
   }
 }
 
-export function emit<K extends 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required'>(
+export function emit<K extends PayEventName>(
   target: EventTarget,
   name: K,
   detail: GlobalEventHandlersEventMap[K]['detail'],

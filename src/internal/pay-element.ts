@@ -7,10 +7,10 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property } from 'lit/decorators.js';
 import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
-import { errorText, fill, loadLocale, messages, plural, reasonText, type Messages, type Plural } from './i18n.js';
+import { errorText, fill, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
 import { PayFlow, type Busy, type FlowState } from './flow.js';
 import { systemClock, type Clock } from './pay-machine.js';
-import { payStyles } from './styles.js';
+import { payStyles, type Theme } from './styles.js';
 import type { MessageKey } from './validators.js';
 
 type StepState<S extends FlowState['step']> = Extract<FlowState, { step: S }>;
@@ -28,11 +28,11 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
 /**
  * The base of every payment element (not an element itself).
  *
- * @fires pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
- * @fires pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
- * @fires pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
- * @fires pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
- * @fires pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
+ * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
+ * @fires {CustomEvent<PayErrorDetail>} pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
+ * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
+ * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
+ * @fires {CustomEvent<PayAuthRequiredDetail>} pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
  *
  * @csspart base - The widget's card.
  * @csspart header - The widget's title.
@@ -64,13 +64,13 @@ export abstract class PayElement extends LitElement {
   @property() endpoint = '/api';
 
   /** Language of the widget: `en` or `ne`. */
-  @property({ reflect: true }) locale = 'en';
+  @property({ reflect: true }) locale: Locale = 'en';
 
   /**
    * Colour theme: `light` (default), `dark`, or the ElectroSoft portal's `olive`, `purple`, `vector`,
    * `grey` (its `app_config.preferences.color_theme_id`, as is). Custom properties `--pay-*` refine any theme.
    */
-  @property({ reflect: true }) theme = 'light';
+  @property({ reflect: true }) theme: Theme = 'light';
 
   /** URL of a logo shown beside the title (e.g. the portal's `app_config.app_logo_url`). */
   @property() logo = '';

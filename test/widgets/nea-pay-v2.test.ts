@@ -208,7 +208,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     expect(lines.some((l) => l.startsWith('Consumer number'))).to.equal(false);
   });
 
-  for (const theme of ['light', 'dark', 'olive', 'purple', 'vector', 'grey']) {
+  for (const theme of ['light', 'dark', 'olive', 'purple', 'vector', 'grey'] as const) {
     it(`${theme}: the migrated counter's form and the new-number message are accessible`, async () => {
       const el = await v2Widget({ sc: '216.29.013A1', id: '21907' });
       el.theme = theme;
