@@ -4,10 +4,10 @@
  * the same schemas the widgets use to read its answers.
  */
 import * as z from 'zod/mini';
+import { SERVICES, type ServiceId } from './services.js';
 
-/** Services the proxy knows. A new aggregator service adds its slug here and one provider module. */
-export const SERVICES = ['nea', 'dreamer', 'dishhome'] as const;
-export type ServiceId = (typeof SERVICES)[number];
+/** Services the proxy knows: the registry's (services.ts). */
+export { SERVICES, type ServiceId };
 
 const paisa = z.int().check(z.minimum(0), z.maximum(1e12));
 const positivePaisa = z.int().check(z.minimum(1), z.maximum(1e12));
@@ -218,8 +218,8 @@ export const historyRequest = z.strictObject({
   search_query: z.optional(z.string().check(z.maxLength(100))),
   filter_parameters: z.optional(
     z.strictObject({
-      status: z.optional(z.array(z.enum(PAYMENT_STATES)).check(z.maxLength(3))),
-      service: z.optional(z.array(z.enum(SERVICES)).check(z.maxLength(3))),
+      status: z.optional(z.array(z.enum(PAYMENT_STATES)).check(z.maxLength(PAYMENT_STATES.length))),
+      service: z.optional(z.array(z.enum(SERVICES)).check(z.maxLength(SERVICES.length))),
     }),
   ),
 });
