@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CONSUMER_ID, SC_NO, countersResponse, type Counter, type Quote } from './api.js';
+import { CONSUMER_ID, SC_NO, type Counter, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
@@ -14,7 +14,7 @@ const CUSTOM = -1;
  * between the oldest bill and all dues), confirm with the service charge, pay, and get a receipt.
  */
 @customElement('nea-pay')
-export class NeaPay extends PayElement {
+export class NeaPay extends PayElement<'nea'> {
   readonly service = 'nea' as const;
 
   /** Prefill: the NEA counter's value, e.g. `201:ratnapark-dc`. */
@@ -26,7 +26,7 @@ export class NeaPay extends PayElement {
   /** Prefill: the customer's consumer ID, e.g. `3042`. */
   @property({ attribute: 'consumer-id' }) consumerId = '';
 
-  readonly #counters = this.flow.list('/nea/counters', countersResponse);
+  readonly #counters = this.flow.list('counters');
   @state() private query = '';
   @state() private open = false;
   @state() private active = 0;
