@@ -294,6 +294,15 @@ export const ERROR_CODES = {
   INTERNAL: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 export type ErrorCode = keyof typeof ERROR_CODES;
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+
+/**
+ * The codes the widgets' client gives itself: no answer (NETWORK, TIMEOUT, ABORTED), one it could not
+ * read (BAD_RESPONSE, or UNKNOWN for a code this version does not know), a payment it could not confirm.
+ */
+export const CLIENT_ERROR_CODES = ['NETWORK', 'TIMEOUT', 'ABORTED', 'BAD_RESPONSE', 'PAY_UNCONFIRMED', 'UNKNOWN'] as const;
+/** What a widget may report and must translate: the proxy's codes and its own. */
+export type WidgetErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
 
 /**
  * The ElectroSoft unified envelope (seed 003) that every proxy answer uses, with `error_code` added

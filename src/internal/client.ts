@@ -4,12 +4,12 @@
  * the widget can translate, never an exception string shown to a customer.
  */
 import * as z from 'zod/mini';
-import { envelope, type ChargeRequest, type PayRequest, type ServiceId } from '../api.js';
+import { envelope, isErrorCode, type ChargeRequest, type PayRequest, type ServiceId, type WidgetErrorCode } from '../api.js';
 import { ROUTES, routePath, type ListRoute, type LookupRequest, type ResponseOf, type RouteName } from '../contract.js';
 
 export class RequestError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: WidgetErrorCode,
     readonly retryable: boolean,
     /** A recognised biller reason (`reason_code`), never the aggregator's own text. */
     readonly reasonCode: string | null = null,
@@ -64,7 +64,9 @@ export async function proxyRequest<K extends RouteName>(
   if (!env.success) throw new RequestError('BAD_RESPONSE', true);
   const e = env.data;
   if (e.is_error) {
-    throw new RequestError(e.error_code ?? 'UNKNOWN', e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null);
+    // A code this version does not know (a newer proxy's) is reported and shown as UNKNOWN.
+    const code = isErrorCode(e.error_code) ? e.error_code : 'UNKNOWN';
+    throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null);
   }
   if (route.response === null) return null as ResponseOf<K>;
   const data = z.safeParse(route.response as z.ZodMiniType, e.data?.response);

@@ -8,7 +8,7 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as z from 'zod/mini';
-import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId } from '../api.js';
+import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, RouteName } from '../contract.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
 import { emit } from './events.js';
@@ -38,12 +38,12 @@ export type FlowState =
   | ({ step: 'confirm'; pay: SendingPay | null } & Paying)
   | ({ step: 'pending'; pay: PendingPay } & Paying)
   | ({ step: 'done'; payment: Payment } & Paying)
-  | ({ step: 'failed'; payment: Payment; code: string } & Paying);
+  | ({ step: 'failed'; payment: Payment; code: WidgetErrorCode } & Paying);
 export type Step = FlowState['step'];
 export type Busy = 'load' | 'lookup' | 'charge' | 'pay' | 'status' | null;
 
 export interface FlowError {
-  code: string;
+  code: WidgetErrorCode;
   /** A recognised biller reason code, shown translated beside the error. */
   reasonCode: string | null;
   /** Present when trying again is safe: the action that does it. */
@@ -408,7 +408,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#release();
   }
 
-  #emitError(code: string, retryable: boolean, reference: string | null) {
+  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null) {
     const message = errorText(messages(this.host.locale), code);
     emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference });
   }
