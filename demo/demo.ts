@@ -1,12 +1,12 @@
 import '../src/index.js';
+import { SERVICES, SERVICE_REGISTRY, type ServiceId } from '../src/services.js';
 
-type Tag = 'nea-pay' | 'dreamer-pay' | 'dishhome-recharge';
 type Row = Record<string, string>;
 
+/** What the demo adds to a registry entry: how its test customers are listed and used. */
 interface ServiceDemo {
-  tag: Tag;
-  stage: string;
-  table: string;
+  /** Headers of the test customers' table (before the "Use" column). */
+  columns: string[];
   /** Table cells of a test customer. */
   cells: (c: Row) => string[];
   /** The widget attributes that prefill a test customer. */
@@ -15,27 +15,21 @@ interface ServiceDemo {
   name: (c: Row) => string;
 }
 
-const SERVICES: Record<'nea' | 'dreamer' | 'dishhome', ServiceDemo> = {
+const DEMOS: Record<ServiceId, ServiceDemo> = {
   nea: {
-    tag: 'nea-pay',
-    stage: 'nea-stage',
-    table: 'nea-customers',
+    columns: ['Counter', 'SC No', 'Consumer ID', 'Case'],
     cells: (c) => [c.office_code!, c.sc_no!, c.consumer_id!, `${c.consumer_name}: ${c.case}`],
     prefill: (c) => ({ 'office-code': c.office_code!, 'sc-no': c.sc_no!, 'consumer-id': c.consumer_id! }),
     name: (c) => c.consumer_name!,
   },
   dreamer: {
-    tag: 'dreamer-pay',
-    stage: 'dreamer-stage',
-    table: 'dreamer-customers',
+    columns: ['Service', 'Customer code', 'Case'],
     cells: (c) => [c.service_name!, c.customer_code!, `${c.consumer_name}: ${c.case}`],
     prefill: (c) => ({ 'service-slug': c.service_slug!, 'customer-code': c.customer_code! }),
     name: (c) => `Dreamer ${c.customer_code}`,
   },
   dishhome: {
-    tag: 'dishhome-recharge',
-    stage: 'dishhome-stage',
-    table: 'dishhome-customers',
+    columns: ['Customer ID', 'Package', 'Case'],
     cells: (c) => [c.customer_id!, c.package!, c.case!],
     prefill: (c) => ({ 'customer-id': c.customer_id! }),
     name: (c) => `Dish Home ${c.customer_id}`,
@@ -47,17 +41,39 @@ const log = $<HTMLOListElement>('log');
 const theme = $<HTMLSelectElement>('theme');
 const locale = $<HTMLSelectElement>('locale');
 
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+/** A section per service: its heading, its widget's stage and its test customers' table. */
+$('services').replaceChildren(
+  ...SERVICES.map((id) => {
+    const section = el('section', { className: 'service' });
+    section.setAttribute('aria-labelledby', `${id}-title`);
+    const head = el('tr', {}, ...[...DEMOS[id].columns, ''].map((c) => el('th', {}, c)));
+    section.append(
+      el('h2', { id: `${id}-title` }, SERVICE_REGISTRY[id].name),
+      el('div', { className: 'stage', id: `${id}-stage` }),
+      el('div', { className: 'customers' }, el('h3', {}, 'Test customers'), el('table', {}, el('thead', {}, head), el('tbody', { id: `${id}-customers` }))),
+    );
+    return section;
+  }),
+);
+
 /** Replaces a widget with a fresh one (a new payment), keeping theme and language. */
-function mount(service: ServiceDemo, prefill: Record<string, string> = {}) {
-  const widget = document.createElement(service.tag);
+function mount(id: ServiceId, prefill: Record<string, string> = {}) {
+  const widget = document.createElement(SERVICE_REGISTRY[id].tag);
   widget.setAttribute('endpoint', '/api');
   widget.setAttribute('theme', theme.value);
   widget.setAttribute('locale', locale.value);
   for (const [name, value] of Object.entries(prefill)) widget.setAttribute(name, value);
-  $(service.stage).replaceChildren(widget);
+  $(`${id}-stage`).replaceChildren(widget);
 }
+for (const id of SERVICES) mount(id);
 
-const widgets = () => document.querySelectorAll<HTMLElement>(Object.values(SERVICES).map((s) => s.tag).join(','));
+const widgets = () => document.querySelectorAll<HTMLElement>(SERVICES.map((id) => SERVICE_REGISTRY[id].tag).join(','));
 
 for (const type of ['pay-success', 'pay-error', 'pay-pending', 'pay-step'] as const) {
   document.addEventListener(type, (event) => {
@@ -78,7 +94,7 @@ locale.addEventListener('change', () => widgets().forEach((w) => w.setAttribute(
 
 $('reset-sandbox').addEventListener('click', async () => {
   await fetch('/sandbox/_sandbox/reset', { method: 'POST' });
-  Object.values(SERVICES).forEach((s) => mount(s));
+  SERVICES.forEach((id) => mount(id));
 });
 
 function cell(text: string) {
@@ -92,21 +108,22 @@ async function listCustomers() {
   try {
     fixtures = (await (await fetch('/sandbox/_sandbox/customers')).json()) as Record<string, Row[]>;
   } catch {
-    for (const s of Object.values(SERVICES)) {
-      $(s.table).innerHTML = '<tr><td>The sandbox is not embedded (a real aggregator is configured).</td></tr>';
+    for (const id of SERVICES) {
+      $(`${id}-customers`).innerHTML = '<tr><td>The sandbox is not embedded (a real aggregator is configured).</td></tr>';
     }
     return;
   }
-  for (const [key, service] of Object.entries(SERVICES)) {
-    $(service.table).replaceChildren(
-      ...(fixtures[key] ?? []).map((customer) => {
+  for (const id of SERVICES) {
+    const service = DEMOS[id];
+    $(`${id}-customers`).replaceChildren(
+      ...(fixtures[id] ?? []).map((customer) => {
         const row = document.createElement('tr');
         row.append(...service.cells(customer).map(cell));
         const use = document.createElement('button');
         use.type = 'button';
         use.textContent = 'Use';
         use.setAttribute('aria-label', `Use ${service.name(customer)}`);
-        use.addEventListener('click', () => mount(service, service.prefill(customer)));
+        use.addEventListener('click', () => mount(id, service.prefill(customer)));
         const td = document.createElement('td');
         td.append(use);
         row.append(td);
