@@ -21,7 +21,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
   @state() private chosen: number | null = null;
 
   protected override heading() {
-    return this.m.dishhomeTitle;
+    return this.m.titles.dishhome;
   }
 
   protected override payLabel(total: string) {

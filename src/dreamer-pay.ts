@@ -33,7 +33,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
   }
 
   protected override heading() {
-    return this.m.dreamerTitle;
+    return this.m.titles.dreamer;
   }
 
   async #submit(e: Event) {

@@ -39,7 +39,7 @@ export class NeaPay extends PayElement<'nea'> {
   }
 
   protected override heading() {
-    return this.m.neaTitle;
+    return this.m.titles.nea;
   }
 
   get #selected(): Counter | undefined {

@@ -3,15 +3,14 @@
  * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
  * `plural()`. Month names from the aggregator are shown as they come.
  */
-import type { ReasonCode, WidgetErrorCode } from '../api.js';
+import type { ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
 
 /** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 export interface Messages {
-  neaTitle: string;
-  dreamerTitle: string;
-  dishhomeTitle: string;
+  /** Each service's element heading: a service of the registry without one does not compile. */
+  titles: Record<ServiceId, string>;
   loading: string;
   service: string;
   customerCode: string;
@@ -91,9 +90,11 @@ export interface Messages {
 }
 
 export const en: Messages = {
-  neaTitle: 'Pay NEA electricity bill',
-  dreamerTitle: 'Pay Dreamer Electricity bill',
-  dishhomeTitle: 'Recharge Dish Home',
+  titles: {
+    nea: 'Pay NEA electricity bill',
+    dreamer: 'Pay Dreamer Electricity bill',
+    dishhome: 'Recharge Dish Home',
+  },
   loading: 'Loading…',
   service: 'Electricity provider',
   customerCode: 'Customer code',

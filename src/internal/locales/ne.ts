@@ -2,9 +2,11 @@
 import type { Messages } from '../i18n.js';
 
 const ne: Messages = {
-  neaTitle: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी',
-  dreamerTitle: 'ड्रिमर इलेक्ट्रिसिटीको बिल भुक्तानी',
-  dishhomeTitle: 'डिस होम रिचार्ज',
+  titles: {
+    nea: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी',
+    dreamer: 'ड्रिमर इलेक्ट्रिसिटीको बिल भुक्तानी',
+    dishhome: 'डिस होम रिचार्ज',
+  },
   loading: 'लोड हुँदैछ…',
   service: 'विद्युत प्रदायक',
   customerCode: 'ग्राहक कोड',
