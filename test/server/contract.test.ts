@@ -50,7 +50,7 @@ describe('the contract and the proxy', () => {
 
   it('answers NOT_FOUND for a path that is not in the table', async () => {
     for (const [method, path] of [
-      ['POST', '/api/water/lookup'],
+      ['POST', '/api/gas/lookup'],
       ['GET', '/api/nea/services'],
       ['GET', '/api/nea/lookup'],
       ['POST', '/api/payments/NOSUCHREF1'],
