@@ -66,7 +66,7 @@ export const ROUTES = {
     path: '/:service/charge',
     request: chargeRequest,
     response: chargeResponse,
-    errors: [...BODY_ERRORS, ...UPSTREAM_ERRORS, ...QUOTE_ERRORS, 'VALIDATION'],
+    errors: [...BODY_ERRORS, ...UPSTREAM_ERRORS, ...QUOTE_ERRORS],
   },
   pay: {
     method: 'POST',

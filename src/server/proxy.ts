@@ -25,8 +25,6 @@ import type { Store } from './store/store.js';
 
 export type { ProxyEnv } from './routes/context.js';
 
-export { providersFor } from './services.js';
-
 export interface ProxyOptions {
   config: ProxyConfig;
   /** Defaults to the store named by `config.databaseUrl`. */
