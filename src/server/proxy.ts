@@ -10,6 +10,7 @@ import { jwtVerifier, type Authorize } from './auth.js';
 import { ConfigError, type ProxyConfig } from './config.js';
 import { ProxyError, errorEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './metrics.js';
 import { allowedOrigins, answerHeaders, authenticate, drainGate, limitBody, limitPerClient, requestId } from './middleware.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
@@ -55,7 +56,15 @@ export function createProxy(options: ProxyOptions) {
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger([config.aggregatorToken], undefined, config.logLevel);
   const store = options.store ?? openStore(config.databaseUrl);
-  const aggregator = new Aggregator({ baseUrl, token: config.aggregatorToken, timeoutMs: config.upstreamTimeoutMs, log, fetch: options.fetch });
+  const metrics = config.metrics ? createMetrics(store, now) : null;
+  const aggregator = new Aggregator({
+    baseUrl,
+    token: config.aggregatorToken,
+    timeoutMs: config.upstreamTimeoutMs,
+    log,
+    fetch: options.fetch,
+    observe: metrics?.upstream,
+  });
   const payments = new Payments({
     store,
     quoteTtlMs: config.quoteTtlMs,
@@ -91,6 +100,8 @@ export function createProxy(options: ProxyOptions) {
 
   // Mounted first, the probes are answered before the middleware below (Hono runs handlers in order).
   app.route('/', healthRoutes(context, Boolean(config.aggregatorToken), () => drain.draining));
+  if (metrics) app.get('/metrics', metrics.handler);
+  if (metrics) app.use(metrics.requests);
   app.use(requestId());
   app.use(...answerHeaders(log));
   app.use(drain.middleware);
