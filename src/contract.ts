@@ -53,7 +53,8 @@ export interface Route {
   service?: ServiceId;
 }
 
-export const ROUTES = {
+/** The routes the widgets call (the browser bundles these schemas and no others). */
+export const WIDGET_ROUTES = {
   lookup: {
     method: 'POST',
     path: '/:service/lookup',
@@ -88,16 +89,22 @@ export const ROUTES = {
   counters: { method: 'GET', path: '/nea/counters', service: 'nea', request: null, response: countersResponse, errors: UPSTREAM_ERRORS },
   dreamerServices: { method: 'GET', path: '/dreamer/services', service: 'dreamer', request: null, response: dreamerServicesResponse, errors: [] },
   status: { method: 'GET', path: '/payments/:reference', request: null, response: payment, errors: ['VALIDATION', 'NOT_FOUND'] },
+} as const satisfies Record<string, Route>;
+
+/** Every route of the proxy's API: the widgets', the host's (history and receipts) and the aggregator's callbacks. */
+export const ROUTES = {
+  ...WIDGET_ROUTES,
   history: { method: 'POST', path: '/payments/history', request: historyRequest, response: historyResponse, errors: BODY_ERRORS },
   receipt: { method: 'GET', path: '/payments/:reference/receipt', request: null, response: receiptResponse, errors: ['VALIDATION', 'NOT_FOUND'] },
   deliveryReport: { method: 'POST', path: '/callbacks/delivery-report', request: deliveryReport, response: null, errors: BODY_ERRORS },
 } as const satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof ROUTES;
+export type WidgetRouteName = keyof typeof WIDGET_ROUTES;
 /** A route's answer (`data.response`). */
 export type ResponseOf<K extends RouteName> = (typeof ROUTES)[K]['response'] extends z.ZodMiniType<infer T> ? T : null;
 /** The GET routes with no parameter: lists a widget loads (NEA's counters, Dreamer's services). */
-export type ListRoute = { [K in RouteName]: (typeof ROUTES)[K] extends { method: 'GET'; service: ServiceId } ? K : never }[RouteName];
+export type ListRoute = { [K in WidgetRouteName]: (typeof ROUTES)[K] extends { method: 'GET'; service: ServiceId } ? K : never }[WidgetRouteName];
 
 /** A route's path with its parameters filled in (`:reference` encoded). */
 export function routePath(route: Route, params: { service?: ServiceId; reference?: string } = {}): string {

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { envelope, isErrorCode, type ChargeRequest, type PayRequest, type ServiceId, type WidgetErrorCode } from '../api.js';
-import { ROUTES, routePath, type ListRoute, type LookupRequest, type ResponseOf, type RouteName } from '../contract.js';
+import { WIDGET_ROUTES, routePath, type ListRoute, type LookupRequest, type ResponseOf, type WidgetRouteName } from '../contract.js';
 
 export class RequestError extends Error {
   constructor(
@@ -34,13 +34,13 @@ export interface RouteParams {
 }
 
 /** Calls a route of the contract (`ROUTES`): its method and path, its answer checked against its schema. */
-export async function proxyRequest<K extends RouteName>(
+export async function proxyRequest<K extends WidgetRouteName>(
   endpoint: string,
   name: K,
   params: RouteParams,
   { body, headers, signal, timeoutMs = 20_000 }: RequestOptions = {},
 ): Promise<ResponseOf<K>> {
-  const route = ROUTES[name];
+  const route = WIDGET_ROUTES[name];
   const path = routePath(route, params);
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -75,7 +75,7 @@ export async function proxyRequest<K extends RouteName>(
 }
 
 /** How the typed client sends: `proxyRequest` with the endpoint (and whatever the caller adds, such as a token). */
-export type Send = <K extends RouteName>(name: K, params: RouteParams, options?: RequestOptions) => Promise<ResponseOf<K>>;
+export type Send = <K extends WidgetRouteName>(name: K, params: RouteParams, options?: RequestOptions) => Promise<ResponseOf<K>>;
 export type CallOptions = Omit<RequestOptions, 'body'>;
 
 /**

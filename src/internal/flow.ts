@@ -9,7 +9,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as z from 'zod/mini';
 import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
-import type { ListRoute, LookupRequest, ResponseOf, RouteName } from '../contract.js';
+import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
 import { emit } from './events.js';
 import { errorText, messages } from './i18n.js';
@@ -202,7 +202,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<K extends RouteName>(name: K, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
+  async #request<K extends WidgetRouteName>(name: K, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
