@@ -9,6 +9,8 @@ export interface PaySuccessDetail {
   amountPaisa: number;
   serviceChargePaisa: number;
   totalPaisa: number;
+  /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
+  generation?: 'v1' | 'v2';
 }
 
 export interface PayErrorDetail {
@@ -21,6 +23,8 @@ export interface PayErrorDetail {
   retryable: boolean;
   /** Set when a payment was recorded (the proxy's reference). */
   reference: string | null;
+  /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
+  generation?: 'v1' | 'v2';
 }
 
 export interface PayPendingDetail {
@@ -28,6 +32,8 @@ export interface PayPendingDetail {
   reference: string;
   amountPaisa: number;
   totalPaisa: number;
+  /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
+  generation?: 'v1' | 'v2';
 }
 
 export interface PayAuthRequiredDetail {

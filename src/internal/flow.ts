@@ -21,6 +21,8 @@ export interface Attempt {
   body: ChargeRequest;
   charge: Charge;
   customer: string;
+  /** NEA: the generation of NEA's billing that serves the account (from the quote), told in the events. */
+  generation?: 'v1' | 'v2';
 }
 
 type SendingPay = Extract<PayState, { phase: 'sending' | 'resending' | 'unconfirmed' | 'refused' }>;
@@ -105,7 +107,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       }),
       ({ quote, body, charge }) => {
         if (this.state.step !== 'choose' || this.state.quote !== quote) return;
-        this.#to({ step: 'confirm', quote, attempt: { key: crypto.randomUUID(), body, charge, customer: quote.customer_name }, pay: null });
+        const generation = quote.generation ? { generation: quote.generation } : {};
+        this.#to({ step: 'confirm', quote, attempt: { key: crypto.randomUUID(), body, charge, customer: quote.customer_name, ...generation }, pay: null });
       },
       (args) => void this.#chargeTask.run(args),
     );
@@ -303,6 +306,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   /** Shows a pay machine state, and tells the host what became of the payment. */
   #apply({ quote, attempt }: Paying, pay: PayState): void {
     const { service } = this.host;
+    const generation = attempt.generation ? { generation: attempt.generation } : {};
     const before = this.state.step;
     switch (pay.phase) {
       case 'settled': {
@@ -318,10 +322,11 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
             amountPaisa: p.amount_paisa,
             serviceChargePaisa: p.service_charge_paisa,
             totalPaisa: p.total_paisa,
+            ...generation,
           });
         } else {
           this.#to({ step: 'failed', quote, attempt, payment: p, code: pay.code });
-          this.#emitError(pay.code, false, p.reference);
+          this.#emitError(pay.code, false, p.reference, attempt);
         }
         return;
       }
@@ -330,17 +335,17 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         this.#to({ step: 'pending', quote, attempt, pay });
         if (before !== 'pending') {
           this.#remember({ ...attempt, pending: pay.payment });
-          emit(this.host, 'pay-pending', { service, reference: pay.payment.reference, amountPaisa: pay.payment.amount_paisa, totalPaisa: pay.payment.total_paisa });
+          emit(this.host, 'pay-pending', { service, reference: pay.payment.reference, amountPaisa: pay.payment.amount_paisa, totalPaisa: pay.payment.total_paisa, ...generation });
         }
         return;
       case 'refused':
         this.#forget();
         this.#to({ step: 'confirm', quote, attempt, pay });
-        this.#emitError(pay.code, false, null);
+        this.#emitError(pay.code, false, null, attempt);
         return;
       case 'unconfirmed':
         this.#to({ step: 'confirm', quote, attempt, pay });
-        this.#emitError('PAY_UNCONFIRMED', true, null);
+        this.#emitError('PAY_UNCONFIRMED', true, null, attempt);
         return;
       default:
         this.#to({ step: 'confirm', quote, attempt, pay });
@@ -408,9 +413,9 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#release();
   }
 
-  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null) {
+  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null, { generation }: Attempt) {
     const message = errorText(messages(this.host.locale), code);
-    emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference });
+    emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference, ...(generation ? { generation } : {}) });
   }
 
   #to(state: FlowState): void {

@@ -87,6 +87,20 @@ export interface Messages {
   errors: Record<WidgetErrorCode, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
   reasons: Record<ReasonCode, string>;
+  /** NEA's second generation (migrated counters): the new consumer number, the old-numbers form, the v2 amount rule. */
+  consumerNo: string;
+  consumerNoHint: string;
+  invalidConsumerNo: string;
+  migratedCounter: string;
+  useOldNumbers: string;
+  useConsumerNo: string;
+  oldNumbersHint: string;
+  newConsumerNo: string;
+  amountRuleV2: string;
+  advanceRule: string;
+  advanceAmount: string;
+  billsPaid: string;
+  paidInAdvance: string;
 }
 
 export const en: Messages = {
@@ -127,6 +141,7 @@ export const en: Messages = {
     receipt_no: 'Receipt no.',
     new_expiry: 'New expiry date',
     provider_transaction_id: 'Dish Home transaction',
+    consumer_no: 'Consumer number',
   },
   testMode: 'Test mode: no real money moves',
   counter: 'NEA counter',
@@ -222,6 +237,19 @@ export const en: Messages = {
     REFUNDED: 'The amount was refunded',
     MANUALLY_FAILED: 'Failed by the biller',
   },
+  consumerNo: 'Consumer number',
+  consumerNoHint: 'The new number on your NEA bill, digits only, e.g. 1001613602',
+  invalidConsumerNo: 'Enter the consumer number in digits',
+  migratedCounter: 'This office has moved to NEA’s new billing: enter your new consumer number.',
+  useOldNumbers: 'I only know my old SC No and consumer ID',
+  useConsumerNo: 'I have the new consumer number',
+  oldNumbersHint: 'Enter your old SC No and consumer ID: we find your new consumer number from them.',
+  newConsumerNo: 'Your new consumer number is {number}: keep it for next time.',
+  amountRuleV2: 'Pay at least {min} (the oldest bill). You may pay more than all dues ({total}): the rest counts in advance. At most {max}.',
+  advanceRule: 'Nothing is due now. You may pay in advance, from {min} to {max}.',
+  advanceAmount: 'Amount to pay in advance',
+  billsPaid: 'Bills paid',
+  paidInAdvance: 'Paid in advance',
 };
 
 export type Locale = 'en' | 'ne';

@@ -138,6 +138,22 @@ export const payStyles = [
     color: var(--_on-accent);
     font-weight: 600;
   }
+  button.link {
+    justify-self: start;
+    border: 0;
+    padding: 0;
+    background: none;
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 0.2em;
+  }
+  .note {
+    margin: 0;
+    background: var(--_surface);
+    border-inline-start: 4px solid var(--_accent);
+    border-radius: calc(var(--_radius) / 2);
+    padding: 0.5em var(--_space);
+  }
   button:disabled {
     opacity: 0.6;
     cursor: progress;
