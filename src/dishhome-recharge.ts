@@ -11,7 +11,7 @@ import { matches, required, validate, type MessageKey } from './internal/validat
  * bonus) or a regular top-up, confirm, recharge, and get a receipt with the new expiry date.
  */
 @customElement('dishhome-recharge')
-export class DishhomeRecharge extends PayElement {
+export class DishhomeRecharge extends PayElement<'dishhome'> {
   readonly service = 'dishhome' as const;
 
   /** Prefill: the Dish Home customer ID, e.g. `71909771942`. */
@@ -21,7 +21,7 @@ export class DishhomeRecharge extends PayElement {
   @state() private chosen: number | null = null;
 
   protected override heading() {
-    return this.m.dishhomeTitle;
+    return this.m.titles.dishhome;
   }
 
   protected override payLabel(total: string) {

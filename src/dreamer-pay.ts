@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CUSTOMER_CODE, dreamerServicesResponse, type DreamerService, type Quote } from './api.js';
+import { CUSTOMER_CODE, type DreamerService, type Quote } from './api.js';
 import { PayElement } from './internal/pay-element.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
@@ -10,7 +10,7 @@ import { matches, oneOf, required, validateFields, type MessageKey } from './int
  * their discounts and penalties, confirm the total payable, pay, and get a receipt with the receipt no.
  */
 @customElement('dreamer-pay')
-export class DreamerPay extends PayElement {
+export class DreamerPay extends PayElement<'dreamer'> {
   readonly service = 'dreamer' as const;
 
   /** Prefill: the Dreamer service's slug, e.g. `khamari-khola-electricity`. */
@@ -19,7 +19,7 @@ export class DreamerPay extends PayElement {
   /** Prefill: the customer code, e.g. `01-1`. */
   @property({ attribute: 'customer-code' }) customerCode = '';
 
-  readonly #services = this.flow.list('/dreamer/services', dreamerServicesResponse);
+  readonly #services = this.flow.list('dreamerServices');
   @state() private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
 
   get #list(): DreamerService[] {
@@ -33,7 +33,7 @@ export class DreamerPay extends PayElement {
   }
 
   protected override heading() {
-    return this.m.dreamerTitle;
+    return this.m.titles.dreamer;
   }
 
   async #submit(e: Event) {

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached, countersResponse, type Counter, type Quote } from './api.js';
+import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached, type Counter, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
 import { PayElement, type ReceiptState } from './internal/pay-element.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
@@ -22,7 +22,7 @@ type Form = 'v1' | 'consumer-no' | 'old-numbers';
  * may pay in advance. The receipt lists the bills the payment reached; the events carry `generation`.
  */
 @customElement('nea-pay')
-export class NeaPay extends PayElement {
+export class NeaPay extends PayElement<'nea'> {
   readonly service = 'nea' as const;
 
   /** Prefill: the NEA counter's value, e.g. `201:ratnapark-dc`. */
@@ -37,7 +37,7 @@ export class NeaPay extends PayElement {
   /** Prefill: the new consumer number, at a counter migrated to NEA's second generation, e.g. `1001595737`. */
   @property({ attribute: 'consumer-no' }) consumerNo = '';
 
-  readonly #counters = this.flow.list('/nea/counters', countersResponse);
+  readonly #counters = this.flow.list('counters');
   @state() private query = '';
   @state() private open = false;
   @state() private active = 0;
@@ -52,7 +52,7 @@ export class NeaPay extends PayElement {
   }
 
   protected override heading() {
-    return this.m.neaTitle;
+    return this.m.titles.nea;
   }
 
   get #selected(): Counter | undefined {

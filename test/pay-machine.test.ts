@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Payment } from '../src/api.js';
+import type { Payment, WidgetErrorCode } from '../src/api.js';
 import { LIMITS, START, drive, transition, type Answer, type Clock, type PayClient, type PayState } from '../src/internal/pay-machine.js';
 
 const record = (state: Payment['state'], reference = 'REF1'): Payment => ({
@@ -21,7 +21,7 @@ const record = (state: Payment['state'], reference = 'REF1'): Payment => ({
 });
 
 const paid = (state: Payment['state']): Answer => ({ payment: record(state) });
-const failedWith = (code: string, payment: Payment | null = null): Answer => ({ code, payment });
+const failedWith = (code: WidgetErrorCode, payment: Payment | null = null): Answer => ({ code, payment });
 const answered = (answer: Answer, at = 0) => ({ type: 'answered', answer, at }) as const;
 
 /** A clock whose sleeps only move its time on, and record how long they were. */
@@ -91,7 +91,7 @@ describe('pay machine: transitions', () => {
   it('resends after an open answer with a growing wait, and gives up as unconfirmed after 4 sends', () => {
     let state: PayState = START;
     const waits: number[] = [];
-    for (const code of ['NETWORK', 'TIMEOUT', 'IDEMPOTENCY_IN_FLIGHT']) {
+    for (const code of ['NETWORK', 'TIMEOUT', 'IDEMPOTENCY_IN_FLIGHT'] as const) {
       state = transition(state, answered(failedWith(code)));
       assert.equal(state.phase, 'resending');
       if (state.phase === 'resending') waits.push(state.waitMs);
@@ -164,7 +164,7 @@ describe('pay machine: driven with a fake client and clock', () => {
 
   it('resends an open answer three times with back-off, then reports it unconfirmed', async () => {
     const { clock, waits } = fakeClock();
-    const { client, calls } = fakeClient(['NETWORK', 'TIMEOUT', 'RATE_LIMITED', 'IDEMPOTENCY_IN_FLIGHT'].map((c) => failedWith(c)));
+    const { client, calls } = fakeClient((['NETWORK', 'TIMEOUT', 'RATE_LIMITED', 'IDEMPOTENCY_IN_FLIGHT'] as const).map((c) => failedWith(c)));
     const { end } = await run(START, client, clock);
     assert.deepEqual(end, { phase: 'unconfirmed' });
     assert.deepEqual(calls, ['send', 'send', 'send', 'send']);

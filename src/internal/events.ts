@@ -1,5 +1,6 @@
 /** The widgets' event family: prefix-free, kebab-case, typed details, bubbling and composed. */
-import type { ServiceId } from '../api.js';
+import type { ServiceId, WidgetErrorCode } from '../api.js';
+import type { Step } from './flow.js';
 
 export interface PaySuccessDetail {
   service: ServiceId;
@@ -14,8 +15,8 @@ export interface PaySuccessDetail {
 
 export interface PayErrorDetail {
   service: ServiceId;
-  /** The proxy's error code (or NETWORK, TIMEOUT, BAD_RESPONSE, PAY_UNCONFIRMED). */
-  code: string;
+  /** The proxy's error code (ERROR_CODES), or the widget's own (CLIENT_ERROR_CODES: NETWORK, PAY_UNCONFIRMED...). */
+  code: WidgetErrorCode;
   /** Localized text, as the widget shows it. */
   message: string;
   /** Whether the same step may be tried again without risk. */
@@ -47,7 +48,7 @@ export interface PayAuthRequiredDetail {
 
 export interface PayStepDetail {
   service: ServiceId;
-  step: string;
+  step: Step;
 }
 
 /** The widgets' events, by name (each in `GlobalEventHandlersEventMap` with its detail type). */

@@ -8,8 +8,9 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as z from 'zod/mini';
-import { chargeResponse, payment as paymentSchema, quote as quoteSchema, type Charge, type Payment, type Quote, type ServiceId } from '../api.js';
-import { RequestError, proxyRequest, type RequestOptions } from './client.js';
+import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
+import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
+import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
 import { emit } from './events.js';
 import { errorText, messages } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
@@ -17,7 +18,7 @@ import { START, drive, idle, transition, type Answer, type Clock, type PayClient
 export interface Attempt {
   /** The idempotency key: every resend of this attempt is the same payment to the proxy. */
   key: string;
-  body: { quote_id: string; amount_paisa: number; package_id?: number };
+  body: ChargeRequest;
   charge: Charge;
   customer: string;
   /** NEA: the generation of NEA's billing that serves the account (from the quote), told in the events. */
@@ -39,12 +40,12 @@ export type FlowState =
   | ({ step: 'confirm'; pay: SendingPay | null } & Paying)
   | ({ step: 'pending'; pay: PendingPay } & Paying)
   | ({ step: 'done'; payment: Payment } & Paying)
-  | ({ step: 'failed'; payment: Payment; code: string } & Paying);
+  | ({ step: 'failed'; payment: Payment; code: WidgetErrorCode } & Paying);
 export type Step = FlowState['step'];
 export type Busy = 'load' | 'lookup' | 'charge' | 'pay' | 'status' | null;
 
 export interface FlowError {
-  code: string;
+  code: WidgetErrorCode;
   /** A recognised biller reason code, shown translated beside the error. */
   reasonCode: string | null;
   /** Present when trying again is safe: the action that does it. */
@@ -56,10 +57,10 @@ interface Saved extends Attempt {
   pending?: Payment;
 }
 
-export interface FlowHost extends ReactiveControllerHost, EventTarget {
+export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveControllerHost, EventTarget {
   endpoint: string;
   locale: string;
-  readonly service: ServiceId;
+  readonly service: S;
   accessToken: string;
   getAccessToken?: () => string | Promise<string>;
   /** Names the element in its resume storage key (with `id` as the fallback). */
@@ -73,7 +74,7 @@ const claims = new Map<string, PayFlow>();
 
 const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
 
-export class PayFlow implements ReactiveController {
+export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveController {
   state: FlowState = { step: 'lookup' };
   /** The last failed list, lookup or pricing request (the pay path's errors live in its state). */
   #requestError: FlowError | null = null;
@@ -84,13 +85,15 @@ export class PayFlow implements ReactiveController {
   #claimed: string | null = null;
   #connected = false;
 
-  readonly #lookupTask: Task<[unknown], Quote>;
+  /** The proxy's routes, each request with the host's access token. */
+  readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
+  readonly #lookupTask: Task<[LookupRequest<S>], Quote>;
   readonly #chargeTask: Task<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
 
-  constructor(private readonly host: FlowHost) {
+  constructor(private readonly host: FlowHost<S>) {
     host.addController(this);
     this.#lookupTask = this.#manual(
-      ([body], signal) => this.#request(`/${host.service}/lookup`, quoteSchema, { body, signal }),
+      ([body], signal) => this.#client.lookup(host.service, body, { signal }),
       (quote) => {
         if (this.state.step === 'lookup') this.#to({ step: 'choose', quote });
       },
@@ -100,7 +103,7 @@ export class PayFlow implements ReactiveController {
       async ([quote, body]: [Quote, Attempt['body']], signal) => ({
         quote,
         body,
-        charge: await this.#request(`/${host.service}/charge`, chargeResponse, { body, signal }),
+        charge: await this.#client.charge(host.service, body, { signal }),
       }),
       ({ quote, body, charge }) => {
         if (this.state.step !== 'choose' || this.state.quote !== quote) return;
@@ -142,10 +145,10 @@ export class PayFlow implements ReactiveController {
    * A list the lookup step needs (NEA's counters, Dreamer's services): loaded when the element first
    * renders and again whenever `endpoint` changes.
    */
-  list<T>(path: string, schema: z.ZodMiniType<T>): Task<[string], T> {
-    const task: Task<[string], T> = new Task(this.host, {
+  list<K extends ListRoute>(name: K): Task<[string], ResponseOf<K>> {
+    const task: Task<[string], ResponseOf<K>> = new Task(this.host, {
       args: () => [this.host.endpoint] as [string],
-      task: (_, { signal }) => this.#guard(task, () => this.#request(path, schema, { signal }), signal, () => void task.run()),
+      task: (_, { signal }) => this.#guard(task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
     });
     this.#lists.push(task);
     return task;
@@ -202,11 +205,11 @@ export class PayFlow implements ReactiveController {
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<T>(path: string, schema: z.ZodMiniType<T>, options: RequestOptions = {}): Promise<T> {
+  async #request<K extends WidgetRouteName>(name: K, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
-      return proxyRequest(this.host.endpoint, path, schema, { ...options, headers });
+      return proxyRequest(this.host.endpoint, name, params, { ...options, headers });
     };
     try {
       return await send();
@@ -227,7 +230,7 @@ export class PayFlow implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  async lookup(body: unknown): Promise<void> {
+  async lookup(body: LookupRequest<S>): Promise<void> {
     if (this.state.step === 'lookup') await this.#lookupTask.run([body]);
   }
 
@@ -295,9 +298,8 @@ export class PayFlow implements ReactiveController {
     };
     const service = this.host.service;
     return {
-      send: (signal) =>
-        answer(() => this.#request(`/${service}/pay`, paymentSchema, { body, headers: { 'idempotency-key': key }, signal, timeoutMs: 60_000 })),
-      status: (reference, signal) => answer(() => this.#request(`/payments/${reference}`, paymentSchema, { signal })),
+      send: (signal) => answer(() => this.#client.pay(service, key, body, { signal, timeoutMs: 60_000 })),
+      status: (reference, signal) => answer(() => this.#client.status(reference, { signal })),
     };
   }
 
@@ -411,7 +413,7 @@ export class PayFlow implements ReactiveController {
     this.#release();
   }
 
-  #emitError(code: string, retryable: boolean, reference: string | null, { generation }: Attempt) {
+  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null, { generation }: Attempt) {
     const message = errorText(messages(this.host.locale), code);
     emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference, ...(generation ? { generation } : {}) });
   }

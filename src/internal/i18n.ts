@@ -3,15 +3,14 @@
  * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
  * `plural()`. Month names from the aggregator are shown as they come.
  */
-import type { ReasonCode } from '../api.js';
+import type { ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
 
 /** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 export interface Messages {
-  neaTitle: string;
-  dreamerTitle: string;
-  dishhomeTitle: string;
+  /** Each service's element heading: a service of the registry without one does not compile. */
+  titles: Record<ServiceId, string>;
   loading: string;
   service: string;
   customerCode: string;
@@ -84,7 +83,8 @@ export interface Messages {
   failedTitle: string;
   stepLookup: string;
   stepChoose: string;
-  errors: Record<string, string>;
+  /** Every code a widget may report: a missing translation does not compile. */
+  errors: Record<WidgetErrorCode, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
   reasons: Record<ReasonCode, string>;
   /** NEA's second generation (migrated counters): the new consumer number, the old-numbers form, the v2 amount rule. */
@@ -104,9 +104,11 @@ export interface Messages {
 }
 
 export const en: Messages = {
-  neaTitle: 'Pay NEA electricity bill',
-  dreamerTitle: 'Pay Dreamer Electricity bill',
-  dishhomeTitle: 'Recharge Dish Home',
+  titles: {
+    nea: 'Pay NEA electricity bill',
+    dreamer: 'Pay Dreamer Electricity bill',
+    dishhome: 'Recharge Dish Home',
+  },
   loading: 'Loading…',
   service: 'Electricity provider',
   customerCode: 'Customer code',
@@ -212,6 +214,16 @@ export const en: Messages = {
     BAD_RESPONSE: 'The payment service gave an answer we could not read.',
     PAY_UNCONFIRMED: 'We could not confirm your payment. Do not pay again: check its status.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
+    NOT_FOUND: 'This payment could not be found.',
+    PACKAGE_NOT_IN_QUOTE: 'This package is not offered for this account. Look up the account again.',
+    SERVICE_NOT_ENABLED: 'This provider is not available here.',
+    IDEMPOTENCY_KEY_REQUIRED: 'Something went wrong. Nothing was charged.',
+    IDEMPOTENCY_MISMATCH: 'This payment was already sent with other details. Nothing more was charged.',
+    PAYLOAD_TOO_LARGE: 'Some details are too long. Check them and try again.',
+    UNSUPPORTED_MEDIA_TYPE: 'Something went wrong. Nothing was charged.',
+    FORBIDDEN_ORIGIN: 'Payments are not allowed from this page.',
+    INTERNAL: 'Something went wrong. Nothing was charged.',
+    ABORTED: 'The request was stopped.',
   },
   // The biller's own wording, which customers and support staff already know.
   reasons: {
@@ -274,9 +286,9 @@ export function plural(forms: Plural, locale: string, count: number): string {
   return forms[rules.select(count)] ?? forms.other;
 }
 
-/** The localized text for an error code; unknown codes get the generic message. */
-export function errorText(m: Messages, code: string): string {
-  return m.errors[code] ?? m.errors.UNKNOWN!;
+/** The localized text for an error code. */
+export function errorText(m: Messages, code: WidgetErrorCode): string {
+  return m.errors[code];
 }
 
 /** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */

@@ -57,7 +57,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * @cssprop --pay-max-width - Largest width of the widget.
  * @cssprop --pay-logo-height - Height of the logo.
  */
-export abstract class PayElement extends LitElement {
+export abstract class PayElement<S extends ServiceId = ServiceId> extends LitElement {
   static override styles = payStyles;
 
   /** URL of the merchant proxy's API (this package's server); the widget talks to nothing else. */
@@ -96,9 +96,9 @@ export abstract class PayElement extends LitElement {
    */
   clock: Clock = systemClock;
 
-  abstract readonly service: ServiceId;
+  abstract readonly service: S;
 
-  protected readonly flow = new PayFlow(this);
+  protected readonly flow = new PayFlow<S>(this);
   #renderedStep = this.flow.state.step;
 
   protected get m(): Messages {

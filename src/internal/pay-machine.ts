@@ -5,7 +5,7 @@
  * limits. `transition` is pure; `drive` performs each state's one effect (a request or a wait) through an
  * injected client and clock, so tests step through it without waiting and a caller can abort any run.
  */
-import type { Payment } from '../api.js';
+import type { Payment, WidgetErrorCode } from '../api.js';
 
 export interface Clock {
   now(): number;
@@ -30,7 +30,7 @@ export const systemClock: Clock = {
 };
 
 /** A request's outcome as a value: the payment record, or an error code (with the record a refusal carries). */
-export type Answer = { payment: Payment } | { code: string; payment: Payment | null };
+export type Answer = { payment: Payment } | { code: WidgetErrorCode; payment: Payment | null };
 
 export interface PayClient {
   /** Sends the attempt, always with its one idempotency key. */
@@ -39,7 +39,7 @@ export interface PayClient {
 }
 
 /** Answers that say "not final yet, ask again with the same key". */
-export const TRANSIENT: ReadonlySet<string> = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'SHUTTING_DOWN']);
+export const TRANSIENT: ReadonlySet<WidgetErrorCode> = new Set<WidgetErrorCode>(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'SHUTTING_DOWN']);
 
 export const LIMITS = {
   /** Sends of one attempt before it is reported as unconfirmed. */
@@ -58,16 +58,16 @@ export type PayState =
   /** Sending the attempt; `sent` sends were made before this one. */
   | { phase: 'sending'; sent: number }
   /** Waiting before sending again: the last answer (`code`) left the outcome open. */
-  | { phase: 'resending'; sent: number; code: string; waitMs: number }
+  | { phase: 'resending'; sent: number; code: WidgetErrorCode; waitMs: number }
   /** The biller has not confirmed yet. `waitMs` until the next automatic check, null when the limits are reached. */
-  | { phase: 'pending'; payment: Payment; since: number; polls: number; waitMs: number | null; code: string | null }
+  | { phase: 'pending'; payment: Payment; since: number; polls: number; waitMs: number | null; code: WidgetErrorCode | null }
   | { phase: 'checking'; payment: Payment; since: number; polls: number }
   /** Final, with a record: success, or failed with the code to report. */
-  | { phase: 'settled'; payment: Payment; code: string | null }
+  | { phase: 'settled'; payment: Payment; code: WidgetErrorCode | null }
   /** The sends ran out without an answer: the payment may or may not have happened. */
   | { phase: 'unconfirmed' }
   /** Refused before anything was recorded: nothing was paid. */
-  | { phase: 'refused'; code: string };
+  | { phase: 'refused'; code: WidgetErrorCode };
 
 export type PayEvent =
   | { type: 'answered'; answer: Answer; at: number }
@@ -79,12 +79,12 @@ export type PayEvent =
 
 export const START: PayState = { phase: 'sending', sent: 0 };
 
-function pendingAfter(payment: Payment, since: number, polls: number, at: number, code: string | null): PayState {
+function pendingAfter(payment: Payment, since: number, polls: number, at: number, code: WidgetErrorCode | null): PayState {
   const more = polls < LIMITS.polls && at - since < LIMITS.pollWindowMs;
   return { phase: 'pending', payment, since, polls, waitMs: more ? (polls === 0 ? LIMITS.firstPollMs : LIMITS.pollAfterMs(polls)) : null, code };
 }
 
-function settle(payment: Payment, code: string | null): PayState {
+function settle(payment: Payment, code: WidgetErrorCode | null): PayState {
   return { phase: 'settled', payment, code: payment.state === 'success' ? null : (code ?? 'PAYMENT_REJECTED') };
 }
 

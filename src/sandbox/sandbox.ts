@@ -11,20 +11,9 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
-import { registerDishhome } from './dishhome.js';
-import { registerDreamer } from './dreamer.js';
-import {
-  DISHHOME_CUSTOMERS,
-  DREAMER_CUSTOMERS,
-  DREAMER_SERVICES,
-  NEA_CUSTOMERS,
-  NEA_V2_CUSTOMERS,
-  NEA_V2_MIGRATED_COUNTERS,
-  type Fault,
-  type FaultKind,
-  type Step,
-} from './fixtures.js';
-import { registerNea, registerNeaV2 } from './nea.js';
+import { SERVICES, type ServiceId } from '../services.js';
+import { type Fault, type FaultKind, type Step } from './fixtures.js';
+import { SANDBOX_MODULES } from './services.js';
 import { DEFAULT_SANDBOX_TOKEN } from './token.js';
 
 export interface SandboxOptions {
@@ -76,7 +65,8 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 
 export { DEFAULT_SANDBOX_TOKEN };
 
-export type SandboxService = 'nea' | 'nea-v2' | 'dreamer' | 'dishhome';
+/** A service as the sandbox records it: NEA's second generation is a service of its own upstream. */
+export type SandboxService = ServiceId | 'nea-v2';
 /** A transaction's state as the status lookup reports it: a refused commit and a manual failure both read `Failed`. */
 export type TxState = 'Success' | 'Failed';
 export interface Transaction {
@@ -445,10 +435,7 @@ export function createSandbox(options: SandboxOptions = {}) {
   const core = createCore(options);
   const { state, now, tokens, takeFault, readBody, reset, logCall } = core;
   const app = new Hono();
-  registerNea(app, core);
-  registerNeaV2(app, core);
-  registerDreamer(app, core);
-  registerDishhome(app, core);
+  for (const service of SERVICES) SANDBOX_MODULES[service].register(app, core);
 
   app.use('/_sandbox/*', controlGuard(options.openControl));
 
@@ -476,29 +463,7 @@ export function createSandbox(options: SandboxOptions = {}) {
   app.get('/_sandbox/customers', (c) =>
     c.json({
       token: [...tokens].find((t) => t.startsWith('TEST:')) ?? null,
-      nea: NEA_CUSTOMERS.map((f) => ({
-        case: f.case,
-        office_code: f.office_code,
-        sc_no: f.sc_no,
-        consumer_id: f.consumer_id,
-        consumer_name: f.consumer_name,
-      })),
-      nea_v2: NEA_V2_CUSTOMERS.map((f) => ({
-        case: f.case,
-        consumer_no: f.consumer_no,
-        office_code: NEA_V2_MIGRATED_COUNTERS.find((counter) => counter.name.toLowerCase() === f.org_name)!.value,
-        sc_no: f.sc_no,
-        consumer_id: f.old_consumer_id,
-        consumer_name: f.consumer_name,
-      })),
-      dreamer: DREAMER_CUSTOMERS.map((f) => ({
-        case: f.case,
-        service_slug: f.service_slug,
-        service_name: DREAMER_SERVICES.find((s) => s.slug === f.service_slug)?.name ?? f.service_slug,
-        customer_code: f.customer_code,
-        consumer_name: f.consumer_name,
-      })),
-      dishhome: DISHHOME_CUSTOMERS.map((f) => ({ case: f.case, customer_id: f.customer_id, package: f.package })),
+      ...Object.assign({}, ...SERVICES.map((service) => SANDBOX_MODULES[service].customers())),
     }),
   );
 

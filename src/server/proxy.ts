@@ -12,10 +12,6 @@ import { ProxyError, errorEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { allowedOrigins, answerHeaders, authenticate, drainGate, limitBody, limitPerClient, requestId } from './middleware.js';
-import { dishhome } from './providers/dishhome.js';
-import { dreamer } from './providers/dreamer.js';
-import { nea } from './providers/nea.js';
-import type { Provider } from './providers/types.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -24,15 +20,11 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { paymentRoutes } from './routes/payments.js';
 import { serviceRoutes } from './routes/services.js';
+import { providersFor } from './services.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export type { ProxyEnv } from './routes/context.js';
-
-/** One provider per aggregator service the proxy serves. */
-export function providersFor(config: ProxyConfig): Provider<never>[] {
-  return [nea({ v2MaxPaisa: config.neaV2MaxPaisa, v2ServiceSlug: config.neaV2ServiceSlug }), dreamer(config.dreamerServices), dishhome] as Provider<never>[];
-}
 
 export interface ProxyOptions {
   config: ProxyConfig;
@@ -119,9 +111,9 @@ export function createProxy(options: ProxyOptions) {
   app.use(limitBody(config.bodyLimitBytes));
 
   app.route('/api', serviceRoutes(context));
-  app.route('/api/payments', historyRoutes(context));
-  app.route('/api/payments', paymentRoutes(context));
-  app.route('/api/callbacks', callbackRoutes(context));
+  app.route('/api', historyRoutes(context));
+  app.route('/api', paymentRoutes(context));
+  app.route('/api', callbackRoutes(context));
 
   let reconciling: Promise<unknown> | null = null;
   const reconcile = () => {
