@@ -222,16 +222,6 @@ function createCore(options: SandboxOptions) {
     return own && normalise(own);
   }
 
-  /** Waits `ms`, or less if the client goes away. */
-  function wait(c: Context, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      c.req.raw.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
 
   async function readBody(c: Context): Promise<Body | null> {
     try {
@@ -553,4 +543,15 @@ export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
+
+/** Waits `ms`, or less if the client goes away (the sandboxes' latency and hang faults). */
+export function wait(c: Context, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    c.req.raw.signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
