@@ -397,7 +397,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
         <dt>${m.reference}</dt>
         <dd class="reference">
           <code>${p.reference}</code>
-          <button type="button" class="link" aria-label="${m.copy}: ${m.reference}" @click=${() => this.#copy(p.reference)}>
+          <button type="button" class="link" @click=${() => this.#copy(p.reference)}>
             ${copied ? m.copied : m.copy}
           </button>
         </dd>
