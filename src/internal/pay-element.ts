@@ -340,7 +340,9 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       const style = doc.createElement('style');
       style.id = 'bill-pay-print';
       style.textContent =
-        '@media print { body *:not(:has([data-bill-pay-printing])):not([data-bill-pay-printing]):not([data-bill-pay-printing] *) { display: none !important; } }';
+        '@media print { body *:not(:has([data-bill-pay-printing])):not([data-bill-pay-printing]):not([data-bill-pay-printing] *) { display: none !important; }' +
+        ' :has(> [data-bill-pay-printing]), :has([data-bill-pay-printing]) { background: none !important; border: 0 !important; box-shadow: none !important; padding: 0 !important; margin: 0 !important; }' +
+        ' [data-bill-pay-printing] { max-width: 36rem !important; margin: 0 auto !important; } }';
       doc.head.append(style);
     }
     this.setAttribute('data-bill-pay-printing', '');

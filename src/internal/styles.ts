@@ -276,7 +276,7 @@ export const payStyles = [
       padding: 0;
       background: #fff;
     }
-    [part='base'] > :not([part='header']):not([part='receipt']),
+    [part='base'] > :not([part='header']):not([part='receipt']):not(.badge),
     [part='receipt'] .actions,
     [part='receipt'] .reference button {
       display: none;
