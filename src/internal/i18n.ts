@@ -302,9 +302,14 @@ export function messages(locale: string): Messages {
 export async function loadLocale(locale: string): Promise<boolean> {
   if (loaded.has(locale)) return false;
   if (locale !== 'ne') return false;
-  const chunk = await import('./locales/ne.js');
-  loaded.set(locale, chunk.default);
-  calendars.set(locale, chunk.bikramSambat);
+  try {
+    const chunk = await import('./locales/ne.js');
+    loaded.set(locale, chunk.default);
+    calendars.set(locale, chunk.bikramSambat);
+  } catch {
+    // The chunk could not be fetched (offline, a broken deploy): English rather than a skeleton forever.
+    loaded.set(locale, en);
+  }
   return true;
 }
 
