@@ -347,7 +347,11 @@ export function formatDateTime(iso: string, locale: string): string {
  */
 export function billerText(m: Messages, locale: string, text: string): string {
   const terms = m.billerTerms;
-  const term = (word: string) => (Object.hasOwn(terms, word) ? terms[word] : undefined);
+  // Billers spell in any case ("MAGH", "magh"): the table's spelling, whatever the case.
+  const term = (word: string) => {
+    const key = Object.hasOwn(terms, word) ? word : Object.keys(terms).find((k) => k.toLowerCase() === word.toLowerCase());
+    return key === undefined ? undefined : terms[key];
+  };
   const digits = (word: string) => localDigits(word, locale);
   const exact = term(text);
   if (exact !== undefined) return exact;

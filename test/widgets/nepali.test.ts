@@ -117,6 +117,37 @@ describe('Nepali', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('<dreamer-pay> and <dishhome-recharge> show no English of their own from lookup to receipt', async () => {
+    const payIn = async (el: HTMLElement, theirs: () => string[]) => {
+      expect(ownText(el, theirs())).not.to.match(/[A-Za-z]{2,}/);
+      $<HTMLButtonElement>(el, '.actions button[type=submit]')!.click();
+      await until(el as never, () => el.getAttribute('step') === 'confirm', 'priced');
+      expect(ownText(el, theirs())).not.to.match(/[A-Za-z]{2,}/);
+      setTimeout(() => $<HTMLButtonElement>(el, '[part~=pay-button]')!.click());
+      await oneEvent(el, 'pay-success');
+      await (el as unknown as DreamerPay).updateComplete;
+      const reference = text($(el, '.reference code'));
+      expect(ownText(el, [...theirs(), reference])).not.to.match(/[A-Za-z]{2,}/);
+      expect(text(el.shadowRoot as unknown as Element)).to.contain('रू').and.not.contain('NPR');
+    };
+    // The customer's name and the biller's facts are theirs: shown as they came.
+    const facts = (el: HTMLElement) => [
+      ...$$(el, 'dd').map((dd) => text(dd)).filter((v) => /[A-Za-z]/.test(v) && !/रू/.test(v)),
+    ];
+    const dreamer = await ne(await fixture<DreamerPay>(html`<dreamer-pay endpoint="/api" locale="ne" customer-code="01-1" .clock=${fastClock()}></dreamer-pay>`));
+    await until(dreamer, () => !dreamer.hasAttribute('loading'), 'services loaded');
+    await lookUp(dreamer);
+    const dreamerTheirs = [...facts(dreamer), 'Khamari Khola Electricity'];
+    await payIn(dreamer, () => [...dreamerTheirs, ...facts(dreamer)]);
+
+    const dish = await ne(await fixture<DishhomeRecharge>(html`<dishhome-recharge endpoint="/api" locale="ne" customer-id="1111" .clock=${fastClock()}></dishhome-recharge>`));
+    await lookUp(dish);
+    $$(dish, 'label.choice input')[0]!.click();
+    await dish.updateComplete;
+    const dishTheirs = facts(dish);
+    await payIn(dish, () => [...dishTheirs, ...facts(dish)]);
+  });
+
   it('gives the Bikram Sambat date of the day in Nepal, whatever the browser time zone', async () => {
     const { bikramSambat } = await import('../../src/internal/locales/ne.js');
     expect(bikramSambat('2026-12-02T08:00:00Z')).to.equal('१६ मंसिर २०८३');
@@ -131,6 +162,7 @@ describe('Nepali', () => {
     expect(billerText(m, 'ne', '-25% Penalty')).to.equal('-२५% जरिवाना');
     expect(billerText(m, 'ne', '+5% Penalty')).to.equal('+५% जरिवाना');
     expect(billerText(m, 'ne', '2081 Kartik')).to.equal('२०८१ कात्तिक');
+    expect(billerText(m, 'ne', '2078 BAISHAK')).to.equal('२०७८ वैशाख');
     expect(billerText(m, 'ne', 'Special Rate')).to.equal('Special Rate');
     expect(billerText(m, 'ne', '2081 Special')).to.equal('2081 Special');
     expect(billerText(messages('en'), 'en', '2081 Kartik')).to.equal('2081 Kartik');
