@@ -2,8 +2,8 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DISHHOME_CUSTOMER_ID, type Package, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
-import { PayElement, type ReceiptState } from './internal/pay-element.js';
-import { matches, required, validate, type MessageKey } from './internal/validators.js';
+import { PayElement } from './internal/pay-element.js';
+import { latinDigits, matches, required, validate, type MessageKey } from './internal/validators.js';
 
 /**
  * Recharges a Dish Home TV/ISP subscription through the merchant proxy: enter the customer ID, see the
@@ -37,7 +37,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     this.error = validate(this.customerId, required, matches(DISHHOME_CUSTOMER_ID, 'invalidDishCustomerId'));
     if (this.error) return this.focusInvalid();
     this.chosen = null;
-    await this.flow.lookup({ customer_id: this.customerId.trim() });
+    await this.flow.lookup({ customer_id: latinDigits(this.customerId.trim()) });
   }
 
   protected override renderLookup() {
@@ -86,8 +86,17 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
       </form>`;
   }
 
-  protected override receiptLines({ quote, attempt }: ReceiptState): [string, string][] {
-    const chosen = quote?.packages.find((p) => p.id === attempt.body.package_id);
+  protected override currentChoice(quote: Quote) {
+    const chosen = quote.packages.find((p) => p.id === this.chosen);
+    return chosen ? { amount: chosen.price_paisa, packageId: chosen.id } : null;
+  }
+
+  protected override accountLines(): [string, string][] {
+    return [[this.m.dishCustomerId, latinDigits(this.customerId.trim())]];
+  }
+
+  protected override coveredLines(quote: Quote | null, _amount: number, packageId: number | undefined): [string, string][] {
+    const chosen = quote?.packages.find((p) => p.id === packageId);
     const label = this.m.facts.package;
     return chosen && label ? [[label, chosen.regular ? this.m.topUps : this.plural(this.m.months, chosen.months)]] : [];
   }

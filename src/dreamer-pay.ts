@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CUSTOMER_CODE, type DreamerService, type Quote } from './api.js';
 import { PayElement } from './internal/pay-element.js';
-import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 /**
  * Pays a Dreamer Electricity bill (e.g. Khamari Khola Electricity) through the merchant proxy: choose the
@@ -45,7 +45,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
     });
     this.errors = errors;
     if (!valid) return this.focusInvalid();
-    await this.flow.lookup({ service_slug: slug, customer_code: this.customerCode.trim() });
+    await this.flow.lookup({ service_slug: slug, customer_code: latinDigits(this.customerCode.trim()) });
   }
 
   protected override renderLookup() {
@@ -86,7 +86,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
       </dl>
       ${this.renderFacts(quote.facts)}
       ${this.billsTable(quote.bills, [
-        [m.period, (b) => b.label],
+        [m.period, (b) => this.biller(b.label)],
         [m.billAmount, (b) => money(b.bill_paisa), true],
         [m.discount, (b) => money(b.discount_paisa), true],
         [m.penalty, (b) => money(b.penalty_paisa), true],
@@ -108,9 +108,21 @@ export class DreamerPay extends PayElement<'dreamer'> {
       </form>`;
   }
 
-  protected override receiptLines(): [string, string][] {
+  protected override currentChoice(quote: Quote) {
+    return quote.bills.length ? { amount: quote.max_paisa } : null;
+  }
+
+  protected override accountLines(): [string, string][] {
     const name = this.#list.find((s) => s.slug === this.#slug)?.name ?? this.#slug;
-    return [[this.m.service, name]];
+    return [
+      [this.m.service, name],
+      [this.m.customerCode, latinDigits(this.customerCode.trim())],
+    ];
+  }
+
+  protected override coveredLines(quote: Quote | null, _amount: number, _packageId: number | undefined, done: boolean): [string, string][] {
+    const m = this.m;
+    return quote?.bills.length ? [[done ? m.billsPaid : m.billsCovered, quote.bills.map((b) => this.biller(b.label)).join(', ')]] : [];
   }
 }
 

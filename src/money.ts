@@ -55,7 +55,19 @@ function formatter(locale: string, currency: boolean): Intl.NumberFormat {
 
 /** Formats paisa as NPR for a locale ("en" or "ne"), exactly: the decimal string goes to Intl, not a float. */
 export function formatNpr(paisa: number, locale: string): string {
-  return formatter(locale, true).format(paisaToRupees(paisa) as Intl.StringNumericLiteral);
+  const amount = paisaToRupees(paisa) as Intl.StringNumericLiteral;
+  if (locale !== 'ne') return formatter(locale, true).format(amount);
+  // Nepali readers know the rupee as रू, not the ISO code (or Intl's नेरू).
+  return formatter(locale, true)
+    .formatToParts(amount)
+    .map((part) => (part.type === 'currency' ? 'रू' : part.value))
+    .join('')
+    .replace(/^रू(?=\d|[०-९])/, 'रू ');
+}
+
+/** Latin digits in a text as the locale's digits (Devanagari in Nepali): "2073 Magh" -> "२०७३ Magh". */
+export function localDigits(text: string, locale: string): string {
+  return locale === 'ne' ? text.replace(/[0-9]/g, (d) => String.fromCharCode(0x0966 + Number(d))) : text;
 }
 
 /** Formats a count (days, months) in the locale's digits. */

@@ -2,8 +2,8 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached, type Counter, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
-import { PayElement, type ReceiptState } from './internal/pay-element.js';
-import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+import { PayElement } from './internal/pay-element.js';
+import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 import { rupeesToPaisa } from './money.js';
 
 const CUSTOM = -1;
@@ -119,8 +119,8 @@ export class NeaPay extends PayElement<'nea'> {
     if (!valid) return this.focusInvalid();
     await this.flow.lookup(
       this.#form === 'consumer-no'
-        ? { office_code: this.officeCode, consumer_no: this.consumerNo.trim() }
-        : { office_code: this.officeCode, sc_no: this.scNo.trim(), consumer_id: this.consumerId.trim() },
+        ? { office_code: this.officeCode, consumer_no: latinDigits(this.consumerNo.trim()) }
+        : { office_code: this.officeCode, sc_no: latinDigits(this.scNo.trim()), consumer_id: latinDigits(this.consumerId.trim()) },
     );
     // Preselected: all due bills; with none due (NEA v2), an amount in advance.
     this.option = this.flow.quote?.bills.length || CUSTOM;
@@ -207,7 +207,7 @@ export class NeaPay extends PayElement<'nea'> {
     if (this.option !== CUSTOM) {
       return quote.bills.slice(0, this.option).reduce((sum, b) => sum + b.payable_paisa, 0) || null;
     }
-    const paisa = rupeesToPaisa(this.custom);
+    const paisa = rupeesToPaisa(latinDigits(this.custom));
     return paisa !== null && paisa >= quote.min_paisa && paisa <= quote.max_paisa ? paisa : null;
   }
 
@@ -225,13 +225,13 @@ export class NeaPay extends PayElement<'nea'> {
       <dl>
         <dt>${m.customer}</dt>
         <dd>${quote.customer_name}</dd>
-        ${quote.facts.map((f) => html`<dt>${m.facts[f.key] ?? f.key}</dt><dd>${f.value}</dd>`)}
+        ${quote.facts.map((f) => html`<dt>${m.facts[f.key] ?? f.key}</dt><dd>${this.biller(f.value)}</dd>`)}
       </dl>
       ${advance
         ? nothing
         : this.billsTable(quote.bills, [
-        [m.period, (b) => b.label],
-        [m.status, (b) => b.status ?? ''],
+        [m.period, (b) => this.biller(b.label)],
+        [m.status, (b) => this.biller(b.status ?? '')],
         [m.days, (b) => this.count(b.days), true],
         [m.payable, (b) => this.money(b.payable_paisa), true],
       ])}
@@ -274,22 +274,32 @@ export class NeaPay extends PayElement<'nea'> {
       </form>`;
   }
 
-  protected override receiptLines({ quote, attempt, payment }: ReceiptState): [string, string][] {
+  protected override currentChoice(quote: Quote) {
+    const amount = this.#amount(quote);
+    return amount === null ? null : { amount };
+  }
+
+  protected override accountLines(): [string, string][] {
     const m = this.m;
-    const counter: [string, string] = [m.counter, this.#selected?.name ?? this.officeCode];
-    // After a reload the form is empty: a number not known then is left out, not shown blank.
-    const known = (lines: [string, string][]) => lines.filter(([, value]) => value !== '');
-    if (attempt.generation !== 'v2') return known([counter, [m.scNo, this.scNo], [m.consumerId, this.consumerId]]);
-    const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? this.consumerNo;
-    const lines: [string, string][] = [counter, [m.consumerNo, consumerNo]];
-    // The bills this amount reached, oldest first (the quote is gone after a reload: then only the amounts).
-    if (quote) {
-      const paid = billsReached(quote.bills, payment.amount_paisa);
-      if (paid.length) lines.push([m.billsPaid, paid.map((b) => b.label).join(', ')]);
-      const ahead = payment.amount_paisa - quote.total_due_paisa;
-      if (ahead > 0) lines.push([m.paidInAdvance, this.money(ahead)]);
-    }
-    return known(lines);
+    const quote = this.flow.quote;
+    const lines: [string, string][] = [[m.counter, this.#selected?.name ?? this.officeCode]];
+    if (this.#form !== 'consumer-no') lines.push([m.scNo, latinDigits(this.scNo.trim())], [m.consumerId, latinDigits(this.consumerId.trim())]);
+    const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? (this.#form === 'consumer-no' ? latinDigits(this.consumerNo.trim()) : '');
+    lines.push([m.consumerNo, consumerNo]);
+    return lines;
+  }
+
+  /** The bills the amount reaches (oldest first), what it pays in advance, and what stays due. */
+  protected override coveredLines(quote: Quote | null, amount: number, _packageId: number | undefined, done: boolean): [string, string][] {
+    if (!quote) return [];
+    const m = this.m;
+    const lines: [string, string][] = [];
+    const paid = billsReached(quote.bills, amount);
+    if (paid.length) lines.push([done ? m.billsPaid : m.billsCovered, paid.map((b) => this.biller(b.label)).join(', ')]);
+    const ahead = amount - quote.total_due_paisa;
+    if (ahead > 0) lines.push([m.paidInAdvance, this.money(ahead)]);
+    if (ahead < 0) lines.push([m.remainingDue, this.money(-ahead)]);
+    return lines;
   }
 }
 

@@ -69,6 +69,15 @@ export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveContr
   clock: Clock;
 }
 
+/** What the customer has chosen on the choice step so far: an amount, and for a package its id. */
+export interface Chosen {
+  amount: number;
+  packageId?: number;
+}
+
+/** How long the charge preview waits for the customer to stop typing before it asks the proxy. */
+export const PREVIEW_DEBOUNCE_MS = 300;
+
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
 
@@ -89,9 +98,31 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
   readonly #lookupTask: Task<[LookupRequest<S>], Quote>;
   readonly #chargeTask: Task<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
+  /**
+   * The charge of what the customer is choosing, asked of the proxy as they choose: a change of choice
+   * aborts the run before (during its debounce wait or its request), so a stale answer never shows.
+   */
+  readonly #previewTask: Task<[Quote | null, number | null, number | undefined], Charge | null>;
 
-  constructor(private readonly host: FlowHost<S>) {
+  constructor(
+    private readonly host: FlowHost<S>,
+    /** The element's current choice on the choice step (none while it is not a valid one). */
+    chosen: (quote: Quote) => Chosen | null = () => null,
+  ) {
     host.addController(this);
+    this.#previewTask = new Task(host, {
+      args: () => {
+        const s = this.state;
+        const choice = s.step === 'choose' ? chosen(s.quote) : null;
+        return [s.step === 'choose' ? s.quote : null, choice?.amount ?? null, choice?.packageId] as [Quote | null, number | null, number | undefined];
+      },
+      task: async ([quote, amount, packageId], { signal }) => {
+        if (!quote || amount === null) return null;
+        await host.clock.sleep(PREVIEW_DEBOUNCE_MS, signal);
+        signal.throwIfAborted();
+        return this.#client.charge(host.service, { quote_id: quote.quote_id, amount_paisa: amount, package_id: packageId }, { signal });
+      },
+    });
     this.#lookupTask = this.#manual(
       ([body], signal) => this.#client.lookup(host.service, body, { signal }),
       (quote) => {
@@ -192,6 +223,12 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   get customerName(): string {
     const s = this.state;
     return s.step === 'lookup' ? '' : s.step === 'choose' ? s.quote.customer_name : s.attempt.customer;
+  }
+
+  /** The charge of the current choice once the proxy told it (null while asking, or with no valid choice). */
+  get preview(): Charge | null {
+    const task = this.#previewTask;
+    return task.status === TaskStatus.COMPLETE ? task.value ?? null : null;
   }
 
   /** The quote on screen (for its test-mode flag), if any. */

@@ -4,6 +4,8 @@
  * `plural()`. Month names from the aggregator are shown as they come.
  */
 import type { ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
+import { localDigits } from '../money.js';
+import { latinDigits } from './validators.js';
 
 /** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
@@ -101,6 +103,19 @@ export interface Messages {
   advanceAmount: string;
   billsPaid: string;
   paidInAdvance: string;
+  /** Biller wordings that stay English in the biller's data (statuses, month names), by their exact text. */
+  billerTerms: Record<string, string>;
+  paidAt: string;
+  paidOnBs: string;
+  remainingDue: string;
+  copy: string;
+  copied: string;
+  print: string;
+  account: string;
+  chargeFor: string;
+  billsCovered: string;
+  /** Gregorian month names, for dates where the browser has no data for the language (empty: the browser's). */
+  gregorianMonths: string[];
 }
 
 export const en: Messages = {
@@ -250,12 +265,30 @@ export const en: Messages = {
   advanceAmount: 'Amount to pay in advance',
   billsPaid: 'Bills paid',
   paidInAdvance: 'Paid in advance',
+  billerTerms: {},
+  paidAt: 'Date and time',
+  paidOnBs: 'Date (Bikram Sambat)',
+  remainingDue: 'Still due after this payment',
+  copy: 'Copy',
+  copied: 'Copied',
+  print: 'Print or save as PDF',
+  account: 'Account',
+  chargeFor: 'For {amount}: service charge {charge}, total {total}',
+  billsCovered: 'Bills this pays',
+  gregorianMonths: [],
 };
 
 export type Locale = 'en' | 'ne';
 export const LOCALES: Locale[] = ['en', 'ne'];
 
 const loaded = new Map<string, Messages>([['en', en]]);
+/** A locale's calendar date of an instant besides the Gregorian one (Nepali: Bikram Sambat), from its chunk. */
+const calendars = new Map<string, (iso: string) => string>();
+
+/** Whether a locale's table is here (English always; an unknown locale shows English, so it counts as here). */
+export function hasLocale(locale: string): boolean {
+  return loaded.has(locale) || !LOCALES.includes(locale as Locale);
+}
 
 /** The table for a locale once loaded; English until then and for unknown locales. */
 export function messages(locale: string): Messages {
@@ -269,8 +302,67 @@ export function messages(locale: string): Messages {
 export async function loadLocale(locale: string): Promise<boolean> {
   if (loaded.has(locale)) return false;
   if (locale !== 'ne') return false;
-  loaded.set(locale, (await import('./locales/ne.js')).default);
+  try {
+    const chunk = await import('./locales/ne.js');
+    loaded.set(locale, chunk.default);
+    calendars.set(locale, chunk.bikramSambat);
+  } catch {
+    // The chunk could not be fetched (offline, a broken deploy): English rather than a skeleton forever.
+    loaded.set(locale, en);
+  }
   return true;
+}
+
+/** The date of `iso` in the locale's own calendar (Bikram Sambat in Nepali), or null when it has none. */
+export function localCalendarDate(locale: string, iso: string): string | null {
+  return calendars.get(locale)?.(iso) ?? null;
+}
+
+/** The date and time of `iso` in Nepal, in the locale's words and digits. */
+export function formatDateTime(iso: string, locale: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const months = messages(locale).gregorianMonths;
+  if (!months.length || Intl.DateTimeFormat.supportedLocalesOf(locale).length) {
+    return new Intl.DateTimeFormat(locale === 'ne' ? 'ne-NP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Kathmandu' }).format(date);
+  }
+  // Chromium ships without Nepali date data: the locale's digits and month names, 24-hour time.
+  const parts = new Intl.DateTimeFormat('en-IN-u-nu-deva', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: 'Asia/Kathmandu',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const month = months[Number(latinDigits(part('month'))) - 1] ?? part('month');
+  return `${part('day')} ${month} ${part('year')}, ${part('hour')}:${part('minute')}`;
+}
+
+/**
+ * A biller's English wording in the widget's language where it is a known value ("Normal", "-25% Penalty",
+ * "2073 Magh": its words in the table, its numbers in the locale's digits); any other text as it came.
+ */
+export function billerText(m: Messages, locale: string, text: string): string {
+  const terms = m.billerTerms;
+  // Billers spell in any case ("MAGH", "magh"): the table's spelling, whatever the case.
+  const term = (word: string) => {
+    const key = Object.hasOwn(terms, word) ? word : Object.keys(terms).find((k) => k.toLowerCase() === word.toLowerCase());
+    return key === undefined ? undefined : terms[key];
+  };
+  const digits = (word: string) => localDigits(word, locale);
+  const exact = term(text);
+  if (exact !== undefined) return exact;
+  const penalty = /^([+-]?\d+(?:\.\d+)?%) Penalty$/.exec(text);
+  const penaltyWord = term('Penalty');
+  if (penalty && penaltyWord) return `${digits(penalty[1]!)} ${penaltyWord}`;
+  const words = text.trim().split(/\s+/);
+  if (locale !== 'en' && words.some((w) => term(w)) && words.every((w) => /^\d+$/.test(w) || term(w))) {
+    return words.map((w) => term(w) ?? digits(w)).join(' ');
+  }
+  return text;
 }
 
 export function fill(template: string, params: Record<string, string | number> = {}): string {

@@ -4,11 +4,11 @@
  * its lookup form, its choice step and its receipt lines.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
-import { errorText, fill, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
-import { PayFlow, type Busy, type FlowState } from './flow.js';
+import { billerText, errorText, fill, formatDateTime, hasLocale, localCalendarDate, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
+import { PayFlow, type Busy, type Chosen, type FlowState } from './flow.js';
 import { systemClock, type Clock } from './pay-machine.js';
 import { payStyles, type Theme } from './styles.js';
 import type { MessageKey } from './validators.js';
@@ -98,7 +98,9 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   abstract readonly service: S;
 
-  protected readonly flow = new PayFlow<S>(this);
+  protected readonly flow = new PayFlow<S>(this, (quote) => this.currentChoice(quote));
+  /** The reference just copied to the clipboard (its button then says so). */
+  @state() private copiedReference = '';
   #renderedStep = this.flow.state.step;
 
   protected get m(): Messages {
@@ -116,6 +118,11 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   /** A count-dependent wording with `{count}` in the locale's digits, e.g. "3 months". */
   protected plural(forms: Plural, n: number, params: Record<string, string> = {}): string {
     return fill(plural(forms, this.locale, n), { ...params, count: this.count(n) });
+  }
+
+  /** A biller's English wording in the widget's language where it is a known value, else as it came. */
+  protected biller(text: string): string {
+    return billerText(this.m, this.locale, text);
   }
 
   /** A validator's message key in the widget's language (empty when there is nothing wrong). */
@@ -136,6 +143,21 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   protected receiptLines(_state: ReceiptState): [string, string][] {
     return [];
   }
+  /** What the customer has chosen on the choice step (its charge is previewed as they choose), or null. */
+  protected currentChoice(_quote: Quote): Chosen | null {
+    return null;
+  }
+  /** The account being paid (confirm step and receipt): counter, numbers, provider... (label, value). */
+  protected accountLines(): [string, string][] {
+    return [];
+  }
+  /**
+   * What an amount pays for (confirm step and receipt): the bills it covers, what stays due, the package.
+   * `quote` is null after a reload.
+   */
+  protected coveredLines(_quote: Quote | null, _amount: number, _packageId: number | undefined, _done: boolean): [string, string][] {
+    return [];
+  }
   /** The pay button's text for a total. */
   protected payLabel(total: string): string {
     return fill(this.m.payNow, { total });
@@ -148,7 +170,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   /** Facts about the customer or the receipt, labelled in the widget's language. */
   protected renderFacts(facts: Fact[]) {
     return facts.length
-      ? html`<dl>${facts.map((f) => html`<dt>${this.m.facts[f.key] ?? f.key}</dt><dd>${f.value}</dd>`)}</dl>`
+      ? html`<dl>${facts.map((f) => html`<dt>${this.m.facts[f.key] ?? f.key}</dt><dd>${this.biller(f.value)}</dd>`)}</dl>`
       : nothing;
   }
 
@@ -174,7 +196,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   /** The choice step's actions: continue (to pricing), cancel while pricing, back. */
   protected renderChoiceActions(ready: boolean) {
-    return html`<div class="actions">
+    return html`${this.#preview()}<div class="actions">
       <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'charge' || !ready}>${this.m.continue}</button>
       ${this.renderCancel()}
       <button type="button" @click=${() => this.flow.back()}>${this.m.back}</button>
@@ -204,6 +226,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   protected override render() {
     const { state, busy, quote } = this.flow;
     const m = this.m;
+    // Until the language's chunk is here, a skeleton: the first paint of a Nepali widget is never English.
+    if (!hasLocale(this.locale)) return html`<section part="base" aria-busy="true" lang=${this.locale}><div class="skeleton"></div></section>`;
     return html`<section part="base" aria-busy=${busy !== null} lang=${this.locale}>
       <h2 part="header">${this.logo ? html`<img part="logo" src=${this.logo} alt="" />` : nothing}${this.heading()}</h2>
       ${quote?.test_mode ? html`<p class="badge">${m.testMode}</p>` : nothing}
@@ -251,26 +275,89 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return busy && busy !== 'pay' ? html`<button type="button" @click=${() => this.flow.cancel()}>${this.m.cancel}</button>` : nothing;
   }
 
-  #amounts(amount: number, charge: number, total: number) {
+  /** The service charge and total of the amount being chosen, as the proxy tells them (debounced). */
+  #preview() {
+    const quote = this.flow.quote;
+    const chosen = quote && this.flow.state.step === 'choose' ? this.currentChoice(quote) : null;
+    if (!chosen) return nothing;
+    const charge = this.flow.preview;
+    const m = this.m;
+    const text = !charge
+      ? m.pricing
+      : charge.service_charge_paisa
+        ? fill(m.chargeFor, { amount: this.money(charge.amount_paisa), charge: this.money(charge.service_charge_paisa), total: this.money(charge.total_paisa) })
+        : `${m.total}: ${this.money(charge.total_paisa)}`;
+    return html`<p class="preview" aria-live="polite" data-preview=${charge ? 'ready' : 'asking'}>${text}</p>`;
+  }
+
+  /** Label/value lines of a summary (blank values are left out: after a reload some are not known). */
+  #lines(lines: [string, string][]) {
+    return lines.filter(([, value]) => value !== '').map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`);
+  }
+
+  /** The account, what the amount covers, the amount, the charge (when there is one) and the total. */
+  #amounts(amount: number, charge: number, total: number, covered: [string, string][] = []) {
     const m = this.m;
     return html`<dl>
       <dt>${m.customer}</dt>
       <dd>${this.flow.customerName}</dd>
+      ${this.#lines(this.accountLines())} ${this.#lines(covered)}
       <dt>${m.amount}</dt>
       <dd>${this.money(amount)}</dd>
-      <dt>${m.serviceCharge}</dt>
-      <dd>${this.money(charge)}</dd>
+      ${charge ? html`<dt>${m.serviceCharge}</dt><dd>${this.money(charge)}</dd>` : nothing}
       <dt class="total">${m.total}</dt>
       <dd class="total">${this.money(total)}</dd>
     </dl>`;
   }
 
-  #confirm({ attempt: { charge }, pay }: StepState<'confirm'>) {
+  /** The payment method chooser's place on the confirm step (funding: another change fills it). */
+  protected renderPaymentMethod(_state: StepState<'confirm'>): unknown {
+    return nothing;
+  }
+
+  async #copy(reference: string) {
+    try {
+      await navigator.clipboard.writeText(reference);
+    } catch {
+      // No clipboard API (an insecure page, a refused permission): select the text and copy the old way.
+      const code = this.renderRoot.querySelector('.reference code');
+      const selection = getSelection();
+      if (code && selection) {
+        selection.selectAllChildren(code);
+        document.execCommand('copy');
+      }
+    }
+    this.copiedReference = reference;
+  }
+
+  /**
+   * Prints the receipt alone (and "Save as PDF" from the print dialog): the page's own print style hides
+   * everything but this element while it prints; the element's hides everything but the receipt.
+   */
+  #print() {
+    const doc = this.ownerDocument;
+    if (!doc.getElementById('bill-pay-print')) {
+      const style = doc.createElement('style');
+      style.id = 'bill-pay-print';
+      style.textContent =
+        '@media print { body *:not(:has([data-bill-pay-printing])):not([data-bill-pay-printing]):not([data-bill-pay-printing] *) { display: none !important; }' +
+        ' :has(> [data-bill-pay-printing]), :has([data-bill-pay-printing]) { background: none !important; border: 0 !important; box-shadow: none !important; padding: 0 !important; margin: 0 !important; }' +
+        ' [data-bill-pay-printing] { max-width: 36rem !important; margin: 0 auto !important; } }';
+      doc.head.append(style);
+    }
+    this.setAttribute('data-bill-pay-printing', '');
+    window.addEventListener('afterprint', () => this.removeAttribute('data-bill-pay-printing'), { once: true });
+    window.print();
+  }
+
+  #confirm(confirm: StepState<'confirm'>) {
+    const { quote, attempt: { charge, body }, pay } = confirm;
     const m = this.m;
     const paying = pay?.phase === 'sending' || pay?.phase === 'resending';
     const unconfirmed = pay?.phase === 'unconfirmed';
     return html`${this.stepHeading(m.confirmTitle)}
-      ${this.#amounts(charge.amount_paisa, charge.service_charge_paisa, charge.total_paisa)}
+      ${this.#amounts(charge.amount_paisa, charge.service_charge_paisa, charge.total_paisa, this.coveredLines(quote, charge.amount_paisa, body.package_id, false))}
+      ${this.renderPaymentMethod(confirm)}
       <div class="actions">
         ${unconfirmed
           ? nothing
@@ -298,17 +385,32 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   #receipt(state: ReceiptState) {
     const p = state.payment;
     const m = this.m;
+    const bs = localCalendarDate(this.locale, p.created_at);
+    const copied = this.copiedReference === p.reference;
     return html`<div part="receipt" class="grid">
       ${this.stepHeading(m.receiptTitle, 'ok')}
-      ${this.#amounts(p.amount_paisa, p.service_charge_paisa, p.total_paisa)}
+      <dl class="when">
+        <dt>${m.paidAt}</dt>
+        <dd>${formatDateTime(p.created_at, this.locale)}</dd>
+        ${bs ? html`<dt>${m.paidOnBs}</dt><dd>${bs}</dd>` : nothing}
+      </dl>
+      ${this.#amounts(p.amount_paisa, p.service_charge_paisa, p.total_paisa, this.coveredLines(state.quote, p.amount_paisa, state.attempt.body.package_id, true))}
       <dl>
         <dt>${m.reference}</dt>
-        <dd>${p.reference}</dd>
+        <dd class="reference">
+          <code>${p.reference}</code>
+          <button type="button" class="link" @click=${() => this.#copy(p.reference)}>
+            ${copied ? m.copied : m.copy}
+          </button>
+        </dd>
         ${p.transaction_id ? html`<dt>${m.transactionId}</dt><dd>${p.transaction_id}</dd>` : nothing}
-        ${this.receiptLines(state).map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
+        ${this.#lines(this.receiptLines(state))}
       </dl>
       ${this.renderFacts(p.receipt)}
-      <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${this.againLabel()}</button></div>
+      <div class="actions">
+        <button class="primary" @click=${() => this.flow.reset()}>${this.againLabel()}</button>
+        <button type="button" @click=${() => this.#print()}>${m.print}</button>
+      </div>
     </div>`;
   }
 

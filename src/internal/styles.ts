@@ -242,5 +242,45 @@ export const payStyles = [
     background: var(--_accent);
     color: var(--_on-accent);
   }
+  .skeleton {
+    min-height: 10rem;
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_surface);
+  }
+  .preview {
+    margin: 0;
+    padding: 0.5em var(--_space);
+    background: var(--_surface);
+    border-radius: calc(var(--_radius) / 2);
+  }
+  .reference {
+    display: flex;
+    gap: 0.5em;
+    align-items: center;
+    justify-content: flex-end;
+    flex-wrap: wrap;
+  }
+  .reference code {
+    white-space: nowrap;
+    font: inherit;
+    font-variant-numeric: tabular-nums;
+    user-select: all;
+  }
+  @media print {
+    :host {
+      max-width: none;
+      color: #000;
+    }
+    [part='base'] {
+      border: 0;
+      padding: 0;
+      background: #fff;
+    }
+    [part='base'] > :not([part='header']):not([part='receipt']):not(.badge),
+    [part='receipt'] .actions,
+    [part='receipt'] .reference button {
+      display: none;
+    }
+  }
 `,
 ];

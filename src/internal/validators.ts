@@ -9,6 +9,16 @@ import type { Messages } from './i18n.js';
 export type MessageKey = { [K in keyof Messages]: Messages[K] extends string ? K : never }[keyof Messages];
 export type Validator = (value: string) => MessageKey | null;
 
+const DEVANAGARI_ZERO = 0x0966;
+
+/**
+ * Devanagari digits (०-९) as Latin ones: customers type either, the checks and the proxy see Latin.
+ * Validation and every value sent go through this, so `०२४.१२.५१२` is the SC No `024.12.512`.
+ */
+export function latinDigits(value: string): string {
+  return value.replace(/[०-९]/g, (d) => String(d.charCodeAt(0) - DEVANAGARI_ZERO));
+}
+
 export const required: Validator = (value) => (value.trim() ? null : 'required');
 
 /** The trimmed value matches `pattern` (an empty value is left to `required`). */
@@ -24,7 +34,8 @@ export const oneOf =
     allowed.includes(value) ? null : message;
 
 /** The first failing validator's message, or null when the value passes them all. */
-export function validate(value: string, ...validators: Validator[]): MessageKey | null {
+export function validate(raw: string, ...validators: Validator[]): MessageKey | null {
+  const value = latinDigits(raw);
   for (const check of validators) {
     const failed = check(value);
     if (failed) return failed;

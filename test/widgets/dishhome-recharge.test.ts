@@ -94,7 +94,7 @@ describe('<dishhome-recharge>', () => {
   it('speaks Nepali', async () => {
     const el = await mount('1111');
     el.locale = 'ne';
-    await until(el, () => $(el, 'h2')!.textContent === 'डिस होम रिचार्ज', 'Nepali loaded');
+    await until(el, () => $(el, 'h2')?.textContent === 'डिस होम रिचार्ज', 'Nepali loaded');
     await lookUp(el);
     expect($$(el, 'legend').map((l) => l.textContent)).to.deep.equal(['प्याकेजहरू', 'टप-अप']);
     expect(el.shadowRoot!.textContent).to.contain('३ महिना');

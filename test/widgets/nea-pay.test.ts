@@ -333,7 +333,8 @@ describe('<nea-pay>', () => {
     const choices = $$(el, 'label.choice').map((l) => l.textContent!.replace(/\s+/g, ' ').trim());
     expect(choices[0]).to.contain('सबैभन्दा पुरानो बिल');
     expect(choices[1]).to.contain('पुराना २ बिल');
-    expect(el.shadowRoot!.textContent).to.contain('2073 Magh');
+    // The biller's month names and statuses, known values, in Nepali too.
+    expect(el.shadowRoot!.textContent).to.contain('२०७३ माघ').and.contain('-२५% जरिवाना').and.contain('सामान्य');
   });
 
   it('shows an unreadable proxy answer as an error, not a crash', async () => {

@@ -1,5 +1,19 @@
 /** Nepali. Loaded on demand by `loadLocale('ne')`. */
+import converter from 'nepali-date-converter';
 import type { Messages } from '../i18n.js';
+
+// The package's types describe its CommonJS build; a bundler loads its ES module, whose default is the class.
+type NepaliDateClass = typeof converter.default;
+const NepaliDate: NepaliDateClass = (converter as { default?: NepaliDateClass }).default ?? (converter as unknown as NepaliDateClass);
+
+/** The Bikram Sambat date of an instant, as it is in Nepal: "१६ मंसिर २०८३". */
+export function bikramSambat(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  // The calendar day in Nepal (UTC+5:45), whatever the browser's time zone.
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kathmandu' }).format(at).split('-').map(Number);
+  return new NepaliDate(new Date(y!, m! - 1, d!)).format('DD MMMM YYYY', 'np');
+}
 
 const ne: Messages = {
   titles: {
@@ -147,6 +161,59 @@ const ne: Messages = {
   advanceAmount: 'अग्रिम तिर्ने रकम',
   billsPaid: 'तिरिएका बिल',
   paidInAdvance: 'अग्रिम तिरिएको',
+  billerTerms: {
+    Normal: 'सामान्य',
+    Penalty: 'जरिवाना',
+    'Prepaid On': 'प्रिपेड चालु',
+    'Prepaid Off': 'प्रिपेड बन्द',
+    Active: 'सक्रिय',
+    Inactive: 'निष्क्रिय',
+    Baishakh: 'वैशाख',
+    Baishak: 'वैशाख',
+    Baisakh: 'वैशाख',
+    Jesth: 'जेठ',
+    Asadh: 'असार',
+    Ashad: 'असार',
+    Sawan: 'साउन',
+    Shrawn: 'साउन',
+    Aswin: 'असोज',
+    Mangshir: 'मंसिर',
+    Marga: 'मंसिर',
+    Pous: 'पुस',
+    Paush: 'पुस',
+    Phagun: 'फागुन',
+    Phalgun: 'फागुन',
+    Jestha: 'जेठ',
+    Jeth: 'जेठ',
+    Ashadh: 'असार',
+    Asar: 'असार',
+    Ashar: 'असार',
+    Shrawan: 'साउन',
+    Saun: 'साउन',
+    Bhadra: 'भदौ',
+    Bhadau: 'भदौ',
+    Ashwin: 'असोज',
+    Asoj: 'असोज',
+    Kartik: 'कात्तिक',
+    Mangsir: 'मंसिर',
+    Poush: 'पुस',
+    Push: 'पुस',
+    Magh: 'माघ',
+    Falgun: 'फागुन',
+    Fagun: 'फागुन',
+    Chaitra: 'चैत',
+    Chait: 'चैत',
+  },
+  paidAt: 'मिति र समय',
+  paidOnBs: 'मिति (विक्रम संवत्)',
+  remainingDue: 'यो भुक्तानीपछि बाँकी',
+  copy: 'कपी गर्नुहोस्',
+  copied: 'कपी भयो',
+  print: 'प्रिन्ट वा पीडीएफमा सेभ गर्नुहोस्',
+  account: 'खाता',
+  chargeFor: '{amount} का लागि: सेवा शुल्क {charge}, जम्मा {total}',
+  billsCovered: 'यसले तिर्ने बिल',
+  gregorianMonths: ['जनवरी', 'फेब्रुअरी', 'मार्च', 'अप्रिल', 'मे', 'जुन', 'जुलाई', 'अगस्ट', 'सेप्टेम्बर', 'अक्टोबर', 'नोभेम्बर', 'डिसेम्बर'],
 };
 
 export default ne;
