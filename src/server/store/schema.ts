@@ -5,7 +5,7 @@
  */
 import { sql, type ColumnType, type Kysely, type SqlBool } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import type { Fact } from '../../api.js';
+import { FUNDING_STATES, type Fact } from '../../api.js';
 
 /** SQLite answers numbers; PostgreSQL answers BIGINT as strings. Written as numbers. */
 type Big = ColumnType<number | string, number, number>;
@@ -103,7 +103,7 @@ export interface SchemaDialect {
 const OPEN = "state IN ('pending', 'unknown')";
 /** Fundings the reconciler may still have to act on (see FUNDING_STATES in store.ts). */
 export const FUNDING_OPEN_STATES = ['initiated', 'secured', 'capturing', 'refunding'] as const;
-export const FUNDING_STATES = [...FUNDING_OPEN_STATES, 'captured', 'refund_due', 'refunded', 'abandoned'] as const;
+export { FUNDING_STATES } from '../../api.js';
 const LIVE = "state IN ('pending', 'unknown', 'success')";
 
 /**
