@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEsewaSandbox, ESEWA_UAT_PRODUCT_CODE } from '../../src/sandbox/esewa.js';
 import { createKhaltiSandbox } from '../../src/sandbox/khalti.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { createProxy } from '../../src/server/proxy.js';
+import { createServerApp } from '../../src/server/serve.js';
 import { readForm, submit } from './gateway-browser.js';
-import { assertNoLeaks, listen, ratnapark, SEED, startStack, type Stack } from './harness.js';
+import { assertNoLeaks, bhaktapur, listen, ratnapark, SEED, startStack, TOKEN, transcript, type Stack } from './harness.js';
 
 const KHALTI_KEY = 'test_secret_key_funded_9c2e';
 const ESEWA_KEY = 'esewa-funded-secret/:&7';
@@ -82,11 +85,11 @@ const payWith = (s: Stack, quoteId: string, amountPaisa: number, funding?: strin
 const resume = (s: Stack, reference: string, params: Record<string, string>) => s.call('POST', `/api/payments/${reference}/resume`, { params });
 
 /** The customer at Khalti's page: pays, cancels, leaves it pending or pays another amount; answers the return's query. */
-async function atKhalti(url: string, action: string, changes: Record<string, string> = {}) {
+async function atKhalti(url: string, action: string, changes: Record<string, string> = {}, shop = SHOP) {
   const page = await fetch(url);
   const response = await submit(readForm(url, await page.text()), action, changes);
   const back = new URL(response.headers.get('location')!);
-  assert.equal(back.origin, SHOP, 'Khalti sends the customer back to the shop');
+  assert.equal(back.origin, shop, 'Khalti sends the customer back to the shop');
   return Object.fromEntries(back.searchParams);
 }
 
@@ -398,5 +401,45 @@ describe('funded pay: host hooks', () => {
       assert.equal(answer.json.error_code, 'FUNDING_REFUSED');
       assert.equal(s.commits().length, 0);
     });
+  });
+});
+
+describe('funded pay: wiring', () => {
+  it('the standalone server mounts the gateway sandboxes at /sandbox/khalti and /sandbox/esewa and pays through them', async () => {
+    const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', RECONCILE_INTERVAL_MS: '0', RATE_LIMIT_PER_MINUTE: '0', LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0' });
+    const { root, proxy } = createServerApp({ config, log: (level, event, fields) => transcript.push(JSON.stringify({ level, event, ...fields })) });
+    const server = await listen(root.fetch);
+    try {
+      config.publicOrigins.push(server.url);
+      const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+        const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        const text = await response.text();
+        transcript.push(text);
+        return { status: response.status, json: JSON.parse(text) };
+      };
+      const pay = async (customer: typeof SEED, amount: number, funding: string) => {
+        const q = (await post('/api/nea/lookup', customer)).json.data.response;
+        return post('/api/nea/pay', { quote_id: q.quote_id, amount_paisa: amount, funding, return_url: `${server.url}/` }, { 'idempotency-key': key() });
+      };
+      const khalti = (await pay(SEED, 45_000, 'khalti')).json.data.response;
+      assert.ok(khalti.next.url.startsWith(`${server.url}/sandbox/khalti/pay/`), khalti.next.url);
+      const paid = await post(`/api/payments/${khalti.reference}/resume`, { params: await atKhalti(khalti.next.url, 'pay', {}, server.url) });
+      assert.equal(paid.status, 200);
+      const esewaPaid = await pay(bhaktapur('555'), 125_000, 'esewa');
+      assert.equal(esewaPaid.status, 202, JSON.stringify(esewaPaid.json));
+      const esewa = esewaPaid.json.data.response;
+      assert.equal(esewa.next.action, `${server.url}/sandbox/esewa/api/epay/main/v2/form`);
+      const back = await atEsewa(esewa.next, 'pay');
+      assert.equal((await post(`/api/payments/${esewa.reference}/resume`, { params: back })).status, 200);
+      assert.equal(proxy.sandbox!.state.calls.filter((c) => c.step === 'commit').length, 2);
+    } finally {
+      await server.close();
+      await proxy.close();
+    }
+  });
+
+  it('refuses to start with FUNDING=host and no hooks', () => {
+    const config = loadConfig({ AGGREGATOR_BASE_URL: 'http://aggregator.test', AGGREGATOR_TOKEN: TOKEN, DATABASE_URL: 'sqlite::memory:', FUNDING: 'host' });
+    assert.throws(() => createProxy({ config, log: () => {} }), (error: unknown) => error instanceof ConfigError && /hostFunding|hooks/.test(error.message));
   });
 });
