@@ -294,19 +294,25 @@ export class Payments {
    * reconciler, finding a funding paid that nobody resumed in time, refunds it and never commits late.
    */
   async #onVerdict(payment: PaymentRow, funding: FundingRow, verdict: FundingVerdict, by: 'resume' | 'reconciler'): Promise<PaymentRow> {
+    // The payment fails first (never committed from here on); true once it is failed, by us or before.
     const fail = async (errorCode: string) => {
       const failed = await this.o.store.updatePayment(payment.reference, ['pending'], { state: 'failed', errorCode, nextCheckAt: null, claimedUntil: null }, this.o.now());
       if (failed) this.o.log('info', 'payment.funding_failed', { reference: payment.reference, error_code: errorCode, by });
-      return failed;
+      return (failed ?? (await this.#current(payment))).state === 'failed';
+    };
+    // Refunds only if this caller moved the funding to `refunding`; else whoever moved it settles it.
+    const refund = async (ids: FundingRow['ids'], paidPaisa: number) => {
+      const refunding = await this.o.store.updateFunding(funding.reference, ['initiated'], { state: 'refunding', ids, paidPaisa }, this.o.now());
+      if (refunding) await this.#refund(refunding);
+      else await this.settleFunding(await this.#current(payment));
+      return this.#current(payment);
     };
     switch (verdict.state) {
       case 'secured': {
         if (by === 'reconciler') {
           // Paid, but nobody came back to commit before the funding's window closed: give it back.
           if (!(await fail('FUNDING_EXPIRED'))) return this.#current(payment);
-          const refunding = await this.#updateFunding(funding, ['initiated'], { state: 'refunding', ids: verdict.ids, paidPaisa: verdict.paidPaisa });
-          await this.#refund(refunding);
-          return this.#current(payment);
+          return refund(verdict.ids, verdict.paidPaisa);
         }
         if (verdict.paidPaisa !== payment.amountPaisa + payment.serviceChargePaisa) return this.#onVerdict(payment, funding, { ...verdict, state: 'mismatch', expectedPaisa: funding.totalPaisa }, by);
         const secured = await this.o.store.updateFunding(funding.reference, ['initiated'], { state: 'secured', ids: verdict.ids, paidPaisa: verdict.paidPaisa, nextCheckAt: null }, this.o.now());
@@ -321,9 +327,7 @@ export class Payments {
       case 'mismatch': {
         this.o.log('warn', 'funding.mismatch', { reference: payment.reference, method: funding.method, paid_paisa: verdict.paidPaisa, expected_paisa: verdict.expectedPaisa });
         if (!(await fail('FUNDING_MISMATCH'))) return this.#current(payment);
-        const refunding = await this.#updateFunding(funding, ['initiated'], { state: 'refunding', ids: verdict.ids, paidPaisa: verdict.paidPaisa });
-        await this.#refund(refunding);
-        return this.#current(payment);
+        return refund(verdict.ids, verdict.paidPaisa);
       }
       case 'cancelled':
       case 'refunded':
@@ -425,6 +429,7 @@ export class Payments {
    * refund that did happen is not asked for twice. A refusal or a gateway without refunds: the operator owes it.
    */
   async #refund(funding: FundingRow): Promise<FundingRow> {
+    if (funding.state !== 'refunding') return funding;
     const module = this.#module(funding.method);
     const ref = { ...fundingRef(funding), paidPaisa: funding.paidPaisa ?? funding.totalPaisa };
     if (funding.attempts > 0 && (await module.status(ref)).state === 'refunded') {
