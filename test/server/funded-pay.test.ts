@@ -136,6 +136,17 @@ describe('funded pay: Khalti', () => {
     });
   });
 
+  it('two returns at once (a double click, two tabs): one commit', async () => {
+    await withStack(GATEWAYS(), async (s) => {
+      const { reference, url } = await startKhalti(s);
+      const back = await atKhalti(url, 'pay');
+      const answers = await Promise.all([resume(s, reference, back), resume(s, reference, back), resume(s, reference, back)]);
+      assert.ok(answers.every((a) => a.status === 200 || a.status === 202), answers.map((a) => a.text).join('\n'));
+      assert.equal((await resume(s, reference, back)).status, 200);
+      assert.equal(s.commits().length, 1);
+    });
+  });
+
   it('a repeated pay with the same key answers the same next step, with no second funding', async () => {
     await withStack(GATEWAYS(), async (s) => {
       const q = await quoteOf(s);
