@@ -67,14 +67,16 @@ export function embeddedGateways(config: ProxyConfig) {
 /**
  * `createProxy`, on the embedded sandbox when the configuration names no aggregator (`sandbox` is then the
  * sandbox, for its routes and its state; null otherwise), on the embedded gateway sandboxes when the
- * configuration leaves a gateway unset (`gateways`), and, on the embedded aggregator with FUNDING=host and
- * no hooks given, on a sandbox balance per customer (`wallet`).
+ * configuration leaves a gateway unset (`gateways`), and, with a test token, FUNDING=host and no hooks
+ * given, on a sandbox balance per customer (`wallet`).
  */
 export function createEmbeddedProxy(options: ProxyOptions) {
   const embedded = options.baseUrl ? null : embeddedAggregator(options.config);
   const gateways = options.gatewaySandboxes ? null : embeddedGateways(options.config);
+  // Like the gateway sandboxes: only with a test token (the embedded aggregator's is one).
+  const testToken = options.config.aggregatorToken.startsWith('TEST:');
   const wallet: SandboxWallet | null =
-    !options.hostFunding && embedded && options.config.funding.methods.includes('host') ? createSandboxWallet() : null;
+    !options.hostFunding && testToken && options.config.funding.methods.includes('host') ? createSandboxWallet() : null;
   const proxy = createProxy({
     ...options,
     ...(embedded ? { baseUrl: embedded.baseUrl, fetch: options.fetch ?? embedded.fetch } : {}),

@@ -405,6 +405,11 @@ export class Payments {
   async settleFunding(payment: PaymentRow): Promise<FundingRow | null> {
     const funding = await this.o.store.fundingByReference(payment.reference);
     if (!funding) return null;
+    if (!this.o.fundings?.has(funding.method)) {
+      // A tool without this method's hooks or keys (bill-pay-settle): the proxy's reconciler finishes it.
+      this.o.log('warn', 'funding.method_unavailable', { reference: funding.reference, method: funding.method });
+      return this.#updateFunding(funding, ['secured', 'capturing', 'refunding'], { nextCheckAt: this.o.now(), claimedUntil: null });
+    }
     if (payment.state === 'success' && (funding.state === 'secured' || funding.state === 'capturing')) {
       const capturing = funding.state === 'capturing' ? funding : await this.o.store.updateFunding(funding.reference, ['secured'], { state: 'capturing', nextCheckAt: this.#backoff(0) }, this.o.now());
       if (!capturing) return this.fundingOf(funding.reference);
@@ -419,7 +424,8 @@ export class Payments {
     }
     if ((payment.state === 'pending' || payment.state === 'unknown') && funding.state === 'secured') {
       // Held while the payment is unknown: looked at again when the payment's own check is due.
-      return this.#updateFunding(funding, ['secured'], { nextCheckAt: payment.nextCheckAt ?? this.#backoff(0), claimedUntil: null });
+      const attempts = funding.attempts + 1;
+      return this.#updateFunding(funding, ['secured'], { attempts, nextCheckAt: payment.nextCheckAt ?? this.#backoff(attempts), claimedUntil: null });
     }
     return funding;
   }
@@ -458,7 +464,7 @@ export class Payments {
     const due = await this.o.store.claimDueFundings(all ? Number.MAX_SAFE_INTEGER : t, t + leaseMs, limit, t);
     for (const funding of due) {
       const payment = await this.o.store.paymentByReference(funding.reference);
-      if (!payment) continue;
+      if (!payment || !this.o.fundings?.has(funding.method)) continue;
       if (funding.state === 'initiated') {
         if (t < funding.expiresAt && payment.state === 'pending') {
           await this.#updateFunding(funding, ['initiated'], { nextCheckAt: funding.expiresAt, claimedUntil: null });
@@ -527,7 +533,8 @@ export class Payments {
     let current = existing;
     while (current.state === 'pending' && performance.now() < deadline) {
       // Waiting for the customer at the gateway, not for a commit: the next step is the answer.
-      if ((await this.o.store.fundingByReference(current.reference))?.state === 'initiated') return current;
+      const funding = await this.o.store.fundingByReference(current.reference);
+      if (funding?.state === 'initiated' && funding.nextStep) return current;
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
       current = (await this.o.store.paymentByReference(existing.reference)) ?? current;
     }
