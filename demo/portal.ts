@@ -7,6 +7,7 @@ import '../src/index.js';
 import { formatNpr } from '../src/money.js';
 import type { HistoryRecord, Receipt } from '../src/api.js';
 import type { PayElement } from '../src/internal/pay-element.js';
+import { SERVICE_TAGS } from '../src/services.js';
 
 interface Session {
   access: string;
@@ -17,7 +18,7 @@ interface Session {
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const widgets = () => [...document.querySelectorAll<PayElement>('nea-pay, dreamer-pay, dishhome-recharge')];
+const widgets = () => [...document.querySelectorAll<PayElement>(SERVICE_TAGS.join(','))];
 let session: Session | null = null;
 let renewals = 0;
 let page = 1;
@@ -91,7 +92,7 @@ async function proxy<T>(path: string, body?: unknown): Promise<T> {
 function applyTheme(theme: string) {
   document.body.dataset.theme = theme;
   $<HTMLSelectElement>('theme').value = theme;
-  for (const w of widgets()) w.theme = theme;
+  for (const w of widgets()) w.setAttribute('theme', theme); // the portal's own value, as is: an unknown one falls back to light
 }
 
 function show() {
@@ -106,7 +107,7 @@ function show() {
   // The widgets are made once there is a token: they load their lists as soon as they connect.
   if (!widgets().length) {
     $('widgets').replaceChildren(
-      ...(['nea-pay', 'dreamer-pay', 'dishhome-recharge'] as const).map((tag) => {
+      ...SERVICE_TAGS.map((tag) => {
         const widget = document.createElement(tag);
         widget.endpoint = '/portal/api';
         widget.getAccessToken = () => session?.access ?? '';

@@ -4,10 +4,10 @@
  * the same schemas the widgets use to read its answers.
  */
 import * as z from 'zod/mini';
+import { SERVICES } from './services.js';
 
-/** Services the proxy knows. A new aggregator service adds its slug here and one provider module. */
-export const SERVICES = ['nea', 'dreamer', 'dishhome'] as const;
-export type ServiceId = (typeof SERVICES)[number];
+/** Services the proxy knows: the registry's (services.ts). */
+export { SERVICES, type ServiceId } from './services.js';
 
 const paisa = z.int().check(z.minimum(0), z.maximum(1e12));
 const positivePaisa = z.int().check(z.minimum(1), z.maximum(1e12));
@@ -247,8 +247,8 @@ export const historyRequest = z.strictObject({
   search_query: z.optional(z.string().check(z.maxLength(100))),
   filter_parameters: z.optional(
     z.strictObject({
-      status: z.optional(z.array(z.enum(PAYMENT_STATES)).check(z.maxLength(3))),
-      service: z.optional(z.array(z.enum(SERVICES)).check(z.maxLength(3))),
+      status: z.optional(z.array(z.enum(PAYMENT_STATES)).check(z.maxLength(PAYMENT_STATES.length))),
+      service: z.optional(z.array(z.enum(SERVICES)).check(z.maxLength(SERVICES.length))),
     }),
   ),
 });
@@ -328,6 +328,15 @@ export const ERROR_CODES = {
   INTERNAL: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 export type ErrorCode = keyof typeof ERROR_CODES;
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+
+/**
+ * The codes the widgets' client gives itself: no answer (NETWORK, TIMEOUT, ABORTED), one it could not
+ * read (BAD_RESPONSE, or UNKNOWN for a code this version does not know), a payment it could not confirm.
+ */
+export const CLIENT_ERROR_CODES = ['NETWORK', 'TIMEOUT', 'ABORTED', 'BAD_RESPONSE', 'PAY_UNCONFIRMED', 'UNKNOWN'] as const;
+/** What a widget may report and must translate: the proxy's codes and its own. */
+export type WidgetErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
 
 /**
  * The ElectroSoft unified envelope (seed 003) that every proxy answer uses, with `error_code` added

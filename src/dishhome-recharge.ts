@@ -1,8 +1,9 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { DISHHOME_CUSTOMER_ID, type Package } from './api.js';
+import { DISHHOME_CUSTOMER_ID, type Package, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
-import { PayElement } from './internal/pay-element.js';
+import { PayElement, type ReceiptState } from './internal/pay-element.js';
+import { matches, required, validate, type MessageKey } from './internal/validators.js';
 
 /**
  * Recharges a Dish Home TV/ISP subscription through the merchant proxy: enter the customer ID, see the
@@ -10,17 +11,17 @@ import { PayElement } from './internal/pay-element.js';
  * bonus) or a regular top-up, confirm, recharge, and get a receipt with the new expiry date.
  */
 @customElement('dishhome-recharge')
-export class DishhomeRecharge extends PayElement {
+export class DishhomeRecharge extends PayElement<'dishhome'> {
   readonly service = 'dishhome' as const;
 
   /** Prefill: the Dish Home customer ID, e.g. `71909771942`. */
   @property({ attribute: 'customer-id' }) customerId = '';
 
-  @state() private invalid: string | null = null;
+  @state() private error: MessageKey | null = null;
   @state() private chosen: number | null = null;
 
   protected override heading() {
-    return this.m.dishhomeTitle;
+    return this.m.titles.dishhome;
   }
 
   protected override payLabel(total: string) {
@@ -33,22 +34,17 @@ export class DishhomeRecharge extends PayElement {
 
   async #submit(e: Event) {
     e.preventDefault();
-    const id = this.customerId.trim();
-    this.invalid = !id ? this.m.required : DISHHOME_CUSTOMER_ID.test(id) ? null : this.m.invalidDishCustomerId;
-    if (this.invalid) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('#customer-id')?.focus();
-      return;
-    }
+    this.error = validate(this.customerId, required, matches(DISHHOME_CUSTOMER_ID, 'invalidDishCustomerId'));
+    if (this.error) return this.focusInvalid();
     this.chosen = null;
-    await this.flow.lookup({ customer_id: id });
+    await this.flow.lookup({ customer_id: this.customerId.trim() });
   }
 
   protected override renderLookup() {
     const m = this.m;
     return html`${this.stepHeading(m.stepLookup)}
       <form @submit=${this.#submit} novalidate>
-        ${this.field('customer-id', m.dishCustomerId, m.dishCustomerIdHint, this.invalid, this.customerId, (v) => (this.customerId = v), {
+        ${this.field('customer-id', m.dishCustomerId, m.dishCustomerIdHint, this.error, this.customerId, (v) => (this.customerId = v), {
           inputmode: 'numeric',
         })}
         <div class="actions">
@@ -60,15 +56,14 @@ export class DishhomeRecharge extends PayElement {
 
   #option(p: Package) {
     const m = this.m;
-    const what = p.regular ? this.money(p.price_paisa) : `${fill(m.months, { count: this.count(p.months) })}: ${this.money(p.price_paisa)}`;
+    const what = p.regular ? this.money(p.price_paisa) : `${this.plural(m.months, p.months)}: ${this.money(p.price_paisa)}`;
     return html`<label class="choice">
       <input type="radio" name="package" .checked=${this.chosen === p.id} @change=${() => (this.chosen = p.id)} />
       ${what}${p.bonus_paisa ? html` <span class="hint">(${fill(m.bonus, { amount: this.money(p.bonus_paisa) })})</span>` : nothing}
     </label>`;
   }
 
-  protected override renderChoice() {
-    const quote = this.flow.quote!;
+  protected override renderChoice(quote: Quote) {
     const m = this.m;
     const durations = quote.packages.filter((p) => !p.regular);
     const topUps = quote.packages.filter((p) => p.regular);
@@ -91,9 +86,10 @@ export class DishhomeRecharge extends PayElement {
       </form>`;
   }
 
-  protected override receiptLines(): [string, string][] {
-    const chosen = this.flow.quote?.packages.find((p) => p.id === this.chosen);
-    return chosen ? [[this.m.facts.package!, chosen.regular ? this.m.topUps : fill(this.m.months, { count: this.count(chosen.months) })]] : [];
+  protected override receiptLines({ quote, attempt }: ReceiptState): [string, string][] {
+    const chosen = quote?.packages.find((p) => p.id === attempt.body.package_id);
+    const label = this.m.facts.package;
+    return chosen && label ? [[label, chosen.regular ? this.m.topUps : this.plural(this.m.months, chosen.months)]] : [];
   }
 }
 

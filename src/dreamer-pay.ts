@@ -1,7 +1,8 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CUSTOMER_CODE, dreamerServicesResponse, type DreamerService } from './api.js';
+import { CUSTOMER_CODE, type DreamerService, type Quote } from './api.js';
 import { PayElement } from './internal/pay-element.js';
+import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 /**
  * Pays a Dreamer Electricity bill (e.g. Khamari Khola Electricity) through the merchant proxy: choose the
@@ -9,7 +10,7 @@ import { PayElement } from './internal/pay-element.js';
  * their discounts and penalties, confirm the total payable, pay, and get a receipt with the receipt no.
  */
 @customElement('dreamer-pay')
-export class DreamerPay extends PayElement {
+export class DreamerPay extends PayElement<'dreamer'> {
   readonly service = 'dreamer' as const;
 
   /** Prefill: the Dreamer service's slug, e.g. `khamari-khola-electricity`. */
@@ -18,45 +19,40 @@ export class DreamerPay extends PayElement {
   /** Prefill: the customer code, e.g. `01-1`. */
   @property({ attribute: 'customer-code' }) customerCode = '';
 
-  @state() private services: DreamerService[] = [];
-  @state() private errors: Record<string, string | null> = {};
+  readonly #services = this.flow.list('dreamerServices');
+  @state() private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (!this.services.length) this.preload('/dreamer/services', dreamerServicesResponse, (v) => (this.services = v.services));
+  get #list(): DreamerService[] {
+    return this.#services.value?.services ?? [];
   }
 
   /** The chosen service: the prefilled one, or the only one there is. */
   get #slug(): string {
-    return this.serviceSlug || (this.services.length === 1 ? this.services[0]!.slug : '');
+    const [only, ...others] = this.#list;
+    return this.serviceSlug || (only && !others.length ? only.slug : '');
   }
 
   protected override heading() {
-    return this.m.dreamerTitle;
+    return this.m.titles.dreamer;
   }
 
   async #submit(e: Event) {
     e.preventDefault();
-    const code = this.customerCode.trim();
     const slug = this.#slug;
-    const m = this.m;
-    this.errors = {
-      service: this.services.some((s) => s.slug === slug) ? null : m.required,
-      code: !code ? m.required : CUSTOMER_CODE.test(code) ? null : m.invalidCustomerCode,
-    };
-    if (Object.values(this.errors).some(Boolean)) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    await this.flow.lookup({ service_slug: slug, customer_code: code });
+    const { errors, valid } = validateFields({
+      service: [slug, oneOf(this.#list.map((s) => s.slug), 'required')],
+      code: [this.customerCode, required, matches(CUSTOMER_CODE, 'invalidCustomerCode')],
+    });
+    this.errors = errors;
+    if (!valid) return this.focusInvalid();
+    await this.flow.lookup({ service_slug: slug, customer_code: this.customerCode.trim() });
   }
 
   protected override renderLookup() {
     const m = this.m;
     return html`${this.stepHeading(m.stepLookup)}
       <form @submit=${this.#submit} novalidate>
-        ${this.services.length > 1
+        ${this.#list.length > 1
           ? html`<div>
               <label for="service">${m.service}</label>
               <select
@@ -66,23 +62,22 @@ export class DreamerPay extends PayElement {
                 @change=${(e: Event) => (this.serviceSlug = (e.target as HTMLSelectElement).value)}
               >
                 <option value="" ?selected=${!this.#slug}>—</option>
-                ${this.services.map((s) => html`<option value=${s.slug} ?selected=${s.slug === this.#slug}>${s.name}</option>`)}
+                ${this.#list.map((s) => html`<option value=${s.slug} ?selected=${s.slug === this.#slug}>${s.name}</option>`)}
               </select>
-              <p class="invalid" id="service-error">${this.errors.service ?? ''}</p>
+              <p class="invalid" id="service-error">${this.invalid(this.errors.service)}</p>
             </div>`
           : ''}
-        ${this.field('customer-code', m.customerCode, m.customerCodeHint, this.errors.code ?? null, this.customerCode, (v) => (this.customerCode = v))}
+        ${this.field('customer-code', m.customerCode, m.customerCodeHint, this.errors.code, this.customerCode, (v) => (this.customerCode = v))}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup' || !this.services.length}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup' || !this.#list.length}>${m.lookUp}</button>
           ${this.renderCancel()}
         </div>
       </form>`;
   }
 
-  protected override renderChoice() {
-    const quote = this.flow.quote!;
+  protected override renderChoice(quote: Quote) {
     const m = this.m;
-    if (!quote.bills.length) return this.renderNoDues();
+    if (!quote.bills.length) return this.renderNoDues(quote);
     const money = (paisa: number | null) => (paisa === null ? '' : this.money(paisa));
     return html`${this.stepHeading(m.stepChoose)}
       <dl>
@@ -90,7 +85,7 @@ export class DreamerPay extends PayElement {
         <dd>${quote.customer_name}</dd>
       </dl>
       ${this.renderFacts(quote.facts)}
-      ${this.billsTable([
+      ${this.billsTable(quote.bills, [
         [m.period, (b) => b.label],
         [m.billAmount, (b) => money(b.bill_paisa), true],
         [m.discount, (b) => money(b.discount_paisa), true],
@@ -114,7 +109,7 @@ export class DreamerPay extends PayElement {
   }
 
   protected override receiptLines(): [string, string][] {
-    const name = this.services.find((s) => s.slug === this.#slug)?.name ?? this.#slug;
+    const name = this.#list.find((s) => s.slug === this.#slug)?.name ?? this.#slug;
     return [[this.m.service, name]];
   }
 }

@@ -1,19 +1,28 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CONSUMER_ID, SC_NO, countersResponse, type Counter } from './api.js';
+import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached, type Counter, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
-import { PayElement } from './internal/pay-element.js';
+import { PayElement, type ReceiptState } from './internal/pay-element.js';
+import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 import { rupeesToPaisa } from './money.js';
 
 const CUSTOM = -1;
+
+/** Which lookup form the counter asks for: the seed's (v1), or at a migrated counter the new number or the old ones. */
+type Form = 'v1' | 'consumer-no' | 'old-numbers';
 
 /**
  * Pays an NEA (Nepal Electricity Authority) bill through the merchant proxy: choose the counter, enter
  * SC No and consumer ID, see the due bills, choose how much to pay (the oldest bills first, or an amount
  * between the oldest bill and all dues), confirm with the service charge, pay, and get a receipt.
+ *
+ * At a counter migrated to NEA's second generation (`migrated_to_v2`) the customer enters the new
+ * consumer number, or the old SC No and consumer ID (the widget then tells them their new number); the
+ * amount is at least the oldest bill, more than all dues is allowed, and with nothing due the customer
+ * may pay in advance. The receipt lists the bills the payment reached; the events carry `generation`.
  */
 @customElement('nea-pay')
-export class NeaPay extends PayElement {
+export class NeaPay extends PayElement<'nea'> {
   readonly service = 'nea' as const;
 
   /** Prefill: the NEA counter's value, e.g. `201:ratnapark-dc`. */
@@ -25,30 +34,51 @@ export class NeaPay extends PayElement {
   /** Prefill: the customer's consumer ID, e.g. `3042`. */
   @property({ attribute: 'consumer-id' }) consumerId = '';
 
-  @state() private counters: Counter[] = [];
+  /** Prefill: the new consumer number, at a counter migrated to NEA's second generation, e.g. `1001595737`. */
+  @property({ attribute: 'consumer-no' }) consumerNo = '';
+
+  readonly #counters = this.flow.list('counters');
   @state() private query = '';
   @state() private open = false;
   @state() private active = 0;
-  @state() private errors: Record<string, string | null> = {};
+  @state() private errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
+  /** At a migrated counter: whether the customer gives the old numbers (null: as the prefill suggests). */
+  @state() private oldNumbers: boolean | null = null;
   @state() private option = 0;
   @state() private custom = '';
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (!this.counters.length) this.preload('/nea/counters', countersResponse, (v) => (this.counters = v.counters));
+  get #list(): Counter[] {
+    return this.#counters.value?.counters ?? [];
   }
 
   protected override heading() {
-    return this.m.neaTitle;
+    return this.m.titles.nea;
   }
 
   get #selected(): Counter | undefined {
-    return this.counters.find((c) => c.value === this.officeCode);
+    return this.#list.find((c) => c.value === this.officeCode);
   }
 
   get #matches(): Counter[] {
     const q = this.query.trim().toLowerCase();
-    return q ? this.counters.filter((c) => c.name.toLowerCase().includes(q) || c.value.includes(q)) : this.counters;
+    return q ? this.#list.filter((c) => c.name.toLowerCase().includes(q) || c.value.includes(q)) : this.#list;
+  }
+
+  /**
+   * The form the chosen counter asks for. At a migrated counter: the new consumer number, unless the
+   * customer chose the old numbers (or only the old numbers were prefilled).
+   */
+  get #form(): Form {
+    if (!this.#selected?.migrated_to_v2) return 'v1';
+    const old = this.oldNumbers ?? (!this.consumerNo && Boolean(this.scNo || this.consumerId));
+    return old ? 'old-numbers' : 'consumer-no';
+  }
+
+  async #switchForm(oldNumbers: boolean) {
+    this.oldNumbers = oldNumbers;
+    this.errors = { counter: this.errors.counter };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>(oldNumbers ? '#sc-no' : '#consumer-no')?.focus();
   }
 
   #pick(counter: Counter) {
@@ -74,27 +104,26 @@ export class NeaPay extends PayElement {
     }
   }
 
-  #validate(): boolean {
-    const m = this.m;
-    const sc = this.scNo.trim();
-    const id = this.consumerId.trim();
-    this.errors = {
-      counter: this.#selected ? null : m.invalidCounter,
-      sc: !sc ? m.required : SC_NO.test(sc) ? null : m.invalidScNo,
-      id: !id ? m.required : CONSUMER_ID.test(id) ? null : m.invalidConsumerId,
-    };
-    return Object.values(this.errors).every((e) => !e);
-  }
-
   async #submit(e: Event) {
     e.preventDefault();
-    if (!this.#validate()) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    await this.flow.lookup({ office_code: this.officeCode, sc_no: this.scNo.trim(), consumer_id: this.consumerId.trim() });
-    this.option = this.flow.quote?.bills.length ?? 0;
+    const counter = [this.officeCode, oneOf(this.#list.map((c) => c.value), 'invalidCounter')] as const;
+    const { errors, valid } =
+      this.#form === 'consumer-no'
+        ? validateFields({ counter: [...counter], no: [this.consumerNo, required, matches(CONSUMER_NO, 'invalidConsumerNo')] })
+        : validateFields({
+            counter: [...counter],
+            sc: [this.scNo, required, matches(SC_NO, 'invalidScNo')],
+            id: [this.consumerId, required, matches(CONSUMER_ID, 'invalidConsumerId')],
+          });
+    this.errors = errors;
+    if (!valid) return this.focusInvalid();
+    await this.flow.lookup(
+      this.#form === 'consumer-no'
+        ? { office_code: this.officeCode, consumer_no: this.consumerNo.trim() }
+        : { office_code: this.officeCode, sc_no: this.scNo.trim(), consumer_id: this.consumerId.trim() },
+    );
+    // Preselected: all due bills; with none due (NEA v2), an amount in advance.
+    this.option = this.flow.quote?.bills.length || CUSTOM;
     this.custom = '';
   }
 
@@ -144,22 +173,37 @@ export class NeaPay extends PayElement {
                 )
               : html`<li role="option" aria-disabled="true" aria-selected="false">${m.counterNone}</li>`}
           </ul>
-          <p class="invalid" id="counter-error">${this.errors.counter ?? ''}</p>
+          <p class="invalid" id="counter-error">${this.invalid(this.errors.counter)}</p>
         </div>
-        ${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc ?? null, this.scNo, (v) => (this.scNo = v))}
-        ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id ?? null, this.consumerId, (v) => (this.consumerId = v), {
-          inputmode: 'numeric',
-        })}
+        ${this.#numbers()}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup'}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${m.lookUp}</button>
           ${this.renderCancel()}
         </div>
       </form>`;
   }
 
+  /** The customer's numbers, as the counter asks for them. */
+  #numbers() {
+    const m = this.m;
+    const form = this.#form;
+    if (form === 'consumer-no') {
+      return html`<p class="note">${m.migratedCounter}</p>
+        ${this.field('consumer-no', m.consumerNo, m.consumerNoHint, this.errors.no, this.consumerNo, (v) => (this.consumerNo = v), {
+          inputmode: 'numeric',
+        })}
+        <button type="button" class="link" @click=${() => this.#switchForm(true)}>${m.useOldNumbers}</button>`;
+    }
+    return html`${form === 'old-numbers' ? html`<p class="note">${m.oldNumbersHint}</p>` : nothing}
+      ${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc, this.scNo, (v) => (this.scNo = v))}
+      ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id, this.consumerId, (v) => (this.consumerId = v), {
+        inputmode: 'numeric',
+      })}
+      ${form === 'old-numbers' ? html`<button type="button" class="link" @click=${() => this.#switchForm(false)}>${m.useConsumerNo}</button>` : nothing}`;
+  }
+
   /** The amount the customer chose, or null while a custom amount is not valid. */
-  get #amount(): number | null {
-    const quote = this.flow.quote!;
+  #amount(quote: Quote): number | null {
     if (this.option !== CUSTOM) {
       return quote.bills.slice(0, this.option).reduce((sum, b) => sum + b.payable_paisa, 0) || null;
     }
@@ -167,19 +211,25 @@ export class NeaPay extends PayElement {
     return paisa !== null && paisa >= quote.min_paisa && paisa <= quote.max_paisa ? paisa : null;
   }
 
-  protected override renderChoice() {
-    const quote = this.flow.quote!;
+  protected override renderChoice(quote: Quote) {
     const m = this.m;
-    if (!quote.bills.length) return this.renderNoDues();
-    const rule = { min: this.money(quote.min_paisa), max: this.money(quote.max_paisa) };
+    const v2 = quote.generation === 'v2';
+    const advance = !quote.bills.length;
+    if (advance && !v2) return this.renderNoDues(quote);
+    const rule = { min: this.money(quote.min_paisa), max: this.money(quote.max_paisa), total: this.money(quote.total_due_paisa) };
     let running = 0;
-    const customInvalid = this.option === CUSTOM && this.custom !== '' && this.#amount === null;
+    const amount = this.#amount(quote);
+    const customInvalid = this.option === CUSTOM && this.custom !== '' && amount === null;
     return html`${this.stepHeading(m.stepChoose)}
+      ${quote.new_consumer_no ? html`<p class="note" role="note">${fill(m.newConsumerNo, { number: quote.new_consumer_no })}</p>` : nothing}
       <dl>
         <dt>${m.customer}</dt>
         <dd>${quote.customer_name}</dd>
+        ${quote.facts.map((f) => html`<dt>${m.facts[f.key] ?? f.key}</dt><dd>${f.value}</dd>`)}
       </dl>
-      ${this.billsTable([
+      ${advance
+        ? nothing
+        : this.billsTable(quote.bills, [
         [m.period, (b) => b.label],
         [m.status, (b) => b.status ?? ''],
         [m.days, (b) => this.count(b.days), true],
@@ -188,29 +238,30 @@ export class NeaPay extends PayElement {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          const amount = this.#amount;
           if (amount !== null) void this.flow.choose(amount);
         }}
       >
         <fieldset>
           <legend>${m.chooseAmount}</legend>
-          <p class="hint" id="rule">${fill(m.amountRule, rule)}</p>
+          <p class="hint" id="rule">${fill(v2 ? (advance ? m.advanceRule : m.amountRuleV2) : m.amountRule, rule)}</p>
           ${quote.bills.map((b, i) => {
             running += b.payable_paisa;
             return html`<label class="choice">
               <input type="radio" name="amount" .checked=${this.option === i + 1} @change=${() => (this.option = i + 1)} />
-              ${fill(m.payBills, { count: this.count(i + 1), amount: this.money(running) })}
+              ${this.plural(m.payBills, i + 1, { amount: this.money(running) })}
             </label>`;
           })}
-          <label class="choice">
-            <input type="radio" name="amount" .checked=${this.option === CUSTOM} @change=${() => (this.option = CUSTOM)} />
-            ${m.customAmount}
-          </label>
+          ${advance
+            ? html`<label for="custom-amount">${m.advanceAmount}</label>`
+            : html`<label class="choice">
+                <input type="radio" name="amount" .checked=${this.option === CUSTOM} @change=${() => (this.option = CUSTOM)} />
+                ${m.customAmount}
+              </label>`}
           ${this.option === CUSTOM
             ? html`<input
                   id="custom-amount"
                   inputmode="decimal"
-                  aria-label=${m.customAmount}
+                  aria-label=${advance ? nothing : m.customAmount}
                   aria-describedby="rule custom-error"
                   aria-invalid=${customInvalid ? 'true' : 'false'}
                   .value=${this.custom}
@@ -219,16 +270,26 @@ export class NeaPay extends PayElement {
                 <p class="invalid" id="custom-error">${customInvalid ? fill(m.invalidAmount, rule) : ''}</p>`
             : nothing}
         </fieldset>
-        ${this.renderChoiceActions(this.#amount !== null)}
+        ${this.renderChoiceActions(amount !== null)}
       </form>`;
   }
 
-  protected override receiptLines(): [string, string][] {
-    return [
-      [this.m.counter, this.#selected?.name ?? this.officeCode],
-      [this.m.scNo, this.scNo],
-      [this.m.consumerId, this.consumerId],
-    ];
+  protected override receiptLines({ quote, attempt, payment }: ReceiptState): [string, string][] {
+    const m = this.m;
+    const counter: [string, string] = [m.counter, this.#selected?.name ?? this.officeCode];
+    // After a reload the form is empty: a number not known then is left out, not shown blank.
+    const known = (lines: [string, string][]) => lines.filter(([, value]) => value !== '');
+    if (attempt.generation !== 'v2') return known([counter, [m.scNo, this.scNo], [m.consumerId, this.consumerId]]);
+    const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? this.consumerNo;
+    const lines: [string, string][] = [counter, [m.consumerNo, consumerNo]];
+    // The bills this amount reached, oldest first (the quote is gone after a reload: then only the amounts).
+    if (quote) {
+      const paid = billsReached(quote.bills, payment.amount_paisa);
+      if (paid.length) lines.push([m.billsPaid, paid.map((b) => b.label).join(', ')]);
+      const ahead = payment.amount_paisa - quote.total_due_paisa;
+      if (ahead > 0) lines.push([m.paidInAdvance, this.money(ahead)]);
+    }
+    return known(lines);
   }
 }
 

@@ -1,5 +1,6 @@
 /** The widgets' event family: prefix-free, kebab-case, typed details, bubbling and composed. */
-import type { ServiceId } from '../api.js';
+import type { ServiceId, WidgetErrorCode } from '../api.js';
+import type { Step } from './flow.js';
 
 export interface PaySuccessDetail {
   service: ServiceId;
@@ -8,18 +9,22 @@ export interface PaySuccessDetail {
   amountPaisa: number;
   serviceChargePaisa: number;
   totalPaisa: number;
+  /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
+  generation?: 'v1' | 'v2';
 }
 
 export interface PayErrorDetail {
   service: ServiceId;
-  /** The proxy's error code (or NETWORK, TIMEOUT, BAD_RESPONSE, PAY_UNCONFIRMED). */
-  code: string;
+  /** The proxy's error code (ERROR_CODES), or the widget's own (CLIENT_ERROR_CODES: NETWORK, PAY_UNCONFIRMED...). */
+  code: WidgetErrorCode;
   /** Localized text, as the widget shows it. */
   message: string;
   /** Whether the same step may be tried again without risk. */
   retryable: boolean;
   /** Set when a payment was recorded (the proxy's reference). */
   reference: string | null;
+  /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
+  generation?: 'v1' | 'v2';
 }
 
 export interface PayPendingDetail {
@@ -27,6 +32,8 @@ export interface PayPendingDetail {
   reference: string;
   amountPaisa: number;
   totalPaisa: number;
+  /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
+  generation?: 'v1' | 'v2';
 }
 
 export interface PayAuthRequiredDetail {
@@ -41,8 +48,11 @@ export interface PayAuthRequiredDetail {
 
 export interface PayStepDetail {
   service: ServiceId;
-  step: string;
+  step: Step;
 }
+
+/** The widgets' events, by name (each in `GlobalEventHandlersEventMap` with its detail type). */
+export type PayEventName = 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required';
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -54,7 +64,7 @@ declare global {
   }
 }
 
-export function emit<K extends 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required'>(
+export function emit<K extends PayEventName>(
   target: EventTarget,
   name: K,
   detail: GlobalEventHandlersEventMap[K]['detail'],

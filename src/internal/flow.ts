@@ -1,110 +1,203 @@
 /**
- * The flow core every payment element shares: lookup -> choose -> confirm -> pay -> done | failed |
- * pending. It owns the requests (each with an abort signal and a timeout; a newer request aborts an
- * older one, so stale answers never land), the idempotency key of each payment attempt, and the
- * polling of a pending payment. Elements only render and call it.
+ * The flow core every payment element shares: lookup -> choose -> confirm -> pending -> done | failed.
+ * Its state is one union (`FlowState`): each step carries exactly the data it needs. Lists, lookups and
+ * pricing are @lit/task tasks (a newer run aborts an older one, so stale answers never land); the pay
+ * path is the machine in pay-machine.ts, driven with the host's clock. A payment sent and not yet
+ * shown survives a reload or a move in the DOM: the element resumes it (same idempotency key).
  */
+import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as z from 'zod/mini';
-import { chargeResponse, payment as paymentSchema, quote as quoteSchema, type Charge, type Payment, type Quote, type ServiceId } from '../api.js';
-import { RequestError, proxyRequest } from './client.js';
+import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
+import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
+import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
 import { emit } from './events.js';
 import { errorText, messages } from './i18n.js';
+import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
 
-export type Step = 'lookup' | 'choose' | 'confirm' | 'pending' | 'done' | 'failed';
+export interface Attempt {
+  /** The idempotency key: every resend of this attempt is the same payment to the proxy. */
+  key: string;
+  body: ChargeRequest;
+  charge: Charge;
+  customer: string;
+  /** NEA: the generation of NEA's billing that serves the account (from the quote), told in the events. */
+  generation?: 'v1' | 'v2';
+}
+
+type SendingPay = Extract<PayState, { phase: 'sending' | 'resending' | 'unconfirmed' | 'refused' }>;
+type PendingPay = Extract<PayState, { phase: 'pending' | 'checking' }>;
+/** What the steps after the choice share: the attempt, and the quote it came from (none after a reload). */
+interface Paying {
+  quote: Quote | null;
+  attempt: Attempt;
+}
+
+export type FlowState =
+  | { step: 'lookup' }
+  | { step: 'choose'; quote: Quote }
+  /** `pay` is null until the customer pays. */
+  | ({ step: 'confirm'; pay: SendingPay | null } & Paying)
+  | ({ step: 'pending'; pay: PendingPay } & Paying)
+  | ({ step: 'done'; payment: Payment } & Paying)
+  | ({ step: 'failed'; payment: Payment; code: WidgetErrorCode } & Paying);
+export type Step = FlowState['step'];
 export type Busy = 'load' | 'lookup' | 'charge' | 'pay' | 'status' | null;
 
 export interface FlowError {
-  code: string;
+  code: WidgetErrorCode;
   /** A recognised biller reason code, shown translated beside the error. */
   reasonCode: string | null;
   /** Present when trying again is safe: the action that does it. */
   retry?: () => void;
 }
 
-interface Attempt {
-  key: string;
-  body: { quote_id: string; amount_paisa: number; package_id?: number };
-  charge: Charge;
-  customer: string;
+/** What is saved for a resume: the attempt, and its payment once that is pending. */
+interface Saved extends Attempt {
+  pending?: Payment;
 }
 
-export interface FlowHost extends ReactiveControllerHost, EventTarget {
+export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveControllerHost, EventTarget {
   endpoint: string;
   locale: string;
-  readonly service: ServiceId;
+  readonly service: S;
   accessToken: string;
   getAccessToken?: () => string | Promise<string>;
+  /** Names the element in its resume storage key (with `id` as the fallback). */
+  resumeKey: string;
+  id: string;
+  clock: Clock;
 }
 
-/** Answers that say "not final yet, ask again with the same key". */
-const TRANSIENT = new Set(['NETWORK', 'TIMEOUT', 'BAD_RESPONSE', 'IDEMPOTENCY_IN_FLIGHT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'SHUTTING_DOWN']);
-const PAY_ATTEMPTS = 4;
-const POLLS = 12;
+/** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
+const claims = new Map<string, PayFlow>();
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
 
-export class PayFlow implements ReactiveController {
-  step: Step = 'lookup';
-  busy: Busy = null;
-  error: FlowError | null = null;
-  quote: Quote | null = null;
-  payment: Payment | null = null;
-  /** The payment attempt being confirmed or paid: resent as is (same key) until it has an outcome. */
-  #attempt: Attempt | null = null;
-  #abort: AbortController | null = null;
-  #polls = 0;
-  #timer?: ReturnType<typeof setTimeout>;
+export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveController {
+  state: FlowState = { step: 'lookup' };
+  /** The last failed list, lookup or pricing request (the pay path's errors live in its state). */
+  #requestError: FlowError | null = null;
+  #lists: Task[] = [];
+  /** Each task's current run: a cancelled run is no longer busy, even before its request has ended. */
+  #runs = new Map<object, AbortSignal>();
+  #payRun: AbortController | null = null;
+  #claimed: string | null = null;
+  #connected = false;
 
-  constructor(private readonly host: FlowHost) {
+  /** The proxy's routes, each request with the host's access token. */
+  readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
+  readonly #lookupTask: Task<[LookupRequest<S>], Quote>;
+  readonly #chargeTask: Task<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
+
+  constructor(private readonly host: FlowHost<S>) {
     host.addController(this);
+    this.#lookupTask = this.#manual(
+      ([body], signal) => this.#client.lookup(host.service, body, { signal }),
+      (quote) => {
+        if (this.state.step === 'lookup') this.#to({ step: 'choose', quote });
+      },
+      ([body]) => void this.lookup(body),
+    );
+    this.#chargeTask = this.#manual(
+      async ([quote, body]: [Quote, Attempt['body']], signal) => ({
+        quote,
+        body,
+        charge: await this.#client.charge(host.service, body, { signal }),
+      }),
+      ({ quote, body, charge }) => {
+        if (this.state.step !== 'choose' || this.state.quote !== quote) return;
+        const generation = quote.generation ? { generation: quote.generation } : {};
+        this.#to({ step: 'confirm', quote, attempt: { key: crypto.randomUUID(), body, charge, customer: quote.customer_name, ...generation }, pay: null });
+      },
+      (args) => void this.#chargeTask.run(args),
+    );
   }
 
   /**
-   * A payment sent from this tab whose outcome the widget has not shown yet survives a reload: the
-   * widget resends the same attempt (same idempotency key, so the proxy answers with the recorded
-   * outcome, never a second payment) instead of offering to pay again.
+   * A task run on demand whose failure becomes the flow's error, with a retry of the same arguments when
+   * trying again is safe.
    */
+  #manual<A extends unknown[], R>(work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
+    const task: Task<A, R> = new Task<A, R>(this.host, {
+      autoRun: false,
+      task: (args, { signal }) => this.#guard(task, () => work(args, signal), signal, () => retry(args)),
+      onComplete: done,
+    });
+    return task;
+  }
+
+  /** Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). */
+  async #guard<R>(task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
+    this.#runs.set(task, signal);
+    this.#requestError = null;
+    try {
+      return await work();
+    } catch (error) {
+      if (signal.aborted) return initialState;
+      const e = toRequestError(error);
+      this.#requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
+      throw e;
+    }
+  }
+
+  /**
+   * A list the lookup step needs (NEA's counters, Dreamer's services): loaded when the element first
+   * renders and again whenever `endpoint` changes.
+   */
+  list<K extends ListRoute>(name: K): Task<[string], ResponseOf<K>> {
+    const task: Task<[string], ResponseOf<K>> = new Task(this.host, {
+      args: () => [this.host.endpoint] as [string],
+      task: (_, { signal }) => this.#guard(task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
+    });
+    this.#lists.push(task);
+    return task;
+  }
+
   hostConnected(): void {
-    if (this.step !== 'lookup' || this.busy) return;
-    let saved: Attempt | null = null;
-    try {
-      saved = JSON.parse(sessionStorage.getItem(this.#storageKey) ?? 'null') as Attempt | null;
-    } catch {
-      saved = null;
-    }
-    if (!saved?.key || !saved.charge) return;
-    this.#attempt = saved;
-    this.#go('confirm');
-    void this.pay();
-  }
-
-  /** The price being confirmed or paid: the current attempt's. */
-  get charge(): Charge | null {
-    return this.#attempt?.charge ?? null;
-  }
-
-  /** Whose payment this is, from the lookup, the payment, or a resumed attempt. */
-  get customerName(): string {
-    return this.quote?.customer_name ?? this.payment?.customer_name ?? this.#attempt?.customer ?? '';
-  }
-
-  get #storageKey() {
-    return `bill-pay:${this.host.service}:${this.host.endpoint}`;
-  }
-
-  #remember(attempt: Attempt | null) {
-    try {
-      if (attempt) sessionStorage.setItem(this.#storageKey, JSON.stringify(attempt));
-      else sessionStorage.removeItem(this.#storageKey);
-    } catch {
-      // Storage can be unavailable (privacy modes, sandboxed frames): resuming is then not possible.
-    }
+    this.#connected = true;
+    const s = this.state;
+    if (s.step === 'lookup') return this.#resume();
+    // Moved in the DOM: carry on with the attempt it was driving, unless another element took it over.
+    if ((s.step === 'confirm' || s.step === 'pending') && s.pay && !idle(s.pay) && this.#claim()) this.#run(s, s.pay);
   }
 
   hostDisconnected(): void {
-    this.#abort?.abort();
-    clearTimeout(this.#timer);
+    this.#connected = false;
+    this.#payRun?.abort();
+    this.#payRun = null;
+    this.#release();
+  }
+
+  get busy(): Busy {
+    const s = this.state;
+    if (s.step === 'confirm' && (s.pay?.phase === 'sending' || s.pay?.phase === 'resending')) return 'pay';
+    if (s.step === 'pending' && s.pay.phase === 'checking') return 'status';
+    const pending = (task: { status: TaskStatus }) => task.status === TaskStatus.PENDING && !this.#runs.get(task)?.aborted;
+    if (pending(this.#lookupTask)) return 'lookup';
+    if (pending(this.#chargeTask)) return 'charge';
+    return this.#lists.some(pending) ? 'load' : null;
+  }
+
+  get error(): FlowError | null {
+    const s = this.state;
+    if (s.step === 'failed') return { code: s.code, reasonCode: s.payment.reason_code };
+    if (s.step === 'confirm' && s.pay?.phase === 'unconfirmed') return { code: 'PAY_UNCONFIRMED', reasonCode: null, retry: () => this.pay() };
+    if (s.step === 'confirm' && s.pay?.phase === 'refused') return { code: s.pay.code, reasonCode: null };
+    if (s.step === 'pending' && s.pay.phase === 'pending' && s.pay.code) return { code: s.pay.code, reasonCode: null, retry: () => this.check() };
+    return this.#requestError;
+  }
+
+  /** Whose payment this is: from the lookup, or the attempt being paid. */
+  get customerName(): string {
+    const s = this.state;
+    return s.step === 'lookup' ? '' : s.step === 'choose' ? s.quote.customer_name : s.attempt.customer;
+  }
+
+  /** The quote on screen (for its test-mode flag), if any. */
+  get quote(): Quote | null {
+    const s = this.state;
+    return s.step === 'lookup' ? null : s.quote;
   }
 
   /**
@@ -112,11 +205,11 @@ export class PayFlow implements ReactiveController {
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<T>(path: string, schema: z.ZodMiniType<T>, options: Parameters<typeof proxyRequest>[3] = {}): Promise<T> {
+  async #request<K extends WidgetRouteName>(name: K, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
-      return proxyRequest(this.host.endpoint, path, schema, { ...options, headers });
+      return proxyRequest(this.host.endpoint, name, params, { ...options, headers });
     };
     try {
       return await send();
@@ -129,190 +222,207 @@ export class PayFlow implements ReactiveController {
     }
   }
 
-  /**
-   * Runs one request with progress and error state. A newer run aborts this one; a cancelled or
-   * superseded run resolves to undefined and changes nothing.
-   */
-  async run<T>(busy: Busy, work: (signal: AbortSignal) => Promise<T>, retry?: () => void): Promise<T | undefined> {
-    this.#abort?.abort();
-    const controller = (this.#abort = new AbortController());
-    // A payment in flight keeps its busy state: loading a list meanwhile must not re-enable paying.
-    if (this.busy !== 'pay') this.busy = busy;
-    this.error = null;
-    this.host.requestUpdate();
-    try {
-      return await work(controller.signal);
-    } catch (error) {
-      if (!controller.signal.aborted) {
-        const e = error instanceof RequestError ? error : new RequestError('UNKNOWN', false);
-        this.error = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
-      }
-      return undefined;
-    } finally {
-      if (this.#abort === controller) {
-        this.#abort = null;
-        if (this.busy === busy) this.busy = null;
-      }
-      this.host.requestUpdate();
-    }
-  }
-
-  /** Stops waiting for the current lookup or price request. A payment cannot be cancelled once sent. */
+  /** Stops waiting for the current list, lookup or price request. A payment cannot be cancelled once sent. */
   cancel(): void {
-    if (this.busy === 'pay') return;
-    this.#abort?.abort();
-    this.#abort = null;
-    this.busy = null;
+    this.#lookupTask.abort();
+    this.#chargeTask.abort();
+    for (const task of this.#lists) task.abort();
     this.host.requestUpdate();
   }
 
-  /** Loads something a step needs (e.g. NEA's counters) with the shared progress and error handling. */
-  load<T>(path: string, schema: z.ZodMiniType<T>, retry: () => void) {
-    return this.run('load', (signal) => this.#request(path, schema, { signal }), retry);
-  }
-
-  async lookup(body: unknown): Promise<void> {
-    const found = await this.run(
-      'lookup',
-      (signal) => this.#request(`/${this.host.service}/lookup`, quoteSchema, { body, signal }),
-      () => void this.lookup(body),
-    );
-    if (found) {
-      this.quote = found;
-      this.#go('choose');
-    }
+  async lookup(body: LookupRequest<S>): Promise<void> {
+    if (this.state.step === 'lookup') await this.#lookupTask.run([body]);
   }
 
   /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
   async choose(amountPaisa: number, packageId?: number): Promise<void> {
-    if (!this.quote) return;
-    const body = { quote_id: this.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId };
-    const priced = await this.run(
-      'charge',
-      (signal) => this.#request(`/${this.host.service}/charge`, chargeResponse, { body, signal }),
-      () => void this.choose(amountPaisa, packageId),
-    );
-    if (priced) {
-      // One key per payment attempt: every resend of this attempt is the same payment to the proxy.
-      this.#attempt = { key: crypto.randomUUID(), body, charge: priced, customer: this.quote.customer_name };
-      this.#go('confirm');
+    const s = this.state;
+    if (s.step !== 'choose') return;
+    await this.#chargeTask.run([s.quote, { quote_id: s.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId }]);
+  }
+
+  /**
+   * Pays the confirmed amount, or asks again about an unconfirmed payment: the same attempt with the same
+   * idempotency key, which the proxy turns into the recorded outcome, never a second payment.
+   */
+  pay(): void {
+    const s = this.state;
+    if (s.step !== 'confirm' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
+    this.#remember(s.attempt);
+    this.#run(s, s.pay?.phase === 'unconfirmed' ? transition(s.pay, { type: 'retry' }) : START);
+  }
+
+  /** Asks the proxy for a pending payment's status now; automatic checks go on from there. */
+  check(): void {
+    const s = this.state;
+    if (s.step === 'pending' && s.pay.phase === 'pending') this.#run(s, transition(s.pay, { type: 'check' }));
+  }
+
+  back(): void {
+    const s = this.state;
+    if (s.step === 'choose') return this.reset();
+    // Once sent, an attempt is never dropped before its outcome is known.
+    if (s.step !== 'confirm' || s.pay?.phase === 'unconfirmed' || (s.pay && !idle(s.pay))) return;
+    this.#chargeTask.abort();
+    this.#forget();
+    this.#to(s.quote ? { step: 'choose', quote: s.quote } : { step: 'lookup' });
+  }
+
+  reset(): void {
+    const s = this.state;
+    if (s.step === 'confirm' && s.pay && !idle(s.pay)) return;
+    this.cancel();
+    this.#payRun?.abort();
+    if (s.step !== 'lookup' && s.step !== 'choose') this.#forget();
+    this.#to({ step: 'lookup' });
+  }
+
+  /** Drives the pay machine from `pay` for the attempt in `base`; one run at a time. */
+  #run(base: Paying, pay: PayState): void {
+    this.#payRun?.abort();
+    const run = (this.#payRun = new AbortController());
+    const client = this.#payClient(base.attempt);
+    this.#apply(base, pay);
+    void drive(pay, { client, clock: this.host.clock, signal: run.signal, onState: (next) => this.#apply(base, next) });
+  }
+
+  #payClient({ key, body }: Attempt): PayClient {
+    const answer = async (request: () => Promise<Payment>): Promise<Answer> => {
+      try {
+        return { payment: await request() };
+      } catch (error) {
+        const e = toRequestError(error);
+        const record = z.safeParse(paymentSchema, e.response);
+        return { code: e.code, payment: record.success ? record.data : null };
+      }
+    };
+    const service = this.host.service;
+    return {
+      send: (signal) => answer(() => this.#client.pay(service, key, body, { signal, timeoutMs: 60_000 })),
+      status: (reference, signal) => answer(() => this.#client.status(reference, { signal })),
+    };
+  }
+
+  /** Shows a pay machine state, and tells the host what became of the payment. */
+  #apply({ quote, attempt }: Paying, pay: PayState): void {
+    const { service } = this.host;
+    const generation = attempt.generation ? { generation: attempt.generation } : {};
+    const before = this.state.step;
+    switch (pay.phase) {
+      case 'settled': {
+        // A final outcome is shown: nothing left to resume after a reload.
+        this.#forget();
+        const p = pay.payment;
+        if (pay.code === null) {
+          this.#to({ step: 'done', quote, attempt, payment: p });
+          emit(this.host, 'pay-success', {
+            service,
+            reference: p.reference,
+            transactionId: p.transaction_id,
+            amountPaisa: p.amount_paisa,
+            serviceChargePaisa: p.service_charge_paisa,
+            totalPaisa: p.total_paisa,
+            ...generation,
+          });
+        } else {
+          this.#to({ step: 'failed', quote, attempt, payment: p, code: pay.code });
+          this.#emitError(pay.code, false, p.reference, attempt);
+        }
+        return;
+      }
+      case 'pending':
+      case 'checking':
+        this.#to({ step: 'pending', quote, attempt, pay });
+        if (before !== 'pending') {
+          this.#remember({ ...attempt, pending: pay.payment });
+          emit(this.host, 'pay-pending', { service, reference: pay.payment.reference, amountPaisa: pay.payment.amount_paisa, totalPaisa: pay.payment.total_paisa, ...generation });
+        }
+        return;
+      case 'refused':
+        this.#forget();
+        this.#to({ step: 'confirm', quote, attempt, pay });
+        this.#emitError(pay.code, false, null, attempt);
+        return;
+      case 'unconfirmed':
+        this.#to({ step: 'confirm', quote, attempt, pay });
+        this.#emitError('PAY_UNCONFIRMED', true, null, attempt);
+        return;
+      default:
+        this.#to({ step: 'confirm', quote, attempt, pay });
     }
   }
 
   /**
-   * Pays the confirmed amount. Answers that leave the outcome open (network, timeout, in flight) are
-   * asked again with the same idempotency key, which the proxy turns into the recorded outcome, never
-   * a second payment.
+   * Resumes the attempt this element saved (a reload, or the element created again): pending -> checks
+   * its status; otherwise resends it with the same key.
    */
-  async pay(): Promise<void> {
-    const attempt = this.#attempt;
-    if (this.busy === 'pay' || !attempt) return;
-    this.#abort?.abort();
-    this.busy = 'pay';
-    this.error = null;
-    this.host.requestUpdate();
-    this.#remember(attempt);
-    const { body } = attempt;
-    const headers = { 'idempotency-key': attempt.key };
-    let code = 'UNKNOWN';
-    for (let round = 1; round <= PAY_ATTEMPTS; round++) {
-      try {
-        const paid = await this.#request(`/${this.host.service}/pay`, paymentSchema, { body, headers, timeoutMs: 60_000 });
-        this.busy = null;
-        return this.#settle(paid);
-      } catch (error) {
-        const e = error instanceof RequestError ? error : new RequestError('UNKNOWN', false);
-        const failed = z.safeParse(paymentSchema, e.response);
-        if (failed.success) {
-          this.busy = null;
-          return this.#settle(failed.data, e.code);
-        }
-        code = e.code;
-        if (!TRANSIENT.has(code)) break;
-        if (round < PAY_ATTEMPTS) await sleep(1000 * round);
-      }
+  #resume(): void {
+    let saved: Saved | null = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(this.#storageKey) ?? 'null') as Saved | null;
+    } catch {
+      saved = null;
     }
-    this.busy = null;
-    const unconfirmed = TRANSIENT.has(code);
-    if (unconfirmed) code = 'PAY_UNCONFIRMED';
-    else this.#remember(null);
-    this.error = { code, reasonCode: null, retry: unconfirmed ? () => void this.pay() : undefined };
-    this.#emitError(code, unconfirmed, null);
-    this.host.requestUpdate();
-  }
-
-  /** Asks the proxy for a pending payment's status; keeps asking with backoff until it is final. */
-  async check(): Promise<void> {
-    clearTimeout(this.#timer);
-    const reference = this.payment?.reference;
-    if (!reference) return;
-    const seen = await this.run(
-      'status',
-      (signal) => this.#request(`/payments/${reference}`, paymentSchema, { signal }),
-      () => void this.check(),
-    );
-    if (seen && seen.state !== 'pending') return this.#settle(seen);
-    if (this.step === 'pending' && ++this.#polls < POLLS) {
-      this.#timer = setTimeout(() => void this.check(), Math.min(1000 * 2 ** this.#polls, 20_000));
-    }
-  }
-
-  back(): void {
-    this.cancel();
-    this.error = null;
-    if (this.step === 'confirm') {
-      this.#attempt = null;
-      this.#go('choose');
+    if (!saved?.key || !saved.charge || !this.#claim()) return;
+    const { pending, ...attempt } = saved;
+    const base = { quote: null, attempt };
+    if (pending) {
+      this.#run(base, { phase: 'checking', payment: pending, since: this.host.clock.now(), polls: 0 });
     } else {
-      this.quote = null;
-      this.#go('lookup');
+      this.#to({ step: 'confirm', ...base, pay: null });
+      this.#run(base, START);
     }
   }
 
-  reset(): void {
-    this.cancel();
-    clearTimeout(this.#timer);
-    Object.assign(this, { error: null, quote: null, payment: null });
-    this.#attempt = null;
-    this.#go('lookup');
+  /** This element's resume slot: per service and endpoint, and per element when it has a name. */
+  get #storageKey(): string {
+    const name = this.host.resumeKey || this.host.id;
+    return `bill-pay:${this.host.service}:${this.host.endpoint}${name ? `:${name}` : ''}`;
   }
 
-  #settle(p: Payment, code = 'PAYMENT_REJECTED'): void {
-    this.payment = p;
-    // A final outcome has been shown: nothing left to resume after a reload.
-    if (p.state !== 'pending') this.#remember(null);
-    const { service } = this.host;
-    if (p.state === 'success') {
-      this.#go('done');
-      emit(this.host, 'pay-success', {
-        service,
-        reference: p.reference,
-        transactionId: p.transaction_id,
-        amountPaisa: p.amount_paisa,
-        serviceChargePaisa: p.service_charge_paisa,
-        totalPaisa: p.total_paisa,
-      });
-    } else if (p.state === 'pending') {
-      this.#go('pending');
-      this.#polls = 0;
-      emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa });
-      this.#timer = setTimeout(() => void this.check(), 1000);
-    } else {
-      this.error = { code, reasonCode: p.reason_code };
-      this.#go('failed');
-      this.#emitError(code, false, p.reference);
+  /** Takes the attempt in this element's slot for this element; false when another element drives it. */
+  #claim(): boolean {
+    if (!this.#connected) return false;
+    const key = this.#storageKey;
+    const holder = claims.get(key);
+    if (holder && holder !== this) return false;
+    claims.set(key, this);
+    this.#claimed = key;
+    return true;
+  }
+
+  #release(): void {
+    if (this.#claimed && claims.get(this.#claimed) === this) claims.delete(this.#claimed);
+    this.#claimed = null;
+  }
+
+  #remember(saved: Saved): void {
+    try {
+      sessionStorage.setItem(this.#claimed ?? this.#storageKey, JSON.stringify(saved));
+    } catch {
+      // Storage can be unavailable (privacy modes, sandboxed frames): resuming is then not possible.
     }
   }
 
-  #emitError(code: string, retryable: boolean, reference: string | null) {
+  #forget(): void {
+    try {
+      if (this.#claimed) sessionStorage.removeItem(this.#claimed);
+    } catch {
+      // As above.
+    }
+    this.#release();
+  }
+
+  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null, { generation }: Attempt) {
     const message = errorText(messages(this.host.locale), code);
-    emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference });
+    emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference, ...(generation ? { generation } : {}) });
   }
 
-  #go(step: Step): void {
-    if (this.step === step) return;
-    this.step = step;
+  #to(state: FlowState): void {
+    const step = this.state.step;
+    this.state = state;
+    if (step !== state.step) this.#requestError = null;
     this.host.requestUpdate();
-    emit(this.host, 'pay-step', { service: this.host.service, step });
+    if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
 }

@@ -1,13 +1,16 @@
 /**
  * Every user-facing string of the widgets, in English and Nepali. Templates never hold literal text.
- * `{name}` placeholders are filled by `t()`. Month names from the aggregator are shown as they come.
+ * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
+ * `plural()`. Month names from the aggregator are shown as they come.
  */
-import type { ReasonCode } from '../api.js';
+import type { ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
+
+/** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
+export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 export interface Messages {
-  neaTitle: string;
-  dreamerTitle: string;
-  dishhomeTitle: string;
+  /** Each service's element heading: a service of the registry without one does not compile. */
+  titles: Record<ServiceId, string>;
   loading: string;
   service: string;
   customerCode: string;
@@ -24,12 +27,11 @@ export interface Messages {
   choosePackage: string;
   packages: string;
   topUps: string;
-  months: string;
+  months: Plural;
   bonus: string;
   rechargeNow: string;
   findCustomer: string;
   rechargeAnother: string;
-  invalidPackage: string;
   /** Labels of customer and receipt facts, by key. */
   facts: Record<string, string>;
   testMode: string;
@@ -58,7 +60,7 @@ export interface Messages {
   payable: string;
   noDues: string;
   chooseAmount: string;
-  payBills: string;
+  payBills: Plural;
   customAmount: string;
   amountRule: string;
   invalidAmount: string;
@@ -70,9 +72,7 @@ export interface Messages {
   total: string;
   payNow: string;
   paying: string;
-  doNotClose: string;
   receiptTitle: string;
-  paidTo: string;
   reference: string;
   transactionId: string;
   payAnother: string;
@@ -83,16 +83,32 @@ export interface Messages {
   failedTitle: string;
   stepLookup: string;
   stepChoose: string;
-  stepConfirm: string;
-  errors: Record<string, string>;
+  /** Every code a widget may report: a missing translation does not compile. */
+  errors: Record<WidgetErrorCode, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
   reasons: Record<ReasonCode, string>;
+  /** NEA's second generation (migrated counters): the new consumer number, the old-numbers form, the v2 amount rule. */
+  consumerNo: string;
+  consumerNoHint: string;
+  invalidConsumerNo: string;
+  migratedCounter: string;
+  useOldNumbers: string;
+  useConsumerNo: string;
+  oldNumbersHint: string;
+  newConsumerNo: string;
+  amountRuleV2: string;
+  advanceRule: string;
+  advanceAmount: string;
+  billsPaid: string;
+  paidInAdvance: string;
 }
 
 export const en: Messages = {
-  neaTitle: 'Pay NEA electricity bill',
-  dreamerTitle: 'Pay Dreamer Electricity bill',
-  dishhomeTitle: 'Recharge Dish Home',
+  titles: {
+    nea: 'Pay NEA electricity bill',
+    dreamer: 'Pay Dreamer Electricity bill',
+    dishhome: 'Recharge Dish Home',
+  },
   loading: 'Loading…',
   service: 'Electricity provider',
   customerCode: 'Customer code',
@@ -109,12 +125,11 @@ export const en: Messages = {
   choosePackage: 'Choose a package',
   packages: 'Packages',
   topUps: 'Top-ups',
-  months: '{count} month(s)',
+  months: { one: '{count} month', other: '{count} months' },
   bonus: 'bonus {amount}',
   rechargeNow: 'Recharge {total}',
   findCustomer: 'Find customer',
   rechargeAnother: 'Recharge again',
-  invalidPackage: 'Choose a package',
   facts: {
     customer_code: 'Customer code',
     address: 'Address',
@@ -126,6 +141,7 @@ export const en: Messages = {
     receipt_no: 'Receipt no.',
     new_expiry: 'New expiry date',
     provider_transaction_id: 'Dish Home transaction',
+    consumer_no: 'Consumer number',
   },
   testMode: 'Test mode: no real money moves',
   counter: 'NEA counter',
@@ -153,7 +169,7 @@ export const en: Messages = {
   payable: 'Payable',
   noDues: 'This account has no dues. Nothing to pay.',
   chooseAmount: 'How much do you want to pay?',
-  payBills: 'Oldest {count} bill(s): {amount}',
+  payBills: { one: 'Oldest bill: {amount}', other: 'Oldest {count} bills: {amount}' },
   customAmount: 'Another amount',
   amountRule: 'Pay at least {min} (the oldest bill) and at most {max} (all dues).',
   invalidAmount: 'Enter an amount from {min} to {max}',
@@ -165,9 +181,7 @@ export const en: Messages = {
   total: 'Total',
   payNow: 'Pay {total}',
   paying: 'Paying… do not close this page.',
-  doNotClose: 'Your payment is being processed.',
   receiptTitle: 'Payment successful',
-  paidTo: 'Paid for',
   reference: 'Reference',
   transactionId: 'Transaction ID',
   payAnother: 'Pay another bill',
@@ -178,7 +192,6 @@ export const en: Messages = {
   failedTitle: 'Payment not completed',
   stepLookup: 'Find your account',
   stepChoose: 'Choose the amount',
-  stepConfirm: 'Confirm',
   errors: {
     VALIDATION: 'Some details are not valid. Check them and try again.',
     QUOTE_NOT_FOUND: 'This lookup is no longer valid. Look up the account again.',
@@ -201,6 +214,16 @@ export const en: Messages = {
     BAD_RESPONSE: 'The payment service gave an answer we could not read.',
     PAY_UNCONFIRMED: 'We could not confirm your payment. Do not pay again: check its status.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
+    NOT_FOUND: 'This payment could not be found.',
+    PACKAGE_NOT_IN_QUOTE: 'This package is not offered for this account. Look up the account again.',
+    SERVICE_NOT_ENABLED: 'This provider is not available here.',
+    IDEMPOTENCY_KEY_REQUIRED: 'Something went wrong. Nothing was charged.',
+    IDEMPOTENCY_MISMATCH: 'This payment was already sent with other details. Nothing more was charged.',
+    PAYLOAD_TOO_LARGE: 'Some details are too long. Check them and try again.',
+    UNSUPPORTED_MEDIA_TYPE: 'Something went wrong. Nothing was charged.',
+    FORBIDDEN_ORIGIN: 'Payments are not allowed from this page.',
+    INTERNAL: 'Something went wrong. Nothing was charged.',
+    ABORTED: 'The request was stopped.',
     FUNDING_REFUSED: 'This payment method did not accept the payment. Nothing was charged.',
     FUNDING_CANCELLED: 'You cancelled at the payment gateway. Nothing was charged.',
     FUNDING_MISMATCH: 'The gateway received a different amount. It is being refunded and the bill was not paid.',
@@ -219,6 +242,19 @@ export const en: Messages = {
     REFUNDED: 'The amount was refunded',
     MANUALLY_FAILED: 'Failed by the biller',
   },
+  consumerNo: 'Consumer number',
+  consumerNoHint: 'The new number on your NEA bill, digits only, e.g. 1001613602',
+  invalidConsumerNo: 'Enter the consumer number in digits',
+  migratedCounter: 'This office has moved to NEA’s new billing: enter your new consumer number.',
+  useOldNumbers: 'I only know my old SC No and consumer ID',
+  useConsumerNo: 'I have the new consumer number',
+  oldNumbersHint: 'Enter your old SC No and consumer ID: we find your new consumer number from them.',
+  newConsumerNo: 'Your new consumer number is {number}: keep it for next time.',
+  amountRuleV2: 'Pay at least {min} (the oldest bill). You may pay more than all dues ({total}): the rest counts in advance. At most {max}.',
+  advanceRule: 'Nothing is due now. You may pay in advance, from {min} to {max}.',
+  advanceAmount: 'Amount to pay in advance',
+  billsPaid: 'Bills paid',
+  paidInAdvance: 'Paid in advance',
 };
 
 export type Locale = 'en' | 'ne';
@@ -246,9 +282,18 @@ export function fill(template: string, params: Record<string, string | number> =
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
-/** The localized text for an error code; unknown codes get the generic message. */
-export function errorText(m: Messages, code: string): string {
-  return m.errors[code] ?? m.errors.UNKNOWN!;
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The wording of `forms` for `count` in `locale`, e.g. "1 month" / "3 months". */
+export function plural(forms: Plural, locale: string, count: number): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return forms[rules.select(count)] ?? forms.other;
+}
+
+/** The localized text for an error code. */
+export function errorText(m: Messages, code: WidgetErrorCode): string {
+  return m.errors[code];
 }
 
 /** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */

@@ -5,12 +5,17 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type * as z from 'zod/mini';
-import type { Bill, Fact, ServiceId } from '../api.js';
+import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
-import { errorText, fill, loadLocale, messages, reasonText, type Messages } from './i18n.js';
-import { PayFlow, type Busy } from './flow.js';
-import { payStyles } from './styles.js';
+import { errorText, fill, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
+import { PayFlow, type Busy, type FlowState } from './flow.js';
+import { systemClock, type Clock } from './pay-machine.js';
+import { payStyles, type Theme } from './styles.js';
+import type { MessageKey } from './validators.js';
+
+type StepState<S extends FlowState['step']> = Extract<FlowState, { step: S }>;
+/** The receipt step's state: the payment, its attempt, and the quote it came from (none after a reload). */
+export type ReceiptState = StepState<'done'>;
 
 const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
   load: 'loading',
@@ -23,11 +28,11 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
 /**
  * The base of every payment element (not an element itself).
  *
- * @fires pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa).
- * @fires pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference).
- * @fires pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa).
- * @fires pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
- * @fires pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
+ * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
+ * @fires {CustomEvent<PayErrorDetail>} pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
+ * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
+ * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
+ * @fires {CustomEvent<PayAuthRequiredDetail>} pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
  *
  * @csspart base - The widget's card.
  * @csspart header - The widget's title.
@@ -52,20 +57,20 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * @cssprop --pay-max-width - Largest width of the widget.
  * @cssprop --pay-logo-height - Height of the logo.
  */
-export abstract class PayElement extends LitElement {
+export abstract class PayElement<S extends ServiceId = ServiceId> extends LitElement {
   static override styles = payStyles;
 
   /** URL of the merchant proxy's API (this package's server); the widget talks to nothing else. */
   @property() endpoint = '/api';
 
   /** Language of the widget: `en` or `ne`. */
-  @property({ reflect: true }) locale = 'en';
+  @property({ reflect: true }) locale: Locale = 'en';
 
   /**
    * Colour theme: `light` (default), `dark`, or the ElectroSoft portal's `olive`, `purple`, `vector`,
    * `grey` (its `app_config.preferences.color_theme_id`, as is). Custom properties `--pay-*` refine any theme.
    */
-  @property({ reflect: true }) theme = 'light';
+  @property({ reflect: true }) theme: Theme = 'light';
 
   /** URL of a logo shown beside the title (e.g. the portal's `app_config.app_logo_url`). */
   @property() logo = '';
@@ -79,10 +84,22 @@ export abstract class PayElement extends LitElement {
   /** Or a function the widget calls before each request for the current access token. */
   @property({ attribute: false }) getAccessToken?: () => string | Promise<string>;
 
-  abstract readonly service: ServiceId;
+  /**
+   * Names this widget's unfinished payment in the tab's session storage (default: the element's `id`), so
+   * that after a reload exactly this widget resumes it, even with several widgets of one service on a page.
+   */
+  @property({ attribute: 'resume-key' }) resumeKey = '';
 
-  protected readonly flow = new PayFlow(this);
-  #renderedStep = this.flow.step;
+  /**
+   * How the widget tells time and waits between resends and status checks.
+   * @internal Tests pass a fake clock; pages leave it alone.
+   */
+  clock: Clock = systemClock;
+
+  abstract readonly service: S;
+
+  protected readonly flow = new PayFlow<S>(this);
+  #renderedStep = this.flow.state.step;
 
   protected get m(): Messages {
     return messages(this.locale);
@@ -96,11 +113,27 @@ export abstract class PayElement extends LitElement {
     return n === null ? '' : formatCount(n, this.locale);
   }
 
+  /** A count-dependent wording with `{count}` in the locale's digits, e.g. "3 months". */
+  protected plural(forms: Plural, n: number, params: Record<string, string> = {}): string {
+    return fill(plural(forms, this.locale, n), { ...params, count: this.count(n) });
+  }
+
+  /** A validator's message key in the widget's language (empty when there is nothing wrong). */
+  protected invalid(key: MessageKey | null | undefined): string {
+    return key ? this.m[key] : '';
+  }
+
+  /** After a failed validation: focuses the first invalid field, so the customer lands on it. */
+  protected async focusInvalid(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }
+
   protected abstract heading(): string;
   protected abstract renderLookup(): TemplateResult;
-  protected abstract renderChoice(): TemplateResult;
+  protected abstract renderChoice(quote: Quote): TemplateResult;
   /** Extra receipt lines (label, value) after the common ones and the biller's receipt facts. */
-  protected receiptLines(): [string, string][] {
+  protected receiptLines(_state: ReceiptState): [string, string][] {
     return [];
   }
   /** The pay button's text for a total. */
@@ -112,15 +145,6 @@ export abstract class PayElement extends LitElement {
     return this.m.payAnother;
   }
 
-  /** Loads something the lookup step needs (a list) with the shared progress, error and retry. */
-  protected preload<T>(path: string, schema: z.ZodMiniType<T>, apply: (value: T) => void): void {
-    const load = async () => {
-      const value = await this.flow.load(path, schema, () => void load());
-      if (value) apply(value);
-    };
-    void load();
-  }
-
   /** Facts about the customer or the receipt, labelled in the widget's language. */
   protected renderFacts(facts: Fact[]) {
     return facts.length
@@ -129,8 +153,7 @@ export abstract class PayElement extends LitElement {
   }
 
   /** The due bills as a table; each column is a header and a cell (numeric columns align right). */
-  protected billsTable(columns: [header: string, cell: (b: Bill) => unknown, numeric?: boolean][]) {
-    const bills = this.flow.quote?.bills ?? [];
+  protected billsTable(bills: Bill[], columns: [header: string, cell: (b: Bill) => unknown, numeric?: boolean][]) {
     return html`<table>
       <caption class="hint">${this.m.dueBills}</caption>
       <thead>
@@ -143,8 +166,8 @@ export abstract class PayElement extends LitElement {
   }
 
   /** The choice step's frame when there is nothing to pay. */
-  protected renderNoDues() {
-    return html`${this.stepHeading(this.flow.quote!.customer_name)}
+  protected renderNoDues(quote: Quote) {
+    return html`${this.stepHeading(quote.customer_name)}
       <p>${this.m.noDues}</p>
       <div class="actions"><button @click=${() => this.flow.back()}>${this.m.back}</button></div>`;
   }
@@ -160,39 +183,51 @@ export abstract class PayElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('locale')) void loadLocale(this.locale).then((fresh) => fresh && this.requestUpdate());
-    this.setAttribute('step', this.flow.step);
+  }
+
+  protected override update(changed: PropertyValues<this>): void {
+    // After the controllers' hostUpdate, so a list that starts loading in this update shows as loading.
+    this.setAttribute('step', this.flow.state.step);
     this.toggleAttribute('loading', this.flow.busy !== null);
+    super.update(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (this.flow.step !== this.#renderedStep) {
-      this.#renderedStep = this.flow.step;
+    if (this.flow.state.step !== this.#renderedStep) {
+      this.#renderedStep = this.flow.state.step;
       // Each new step takes the focus, so keyboard and screen-reader users land on it.
       this.renderRoot.querySelector<HTMLElement>('[data-focus]')?.focus();
     }
   }
 
   protected override render() {
-    const { step, busy, quote } = this.flow;
+    const { state, busy, quote } = this.flow;
     const m = this.m;
     return html`<section part="base" aria-busy=${busy !== null} lang=${this.locale}>
       <h2 part="header">${this.logo ? html`<img part="logo" src=${this.logo} alt="" />` : nothing}${this.heading()}</h2>
       ${quote?.test_mode ? html`<p class="badge">${m.testMode}</p>` : nothing}
-      ${step === 'lookup'
-        ? this.renderLookup()
-        : step === 'choose'
-          ? this.renderChoice()
-          : step === 'confirm'
-            ? this.#confirm()
-            : step === 'pending'
-              ? this.#pending()
-              : step === 'done'
-                ? this.#receipt()
-                : this.#failed()}
+      ${this.#step(state)}
       <p role="status">${busy ? m[PROGRESS[busy]] : ''}</p>
-      ${step === 'failed' ? nothing : this.renderError()}
+      ${state.step === 'failed' ? nothing : this.renderError()}
     </section>`;
+  }
+
+  #step(state: FlowState) {
+    switch (state.step) {
+      case 'lookup':
+        return this.renderLookup();
+      case 'choose':
+        return this.renderChoice(state.quote);
+      case 'confirm':
+        return this.#confirm(state);
+      case 'pending':
+        return this.#pending(state);
+      case 'done':
+        return this.#receipt(state);
+      case 'failed':
+        return this.#failed(state);
+    }
   }
 
   /** A step's heading: focused when the step opens. */
@@ -230,12 +265,10 @@ export abstract class PayElement extends LitElement {
     </dl>`;
   }
 
-  #confirm() {
-    const { charge, busy, error } = this.flow;
+  #confirm({ attempt: { charge }, pay }: StepState<'confirm'>) {
     const m = this.m;
-    if (!charge) return nothing;
-    const paying = busy === 'pay';
-    const unconfirmed = error?.code === 'PAY_UNCONFIRMED';
+    const paying = pay?.phase === 'sending' || pay?.phase === 'resending';
+    const unconfirmed = pay?.phase === 'unconfirmed';
     return html`${this.stepHeading(m.confirmTitle)}
       ${this.#amounts(charge.amount_paisa, charge.service_charge_paisa, charge.total_paisa)}
       <div class="actions">
@@ -248,23 +281,22 @@ export abstract class PayElement extends LitElement {
       </div>`;
   }
 
-  #reference() {
-    const p = this.flow.payment;
-    return p ? html`<dl><dt>${this.m.reference}</dt><dd>${p.reference}</dd></dl>` : nothing;
+  #reference(reference: string) {
+    return html`<dl><dt>${this.m.reference}</dt><dd>${reference}</dd></dl>`;
   }
 
-  #pending() {
+  #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
     return html`${this.stepHeading(m.pendingTitle)}
       <p>${m.pendingBody}</p>
-      ${this.#reference()}
+      ${this.#reference(pay.payment.reference)}
       <div class="actions">
-        <button ?disabled=${this.flow.busy === 'status'} @click=${() => this.flow.check()}>${m.checkNow}</button>
+        <button ?disabled=${pay.phase === 'checking'} @click=${() => this.flow.check()}>${m.checkNow}</button>
       </div>`;
   }
 
-  #receipt() {
-    const p = this.flow.payment!;
+  #receipt(state: ReceiptState) {
+    const p = state.payment;
     const m = this.m;
     return html`<div part="receipt" class="grid">
       ${this.stepHeading(m.receiptTitle, 'ok')}
@@ -273,16 +305,16 @@ export abstract class PayElement extends LitElement {
         <dt>${m.reference}</dt>
         <dd>${p.reference}</dd>
         ${p.transaction_id ? html`<dt>${m.transactionId}</dt><dd>${p.transaction_id}</dd>` : nothing}
-        ${this.receiptLines().map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
+        ${this.receiptLines(state).map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
       </dl>
       ${this.renderFacts(p.receipt)}
       <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${this.againLabel()}</button></div>
     </div>`;
   }
 
-  #failed() {
+  #failed({ payment }: StepState<'failed'>) {
     const m = this.m;
-    return html`${this.stepHeading(m.failedTitle)} ${this.renderError()} ${this.#reference()}
+    return html`${this.stepHeading(m.failedTitle)} ${this.renderError()} ${this.#reference(payment.reference)}
       <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${m.startOver}</button></div>`;
   }
 
@@ -291,7 +323,7 @@ export abstract class PayElement extends LitElement {
     id: string,
     label: string,
     hint: string,
-    error: string | null,
+    error: MessageKey | null | undefined,
     value: string,
     onInput: (value: string) => void,
     extra: { inputmode?: string; autocomplete?: string } = {},
@@ -309,7 +341,7 @@ export abstract class PayElement extends LitElement {
         aria-invalid=${error ? 'true' : 'false'}
         @input=${(e: Event) => onInput((e.target as HTMLInputElement).value)}
       />
-      <p class="invalid" id="${id}-error">${error ?? ''}</p>
+      <p class="invalid" id="${id}-error">${this.invalid(error)}</p>
     </div>`;
   }
 }

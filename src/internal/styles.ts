@@ -2,12 +2,15 @@ import { css, unsafeCSS } from 'lit';
 
 const TOKENS = ['bg', 'fg', 'muted', 'border', 'accent', 'on-accent', 'error', 'success', 'surface'];
 
+/** The built-in themes' names (the `theme` attribute's values). */
+export type Theme = 'light' | 'dark' | 'olive' | 'purple' | 'vector' | 'grey';
+
 /**
  * The themes' colours, in TOKENS order. `theme` picks one: `light` (the default), `dark`, and the
  * ElectroSoft portal's `olive`, `purple`, `vector` and `grey` (its `color_theme_id`). Every theme meets
  * WCAG AA contrast (tested). A host's `--pay-color-*` custom properties win over any theme.
  */
-const THEMES: Record<string, string[]> = {
+const THEMES: Record<Theme, string[]> = {
   light: ['#ffffff', '#1d2330', '#545c6b', '#c5cad3', '#1f5fbf', '#ffffff', '#b3261e', '#1e7a3c', '#f3f5f8'],
   dark: ['#161a22', '#eef1f6', '#b4bccb', '#4a5262', '#8ab4f8', '#0b1a33', '#ffb4ab', '#7dd99a', '#222834'],
   olive: ['#fbfaf3', '#2b2d1a', '#55573b', '#b9bb96', '#556b2f', '#ffffff', '#a4271e', '#2e6b2f', '#efeedb'],
@@ -137,6 +140,22 @@ export const payStyles = [
     background: var(--_accent);
     color: var(--_on-accent);
     font-weight: 600;
+  }
+  button.link {
+    justify-self: start;
+    border: 0;
+    padding: 0;
+    background: none;
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 0.2em;
+  }
+  .note {
+    margin: 0;
+    background: var(--_surface);
+    border-inline-start: 4px solid var(--_accent);
+    border-radius: calc(var(--_radius) / 2);
+    padding: 0.5em var(--_space);
   }
   button:disabled {
     opacity: 0.6;

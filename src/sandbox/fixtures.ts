@@ -7,10 +7,11 @@
 import { rupeesToPaisa } from '../money.js';
 
 /**
+ * `http` answers the real body with another HTTP status (`status`).
  * `echo` is a careless aggregator: error 4000 whose `details` repeat the request (URL and body, token
  * included), so tests can prove the proxy never passes upstream text or the token on.
  */
-export type FaultKind = 'latency' | 'hang' | 'http500' | 'malformed' | 'http400' | 'http404' | 'error' | 'error4000' | 'echo';
+export type FaultKind = 'latency' | 'hang' | 'http500' | 'malformed' | 'http400' | 'http404' | 'http' | 'error' | 'error4000' | 'echo';
 export interface Fault {
   kind: FaultKind;
   /** For `latency`: how long to wait before answering. */
@@ -19,6 +20,12 @@ export interface Fault {
   code?: string;
   /** For `error`: the `details` text. */
   details?: string;
+  /**
+   * For `error`: the HTTP status of the refusal (default 400; the aggregator's table holds a 401 or 403
+   * like a timeout). For `http`: the step is processed and its real answer comes with this status
+   * (201, 429...), which the aggregator's table also says to hold.
+   */
+  status?: number;
 }
 export type Step = 'counters' | 'details' | 'servicecharge' | 'commit' | 'status' | 'userinfo';
 

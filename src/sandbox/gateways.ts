@@ -3,6 +3,7 @@
  * memory, and server-rendered pages that need no script and no inline style, so a strict CSP stays clean.
  */
 import type { Context } from 'hono';
+import { wait } from './sandbox.js';
 
 export type GatewayFaultKind = 'http500' | 'hang' | 'refuse';
 export const GATEWAY_FAULT_KINDS: GatewayFaultKind[] = ['http500', 'hang', 'refuse'];
@@ -67,17 +68,6 @@ export async function withGatewayFault(c: Context, fault: GatewayFaultKind | und
     return response;
   }
   return c.html('<h1>Server Error (500)</h1>', 500);
-}
-
-/** Waits `ms`, or less if the client goes away. */
-function wait(c: Context, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    c.req.raw.signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /**

@@ -9,21 +9,11 @@
  * This file holds what all services share; each service registers its routes from its own module.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
-import { registerDishhome } from './dishhome.js';
-import { registerDreamer } from './dreamer.js';
-import {
-  DISHHOME_CUSTOMERS,
-  DREAMER_CUSTOMERS,
-  DREAMER_SERVICES,
-  NEA_CUSTOMERS,
-  NEA_V2_CUSTOMERS,
-  NEA_V2_MIGRATED_COUNTERS,
-  type Fault,
-  type FaultKind,
-  type Step,
-} from './fixtures.js';
-import { registerNea, registerNeaV2 } from './nea.js';
+import { SERVICES, type ServiceId } from '../services.js';
+import { type Fault, type FaultKind, type Step } from './fixtures.js';
+import { SANDBOX_MODULES } from './services.js';
 import { DEFAULT_SANDBOX_TOKEN } from './token.js';
 
 export interface SandboxOptions {
@@ -75,14 +65,21 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 
 export { DEFAULT_SANDBOX_TOKEN };
 
-export type SandboxService = 'nea' | 'nea-v2' | 'dreamer' | 'dishhome';
-export type TxState = 'Success' | 'Error';
+/** A service as the sandbox records it: NEA's second generation is a service of its own upstream. */
+export type SandboxService = ServiceId | 'nea-v2';
+/** A transaction's state as the status lookup reports it: a refused commit and a manual failure both read `Failed`. */
+export type TxState = 'Success' | 'Failed';
 export interface Transaction {
   id: number;
   reference: string;
   token: string;
   service: SandboxService;
   state: TxState;
+  /**
+   * The lookup's `original_status` (`Success`, or `Error` for a refused commit). None for a transaction
+   * failed by hand (`POST /_sandbox/transactions/fail`): the lookup then answers the documented short form.
+   */
+  originalStatus?: 'Success' | 'Error';
   amountPaisa: number;
   detail: string;
   createdAt: number;
@@ -96,7 +93,7 @@ export interface Session {
   paid: boolean;
 }
 
-const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'error', 'error4000', 'echo'];
+const FAULT_KINDS: FaultKind[] = ['latency', 'hang', 'http500', 'malformed', 'http400', 'http404', 'http', 'error', 'error4000', 'echo'];
 
 /** The aggregator's error bodies by code (AGGREGATOR-FACTS.md). */
 function errorFor(code: string, details?: string) {
@@ -118,6 +115,12 @@ function errorFor(code: string, details?: string) {
 const normalise = (fault: Fault): Fault => (fault.kind === 'error4000' ? { ...fault, kind: 'error', code: '4000' } : fault);
 const STEPS: Step[] = ['counters', 'details', 'servicecharge', 'commit', 'status', 'userinfo'];
 const REFERENCE = /^[A-Za-z0-9-]{1,50}$/;
+
+/** An HTTP status a fault may answer with (200-599, except those that carry no body), or null. */
+function httpStatus(value: unknown): number | null {
+  const status = Number(value);
+  return Number.isInteger(status) && status >= 200 && status <= 599 && ![204, 205, 304].includes(status) ? status : null;
+}
 
 export function errorBody(code: string, message: string, error: string, details: string) {
   return { status: false, error_code: code, message, error, details, error_data: {}, state: 'Error' };
@@ -205,7 +208,9 @@ function createCore(options: SandboxOptions) {
     const header = c.req.header('x-sandbox-fault');
     if (header) {
       const [kind, arg] = header.split(':') as [FaultKind, string | undefined];
-      if (FAULT_KINDS.includes(kind)) return normalise({ kind, ms: Number(arg) || 0, code: arg, details: kind === 'error4000' ? arg : undefined });
+      if (FAULT_KINDS.includes(kind)) {
+        return normalise({ kind, ms: Number(arg) || 0, code: arg, details: kind === 'error4000' ? arg : undefined, status: kind === 'http' ? (httpStatus(arg) ?? undefined) : undefined });
+      }
     }
     const index = state.armed.findIndex((a) => a.step === step);
     if (index >= 0) {
@@ -217,16 +222,6 @@ function createCore(options: SandboxOptions) {
     return own && normalise(own);
   }
 
-  /** Waits `ms`, or less if the client goes away. */
-  function wait(c: Context, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      c.req.raw.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
 
   async function readBody(c: Context): Promise<Body | null> {
     try {
@@ -257,7 +252,7 @@ function createCore(options: SandboxOptions) {
         return work();
       }
       // Refusals come before any processing: nothing happened upstream.
-      if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), 400);
+      if (fault.kind === 'error') return c.json(errorFor(fault.code ?? '4000', fault.details), (fault.status ?? 400) as ContentfulStatusCode);
       if (fault.kind === 'echo') return c.json(cannotFulfil(`Rejected request ${c.req.url} ${JSON.stringify(await readBody(c))}`), 400);
       if (fault.kind === 'http400') return c.json(invalid('1010', 'Invalid request', 'Bad request'), 400);
       if (fault.kind === 'http404') return c.text('Not Found', 404);
@@ -267,6 +262,7 @@ function createCore(options: SandboxOptions) {
         return response;
       }
       if (fault.kind === 'http500') return c.text('<h1>Server Error (500)</h1>', 500, { 'content-type': 'text/html' });
+      if (fault.kind === 'http') return new Response(response.body, { status: fault.status ?? 200, headers: response.headers });
       const body = await response.text();
       return c.body(body.slice(0, Math.max(1, Math.floor(body.length / 2))), 200, { 'content-type': 'application/json' });
     },
@@ -329,8 +325,18 @@ function createCore(options: SandboxOptions) {
       return (state.customers.get(fixture) as T | undefined) ?? initial();
     },
 
-    record(token: string, service: SandboxService, reference: string, txState: TxState, amountPaisa: number, detail: string): Transaction {
-      const tx: Transaction = { id: state.nextTransaction++, reference, token, service, state: txState, amountPaisa, detail, createdAt: now() };
+    record(token: string, service: SandboxService, reference: string, original: 'Success' | 'Error', amountPaisa: number, detail: string): Transaction {
+      const tx: Transaction = {
+        id: state.nextTransaction++,
+        reference,
+        token,
+        service,
+        state: original === 'Success' ? 'Success' : 'Failed',
+        originalStatus: original,
+        amountPaisa,
+        detail,
+        createdAt: now(),
+      };
       state.transactions.set(reference, tx);
       pruneTransactions();
       return tx;
@@ -419,10 +425,7 @@ export function createSandbox(options: SandboxOptions = {}) {
   const core = createCore(options);
   const { state, now, tokens, takeFault, readBody, reset, logCall } = core;
   const app = new Hono();
-  registerNea(app, core);
-  registerNeaV2(app, core);
-  registerDreamer(app, core);
-  registerDishhome(app, core);
+  for (const service of SERVICES) SANDBOX_MODULES[service].register(app, core);
 
   app.use('/_sandbox/*', controlGuard(options.openControl));
 
@@ -441,49 +444,16 @@ export function createSandbox(options: SandboxOptions = {}) {
     const tx = reference ? state.transactions.get(reference) : undefined;
     return core.withFault(c, takeFault(c, 'status'), () => {
       if (!tx || tx.token !== token) {
-        return c.json({ status: false, error_code: '002', error: 'invalid_reference', message: 'Invalid reference' }, 400);
+        return c.json(errorBody('002', 'The reference sent is not a valid reference.', 'invalid_reference', ''), 400);
       }
-      return c.json({
-        status: true,
-        state: tx.state,
-        original_status: tx.state,
-        details: tx.detail,
-        reference: tx.reference,
-        response_id: tx.id,
-        amount: Number(paisaToRupees(tx.amountPaisa)),
-        refunded: false,
-        refunded_amount: 0,
-        refunds: [],
-      });
+      return c.json(statusAnswer(tx));
     });
   });
 
   app.get('/_sandbox/customers', (c) =>
     c.json({
       token: [...tokens].find((t) => t.startsWith('TEST:')) ?? null,
-      nea: NEA_CUSTOMERS.map((f) => ({
-        case: f.case,
-        office_code: f.office_code,
-        sc_no: f.sc_no,
-        consumer_id: f.consumer_id,
-        consumer_name: f.consumer_name,
-      })),
-      nea_v2: NEA_V2_CUSTOMERS.map((f) => ({
-        case: f.case,
-        consumer_no: f.consumer_no,
-        office_code: NEA_V2_MIGRATED_COUNTERS.find((counter) => counter.name.toLowerCase() === f.org_name)!.value,
-        sc_no: f.sc_no,
-        consumer_id: f.old_consumer_id,
-        consumer_name: f.consumer_name,
-      })),
-      dreamer: DREAMER_CUSTOMERS.map((f) => ({
-        case: f.case,
-        service_slug: f.service_slug,
-        service_name: DREAMER_SERVICES.find((s) => s.slug === f.service_slug)?.name ?? f.service_slug,
-        customer_code: f.customer_code,
-        consumer_name: f.consumer_name,
-      })),
-      dishhome: DISHHOME_CUSTOMERS.map((f) => ({ case: f.case, customer_id: f.customer_id, package: f.package })),
+      ...Object.assign({}, ...SERVICES.map((service) => SANDBOX_MODULES[service].customers())),
     }),
   );
 
@@ -499,8 +469,21 @@ export function createSandbox(options: SandboxOptions = {}) {
     }
     const times = Number.isInteger(body?.times) && (body!.times as number) > 0 ? (body!.times as number) : 1;
     const code = body?.code === undefined ? undefined : String(body.code);
-    state.armed.push({ step, fault: { kind, ms: Number(body?.ms) || 0, code, details: String(body?.details ?? '') }, times });
+    const status = body?.status === undefined ? undefined : httpStatus(body.status);
+    if (status === null) return c.json({ error: 'status must be an HTTP status code (200-599) that carries a body' }, 400);
+    state.armed.push({ step, fault: { kind, ms: Number(body?.ms) || 0, code, details: String(body?.details ?? ''), status }, times });
     return c.json({ armed: { step, kind, times } });
+  });
+
+  /** Fails a transaction as the aggregator's staff can ("Manually Failed"): its lookup answers the short failed form. */
+  app.post('/_sandbox/transactions/fail', async (c) => {
+    const body = await readBody(c);
+    const tx = typeof body?.reference === 'string' ? state.transactions.get(body.reference) : undefined;
+    if (!tx) return c.json({ error: 'reference must name a transaction the sandbox recorded' }, 404);
+    tx.state = 'Failed';
+    delete tx.originalStatus;
+    tx.detail = typeof body?.details === 'string' && body.details ? body.details : 'Manually Failed';
+    return c.json({ failed: tx.reference });
   });
 
   app.post('/_sandbox/sessions/expire', (c) => {
@@ -536,6 +519,20 @@ export function controlGuard(open: boolean | undefined): MiddlewareHandler {
   };
 }
 
+/**
+ * A known transaction's status lookup answer, in the documented forms (the aggregator's lookup.md):
+ * the full form (Success; or Failed with `original_status` Error and the refund of a refused commit,
+ * `refunded` false as in the documented example), or the short form of a transaction failed by hand.
+ */
+function statusAnswer(tx: Transaction) {
+  const amount = Number(paisaToRupees(tx.amountPaisa));
+  const common = { status: true, state: tx.state };
+  const ids = { reference: tx.reference, response_id: tx.id, amount };
+  if (!tx.originalStatus) return { ...common, details: tx.detail, ...ids };
+  const refunds = tx.state === 'Failed' ? [{ created_at: new Date(tx.createdAt).toISOString().slice(0, 10), remarks: tx.detail, amount }] : [];
+  return { ...common, original_status: tx.originalStatus, details: tx.detail, ...ids, refunded: false, refunded_amount: 0, refunds };
+}
+
 /** The client's socket address as @hono/node-server passes it (undefined in-process, with no socket). */
 function socketAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
@@ -546,4 +543,15 @@ export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
+
+/** Waits `ms`, or less if the client goes away (the sandboxes' latency and hang faults). */
+export function wait(c: Context, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    c.req.raw.signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -15,12 +15,17 @@ export type UpstreamResult =
   /** The connection broke after the request may have been sent. */
   | { kind: 'network' };
 
+/** How one call ended, for metrics: `ok` is a JSON answer below HTTP 400. */
+export type UpstreamOutcome = 'ok' | 'timeout' | 'unreachable' | 'network' | 'redirect' | 'malformed' | 'http_4xx' | 'http_5xx';
+
 export interface AggregatorOptions {
   baseUrl: string;
   token: string;
   timeoutMs: number;
   log: Logger;
   fetch?: typeof fetch;
+  /** Told of every call once it ended: the path (no query: no token), its duration and outcome. */
+  observe?: (path: string, seconds: number, outcome: UpstreamOutcome) => void;
 }
 
 /** What the merchant-account error codes mean, for the operator's log line. */
@@ -96,6 +101,10 @@ export class Aggregator {
       }, this.options.timeoutMs);
     });
     const started = performance.now();
+    const ended = <T extends UpstreamResult>(outcome: UpstreamOutcome, result: T): T => {
+      this.options.observe?.(logPath!, (performance.now() - started) / 1000, outcome);
+      return result;
+    };
     try {
       // The race also covers fetch implementations that ignore the abort signal.
       const exchange = (async () => {
@@ -108,12 +117,12 @@ export class Aggregator {
       if (outcome === 'timeout') {
         exchange.catch(() => undefined);
         this.options.log('warn', 'upstream.timeout', { path: logPath, ms: this.options.timeoutMs });
-        return { kind: 'timeout' };
+        return ended('timeout', { kind: 'timeout' });
       }
       if (outcome.status >= 300 && outcome.status < 400) {
         // A redirect's body is not the aggregator's answer; the base URL needs the operator's attention.
         this.options.log('error', 'upstream.redirect', { path: logPath, status: outcome.status });
-        return { kind: 'answer', status: outcome.status, body: undefined };
+        return ended('redirect', { kind: 'answer', status: outcome.status, body: undefined });
       }
       let body: unknown;
       try {
@@ -132,11 +141,12 @@ export class Aggregator {
         // The merchant's problem, not the customer's: one line for the operator, a generic answer for the customer.
         this.options.log('error', 'upstream.account_problem', { path: logPath, code, meaning: ACCOUNT_PROBLEMS[code] ?? 'account problem' });
       }
-      return { kind: 'answer', status: outcome.status, body };
+      const result = outcome.status >= 500 ? 'http_5xx' : outcome.status >= 400 ? 'http_4xx' : body === undefined ? 'malformed' : 'ok';
+      return ended(result, { kind: 'answer', status: outcome.status, body });
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code ?? '';
       this.options.log('warn', 'upstream.network', { path: logPath, code });
-      return NEVER_SENT.has(code) ? { kind: 'unreachable' } : { kind: 'network' };
+      return NEVER_SENT.has(code) ? ended('unreachable', { kind: 'unreachable' }) : ended('network', { kind: 'network' });
     } finally {
       clearTimeout(timer);
     }

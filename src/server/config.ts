@@ -57,6 +57,8 @@ export interface ProxyConfig {
   neaV2ServiceSlug: string;
   /** How the customer's money is secured before a commit (`FUNDING` and the gateways' settings). */
   funding: FundingConfig;
+  /** Prometheus metrics at `GET /metrics` (needs prom-client). */
+  metrics: boolean;
 }
 
 export interface FundingConfig {
@@ -166,6 +168,7 @@ const schema = z
     ESEWA_STATUS_URL: z.url({ error: 'ESEWA_STATUS_URL must be an http(s) URL, e.g. https://esewa.com.np/api/epay/transaction/status/' }).optional(),
     ESEWA_PRODUCT_CODE: z.string().min(1).optional(),
     ESEWA_SECRET_KEY: z.string().min(1).optional(),
+    METRICS: flag('METRICS'),
   })
   // Cross-field rules run even when a field failed (`when`), so every problem is listed at once.
   .refine((env) => !(env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL), {
@@ -228,9 +231,12 @@ export function secretsOf(config: ProxyConfig): string[] {
   return [config.aggregatorToken, config.funding.khalti?.secretKey ?? '', config.funding.esewa?.secretKey ?? ''].filter(Boolean);
 }
 
+/** The settings loadConfig reads (`.env.example` lists each with its default; a test checks). */
+export const SETTING_NAMES = Object.keys(schema.shape);
 /** Variables the proxy's programs read beside the schema (main.ts, the standalone sandbox). */
 const OTHER_KNOWN = ['HOST', 'PORTAL_ACCESS_TTL_SECONDS', 'SANDBOX_PORT', 'SANDBOX_TOKENS'];
-const KNOWN = [...Object.keys(schema.shape), ...OTHER_KNOWN];
+/** Every variable the proxy's programs read. */
+export const KNOWN = [...SETTING_NAMES, ...OTHER_KNOWN];
 /** A variable with one of these prefixes is meant for the proxy: if it is not a setting, it is a typo. */
 const PREFIXES = [...new Set(Object.keys(schema.shape).filter((k) => k.includes('_') && k !== 'NODE_ENV').map((k) => k.slice(0, k.indexOf('_') + 1)))].concat('SANDBOX');
 
@@ -308,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     neaV2MaxPaisa: e.NEA_V2_MAX_AMOUNT * 100,
     neaV2ServiceSlug: e.NEA_V2_SERVICE_SLUG,
     funding: fundingConfig(e),
+    metrics: e.METRICS === '1',
   };
 }
 

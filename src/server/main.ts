@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
 import { redact } from './log.js';
-import { startServer } from './serve.js';
+import { MissingPeerError, missingPeer, PROXY_PEERS } from './peer.js';
 
 const demoIndex = process.argv.indexOf('--demo');
 const staticRoot = demoIndex >= 0 ? (process.argv[demoIndex + 1] ?? 'dist/demo') : undefined;
@@ -27,6 +27,7 @@ try {
 }
 
 try {
+  const { startServer } = await import('./serve.js').catch(missingPeer(PROXY_PEERS, 'the proxy'));
   const portal = staticRoot ? { accessTtlSeconds: Number(process.env.PORTAL_ACCESS_TTL_SECONDS) || 60 } : undefined;
   const server = await startServer({ config, staticRoot, portal, hostname });
   const mode = config.aggregatorBaseUrl ? `aggregator ${config.aggregatorBaseUrl}` : 'embedded sandbox aggregator (/sandbox)';
@@ -51,7 +52,8 @@ function startupFailure(error: unknown, config: ProxyConfig): string {
   const message = oneLine(e?.message || e?.errors?.map((inner) => inner.message).join('; ') || e?.code || String(error));
   const database = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : withoutPassword(config.databaseUrl);
   let text: string;
-  if (e?.code === 'EADDRINUSE') text = `port ${config.port} on ${hostname} is already in use (set PORT to a free port)`;
+  if (error instanceof MissingPeerError) text = error.message;
+  else if (e?.code === 'EADDRINUSE') text = `port ${config.port} on ${hostname} is already in use (set PORT to a free port)`;
   else if (e?.syscall === 'listen') text = `cannot listen on ${hostname}:${config.port}: ${message}`;
   else if (e?.syscall === 'mkdir' || e?.syscall === 'open' || e?.code === 'SQLITE_CANTOPEN') {
     text = `the ledger ${database} cannot be created or written (check DATA_DIR or DATABASE_URL): ${message}`;

@@ -11,11 +11,8 @@ import { ConfigError, secretsOf, type ProxyConfig } from './config.js';
 import { createFundings, type FundingDeps, type HostFundingHooks } from './funding/index.js';
 import { ProxyError, errorEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './metrics.js';
 import { allowedOrigins, answerHeaders, authenticate, drainGate, limitBody, limitPerClient, requestId } from './middleware.js';
-import { dishhome } from './providers/dishhome.js';
-import { dreamer } from './providers/dreamer.js';
-import { nea } from './providers/nea.js';
-import type { Provider } from './providers/types.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -24,15 +21,11 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { paymentRoutes } from './routes/payments.js';
 import { serviceRoutes } from './routes/services.js';
+import { providersFor } from './services.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export type { ProxyEnv } from './routes/context.js';
-
-/** One provider per aggregator service the proxy serves. */
-export function providersFor(config: ProxyConfig): Provider<never>[] {
-  return [nea({ v2MaxPaisa: config.neaV2MaxPaisa, v2ServiceSlug: config.neaV2ServiceSlug }), dreamer(config.dreamerServices), dishhome] as Provider<never>[];
-}
 
 export interface ProxyOptions {
   config: ProxyConfig;
@@ -74,7 +67,15 @@ export function createProxy(options: ProxyOptions) {
     throw new ConfigError((error as Error).message);
   }
   const store = options.store ?? openStore(config.databaseUrl);
-  const aggregator = new Aggregator({ baseUrl, token: config.aggregatorToken, timeoutMs: config.upstreamTimeoutMs, log, fetch: options.fetch });
+  const metrics = config.metrics ? createMetrics(store, now) : null;
+  const aggregator = new Aggregator({
+    baseUrl,
+    token: config.aggregatorToken,
+    timeoutMs: config.upstreamTimeoutMs,
+    log,
+    fetch: options.fetch,
+    observe: metrics?.upstream,
+  });
   const payments = new Payments({
     store,
     quoteTtlMs: config.quoteTtlMs,
@@ -111,6 +112,8 @@ export function createProxy(options: ProxyOptions) {
 
   // Mounted first, the probes are answered before the middleware below (Hono runs handlers in order).
   app.route('/', healthRoutes(context, Boolean(config.aggregatorToken), () => drain.draining));
+  if (metrics) app.get('/metrics', metrics.handler);
+  if (metrics) app.use(metrics.requests);
   app.use(requestId());
   app.use(...answerHeaders(log));
   app.use(drain.middleware);
@@ -120,9 +123,9 @@ export function createProxy(options: ProxyOptions) {
   app.use(limitBody(config.bodyLimitBytes));
 
   app.route('/api', serviceRoutes(context));
-  app.route('/api/payments', historyRoutes(context));
-  app.route('/api/payments', paymentRoutes(context));
-  app.route('/api/callbacks', callbackRoutes(context));
+  app.route('/api', historyRoutes(context));
+  app.route('/api', paymentRoutes(context));
+  app.route('/api', callbackRoutes(context));
 
   let reconciling: Promise<unknown> | null = null;
   const reconcile = () => {

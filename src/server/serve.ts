@@ -37,6 +37,7 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
   root.get('/healthz', (c) => proxy.fetch(c.req.raw, c.env));
   root.get('/readyz', (c) => proxy.fetch(c.req.raw, c.env));
+  root.get('/metrics', (c) => proxy.fetch(c.req.raw, c.env));
   let portalProxy: EmbeddedProxy | null = null;
   let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
   let portalWallet: SandboxWallet | null = null;

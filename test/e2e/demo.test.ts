@@ -132,7 +132,7 @@ describe('demo page, end to end', () => {
     const w = page.locator('dishhome-recharge');
     await w.getByRole('button', { name: 'Find customer' }).click();
     await w.getByRole('group', { name: 'Top-ups' }).waitFor();
-    await w.getByRole('radio', { name: /3 month\(s\)/ }).check();
+    await w.getByRole('radio', { name: /3 months/ }).check();
     await w.getByRole('button', { name: 'Continue' }).click();
     await w.getByRole('button', { name: /Recharge NPR\s*1,200\.00/ }).click();
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor();

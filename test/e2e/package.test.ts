@@ -1,6 +1,6 @@
 /** The built package works the way a merchant uses it: widgets and proxy from separate exports. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 describe('built package', () => {
@@ -32,5 +32,12 @@ describe('built package', () => {
     for (const file of ['dist/index.js', 'dist/nea-pay.js', 'dist/internal/flow.js', 'dist/internal/client.js']) {
       assert.doesNotMatch(readFileSync(file, 'utf8'), /server\/|sandbox\/|node:/, file);
     }
+  });
+
+  it("names in custom-elements.json only modules that the build writes (the package's dist/*.js)", () => {
+    const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as { modules: { path: string }[] };
+    const paths = JSON.stringify(manifest).match(/"(?:path|module)":"[^"]+"/g)!.map((m) => m.split('"')[3]!);
+    assert.ok(manifest.modules.length > 10);
+    assert.deepEqual([...new Set(paths)].filter((p) => !/^dist\/.*\.js$/.test(p) || !existsSync(p)), [], 'every module path exists after the build');
   });
 });

@@ -7,9 +7,10 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const ARTIFACTS = 'test-results/e2e';
 
-export async function startDemo(env: Record<string, string> = {}): Promise<{ url: string; server: ChildProcess; browser: Browser; stop: () => Promise<void> }> {
+/** `demo`: the folder of built pages to serve (the React page's test builds its own). */
+export async function startDemo(env: Record<string, string> = {}, demo = 'dist/demo'): Promise<{ url: string; server: ChildProcess; browser: Browser; stop: () => Promise<void> }> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--demo', 'dist/demo'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--demo', demo], {
     env: {
       ...process.env,
       PORT: '0',

@@ -15,7 +15,7 @@ before(async () => {
 after(() => s.close());
 beforeEach(() => s.sandbox.reset());
 
-type Fault = { kind: string; code?: string; details?: string } | 'expired-session';
+type Fault = { kind: string; code?: string; details?: string; status?: number } | 'expired-session';
 const FAULTS: [string, Fault][] = [
   ['timeout', { kind: 'hang' }],
   ['HTTP 5xx', { kind: 'http500' }],
@@ -27,6 +27,11 @@ const FAULTS: [string, Fault][] = [
   ['error 1019', { kind: 'error', code: '1019' }],
   ['error 4000', { kind: 'error', code: '4000' }],
   ['expired session', 'expired-session'],
+  // The aggregator's table (AGGREGATOR-FACTS.md, "Commit answers by HTTP status"): any code but 200, 400
+  // and 404 holds, 401 and 403 included.
+  ['HTTP 401 (error 1001)', { kind: 'error', code: '1001', status: 401 }],
+  ['HTTP 403 (error 1008)', { kind: 'error', code: '1008', status: 403 }],
+  ['HTTP 429', { kind: 'http', status: 429 }],
 ];
 
 /** [HTTP status, error code, retryable] of a lookup or service-charge answer. */
@@ -41,20 +46,32 @@ const EARLY: Record<string, [number, string, boolean]> = {
   'error 1019': [503, 'SERVICE_UNAVAILABLE', true],
   'error 4000': [422, 'LOOKUP_REJECTED', false],
   'expired session': [410, 'QUOTE_EXPIRED', false],
+  'HTTP 401 (error 1001)': [503, 'SERVICE_UNAVAILABLE', true],
+  'HTTP 403 (error 1008)': [503, 'SERVICE_UNAVAILABLE', true],
+  'HTTP 429': [502, 'UPSTREAM_ERROR', true],
 };
 
-/** [HTTP status, widget state, ledger state] of a pay whose commit met the fault. */
-const COMMIT: Record<string, [number, string, string]> = {
-  timeout: [202, 'pending', 'unknown'],
-  'HTTP 5xx': [202, 'pending', 'unknown'],
-  'malformed JSON': [202, 'pending', 'unknown'],
-  'HTTP 400': [402, 'failed', 'failed'],
-  'HTTP 404': [402, 'failed', 'failed'],
-  'error 1013': [402, 'failed', 'failed'],
-  'error 1016': [503, 'failed', 'failed'],
-  'error 1019': [503, 'failed', 'failed'],
-  'error 4000': [402, 'failed', 'failed'],
-  'expired session': [402, 'failed', 'failed'],
+/**
+ * [HTTP status, widget state, ledger state, ledger state after a reconciler pass] of a pay whose commit
+ * met the fault. Held payments whose commit was processed (the answer was lost) settle by the lookup;
+ * those refused before processing stay held: "no such reference" is counted, never failed on one answer.
+ */
+const COMMIT: Record<string, [number, string, string, string]> = {
+  timeout: [202, 'pending', 'unknown', 'success'],
+  'HTTP 5xx': [202, 'pending', 'unknown', 'success'],
+  'malformed JSON': [202, 'pending', 'unknown', 'success'],
+  'HTTP 400': [402, 'failed', 'failed', 'failed'],
+  'HTTP 404': [402, 'failed', 'failed', 'failed'],
+  'error 1013': [402, 'failed', 'failed', 'failed'],
+  'error 1016': [503, 'failed', 'failed', 'failed'],
+  'error 1019': [503, 'failed', 'failed', 'failed'],
+  'error 4000': [402, 'failed', 'failed', 'failed'],
+  'expired session': [402, 'failed', 'failed', 'failed'],
+  // Held, not failed (until this branch, 401 and 403 were settled as failed at once): the table's "any
+  // other code" row.
+  'HTTP 401 (error 1001)': [202, 'pending', 'unknown', 'unknown'],
+  'HTTP 403 (error 1008)': [202, 'pending', 'unknown', 'unknown'],
+  'HTTP 429': [202, 'pending', 'unknown', 'success'],
 };
 
 const arm = async (step: string, fault: Fault) => {
@@ -98,10 +115,10 @@ describe('fault matrix', () => {
       await s.call('POST', '/api/nea/charge', { quote_id: q.quote_id, amount_paisa: 125000 });
       await arm('commit', fault);
       const paid = await s.pay(q.quote_id, 125000, `matrix-${++keys}`);
-      const [status, shown, ledgerState] = COMMIT[name]!;
+      const [status, shown, ledgerState, reconciled] = COMMIT[name]!;
       const payment = paid.json.data.response;
       assert.deepEqual([paid.status, payment.state], [status, shown]);
-      const account = ['error 1016', 'error 1019'].includes(name);
+      const account = ['error 1016', 'error 1019', 'HTTP 401 (error 1001)', 'HTTP 403 (error 1008)'].includes(name);
       if (shown === 'failed') {
         assert.deepEqual([paid.json.error_code, paid.json.retryable], account ? ['SERVICE_UNAVAILABLE', true] : ['PAYMENT_REJECTED', false]);
       }
@@ -112,10 +129,12 @@ describe('fault matrix', () => {
       }
       assert.equal(s.commits().length, 1, 'one commit, never re-sent');
       if (ledgerState === 'unknown') {
-        // The money moved before the answer was lost: the reconciler finds it.
+        assert.notEqual(row.nextCheckAt, null, 'held: the reconciler asks the status lookup later');
         await s.proxy.payments.reconcile({ all: true });
-        assert.equal((await s.proxy.store.paymentByReference(payment.reference))!.state, 'success');
+        assert.equal((await s.proxy.store.paymentByReference(payment.reference))!.state, reconciled);
         assert.equal(s.commits().length, 1);
+        // Held until an operator checks the aggregator's records; it blocks the account's next payment meanwhile.
+        if (reconciled === 'unknown') await s.proxy.payments.settle(payment.reference, 'failed', 'the aggregator has no such transaction');
       }
     });
   }
@@ -312,6 +331,25 @@ describe('a wrong merchant token (the sandbox answers 1001 with HTTP 401, as the
     } finally {
       await wrong.close();
     }
+  });
+});
+
+describe('an account refusal at commit (HTTP 401 with 1001) is held, as the table says, and reads "unavailable"', () => {
+  it('answers pending with SERVICE_UNAVAILABLE, never the code, and logs one operator line', async () => {
+    const q = (await s.lookup(CUSTOMER)).json.data.response;
+    const logged = s.logs.length;
+    await arm('commit', { kind: 'error', code: '1001', status: 401 });
+    const paid = await s.pay(q.quote_id, 125000, `held-401-${++keys}`);
+    const payment = paid.json.data.response;
+    assert.deepEqual([paid.status, payment.state, payment.error_code, payment.reason_code], [202, 'pending', 'SERVICE_UNAVAILABLE', null]);
+    assert.ok(!paid.text.includes('1001') && !paid.text.includes('Invalid token'), paid.text);
+    const lines = s.logs.slice(logged).filter((l) => JSON.parse(l).level === 'error');
+    assert.deepEqual(lines.map((l) => [JSON.parse(l).event, JSON.parse(l).code]), [['upstream.account_problem', '1001']]);
+    const row = (await s.proxy.store.paymentByReference(payment.reference))!;
+    assert.deepEqual([row.state, row.errorCode], ['unknown', '1001'], 'held, with the code kept for the operator');
+    const status = await s.call('GET', `/api/payments/${payment.reference}`);
+    assert.deepEqual([status.json.data.response.state, status.json.data.response.error_code], ['pending', 'SERVICE_UNAVAILABLE']);
+    await s.proxy.payments.settle(payment.reference, 'failed', 'the aggregator has no such transaction');
   });
 });
 

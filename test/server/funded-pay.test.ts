@@ -246,7 +246,7 @@ describe('funded pay: Khalti', () => {
     });
   });
 
-  for (const outcome of ['Success', 'Error'] as const) {
+  for (const outcome of ['Success', 'Failed'] as const) {
     it(`commit unknown: held, then settled by the reconciler (${outcome} -> ${outcome === 'Success' ? 'captured' : 'refunded'})`, async () => {
       await withStack(GATEWAYS(), async (s) => {
         const { reference, url } = await startKhalti(s, ratnapark('903'), 30_000);

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ERROR_CODES } from '../../src/api.js';
+import { ERROR_CODES, SERVICES } from '../../src/api.js';
+import { EVERY_ROUTE_ERRORS, ROUTES, routePaths, type Route } from '../../src/contract.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createEmbeddedProxy } from '../../src/server/embedded.js';
 
@@ -46,6 +47,12 @@ const nearValid = fc.record(
   { requiredKeys: [] },
 );
 
+/** The contract's route a request is for, if any (`:reference` is one path segment). */
+const TABLE = Object.values(ROUTES as Record<string, Route>).flatMap((route) =>
+  routePaths(route, SERVICES).map((path) => ({ route, pattern: new RegExp(`^/api${path.replace(':reference', '[^/]+')}$`) })),
+);
+const routeFor = (method: string, path: string) => TABLE.find((t) => t.route.method === method && t.pattern.test(path))?.route;
+
 const body = fc.oneof(
   fc.json(),
   fc.string({ maxLength: 200 }),
@@ -57,18 +64,12 @@ const body = fc.oneof(
 const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'OPTIONS'),
   path: fc.oneof(
+    // Every route of the contract without a path parameter, for every service of the registry.
     fc.constantFrom(
-      '/api/nea/lookup',
-      '/api/nea/charge',
-      '/api/nea/pay',
-      '/api/nea/counters',
-      '/api/dreamer/lookup',
-      '/api/dreamer/pay',
-      '/api/dreamer/services',
-      '/api/dishhome/lookup',
-      '/api/dishhome/charge',
-      '/api/dishhome/pay',
-      '/api/callbacks/delivery-report',
+      ...Object.values(ROUTES)
+        .flatMap((route) => routePaths(route, SERVICES))
+        .filter((path) => !path.includes(':'))
+        .map((path) => `/api${path}`),
     ),
     fc.string({ maxLength: 60 }).map((r) => `/api/payments/${encodeURIComponent(r)}`),
     fc.webPath().map((p) => `/api${p}`),
@@ -103,6 +104,9 @@ describe('fuzzing the proxy', () => {
         if (envelope.is_error) {
           assert.ok(envelope.error_code in ERROR_CODES, envelope.error_code);
           if (REFUSED_EARLY.has(envelope.error_code)) assert.equal(calls(), before, `${envelope.error_code} called upstream`);
+          // A route answers only the codes the contract lists for it.
+          const route = routeFor(r.method, new URL(`http://proxy.test${r.path}`).pathname);
+          if (route) assert.ok([...route.errors, ...EVERY_ROUTE_ERRORS].includes(envelope.error_code), `${r.method} ${r.path} answered ${envelope.error_code}`);
         }
       }),
       { numRuns: 600 },

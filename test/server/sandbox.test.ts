@@ -146,7 +146,16 @@ describe('sandbox aggregator: NEA as in the seed', () => {
 
   it('answers an unknown reference with error 002 invalid_reference, by query or JSON body', async () => {
     const byQuery = await fetch(`${base}/api/service/status/?token=${encodeURIComponent(TOKEN)}&reference=nope`);
-    assert.deepEqual(await byQuery.json(), { status: false, error_code: '002', error: 'invalid_reference', message: 'Invalid reference' });
+    // The documented body (the aggregator's lookup.md), `state: "Error"` included although nothing happened.
+    assert.deepEqual(await byQuery.json(), {
+      status: false,
+      error_code: '002',
+      message: 'The reference sent is not a valid reference.',
+      error: 'invalid_reference',
+      details: '',
+      error_data: {},
+      state: 'Error',
+    });
   });
 
   it('injects faults per customer, per request header and armed ahead', async () => {
@@ -182,17 +191,19 @@ describe('sandbox aggregator: NEA as in the seed', () => {
 
 describe('sandbox control routes', () => {
   const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
-  const CONTROL: [string, string][] = [
+  /** [method, path, status of an allowed request] */
+  const CONTROL: [string, string, number?][] = [
     ['POST', '/_sandbox/reset'],
     ['POST', '/_sandbox/faults'],
     ['GET', '/_sandbox/calls'],
     ['GET', '/_sandbox/customers'],
     ['POST', '/_sandbox/sessions/expire'],
+    ['POST', '/_sandbox/transactions/fail', 404], // let in: no such transaction to fail
   ];
 
   it('answer only loopback clients by default', async () => {
     const own = createSandbox({ tokens: [TOKEN] });
-    for (const [method, path] of CONTROL) {
+    for (const [method, path, allowed = 200] of CONTROL) {
       const refused = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method }), from('203.0.113.9'));
       assert.equal(refused.status, 403, `${method} ${path}`);
       assert.match(((await refused.json()) as { message: string }).message, /only loopback clients.*SANDBOX_CONTROL=1/);
@@ -200,7 +211,7 @@ describe('sandbox control routes', () => {
       assert.equal(noSocket.status, 403, `${method} ${path} with no socket address`);
       for (const loopback of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
         const answer = await own.app.fetch(new Request(`http://sandbox.test${path}`, { method, body: method === 'POST' ? '{"step":"details","kind":"http500"}' : undefined }), from(loopback));
-        assert.equal(answer.status, 200, `${method} ${path} from ${loopback}`);
+        assert.equal(answer.status, allowed, `${method} ${path} from ${loopback}`);
       }
     }
     for (const stranger of ['::ffff:10.0.0.1', '10.127.0.1', '::2', '1270.0.0.1']) {

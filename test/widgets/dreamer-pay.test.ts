@@ -1,10 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { DreamerPay } from '../../src/dreamer-pay.js';
 import type { PayErrorDetail, PayPendingDetail, PaySuccessDetail } from '../../src/internal/events.js';
-import { $, $$, button, lookUp, resetSandbox, sandboxCalls, toConfirm, type, until } from './helpers.js';
+import { $, $$, button, fastClock, lookUp, resetSandbox, sandboxCalls, toConfirm, type, until } from './helpers.js';
 
 async function dreamer(code: string, endpoint = '/api'): Promise<DreamerPay> {
-  const el = await fixture<DreamerPay>(html`<dreamer-pay endpoint=${endpoint} customer-code=${code}></dreamer-pay>`);
+  const el = await fixture<DreamerPay>(html`<dreamer-pay endpoint=${endpoint} customer-code=${code} .clock=${fastClock()}></dreamer-pay>`);
   await until(el, () => !el.hasAttribute('loading'), 'services loaded');
   return el;
 }
@@ -37,6 +37,18 @@ describe('<dreamer-pay>', () => {
     await lookUp(el);
     expect(el.getAttribute('step')).to.equal('choose');
     await expect(el).to.be.accessible();
+  });
+
+  it('loads the providers again when the endpoint changes', async () => {
+    const el = await dreamer('01-1');
+    expect($(el, 'select')).to.equal(null);
+    el.endpoint = '/multi/api';
+    await until(el, () => $(el, 'select#service') !== null, 'the providers of the new endpoint');
+    expect([...$<HTMLSelectElement>(el, 'select#service')!.options].map((o) => o.textContent)).to.deep.equal([
+      '—',
+      'Khamari Khola Electricity',
+      'Other Hydro',
+    ]);
   });
 
   it('pays the seed customer: bills with discount, the total payable, and the receipt number', async () => {

@@ -2,6 +2,54 @@ import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { NeaPay } from '../../src/nea-pay.js';
 import type { PayElement } from '../../src/internal/pay-element.js';
+import { systemClock, type Clock } from '../../src/internal/pay-machine.js';
+
+/**
+ * A widget clock with its own time: each wait moves it on by the full amount but takes only `scale` of
+ * it in real time (none by default), so back-offs and polling run without waiting for them.
+ */
+export function fastClock(scale = 0): Clock & { waits: number[] } {
+  let t = 0;
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => t,
+    sleep: (ms, signal) => {
+      waits.push(ms);
+      t += ms;
+      return systemClock.sleep(ms * scale, signal);
+    },
+  };
+}
+
+/** A widget clock whose waits end only when the test says so (`tick()`). */
+export function manualClock(): Clock & { tick(): void; readonly waiting: number } {
+  let t = 0;
+  let waiting: { ms: number; resolve: () => void }[] = [];
+  return {
+    now: () => t,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        const entry = { ms, resolve };
+        waiting.push(entry);
+        signal.addEventListener('abort', () => {
+          waiting = waiting.filter((w) => w !== entry);
+          resolve();
+        });
+      }),
+    tick() {
+      const due = waiting;
+      waiting = [];
+      for (const w of due) {
+        t += w.ms;
+        w.resolve();
+      }
+    },
+    get waiting() {
+      return waiting.length;
+    },
+  };
+}
 
 /** A fresh sandbox and a fresh tab: no payment left to resume from an earlier test. */
 export async function resetSandbox() {
@@ -44,10 +92,10 @@ export interface Customer {
 export const SEED: Customer = { office: '201:ratnapark-dc', sc: '024.12.512', id: '3042' };
 export const customer = (id: string, office = '201:ratnapark-dc', sc = `024.12.${id}`): Customer => ({ office, sc, id });
 
-/** A widget prefilled for a customer, with counters loaded. */
-export async function widget(c: Customer, attrs = ''): Promise<NeaPay> {
+/** A widget prefilled for a customer, with counters loaded; its waits take no time unless `clock` says otherwise. */
+export async function widget(c: Customer, clock: Clock = fastClock()): Promise<NeaPay> {
   const el = await fixture<NeaPay>(
-    html`<nea-pay endpoint="/api" office-code=${c.office ?? ''} sc-no=${c.sc} consumer-id=${c.id} data-extra=${attrs}></nea-pay>`,
+    html`<nea-pay endpoint="/api" office-code=${c.office ?? ''} sc-no=${c.sc} consumer-id=${c.id} .clock=${clock}></nea-pay>`,
   );
   await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded');
   return el;

@@ -1,15 +1,16 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { NeaPay } from '../../src/nea-pay.js';
 import type { PayErrorDetail, PayPendingDetail, PaySuccessDetail } from '../../src/internal/events.js';
-import { $, $$, SEED, button, customer, lookUp, resetSandbox, sandboxCalls, toConfirm, type, until, widget } from './helpers.js';
+import { $, $$, SEED, button, customer, fastClock, lookUp, manualClock, resetSandbox, sandboxCalls, toConfirm, type, until, widget } from './helpers.js';
 
 const BHAKTAPUR = '245:bhaktapur-dc';
 
-const arm = (step: string, kind: string) =>
+/** Arms a sandbox fault for the next request of a step (`ms`: how long a `latency` fault waits). */
+const arm = (step: string, kind: string, ms?: number) =>
   fetch('/sandbox/_sandbox/faults', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ step, kind, times: 1 }),
+    body: JSON.stringify({ step, kind, ms, times: 1 }),
   });
 
 describe('<nea-pay>', () => {
@@ -39,6 +40,14 @@ describe('<nea-pay>', () => {
     expect((await sandboxCalls('details')).length).to.equal(before);
   });
 
+  it('keeps "Look up" disabled until the counters have loaded (a prefilled counter is checked against them)', async () => {
+    await arm('counters', 'latency', 300);
+    const el = await fixture<NeaPay>(html`<nea-pay endpoint="/api" office-code=${SEED.office!} sc-no=${SEED.sc} consumer-id=${SEED.id}></nea-pay>`);
+    expect(button(el, 'Look up').disabled).to.equal(true);
+    await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded');
+    expect(button(el, 'Look up').disabled).to.equal(false);
+  });
+
   it('filters counters as the customer types and picks one with the keyboard', async () => {
     const el = await widget({ sc: '', id: '' });
     const combo = $<HTMLInputElement>(el, '#counter')!;
@@ -65,8 +74,8 @@ describe('<nea-pay>', () => {
     expect(rows[0]).to.contain('2073 Magh').and.contain('200.00');
     expect(rows[1]).to.contain('-25% Penalty').and.contain('250.00');
     const choices = $$(el, 'label.choice').map((l) => l.textContent!.replace(/\s+/g, ' ').trim());
-    expect(choices[0]).to.contain('Oldest 1 bill(s)').and.contain('200.00');
-    expect(choices[1]).to.contain('450.00');
+    expect(choices[0]).to.contain('Oldest bill:').and.contain('200.00');
+    expect(choices[1]).to.contain('Oldest 2 bills').and.contain('450.00');
     await toConfirm(el);
     const summary = $(el, 'dl')!.textContent!.replace(/\s+/g, ' ');
     expect(summary).to.contain('Michael Jackson').and.contain('450.00');
@@ -118,9 +127,10 @@ describe('<nea-pay>', () => {
   });
 
   it('disables the pay button while paying, so a double click pays once', async () => {
-    const el = await widget(customer('901'));
+    const el = await widget(SEED);
     await lookUp(el);
     await toConfirm(el);
+    await arm('commit', 'latency', 300);
     const pay = button(el, 'Pay');
     pay.click();
     pay.click();
@@ -154,29 +164,98 @@ describe('<nea-pay>', () => {
     setTimeout(() => button(first, 'Pay').click());
     const pending = (await oneEvent(first, 'pay-pending')) as CustomEvent<PayPendingDetail>;
     first.remove();
-    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api"></nea-pay>`);
-    expect(reloaded.getAttribute('step')).to.equal('confirm', 'resending the attempt, not asking again');
-    expect(button(reloaded, 'Pay').disabled).to.equal(true, 'the resumed payment is in flight');
+    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>`);
+    expect(reloaded.getAttribute('step')).to.equal('pending', 'checking that payment, not asking again');
+    expect($$(reloaded, 'button').map((b) => b.textContent!.trim())).to.deep.equal(['Check status now']);
     await until(reloaded, () => reloaded.getAttribute('step') === 'done', 'settled');
     expect($(reloaded, '[part=receipt]')!.textContent).to.contain(pending.detail.reference).and.contain('Hanging Commit');
     expect(await sandboxCalls('commit')).to.have.length(1);
-    const third = await fixture<NeaPay>(html`<nea-pay endpoint="/api"></nea-pay>`);
+    const third = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>`);
     expect(third.getAttribute('step')).to.equal('lookup', 'an outcome once shown is not resumed again');
   });
 
   it('after a reload in the middle of paying, shows that payment\'s outcome and pays once', async () => {
-    const first = await widget(customer('901'));
+    const first = await widget(SEED);
     await lookUp(first);
     await toConfirm(first);
+    await arm('commit', 'latency', 300);
     button(first, 'Pay').click();
     await until(first, () => first.hasAttribute('loading'), 'paying');
     first.remove();
-    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api"></nea-pay>`);
+    // The resends meet the first send still in flight: their back-off (1 s, 2 s, 3 s) runs at a quarter.
+    const reloaded = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${fastClock(0.25)}></nea-pay>`);
     const { detail } = (await oneEvent(reloaded, 'pay-success')) as CustomEvent<PaySuccessDetail>;
-    expect(detail.amountPaisa).to.equal(30000);
+    expect(detail.amountPaisa).to.equal(45000);
     await reloaded.updateComplete;
     expect(reloaded.getAttribute('step')).to.equal('done');
     expect(await sandboxCalls('commit')).to.have.length(1);
+  });
+
+  it('keeps checking a pending payment after the element is moved in the page', async () => {
+    const clock = manualClock();
+    const el = await widget(customer('902'), clock);
+    await lookUp(el);
+    await toConfirm(el);
+    const successes: string[] = [];
+    el.addEventListener('pay-success', (e) => successes.push(e.detail.reference));
+    setTimeout(() => button(el, 'Pay').click());
+    const pending = (await oneEvent(el, 'pay-pending')) as CustomEvent<PayPendingDetail>;
+    await until(el, () => clock.waiting === 1, 'waiting to check the status');
+    const elsewhere = document.createElement('div');
+    document.body.append(elsewhere);
+    elsewhere.append(el);
+    expect(clock.waiting).to.equal(1, 'the move ended the old wait and started a new one');
+    clock.tick();
+    await until(el, () => el.getAttribute('step') === 'done', 'settled by the status check');
+    expect(successes).to.deep.equal([pending.detail.reference]);
+    elsewhere.remove();
+  });
+
+  it('after a reload, resumes a payment only in the widget that made it (two widgets of one service)', async () => {
+    const page = () =>
+      fixture<HTMLDivElement>(html`<div>
+        <nea-pay id="home" endpoint="/api" office-code=${SEED.office!} sc-no="024.12.902" consumer-id="902" .clock=${fastClock()}></nea-pay>
+        <nea-pay id="shop" endpoint="/api" .clock=${fastClock()}></nea-pay>
+      </div>`);
+    const pick = (root: HTMLElement, id: string) => root.querySelector<NeaPay>(`#${id}`)!;
+    const before = await page();
+    const home = pick(before, 'home');
+    await until(home, () => $$(home, '[role=option]').length > 1, 'counters loaded');
+    await lookUp(home);
+    await toConfirm(home);
+    setTimeout(() => button(home, 'Pay').click());
+    await oneEvent(home, 'pay-pending');
+    before.remove();
+    const successes: string[] = [];
+    const count = (e: Event) => successes.push((e.target as Element).id);
+    document.addEventListener('pay-success', count);
+    try {
+      const after = await page();
+      const [again, other] = [pick(after, 'home'), pick(after, 'shop')];
+      expect([again.getAttribute('step'), other.getAttribute('step')]).to.deep.equal(['pending', 'lookup']);
+      await until(again, () => again.getAttribute('step') === 'done', 'settled');
+      expect(other.getAttribute('step')).to.equal('lookup');
+      expect(successes).to.deep.equal(['home']);
+    } finally {
+      document.removeEventListener('pay-success', count);
+    }
+  });
+
+  it('never resumes one payment in two unnamed widgets of one service', async () => {
+    const first = await widget(customer('902'));
+    await lookUp(first);
+    await toConfirm(first);
+    setTimeout(() => button(first, 'Pay').click());
+    await oneEvent(first, 'pay-pending');
+    first.remove();
+    const after = await fixture<HTMLDivElement>(html`<div>
+      <nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>
+      <nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>
+    </div>`);
+    const widgets = [...after.querySelectorAll('nea-pay')];
+    expect(widgets.map((w) => w.getAttribute('step'))).to.deep.equal(['pending', 'lookup']);
+    await until(widgets[0]!, () => widgets[0]!.getAttribute('step') === 'done', 'settled');
+    expect(widgets[1]!.getAttribute('step')).to.equal('lookup');
   });
 
   it('reports a refused payment with pay-error, the biller reason and no blind retry', async () => {
@@ -225,7 +304,8 @@ describe('<nea-pay>', () => {
   });
 
   it('cancels a slow lookup and stays ready to look up again', async () => {
-    const el = await widget(customer('901'));
+    const el = await widget(SEED);
+    await arm('details', 'hang');
     button(el, 'Look up').click();
     await until(el, () => el.hasAttribute('loading'), 'loading');
     expect($(el, '[role=status]')!.textContent).to.contain('Looking up');
@@ -250,6 +330,9 @@ describe('<nea-pay>', () => {
     expect($(el, 'label[for=sc-no]')!.textContent).to.equal('एससी नं.');
     await lookUp(el);
     expect($(el, 'tbody')!.textContent).to.contain('२५०.००');
+    const choices = $$(el, 'label.choice').map((l) => l.textContent!.replace(/\s+/g, ' ').trim());
+    expect(choices[0]).to.contain('सबैभन्दा पुरानो बिल');
+    expect(choices[1]).to.contain('पुराना २ बिल');
     expect(el.shadowRoot!.textContent).to.contain('2073 Magh');
   });
 

@@ -5,7 +5,7 @@
  * Dish Home payment whose answer was lost.
  */
 import { z } from 'zod';
-import { dishhomeLookupRequest, type DishhomeLookupRequest } from '../../api.js';
+import type { DishhomeLookupRequest } from '../../api.js';
 import type { Provider } from './types.js';
 import { amount, expectAnswer } from './upstream.js';
 
@@ -38,7 +38,6 @@ const dishhomeReceipt = z.object({
 
 export const dishhome: Provider<DishhomeLookupRequest> = {
   service: 'dishhome',
-  lookupRequest: dishhomeLookupRequest,
   statusLookup: false,
 
   async lookup(aggregator, input, reference) {

@@ -3,7 +3,8 @@
  * `total_payable_amount`. No service charge API. The merchant's configuration lists the enabled services.
  */
 import { z } from 'zod';
-import { dreamerLookupRequest, type DreamerLookupRequest, type DreamerService } from '../../api.js';
+import type { DreamerLookupRequest, DreamerService } from '../../api.js';
+import { ROUTES } from '../../contract.js';
 import { paisaToRupees } from '../../money.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import type { Provider } from './types.js';
@@ -34,7 +35,6 @@ export const dreamerDetails = z.object({
 export function dreamer(services: DreamerService[]): Provider<DreamerLookupRequest> {
   return {
     service: 'dreamer',
-    lookupRequest: dreamerLookupRequest,
     statusLookup: true,
 
     async lookup(aggregator, input, reference) {
@@ -82,7 +82,7 @@ export function dreamer(services: DreamerService[]): Provider<DreamerLookupReque
     },
 
     routes(app) {
-      app.get('/services', (c) => c.json(successEnvelope({ services })));
+      app.get(ROUTES.dreamerServices.path, (c) => c.json(successEnvelope({ services })));
     },
   };
 }

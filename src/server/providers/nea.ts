@@ -9,7 +9,8 @@
  *   due, up to the merchant's cap.
  */
 import { z } from 'zod';
-import { billsReached, countersResponse, neaLookupRequest, type Bill, type Counter, type NeaLookupRequest } from '../../api.js';
+import { billsReached, countersResponse, type Bill, type Counter, type NeaLookupRequest } from '../../api.js';
+import { ROUTES } from '../../contract.js';
 import { paisaToRupees } from '../../money.js';
 import type { Aggregator } from '../aggregator.js';
 import { ProxyError, successEnvelope } from '../errors.js';
@@ -225,7 +226,6 @@ export function nea(options: NeaOptions): Provider<NeaLookupRequest> {
 
   return {
     service: 'nea',
-    lookupRequest: neaLookupRequest,
     statusLookup: true,
 
     async lookup(aggregator, input, reference) {
@@ -298,7 +298,7 @@ export function nea(options: NeaOptions): Provider<NeaLookupRequest> {
     },
 
     routes(app, aggregator) {
-      app.get('/counters', async (c) => c.json(successEnvelope(countersResponse.parse({ counters: await counters(aggregator) }))));
+      app.get(ROUTES.counters.path, async (c) => c.json(successEnvelope(countersResponse.parse({ counters: await counters(aggregator) }))));
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Env, Hono } from 'hono';
-import type * as zm from 'zod/mini';
 import type { Bill, Fact, Package, ServiceId } from '../../api.js';
 import type { Aggregator, UpstreamResult } from '../aggregator.js';
 import type { CommitAnswer } from './upstream.js';
@@ -37,12 +36,11 @@ export interface CommitRequest {
 
 /**
  * One aggregator service. The proxy's routes, quotes, ledger and outcome rules are shared; a provider
- * maps its service's requests and answers to and from the common quote model. Adding a service is one
- * provider module (and its slug in `SERVICES`).
+ * maps its service's requests and answers to and from the common quote model. Its lookup body is the
+ * contract's (`LOOKUP_REQUESTS`); the registry's proxy half (server/services.ts) lists it.
  */
 export interface Provider<Input = unknown> {
   service: ServiceId;
-  lookupRequest: zm.ZodMiniType<Input>;
   lookup(aggregator: Aggregator, input: Input, reference: string): Promise<QuoteDraft>;
   /** The service charge the aggregator adds for an amount, in paisa. Absent: the service has none. */
   serviceCharge?(aggregator: Aggregator, sessionId: string, amountPaisa: number, quote: QuoteDraft): Promise<number>;
@@ -55,6 +53,6 @@ export interface Provider<Input = unknown> {
    * False when the commit carries no reference (Dish Home).
    */
   statusLookup: boolean;
-  /** Routes only this service has (NEA's counters, Dreamer's services), mounted under `/api/<service>/`. */
+  /** Routes only this service has (NEA's counters, Dreamer's services): the contract's paths, under `/api`. */
   routes?<E extends Env>(app: Hono<E>, aggregator: Aggregator): void;
 }

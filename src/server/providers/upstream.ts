@@ -121,11 +121,15 @@ const SUCCESS = new Set(['Success']);
 const FAILED = new Set(['Expired', 'Error', 'Status Error', 'Failed']);
 
 /**
- * The aggregator's own rules for a commit (AGGREGATOR-FACTS.md): the transaction `state` decides, not
- * `status`. Timeouts, 5xx, broken connections, broken bodies, `Queued` and `Processing` are unknown
- * (money may be held), and so is a redirect (never followed: the body would go to another host, token
- * and all); HTTP 400 means "check the transaction state"; 404 means refunded. A request that
- * never left, or was refused for the account before processing (401/403), moved no money.
+ * The aggregator's own table for a commit answer (AGGREGATOR-FACTS.md, "Commit answers by HTTP status";
+ * its docs' statecode.md): HTTP 200 -> the transaction `state` decides, not `status` (Success: success;
+ * Expired, Error, Status Error, Failed: failed; Queued, Processing, any other state or none: unknown);
+ * 400 -> "check the transaction state": unknown, looked up at once; 404 -> refunded (failed); >= 500,
+ * any other code (201, 3xx, 401, 403, 429...), a broken body, a broken connection or a timeout ->
+ * unknown (held), looked up after the delay. A redirect is never followed (the body would go to another
+ * host, token and all). 401 and 403 hold too: the table names them, and an account refusal reads
+ * "unavailable" to the customer whatever the ledger state. The one departure: a request that provably
+ * never left (connection refused, unknown host) moved no money, so it fails at once.
  * With no status lookup for the service (`canLookUp` false), a 400 whose body states a failure is
  * taken at its word: it is the only "transaction state" there is to check.
  */
@@ -154,24 +158,35 @@ export function classifyCommit(result: UpstreamResult, canLookUp = true): Commit
     reason: isAccountCode(errorCode) ? null : billerReason(body?.details),
   };
   if (result.status === 404) return outcome('failed', { ...patch, reason: patch.reason ?? 'REFUNDED' });
-  if (result.status === 401 || result.status === 403) return outcome('failed', patch);
   if (result.status === 400) {
     if (!canLookUp) return outcome(body && FAILED.has(body.state) ? 'failed' : 'unknown', patch);
     return outcome('unknown', { ...patch, lookupNow: true });
   }
-  if (result.status >= 200 && result.status < 300 && body) {
+  if (result.status === 200 && body) {
     if (SUCCESS.has(body.state)) return outcome('success', patch);
     if (FAILED.has(body.state)) return outcome('failed', patch);
   }
   return outcome('unknown', patch);
 }
 
+/**
+ * A known transaction's status lookup answer, in both documented forms (lookup.md): the full one
+ * (`original_status`, `refunded`, `refunded_amount`, `refunds[]`) and the short failed one (`state`,
+ * `details`, `reference`, `response_id`, `amount` only). Amounts are read as paisa. Only `state`,
+ * `refunded` and `response_id` decide anything: the other facts read as null when they are not in the
+ * documented shape, so an odd refund list can never keep a settled payment open.
+ */
 export const statusAnswer = z.object({
   status: z.literal(true),
   state: z.string(),
-  response_id: z.union([z.number(), z.string()]).nullish(),
+  original_status: z.string().nullish().catch(null),
   details: z.unknown().optional(),
+  reference: z.string().nullish().catch(null),
+  response_id: z.union([z.number(), z.string()]).nullish(),
+  amount: amount.nullish().catch(null),
   refunded: z.boolean().optional(),
+  refunded_amount: amount.nullish().catch(null),
+  refunds: z.array(z.object({ created_at: z.string().nullish(), remarks: z.string().nullish(), amount })).nullish().catch(null),
 });
 
 /**
@@ -186,8 +201,9 @@ export function classifyStatus(result: UpstreamResult):
   | { kind: 'unknown' } {
   // A redirect is never followed, and says nothing about the payment.
   if (result.kind !== 'answer' || (result.status >= 300 && result.status < 400)) return { kind: 'unknown' };
-  const ok = statusAnswer.safeParse(result.body);
-  if (ok.success) {
+  // As for a commit, a transaction's state is read from an HTTP 200 only; another code (429, 5xx...) is asked again later.
+  const ok = result.status === 200 ? statusAnswer.safeParse(result.body) : undefined;
+  if (ok?.success) {
     const { state, response_id, refunded, details } = ok.data;
     const upstreamId = response_id == null ? null : String(response_id);
     if (SUCCESS.has(state) && !refunded) return { kind: 'settled', state: 'success', upstreamId, upstreamState: state, reason: null };

@@ -1,6 +1,7 @@
-/** The signed-in user's payments (API no. 40) and one payment's receipt (API no. 42), under `/payments/`. */
+/** The signed-in user's payments (API no. 40) and one payment's receipt (API no. 42). */
 import { Hono } from 'hono';
-import { REFERENCE, historyRequest, type HistoryRecord, type Receipt } from '../../api.js';
+import { REFERENCE, type HistoryRecord, type Receipt } from '../../api.js';
+import { ROUTES } from '../../contract.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import type { LedgerState } from '../providers/upstream.js';
 import { parseBody, signedIn, type ProxyEnv, type RouteContext } from './context.js';
@@ -10,9 +11,9 @@ export function historyRoutes({ payments, store }: RouteContext) {
   const app = new Hono<ProxyEnv>();
 
   // The portal's paginated lists.
-  app.post('/history', async (c) => {
+  app.post(ROUTES.history.path, async (c) => {
     const subject = signedIn(c);
-    const body = await parseBody(c, historyRequest);
+    const body = await parseBody(c, ROUTES.history.request);
     const states = body.filter_parameters?.status?.flatMap((state) => (state === 'pending' ? ['pending', 'unknown'] : [state])) as
       | LedgerState[]
       | undefined;
@@ -45,7 +46,7 @@ export function historyRoutes({ payments, store }: RouteContext) {
   });
 
   // Only a successful payment has a receipt.
-  app.get('/:reference/receipt', async (c) => {
+  app.get(ROUTES.receipt.path, async (c) => {
     const subject = signedIn(c);
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');

@@ -1,13 +1,14 @@
 /** A payment's status by its reference (with an operator's settlement, when there is one). */
 import { Hono } from 'hono';
-import { REFERENCE, resumeRequest } from '../../api.js';
+import { REFERENCE } from '../../api.js';
+import { ROUTES } from '../../contract.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import { parseBody, subjectOf, type ProxyEnv, type RouteContext } from './context.js';
 import { answerPayment, paymentView } from './views.js';
 
 export function paymentRoutes({ payments }: RouteContext) {
   const app = new Hono<ProxyEnv>();
-  app.get('/:reference', async (c) => {
+  app.get(ROUTES.status.path, async (c) => {
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
     const payment = await payments.status(reference, subjectOf(c));
@@ -16,10 +17,10 @@ export function paymentRoutes({ payments }: RouteContext) {
     return c.json(successEnvelope(view), view.state === 'pending' ? 202 : 200);
   });
   // The customer is back from the gateway: verify with the gateway, commit once, answer the outcome.
-  app.post('/:reference/resume', async (c) => {
+  app.post(ROUTES.resume.path, async (c) => {
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
-    const { params } = await parseBody(c, resumeRequest);
+    const { params } = await parseBody(c, ROUTES.resume.request);
     const resumed = await payments.resume(reference, subjectOf(c), params);
     if (!resumed) throw new ProxyError('NOT_FOUND', 'No funded payment with this reference');
     return answerPayment(c, resumed.payment, resumed.funding);

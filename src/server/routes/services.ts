@@ -1,6 +1,8 @@
-/** Each service's lookup, charge and pay, under `/<service>/`, beside the routes only that service has. */
+/** Each service's lookup, charge and pay (the contract's routes), beside the routes only that service has. */
 import { Hono } from 'hono';
-import { IDEMPOTENCY_KEY, chargeRequest, payRequest, type Charge, type PayRequest } from '../../api.js';
+import type * as z from 'zod/mini';
+import { IDEMPOTENCY_KEY, type Charge, type PayRequest } from '../../api.js';
+import { LOOKUP_REQUESTS, ROUTES, routePath } from '../../contract.js';
 import type { ProxyConfig } from '../config.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import type { FundingChoice } from '../payments.js';
@@ -11,18 +13,19 @@ export function serviceRoutes({ config, payments, aggregator, perCustomer, testM
   const app = new Hono<ProxyEnv>();
   for (const provider of payments.providers.values()) {
     const api = new Hono<ProxyEnv>();
+    const service = provider.service;
     provider.routes?.(api, aggregator);
 
-    api.post('/lookup', async (c) => {
-      const input = await parseBody(c, provider.lookupRequest);
+    api.post(routePath(ROUTES.lookup, { service }), async (c) => {
+      const input = (await parseBody(c, LOOKUP_REQUESTS[service] as z.ZodMiniType)) as never;
       // A lookup shows a customer's name: limit them per customer too, whatever the client's address.
       refuseIfLimited(c, await perCustomer.hit(`lookup:${provider.service}:${JSON.stringify(input)}`), 'lookups of this account');
       const quote = await payments.quote(provider, input, subjectOf(c));
       return c.json(successEnvelope(quoteView(quote, testMode), 'Account found'));
     });
 
-    api.post('/charge', async (c) => {
-      const body = await parseBody(c, chargeRequest);
+    api.post(routePath(ROUTES.charge, { service }), async (c) => {
+      const body = await parseBody(c, ROUTES.charge.request);
       const { charge } = await payments.price(provider, body, subjectOf(c));
       const answer: Charge = {
         amount_paisa: body.amount_paisa,
@@ -32,12 +35,12 @@ export function serviceRoutes({ config, payments, aggregator, perCustomer, testM
       return c.json(successEnvelope(answer));
     });
 
-    api.post('/pay', async (c) => {
+    api.post(routePath(ROUTES.pay, { service }), async (c) => {
       const key = c.req.header('idempotency-key');
       if (!key || !IDEMPOTENCY_KEY.test(key)) {
         throw new ProxyError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (8-128 letters, digits, _ : . -)');
       }
-      const body = await parseBody(c, payRequest);
+      const body = await parseBody(c, ROUTES.pay.request);
       const choice = fundingChoice(config, body);
       const { payment, replayed } = await payments.pay(provider, key, body, subjectOf(c), choice).catch((error: unknown) => {
         if (error instanceof ProxyError && error.code === 'IDEMPOTENCY_IN_FLIGHT') c.header('retry-after', '1');
@@ -47,7 +50,7 @@ export function serviceRoutes({ config, payments, aggregator, perCustomer, testM
       return answerPayment(c, payment, await payments.fundingOf(payment.reference));
     });
 
-    app.route(`/${provider.service}`, api);
+    app.route('/', api);
   }
   return app;
 }

@@ -248,6 +248,20 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
       const rows = await database.updateTable('payments').set({ claimed_until: leaseUntil }).where('reference', 'in', d.lockDue(due)).returningAll().execute();
       return rows.map(toRow);
     },
+    async counts(dueBy) {
+      // Both read indexes (payments_state, payments_due): cheap enough for every scrape.
+      const database = await db();
+      const [states, due] = await Promise.all([
+        database.selectFrom('payments').select((eb) => ['state', eb.fn.countAll().as('n')]).groupBy('state').execute(),
+        database
+          .selectFrom('payments')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('state', 'in', OPEN)
+          .where('next_check_at', '<=', dueBy)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { byState: Object.fromEntries(states.map((r) => [r.state, Number(r.n)])), due: Number(due.n) };
+    },
     async close() {
       await migrated.catch(() => undefined);
       await database.destroy();

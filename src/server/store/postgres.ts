@@ -4,7 +4,7 @@
  * together agree.
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { missingPeer } from '../peer.js';
 import { createLedger, type LedgerDialect } from './ledger.js';
 import type { Ledger } from './schema.js';
 import type { Store } from './store.js';
@@ -29,7 +29,12 @@ export const POSTGRES: LedgerDialect = {
 };
 
 export function openPostgresStore(url: string, poolSize = 10): Store {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  pool.on('error', () => undefined);
+  // The driver (an optional peer) is loaded on the first query: `store.ready()` reports it missing.
+  const pool = async () => {
+    const { default: pg } = await import('pg').catch(missingPeer('pg', 'DATABASE_URL=postgres://...'));
+    const opened = new pg.Pool({ connectionString: url, max: poolSize });
+    opened.on('error', () => undefined);
+    return opened;
+  };
   return createLedger(new Kysely<Ledger>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
 }

@@ -1,8 +1,9 @@
 /** The embedded ledger: one SQLite file, zero set-up, the schema and queries of ledger.ts. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Kysely, sql, SqliteAdapter, SqliteDialect } from 'kysely';
+import { missingPeer } from '../peer.js';
 import { createLedger, type LedgerDialect } from './ledger.js';
 import type { Ledger } from './schema.js';
 import type { Store } from './store.js';
@@ -32,9 +33,14 @@ export const SQLITE: LedgerDialect = {
 };
 
 export function openSqliteStore(file: string): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new Database(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
+  // The driver (an optional peer, built natively) is loaded on the first query: `store.ready()` reports it missing.
+  const database = async (): Promise<Database.Database> => {
+    const { default: Sqlite } = await import('better-sqlite3').catch(missingPeer('better-sqlite3', `DATABASE_URL=sqlite:${file}`));
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const opened = new Sqlite(file);
+    opened.pragma('journal_mode = WAL');
+    opened.pragma('busy_timeout = 5000');
+    return opened;
+  };
   return createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), SQLITE);
 }

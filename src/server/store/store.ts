@@ -188,5 +188,7 @@ export interface Store {
   claimDueFundings(dueBy: number, leaseUntil: number, limit: number, now: number): Promise<FundingRow[]>;
   /** A user's payments, newest first, one page of them and how many there are in all. */
   listPayments(query: PaymentQuery): Promise<{ rows: PaymentRow[]; total: number }>;
+  /** For /metrics: payments by ledger state, and the open ones due for a status lookup by `dueBy` (the reconciler's backlog). */
+  counts(dueBy: number): Promise<{ byState: Partial<Record<LedgerState, number>>; due: number }>;
   close(): Promise<void>;
 }
