@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DISHHOME_CUSTOMER_ID, type Package, type Quote } from './api.js';
-import { fill } from './internal/i18n.js';
+import { en, fill, plural } from './internal/i18n.js';
 import { PayElement, type ReceiptState } from './internal/pay-element.js';
 import { matches, required, validate, type MessageKey } from './internal/validators.js';
 
@@ -57,9 +57,16 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
   #option(p: Package) {
     const m = this.m;
     const what = p.regular ? this.money(p.price_paisa) : `${this.plural(m.months, p.months)}: ${this.money(p.price_paisa)}`;
+    // The biller's own description, unless it only says what the option already says ("3 Months", "Regular").
+    const plain = [p.regular ? 'regular' : plural(en.months, 'en', p.months).replace('{count}', String(p.months)).toLowerCase()];
+    const description = p.description.trim() && !plain.includes(p.description.trim().toLowerCase()) ? p.description.trim() : '';
     return html`<label class="choice">
       <input type="radio" name="package" .checked=${this.chosen === p.id} @change=${() => (this.chosen = p.id)} />
-      ${what}${p.bonus_paisa ? html` <span class="hint">(${fill(m.bonus, { amount: this.money(p.bonus_paisa) })})</span>` : nothing}
+      <span
+        >${description ? html`<strong>${description}</strong> ` : nothing}${what}${p.bonus_paisa
+          ? html` <span class="hint">(${fill(m.bonus, { amount: this.money(p.bonus_paisa) })})</span>`
+          : nothing}</span
+      >
     </label>`;
   }
 
@@ -70,7 +77,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     const chosen = quote.packages.find((p) => p.id === this.chosen);
     return html`${this.stepHeading(m.choosePackage)}
       <dl>
-        <dt>${m.dishCustomerId}</dt>
+        <dt>${m.customer}</dt>
         <dd>${quote.customer_name}</dd>
       </dl>
       ${this.renderFacts(quote.facts)}
@@ -82,6 +89,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
       >
         ${durations.length ? html`<fieldset><legend>${m.packages}</legend>${durations.map((p) => this.#option(p))}</fieldset>` : nothing}
         ${topUps.length ? html`<fieldset><legend>${m.topUps}</legend>${topUps.map((p) => this.#option(p))}</fieldset>` : nothing}
+        ${quote.packages.some((p) => p.bonus_paisa) ? html`<p class="hint">${m.bonusExplained}</p>` : nothing}
         ${this.renderChoiceActions(chosen !== undefined)}
       </form>`;
   }

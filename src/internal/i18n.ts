@@ -101,6 +101,10 @@ export interface Messages {
   advanceAmount: string;
   billsPaid: string;
   paidInAdvance: string;
+  /** Dreamer's bills step: the bills are paid together, there is nothing to choose. */
+  stepBills: string;
+  /** What a Dish Home bonus is, under the packages. */
+  bonusExplained: string;
 }
 
 export const en: Messages = {
@@ -250,6 +254,8 @@ export const en: Messages = {
   advanceAmount: 'Amount to pay in advance',
   billsPaid: 'Bills paid',
   paidInAdvance: 'Paid in advance',
+  stepBills: 'Your due bills',
+  bonusExplained: 'Bonus: extra balance Dish Home adds to your account with the recharge, at no cost to you.',
 };
 
 export type Locale = 'en' | 'ne';

@@ -45,7 +45,7 @@ describe('portal demo, end to end', () => {
     await nea.getByLabel('Consumer ID').fill('3042');
     await nea.getByRole('button', { name: 'Look up bills' }).click();
     await nea.getByRole('button', { name: 'Continue' }).click();
-    await nea.getByRole('button', { name: /Pay NPR\s*450\.00/ }).click();
+    await nea.getByRole('button', { name: /Pay Rs\s*450\.00/ }).click();
     await nea.getByRole('heading', { name: 'Payment successful' }).waitFor();
 
     const before = await refreshes();
@@ -54,7 +54,7 @@ describe('portal demo, end to end', () => {
     await dreamer.getByLabel('Customer code').fill('01-1');
     await dreamer.getByRole('button', { name: 'Look up bills' }).click();
     await dreamer.getByRole('button', { name: 'Continue' }).click();
-    await dreamer.getByRole('button', { name: /Pay NPR\s*180\.00/ }).click();
+    await dreamer.getByRole('button', { name: /Pay Rs\s*180\.00/ }).click();
     await dreamer.getByRole('heading', { name: 'Payment successful' }).waitFor();
     assert.ok((await refreshes()) > before, 'the expired access token was renewed with the refresh token');
     assert.match(await page.locator('#session-note').innerText(), /renewed [1-9]\d* time/);
@@ -78,7 +78,7 @@ describe('portal demo, end to end', () => {
     await page.getByRole('heading', { name: 'Payment receipt' }).waitFor();
     const receipt = await page.locator('#receipt').innerText();
     assert.match(receipt, /Michael Jackson/);
-    assert.match(receipt, /NPR\s*450\.00/);
+    assert.match(receipt, /Rs\s*450\.00/);
   });
 
   it('re-themes everything when the theme changes, with a screenshot of each', async () => {

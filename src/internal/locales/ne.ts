@@ -147,6 +147,8 @@ const ne: Messages = {
   advanceAmount: 'अग्रिम तिर्ने रकम',
   billsPaid: 'तिरिएका बिल',
   paidInAdvance: 'अग्रिम तिरिएको',
+  stepBills: 'तपाईंका बाँकी बिल',
+  bonusExplained: 'बोनस: रिचार्जसँगै डिस होमले तपाईंको खातामा थप्ने अतिरिक्त ब्यालेन्स, तपाईंलाई कुनै शुल्क बिना।',
 };
 
 export default ne;
