@@ -28,6 +28,11 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     return fill(this.m.rechargeNow, { total });
   }
 
+  /** Dish Home knows the customer by the ID alone: it is labelled as the lookup step asks for it. */
+  protected override customerLabel() {
+    return this.m.dishCustomerId;
+  }
+
   protected override againLabel() {
     return this.m.rechargeAnother;
   }
@@ -77,7 +82,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     const chosen = quote.packages.find((p) => p.id === this.chosen);
     return html`${this.stepHeading(m.choosePackage)}
       <dl>
-        <dt>${m.customer}</dt>
+        <dt>${this.customerLabel()}</dt>
         <dd>${quote.customer_name}</dd>
       </dl>
       ${this.renderFacts(quote.facts)}

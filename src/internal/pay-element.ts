@@ -140,6 +140,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   protected payLabel(total: string): string {
     return fill(this.m.payNow, { total });
   }
+  /** The label of the customer's row on the confirm and receipt steps: the same as on the steps before. */
+  protected customerLabel(): string {
+    return this.m.customer;
+  }
   /** The text of the button that starts a new payment after a receipt. */
   protected againLabel(): string {
     return this.m.payAnother;
@@ -264,7 +268,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   #amounts(amount: number, charge: number, total: number) {
     const m = this.m;
     return html`<dl>
-      <dt>${m.customer}</dt>
+      <dt>${this.customerLabel()}</dt>
       <dd>${this.flow.customerName}</dd>
       <dt>${m.amount}</dt>
       <dd>${this.money(amount)}</dd>
