@@ -64,7 +64,7 @@ describe('portal demo, end to end', () => {
     await page.locator('#history tr').nth(1).waitFor();
     assert.match(await page.locator('#page').innerText(), /\(2 payments\)/);
     const rows = await page.locator('#history tr').allInnerTexts();
-    assert.match(rows[0]!, /dreamer/);
+    assert.match(rows[0]!, /Dreamer Electricity/);
     assert.match(rows[1]!, /Michael Jackson/);
     await page.getByLabel('Search').fill('bryan');
     await page.waitForFunction(() => document.querySelectorAll('#history tr').length === 1);
@@ -79,6 +79,45 @@ describe('portal demo, end to end', () => {
     const receipt = await page.locator('#receipt').innerText();
     assert.match(receipt, /Michael Jackson/);
     assert.match(receipt, /Rs\s*450\.00/);
+  });
+
+  it('names services by the registry, dates day first, an empty state, and puts an open receipt away when a filter shows nothing', async () => {
+    const rows = await page.locator('#history tr').allInnerTexts();
+    assert.match(rows[1]!, /NEA electricity/);
+    assert.doesNotMatch(rows.join('\n'), /\bnea\b|\bdreamer\b/);
+    assert.doesNotMatch(rows.join('\n'), /\d{1,2}\/\d{1,2}\/\d{4}/, 'no US month/day/year');
+    assert.match(rows[0]!, /\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b/);
+    assert.equal(await page.locator('#history-empty').isVisible(), false);
+    await page.locator('#receipt').waitFor();
+    await page.getByLabel('Search').fill('nobody-pays-like-this');
+    await page.locator('#history-empty').waitFor();
+    assert.equal(await page.locator('#history-empty').innerText(), 'No payments match this search or status.');
+    assert.equal(await page.locator('#receipt').isVisible(), false, 'the open receipt is put away');
+    await page.getByLabel('Search').fill('');
+    await page.locator('#history tr').nth(1).waitFor();
+    assert.equal(await page.locator('#history-empty').isVisible(), false);
+  });
+
+  it('switches page and widgets to Nepali', async () => {
+    await page.getByLabel('Language').selectOption('ne');
+    for (const tag of ['nea-pay', 'dreamer-pay', 'dishhome-recharge']) assert.equal(await page.locator(tag).getAttribute('locale'), 'ne', tag);
+    await page.locator('nea-pay').getByRole('heading', { name: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी' }).waitFor();
+    await page.getByRole('columnheader', { name: 'मिति' }).waitFor();
+    await page.waitForFunction(() => /रसिद/.test(document.querySelector('#history')!.textContent!));
+    assert.equal(await page.locator('html').getAttribute('lang'), 'ne');
+    await page.screenshot({ path: `${ARTIFACTS}/portal-ne.png`, fullPage: true });
+    await page.locator('#language').selectOption('en');
+    await page.getByRole('columnheader', { name: 'Date' }).waitFor();
+  });
+
+  it('says so when a consumer has no payments yet', async () => {
+    const other = await browser.newPage({ viewport: { width: 375, height: 900 } });
+    await other.goto(`${base}/portal.html`);
+    await other.getByRole('button', { name: /purple@consumer/ }).click();
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.locator('#history-empty').waitFor();
+    assert.match(await other.locator('#history-empty').innerText(), /No payments yet/);
+    await other.close();
   });
 
   it('re-themes everything when the theme changes, with a screenshot of each', async () => {
