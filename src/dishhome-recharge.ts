@@ -59,12 +59,17 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
       </form>`;
   }
 
+  /** The biller's own description of a package, unless it only says what the option already says ("3 Months", "Regular"). */
+  #description(p: Package): string {
+    const text = p.description.trim();
+    const plain = p.regular ? 'regular' : plural(en.months, 'en', p.months).replace('{count}', String(p.months)).toLowerCase();
+    return text.toLowerCase() === plain ? '' : text;
+  }
+
   #option(p: Package) {
     const m = this.m;
     const what = p.regular ? this.money(p.price_paisa) : `${this.plural(m.months, p.months)}: ${this.money(p.price_paisa)}`;
-    // The biller's own description, unless it only says what the option already says ("3 Months", "Regular").
-    const plain = [p.regular ? 'regular' : plural(en.months, 'en', p.months).replace('{count}', String(p.months)).toLowerCase()];
-    const description = p.description.trim() && !plain.includes(p.description.trim().toLowerCase()) ? p.description.trim() : '';
+    const description = this.#description(p);
     return html`<label class="choice">
       <input type="radio" name="package" .checked=${this.chosen === p.id} @change=${() => (this.chosen = p.id)} />
       <span
@@ -102,7 +107,10 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
   protected override receiptLines({ quote, attempt }: ReceiptState): [string, string][] {
     const chosen = quote?.packages.find((p) => p.id === attempt.body.package_id);
     const label = this.m.facts.package;
-    return chosen && label ? [[label, chosen.regular ? this.m.topUps : this.plural(this.m.months, chosen.months)]] : [];
+    if (!chosen || !label) return [];
+    const what = chosen.regular ? this.m.topUps : this.plural(this.m.months, chosen.months);
+    const description = this.#description(chosen);
+    return [[label, description ? `${description} (${what})` : what]];
   }
 }
 

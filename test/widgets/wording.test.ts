@@ -51,6 +51,34 @@ describe('wording and small faults (issue 12 item 9)', () => {
     expect($$(el, 'dt').map(text)).to.include('Customer ID').and.not.include('Customer');
   });
 
+  it("Dish Home keeps the biller's own package description (on the option and the receipt)", async () => {
+    const real = window.fetch;
+    // The sandbox's descriptions only repeat the duration: the biller's lookup answer gets a real one.
+    window.fetch = async (input, init) => {
+      const response = await real(input, init);
+      if (!String(input).endsWith('/dishhome/lookup')) return response;
+      const body = (await response.json()) as { data: { response: { packages: { months: number; description: string }[] } } };
+      for (const p of body.data.response.packages) if (p.months === 3) p.description = 'Dashain Combo 3 Months';
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    try {
+      const el = await fixture<DishhomeRecharge>(html`<dishhome-recharge endpoint="/api" customer-id="1111" .clock=${fastClock()}></dishhome-recharge>`);
+      await lookUp(el);
+      const option = $$(el, 'label.choice').find((l) => text(l).includes('Dashain Combo 3 Months'))!;
+      expect(text(option)).to.equal('Dashain Combo 3 Months 3 months: Rs 1,200.00 (bonus Rs 400.00)');
+      expect(text($$(el, 'label.choice')[0]!)).to.equal('1 month: Rs 400.00');
+      option.querySelector('input')!.click();
+      await el.updateComplete;
+      await toConfirm(el);
+      $<HTMLButtonElement>(el, '[part~=pay-button]')!.click();
+      await until(el, () => el.getAttribute('step') === 'done', 'recharged');
+      expect(text($(el, '[part=receipt]'))).to.contain('Dashain Combo 3 Months (3 months)');
+      await expect(el).to.be.accessible();
+    } finally {
+      window.fetch = real;
+    }
+  });
+
   it('keeps the focus ring (3 px + 2 px offset) clear of the hint above each field', async () => {
     const el = await widget(SEED);
     for (const id of ['counter', 'sc-no', 'consumer-id']) {
