@@ -4,7 +4,7 @@
  * proxy refuses it), and the consumer's payment history and receipts from the proxy.
  */
 import '../src/index.js';
-import { formatNpr } from '../src/money.js';
+import { formatCount, formatNpr } from '../src/money.js';
 import type { HistoryRecord, Receipt } from '../src/api.js';
 import type { PayElement } from '../src/internal/pay-element.js';
 import { SERVICE_REGISTRY, SERVICE_TAGS } from '../src/services.js';
@@ -12,8 +12,15 @@ import type { Locale } from '../src/internal/i18n.js';
 
 /** The page's own words (the widgets have theirs), in the language the switch sets for page and widgets. */
 const TEXT: Record<Locale, {
+  title: string;
+  history: string;
+  previous: string;
+  next: string;
+  all: string;
+  session: string;
   columns: string[];
   search: string;
+  searchHint: string;
   status: string;
   receipt: string;
   receiptOf: string;
@@ -25,8 +32,15 @@ const TEXT: Record<Locale, {
   lines: Record<'receipt' | 'paidOn' | 'service' | 'customer' | 'billAmount' | 'serviceCharge' | 'total' | 'mode' | 'transaction', string>;
 }> = {
   en: {
+    title: 'Pay your bills',
+    history: 'Payment history',
+    previous: 'Previous',
+    next: 'Next',
+    all: 'all',
+    session: 'Signed in as {name}. Access token renewed {count} time(s).',
     columns: ['Date', 'Service', 'Customer', 'Amount', 'Status', 'Reference', 'Receipt'],
     search: 'Search',
+    searchHint: 'name, reference or transaction',
     status: 'Status',
     receipt: 'Receipt',
     receiptOf: 'Receipt of {reference}',
@@ -38,8 +52,15 @@ const TEXT: Record<Locale, {
     lines: { receipt: 'Receipt', paidOn: 'Paid on', service: 'Service', customer: 'Customer', billAmount: 'Bill amount', serviceCharge: 'Service charge', total: 'Total', mode: 'Payment mode', transaction: 'Transaction' },
   },
   ne: {
+    title: 'बिल तिर्नुहोस्',
+    history: 'भुक्तानी इतिहास',
+    previous: 'अघिल्लो',
+    next: 'अर्को',
+    all: 'सबै',
+    session: '{name} को रूपमा साइन इन। पहुँच टोकन {count} पटक नवीकरण भयो।',
     columns: ['मिति', 'सेवा', 'ग्राहक', 'रकम', 'स्थिति', 'सन्दर्भ', 'रसिद'],
     search: 'खोज्नुहोस्',
+    searchHint: 'नाम, सन्दर्भ वा कारोबार',
     status: 'स्थिति',
     receipt: 'रसिद',
     receiptOf: '{reference} को रसिद',
@@ -54,9 +75,18 @@ const TEXT: Record<Locale, {
 let lang: Locale = 'en';
 const t = () => TEXT[lang];
 const fillIn = (template: string, params: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
-/** Dates in the page's language: day month year, 24-hour time (not the US month/day order). */
+/**
+ * Dates in the page's language, day first, 24-hour time (never the US month/day order): "2 Dec 2026, 14:05";
+ * in Nepali all in Devanagari digits ("०२/१२/२०२६, १४:०५": Chromium has no Nepali month names).
+ */
 const formatDate = (iso: string) =>
-  new Intl.DateTimeFormat(lang === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(
+    lang === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-GB',
+    lang === 'ne'
+      ? { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
+  ).format(new Date(iso));
+const sessionNote = () => (session ? fillIn(t().session, { name: session.name, count: formatCount(renewals, lang) }) : '');
 const serviceName = (id: keyof typeof SERVICE_REGISTRY) => SERVICE_REGISTRY[id]?.name ?? id;
 /** The reference of the receipt on show, if any. */
 let openReceipt: string | null = null;
@@ -118,7 +148,7 @@ function renew(): Promise<void> {
     if (answer.is_error || !answer.data) return signOut();
     begin(answer.data.response);
     renewals++;
-    $('session-note').textContent = `Signed in as ${session!.name}. Access token renewed ${renewals} time(s).`;
+    $('session-note').textContent = sessionNote();
   })().finally(() => (renewing = null));
   return renewing;
 }
@@ -155,7 +185,7 @@ function show() {
   $('theme-control').hidden = false;
   $('who').textContent = session.name;
   $<HTMLImageElement>('logo').src = session.logo;
-  $('session-note').textContent = `Signed in as ${session.name}. Access token renewed ${renewals} time(s).`;
+  $('session-note').textContent = sessionNote();
   // The widgets are made once there is a token: they load their lists as soon as they connect.
   if (!widgets().length) {
     $('widgets').replaceChildren(
@@ -193,7 +223,8 @@ async function loadHistory() {
     filter_parameters: status ? { status: [status] } : undefined,
   });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  $('page').textContent = fillIn(t().page, { page, pages, total });
+  const n = (count: number) => formatCount(count, lang);
+  $('page').textContent = fillIn(t().page, { page: n(page), pages: n(pages), total: n(total) });
   // An empty history says so (and whether a filter is why); a receipt whose payment is not listed is put away.
   const filtered = Boolean(status || $<HTMLInputElement>('search').value);
   $('history-empty').textContent = records.length ? '' : filtered ? t().noMatch : t().empty;
@@ -282,6 +313,13 @@ function applyLanguage(next: Locale) {
   );
   $('search-label').textContent = t().search;
   $('status-label').textContent = t().status;
+  $<HTMLInputElement>('search').placeholder = t().searchHint;
+  $('portal-title').textContent = t().title;
+  $('history-title').textContent = t().history;
+  $('prev').textContent = t().previous;
+  $('next').textContent = t().next;
+  $('session-note').textContent = sessionNote();
+  for (const option of $<HTMLSelectElement>('status').options) option.textContent = option.value ? (t().statuses[option.value] ?? option.value) : t().all;
   for (const w of widgets()) w.locale = next;
   if (session) void loadHistory();
   if (openReceipt) void showReceipt(openReceipt);

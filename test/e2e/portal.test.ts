@@ -104,6 +104,9 @@ describe('portal demo, end to end', () => {
     await page.locator('nea-pay').getByRole('heading', { name: 'नेपाल विद्युत प्राधिकरणको बिल भुक्तानी' }).waitFor();
     await page.getByRole('columnheader', { name: 'मिति' }).waitFor();
     await page.waitForFunction(() => /रसिद/.test(document.querySelector('#history')!.textContent!));
+    const date = await page.locator('#history tr').first().locator('td').first().innerText();
+    assert.match(date, /^[०-९]{2}\/[०-९]{2}\/[०-९]{4}, [०-९]{2}:[०-९]{2}$/, 'a Nepali date in Devanagari digits, day first');
+    assert.equal(await page.getByRole('heading', { level: 2, name: 'भुक्तानी इतिहास' }).count(), 1);
     assert.equal(await page.locator('html').getAttribute('lang'), 'ne');
     await page.screenshot({ path: `${ARTIFACTS}/portal-ne.png`, fullPage: true });
     await page.locator('#language').selectOption('en');
