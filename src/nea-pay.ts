@@ -253,7 +253,9 @@ export class NeaPay extends PayElement<'nea'> {
           })}
           ${advance
             ? html`<label for="custom-amount">${m.advanceAmount}</label>`
-            : html`<label class="choice">
+            : quote.min_paisa === quote.max_paisa
+              ? nothing // one amount only: nothing else to offer
+              : html`<label class="choice">
                 <input type="radio" name="amount" .checked=${this.option === CUSTOM} @change=${() => (this.option = CUSTOM)} />
                 ${m.customAmount}
               </label>`}

@@ -116,6 +116,10 @@ export interface Messages {
   billsCovered: string;
   /** Gregorian month names, for dates where the browser has no data for the language (empty: the browser's). */
   gregorianMonths: string[];
+  /** Dreamer's bills step: the bills are paid together, there is nothing to choose. */
+  stepBills: string;
+  /** What a Dish Home bonus is, under the packages. */
+  bonusExplained: string;
 }
 
 export const en: Messages = {
@@ -281,6 +285,8 @@ export const en: Messages = {
   chargeFor: 'For {amount}: service charge {charge}, total {total}',
   billsCovered: 'Bills this pays',
   gregorianMonths: [],
+  stepBills: 'Your due bills',
+  bonusExplained: 'Bonus: extra balance Dish Home adds to your account with the recharge, at no cost to you.',
 };
 
 export type Locale = 'en' | 'ne';

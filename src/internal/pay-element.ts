@@ -162,6 +162,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   protected payLabel(total: string): string {
     return fill(this.m.payNow, { total });
   }
+  /** The label of the customer's row on the confirm and receipt steps: the same as on the steps before. */
+  protected customerLabel(): string {
+    return this.m.customer;
+  }
   /** The text of the button that starts a new payment after a receipt. */
   protected againLabel(): string {
     return this.m.payAnother;
@@ -176,13 +180,23 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   /** The due bills as a table; each column is a header and a cell (numeric columns align right). */
   protected billsTable(bills: Bill[], columns: [header: string, cell: (b: Bill) => unknown, numeric?: boolean][]) {
-    return html`<table>
+    // Explicit roles: a narrow widget shows the rows stacked (display: block), which must not cost the table its semantics.
+    return html`<table role="table">
       <caption class="hint">${this.m.dueBills}</caption>
-      <thead>
-        <tr>${columns.map(([header, , numeric]) => html`<th scope="col" class=${numeric ? 'num' : ''}>${header}</th>`)}</tr>
+      <thead role="rowgroup">
+        <tr role="row">${columns.map(([header, , numeric]) => html`<th role="columnheader" scope="col" class=${numeric ? 'num' : ''}>${header}</th>`)}</tr>
       </thead>
-      <tbody>
-        ${bills.map((b) => html`<tr>${columns.map(([, cell, numeric]) => html`<td class=${numeric ? 'num' : ''}>${cell(b)}</td>`)}</tr>`)}
+      <tbody role="rowgroup">
+        ${bills.map(
+          (b) =>
+            html`<tr role="row">
+              ${columns.map(([header, cell, numeric]) => {
+                const value = cell(b);
+                const blank = value === '' || value === null || value === undefined;
+                return html`<td role="cell" data-label=${header} class="${numeric ? 'num' : ''} ${blank ? 'blank' : ''}">${value}</td>`;
+              })}
+            </tr>`,
+        )}
       </tbody>
     </table>`;
   }
@@ -299,7 +313,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   #amounts(amount: number, charge: number, total: number, covered: [string, string][] = []) {
     const m = this.m;
     return html`<dl>
-      <dt>${m.customer}</dt>
+      <dt>${this.customerLabel()}</dt>
       <dd>${this.flow.customerName}</dd>
       ${this.#lines(this.accountLines())} ${this.#lines(covered)}
       <dt>${m.amount}</dt>

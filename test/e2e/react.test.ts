@@ -102,7 +102,7 @@ describe('a React 19 page', () => {
     await wrapped.getByRole('heading', { name: 'Choose the amount' }).waitFor();
     await wrapped.getByRole('radio', { name: /Oldest 2 bill/ }).check();
     await wrapped.getByRole('button', { name: 'Continue' }).click();
-    await wrapped.getByRole('button', { name: /Pay NPR\s*450\.00/ }).click();
+    await wrapped.getByRole('button', { name: /Pay Rs\s*450\.00/ }).click();
     await wrapped.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.locator('#paid', { hasText: 'reference' }).waitFor();
     assert.match(await page.locator('#steps').innerText(), /^steps: choose > confirm > done$/);
