@@ -1,11 +1,11 @@
 /**
- * The SQLite ledger's durability by statement (store/sqlite.ts ledgerDatabase): every payment write runs
- * with `synchronous = FULL` (synced before it returns), quote and rate-limit writes with `NORMAL`; each SQL
- * text is prepared once. Watched through the statements the real better-sqlite3 connection runs, and the
- * connection's `synchronous` setting read while each runs.
+ * The SQLite ledger's group commit (store/sqlite.ts ledgerDatabase): WAL with synchronous=NORMAL, and a
+ * payment write's call resolves only after an fsync of the WAL that started after the write; one fsync
+ * serves the writes made while the previous one ran; quote and rate-limit writes never wait. Each SQL
+ * text is prepared once. Watched on a real better-sqlite3 connection, with the WAL sync held by the test.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,45 +13,46 @@ import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { createLedger } from '../../src/server/store/ledger.js';
 import type { Ledger } from '../../src/server/store/schema.js';
-import { LedgerSqliteDialect, ledgerDatabase, SQLITE } from '../../src/server/store/sqlite.js';
+import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, SQLITE } from '../../src/server/store/sqlite.js';
+import type { StoredQuote } from '../../src/server/store/store.js';
 import { paymentRow } from './harness.js';
 
-const FULL = 2;
 const NORMAL = 1;
 
-function watchedLedger() {
-  const opened = new Sqlite(join(mkdtempSync(join(tmpdir(), 'durability-')), 'ledger.sqlite'));
+/** A ledger whose WAL syncs wait for the test to `release()` them. */
+function heldLedger() {
+  const file = join(mkdtempSync(join(tmpdir(), 'durability-')), 'ledger.sqlite');
+  const opened = new Sqlite(file);
   opened.pragma('journal_mode = WAL');
   const prepared: string[] = [];
-  /** Each write as it runs: its SQL and the connection's synchronous setting at that moment. */
-  const writes: { sql: string; synchronous: number }[] = [];
   const prepare = opened.prepare.bind(opened);
-  const mode = prepare('PRAGMA synchronous');
-  opened.prepare = ((source: string) => {
-    prepared.push(source);
-    const stmt = prepare(source);
-    if (!/^(insert|update|delete)/i.test(source)) return stmt;
-    const synchronous = () => mode.pluck().get() as number;
-    return new Proxy(stmt, {
-      get(target, key) {
-        if (key === 'run' || key === 'all') {
-          return (...args: unknown[]) => {
-            writes.push({ sql: source, synchronous: synchronous() });
-            return (target[key] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  }) as typeof opened.prepare;
-  const store = createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database: ledgerDatabase(opened) }) }), SQLITE);
-  return { store, prepared, writes, synchronous: () => mode.pluck().get() as number };
+  opened.prepare = ((source: string) => (prepared.push(source), prepare(source))) as typeof opened.prepare;
+  let syncs = 0;
+  let held: (() => void)[] = [];
+  const { database, synced } = ledgerDatabase(opened, () => {
+    syncs++;
+    return new Promise<void>((resolve) => held.push(resolve));
+  });
+  const store = createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced });
+  return {
+    store,
+    prepared,
+    synchronous: () => opened.pragma('synchronous', { simple: true }),
+    get syncs() {
+      return syncs;
+    },
+    release() {
+      const now = held;
+      held = [];
+      now.forEach((resolve) => resolve());
+      return now.length;
+    },
+  };
 }
 
-const quote = (id: string) => ({
+const quote = (id: string): StoredQuote => ({
   id,
-  service: 'dishhome' as const,
+  service: 'dishhome',
   subject: null,
   sessionId: '77',
   customerName: '1111',
@@ -66,27 +67,67 @@ const quote = (id: string) => ({
   expiresAt: 2,
 });
 
-describe('SQLite ledger durability', () => {
-  it('syncs payment writes (FULL), not quote or rate-limit writes (NORMAL), and prepares each query once', async () => {
-    const { store, prepared, writes, synchronous } = watchedLedger();
+/** Whether `promise` has settled after the event loop has run what was ready. */
+async function settled(promise: Promise<unknown>) {
+  let done = false;
+  void promise.then(() => (done = true));
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+describe('SQLite ledger group commit', () => {
+  it('a payment write resolves only after a WAL sync that started after it; quotes and rate limits never wait', async () => {
+    const ledger = heldLedger();
+    const { store } = ledger;
     await store.ready();
-    writes.length = 0;
+    assert.equal(ledger.synchronous(), NORMAL);
+    // Migrations wrote; their sync is released here so the counts below start clean.
+    await store.paymentByKey('none');
+    ledger.release();
+
+    const syncsBefore = ledger.syncs;
     await store.saveQuote(quote('q-1'));
-    await store.saveQuote(quote('q-2'));
     await store.saveCharge('q-1', 40000, 0);
     await store.rateHit('ip:1', 0);
+    assert.equal(ledger.syncs, syncsBefore, 'no sync for quotes and rate limits');
+
+    const row = paymentRow({ quoteId: 'q-1' });
+    const inserting = store.insertPayment(row);
+    assert.equal(await settled(inserting), false, 'the reservation waits for its sync');
+    assert.equal(ledger.release(), 1);
+    assert.deepEqual(await inserting, { inserted: true });
+
+    // While one sync runs, further writes wait for the next one: a sync that began before them is not enough.
+    const first = store.updatePayment(row.reference, ['pending'], { state: 'unknown' }, 5);
+    assert.equal(await settled(first), false);
+    const second = store.claimLookup(row.reference, 6, 0);
+    assert.equal(await settled(second), false);
+    assert.equal(ledger.release(), 1, 'one sync was running');
+    assert.equal((await first)?.state, 'unknown');
+    assert.equal(await settled(second), false, 'the claim was written after that sync began');
+    assert.equal(ledger.release(), 1);
+    assert.equal(await second, true);
+
+    // Eight reservations written together share the syncs.
+    const before = ledger.syncs;
+    const eight = Array.from({ length: 8 }, (_, i) => store.insertPayment(paymentRow({ quoteId: `q-${10 + i}` })));
+    while (!(await settled(Promise.all(eight)))) ledger.release();
+    assert.ok(ledger.syncs - before <= 2, `${ledger.syncs - before} syncs for 8 payments`);
+    assert.equal(ledger.prepared.filter((sql) => sql.startsWith('insert into "payments"')).length, 1, 'the insert was prepared once');
+    await store.close();
+  });
+
+  it('on a real file, the store syncs the WAL (the -wal file is there and payments are recorded)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'durability-')), 'ledger.sqlite');
+    const store = openSqliteStore(file);
+    await store.saveQuote(quote('q-1'));
     const row = paymentRow({ quoteId: 'q-1' });
     assert.deepEqual(await store.insertPayment(row), { inserted: true });
-    await store.updatePayment(row.reference, ['pending'], { state: 'success' }, 5);
-    await store.claimLookup(row.reference, 6, 0);
-
-    const by = (table: string) => writes.filter((w) => w.sql.includes(`"${table}"`)).map((w) => w.synchronous);
-    assert.deepEqual(by('quotes'), [NORMAL, NORMAL, NORMAL]);
-    assert.deepEqual(by('rate_limits'), [NORMAL]);
-    assert.deepEqual(by('payments'), [FULL, FULL, FULL]);
-    assert.equal(synchronous(), FULL, 'the connection is left synced');
-    const quoteInserts = prepared.filter((sql) => sql.startsWith('insert into "quotes"'));
-    assert.equal(quoteInserts.length, 1, 'the quote insert was prepared once for two quotes');
+    assert.ok(existsSync(`${file}-wal`));
+    assert.equal((await store.paymentByReference(row.reference))?.state, 'pending');
     await store.close();
+    const reopened = openSqliteStore(file);
+    assert.equal((await reopened.paymentByReference(row.reference))?.state, 'pending');
+    await reopened.close();
   });
 });

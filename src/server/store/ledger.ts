@@ -24,6 +24,11 @@ export interface LedgerDialect extends SchemaDialect {
   withCharge(amountKey: string, chargePaisa: number): Expression<string>;
   /** Case-insensitive LIKE: PostgreSQL's ILIKE; SQLite's LIKE already is (for ASCII). */
   like: 'like' | 'ilike';
+  /**
+   * Resolves once every payment write made so far is on disk: SQLite's group commit (sqlite.ts). Without
+   * it (PostgreSQL) each commit is durable when it returns.
+   */
+  synced?(): Promise<void>;
 }
 
 const OPEN: LedgerState[] = ['pending', 'unknown'];
@@ -42,6 +47,8 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
   });
   migrated.catch(() => undefined);
   const db = async () => (await migrated, database);
+  /** A payment write's result, once the write is durable. */
+  const durable = async <T>(result: T): Promise<T> => (await d.synced?.(), result);
 
   const payments = async () => (await db()).selectFrom('payments').selectAll();
   const byKey = async (key: string) => (await payments()).where('idempotency_key', '=', key).executeTakeFirst();
@@ -136,7 +143,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
       // or account is free again, and the insert is simply tried again.
       for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
         const result = await tryInsert(row);
-        if (result) return result;
+        if (result) return durable(result);
       }
       throw new Error(`payment ${row.reference} was neither inserted nor in conflict after ${INSERT_ATTEMPTS} attempts`);
     },
@@ -149,7 +156,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
         .where('state', 'in', OPEN)
         .where((eb) => eb.or([eb('checked_at', 'is', null), eb('checked_at', '<=', checkedBy)]))
         .executeTakeFirst();
-      return numUpdatedRows === 1n;
+      return durable(numUpdatedRows === 1n);
     },
     async pruneQuotes(expiredBy, limit) {
       const { numDeletedRows } = await (await db())
@@ -182,7 +189,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
         .where('state', 'in', from)
         .returningAll()
         .executeTakeFirst();
-      return r ? toRow(r) : null;
+      return durable(r ? toRow(r) : null);
     },
     async listPayments({ subject, states, services, search, limit, offset }) {
       let query = (await db()).selectFrom('payments').where('subject', '=', subject);
@@ -208,7 +215,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
         .orderBy('next_check_at')
         .limit(limit);
       const rows = await database.updateTable('payments').set({ claimed_until: leaseUntil }).where('reference', 'in', d.lockDue(due)).returningAll().execute();
-      return rows.map(toRow);
+      return durable(rows.map(toRow));
     },
     async counts(dueBy) {
       // Both read indexes (payments_state, payments_due): cheap enough for every scrape.
