@@ -92,8 +92,12 @@ function nodeExchange(baseUrl: string): Exchange {
 
 export class Aggregator {
   readonly #exchange: Exchange;
+  /** The token as it may appear in an answer: as sent, URL-encoded, JSON-escaped. */
+  readonly #secrets: string[];
   constructor(private readonly options: AggregatorOptions) {
     this.#exchange = options.fetch ? fetchExchange(options.fetch) : nodeExchange(options.baseUrl);
+    const { token } = options;
+    this.#secrets = [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)];
   }
 
   /** `POST {base}/api/servicegroup/<step>/<service>/` with the token in the JSON body. */
@@ -127,10 +131,7 @@ export class Aggregator {
   #scrub(text: string): string {
     const { token } = this.options;
     if (!token) return text;
-    return [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)].reduce(
-      (out, secret) => out.split(secret).join('[redacted]'),
-      text,
-    );
+    return this.#secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join('[redacted]') : out), text);
   }
 
   async #call(path: string, init: Outgoing): Promise<UpstreamResult> {
