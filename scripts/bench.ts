@@ -192,6 +192,7 @@ if (SECONDS > 0) {
   const inFlight = new Set<Promise<void>>();
   const samples: { t: number; rss: number }[] = [];
   const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+  let broken = 0;
   while (performance.now() - started < SECONDS * 1000) {
     const i = sent++;
     const op = (async () => {
@@ -206,7 +207,7 @@ if (SECONDS > 0) {
         const paid = await post(`${urls.sqlite}/api/dishhome/pay`, { quote_id: quote, amount_paisa: 50000, package_id: 9 }, { 'idempotency-key': `load-${quote}` });
         if (paid.status !== 200) failed++;
       }
-    })();
+    })().catch(() => void broken++);
     inFlight.add(op);
     void op.finally(() => inFlight.delete(op));
     if (i % 250 === 0) samples.push({ t: (performance.now() - started) / 1000, rss: rssOf() });
@@ -218,7 +219,7 @@ if (SECONDS > 0) {
   samples.push({ t: (performance.now() - started) / 1000, rss: rssOf() });
   const third = Math.max(1, Math.floor(samples.length / 3));
   const avg = (xs: { rss: number }[]) => xs.reduce((s, x) => s + x.rss, 0) / xs.length;
-  console.log(`  ${sent} operations, ${failed} errors, achieved ${(sent / SECONDS).toFixed(1)} ops/s`);
+  console.log(`  ${sent} operations, ${failed} error answers, ${broken} broken connections, achieved ${(sent / SECONDS).toFixed(1)} ops/s`);
   console.log(`  server RSS: first third ${avg(samples.slice(0, third)).toFixed(1)} MB, last third ${avg(samples.slice(-third)).toFixed(1)} MB (${samples.map((x) => x.rss.toFixed(0)).join(' ')})`);
 }
 console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);

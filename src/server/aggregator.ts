@@ -65,6 +65,8 @@ const fetchExchange =
     return { status: response.status, text: await response.text() };
   };
 
+const IDLE_CONNECTION_MS = 4_000;
+
 /**
  * Pooled keep-alive connections over node:http(s): a fraction of undici fetch's cost per call. It never
  * follows a redirect (node:http has no such feature); the agent closes an idle connection before the
@@ -72,7 +74,10 @@ const fetchExchange =
  */
 function nodeExchange(baseUrl: string): Exchange {
   const secure = baseUrl.startsWith('https:');
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  // An idle connection is closed after 4 s (undici's default) or before the server's announced timeout,
+  // whichever is sooner: one an aggregator dropped silently would fail the next commit as "network".
+  const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
+  const agent = secure ? new HttpsAgent(options) : new HttpAgent(options);
   const send = secure ? httpsRequest : httpRequest;
   return (url, init, signal) =>
     new Promise((resolve, reject) => {
