@@ -131,3 +131,43 @@ describe('SQLite ledger group commit', () => {
     await reopened.close();
   });
 });
+
+describe('SQLite quotes written behind the answer', () => {
+  it('serves a quote at once, writes concurrent ones in one insert, and writes pending ones before a charge, a payment or closing', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'behind-')), 'ledger.sqlite');
+    const store = openSqliteStore(file);
+    await store.ready();
+    const inDatabase = async (id: string) => {
+      const raw = new Sqlite(file, { readonly: true });
+      try {
+        return raw.prepare('SELECT charges FROM quotes WHERE id = ?').get(id) as { charges: string } | undefined;
+      } finally {
+        raw.close();
+      }
+    };
+    await Promise.all(['a', 'b', 'c'].map((id) => store.saveQuote(quote(`q-${id}`))));
+    assert.equal((await store.getQuote('q-a'))?.customerName, '1111', 'served before it is written');
+    for (let i = 0; i < 20 && !(await inDatabase('q-c')); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(await inDatabase('q-a'), 'written soon after, without anyone asking');
+
+    await store.saveQuote(quote('q-charged'));
+    await store.saveCharge('q-charged', 40000, 500);
+    assert.deepEqual(JSON.parse((await inDatabase('q-charged'))!.charges), { '40000': 500 });
+    assert.deepEqual((await store.getQuote('q-charged'))?.charges, { '40000': 500 });
+
+    await store.saveQuote(quote('q-paid'));
+    assert.deepEqual(await store.insertPayment(paymentRow({ quoteId: 'q-paid' })), { inserted: true });
+    assert.ok(await inDatabase('q-paid'), 'the quote is in the ledger before its payment');
+
+    await store.saveQuote(quote('q-last'));
+    await store.close();
+    assert.ok(await inDatabase('q-last'), 'closing writes what is pending');
+  });
+
+  it('saves many quotes in one call (the batch insert)', async () => {
+    const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'behind-')), 'ledger.sqlite'));
+    await store.saveQuotes(Array.from({ length: 1200 }, (_, i) => quote(`q-${i}`)));
+    assert.equal((await store.getQuote('q-1199'))?.id, 'q-1199');
+    await store.close();
+  });
+});

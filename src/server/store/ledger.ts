@@ -35,6 +35,8 @@ const OPEN: LedgerState[] = ['pending', 'unknown'];
 const LIVE: LedgerState[] = ['pending', 'unknown', 'success'];
 /** Inserts tried while the row in conflict keeps changing under us (bounded: each try is one round). */
 const INSERT_ATTEMPTS = 5;
+/** Quotes per multi-row insert: 7 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535. */
+const QUOTES_PER_INSERT = 500;
 
 type QuoteBody = Omit<StoredQuote, 'id' | 'service' | 'sessionId' | 'charges' | 'createdAt' | 'expiresAt'>;
 const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -103,11 +105,12 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
         .executeTakeFirstOrThrow();
       return hits;
     },
-    async saveQuote(q: StoredQuote) {
-      const { id, service, sessionId, charges, createdAt, expiresAt, ...body } = q;
-      await (await db())
-        .insertInto('quotes')
-        .values({
+    saveQuote(q: StoredQuote) {
+      return this.saveQuotes([q]);
+    },
+    async saveQuotes(quotes) {
+      for (let i = 0; i < quotes.length; i += QUOTES_PER_INSERT) {
+        const values = quotes.slice(i, i + QUOTES_PER_INSERT).map(({ id, service, sessionId, charges, createdAt, expiresAt, ...body }) => ({
           id,
           service,
           session_id: sessionId,
@@ -115,8 +118,9 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
           charges: JSON.stringify(charges),
           created_at: createdAt,
           expires_at: expiresAt,
-        })
-        .execute();
+        }));
+        await (await db()).insertInto('quotes').values(values).execute();
+      }
     },
     async getQuote(id) {
       const r = await (await db()).selectFrom('quotes').selectAll().where('id', '=', id).executeTakeFirst();

@@ -7,7 +7,7 @@ import { Kysely, sql, SqliteAdapter, SqliteDialect, type SqliteDatabase, type Sq
 import { missingPeer } from '../peer.js';
 import { createLedger, type LedgerDialect } from './ledger.js';
 import type { Ledger } from './schema.js';
-import type { Store } from './store.js';
+import type { Store, StoredQuote } from './store.js';
 
 /** SQLite's DDL is transactional, so each migration step commits whole or not at all (Kysely assumes otherwise). */
 class TransactionalDdlAdapter extends SqliteAdapter {
@@ -125,5 +125,60 @@ export function openSqliteStore(file: string): Store {
   };
   // Every ledger call waits for the migrations, which open the database: `durability` is set by then.
   const synced = () => durability?.synced() ?? Promise.resolve();
-  return createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced });
+  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }));
+}
+
+/**
+ * Quotes written behind the answer, many to a commit: a lookup's answer does not wait for its quote's
+ * write, and the quotes of concurrent lookups share one insert. Until written, a quote is served from
+ * memory (an SQLite ledger has one proxy instance: no one else reads its quotes); whatever uses a quote
+ * in the database (a charge, a payment, closing) writes the pending ones first. A crash may lose quotes
+ * not yet written: the customer looks the account up again.
+ */
+export function quotesWrittenBehind(store: Store): Store {
+  const pending = new Map<string, StoredQuote>();
+  let writing: Promise<void> | null = null;
+  const write = () =>
+    (writing ??= (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      const batch = [...pending.values()];
+      try {
+        await store.saveQuotes(batch);
+        for (const q of batch) if (pending.get(q.id) === q) pending.delete(q.id);
+      } finally {
+        writing = null;
+      }
+    })());
+  /** Resolves once every quote saved before the call is in the database. */
+  const written = async () => {
+    while (pending.size > 0) await write();
+  };
+  return {
+    ...store,
+    async saveQuote(quote) {
+      pending.set(quote.id, quote);
+      // A failed write leaves the quotes pending: the next write, or whatever needs them, tries again.
+      write().catch(() => undefined);
+    },
+    async saveQuotes(quotes) {
+      await written();
+      await store.saveQuotes(quotes);
+    },
+    async getQuote(id) {
+      const quote = pending.get(id);
+      return quote ? { ...quote, charges: { ...quote.charges } } : store.getQuote(id);
+    },
+    async saveCharge(quoteId, amountPaisa, chargePaisa) {
+      await written();
+      return store.saveCharge(quoteId, amountPaisa, chargePaisa);
+    },
+    async insertPayment(row) {
+      await written();
+      return store.insertPayment(row);
+    },
+    async close() {
+      await written().catch(() => undefined);
+      return store.close();
+    },
+  };
 }
