@@ -207,7 +207,10 @@ if (SECONDS > 0) {
         const paid = await post(`${urls.sqlite}/api/dishhome/pay`, { quote_id: quote, amount_paisa: 50000, package_id: 9 }, { 'idempotency-key': `load-${quote}` });
         if (paid.status !== 200) failed++;
       }
-    })().catch(() => void broken++);
+    })().catch((error: { code?: string }) => {
+      broken++;
+      if (process.env.BENCH_DEBUG) console.error(`  op ${i} (${i % 2 ? "pay" : "lookup"}): ${error.code}`);
+    });
     inFlight.add(op);
     void op.finally(() => inFlight.delete(op));
     if (i % 250 === 0) samples.push({ t: (performance.now() - started) / 1000, rss: rssOf() });
