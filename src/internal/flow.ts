@@ -11,8 +11,8 @@ import * as z from 'zod/mini';
 import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
-import { emit } from './events.js';
-import { errorText, messages } from './i18n.js';
+import { emit, type PayErrorStage } from './events.js';
+import { errorText, messages, reasonText } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
 
 export interface Attempt {
@@ -72,6 +72,26 @@ export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveContr
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
 
+/** Pending payments already announced (`pay-pending`) in this tab, by reference: kept in session storage across reloads. */
+const ANNOUNCED_KEY = 'bill-pay:announced';
+const announced = new Set<string>();
+/** Whether a pending payment is told for the first time in this tab (and marks it told). */
+function firstAnnouncement(reference: string): boolean {
+  try {
+    for (const r of JSON.parse(sessionStorage.getItem(ANNOUNCED_KEY) ?? '[]') as string[]) announced.add(r);
+  } catch {
+    // Storage unavailable: this page's set still holds.
+  }
+  if (announced.has(reference)) return false;
+  announced.add(reference);
+  try {
+    sessionStorage.setItem(ANNOUNCED_KEY, JSON.stringify([...announced].slice(-50)));
+  } catch {
+    // As above.
+  }
+  return true;
+}
+
 const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
 
 export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveController {
@@ -84,6 +104,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   #payRun: AbortController | null = null;
   #claimed: string | null = null;
   #connected = false;
+  #started = false;
 
   /** The proxy's routes, each request with the host's access token. */
   readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
@@ -93,6 +114,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   constructor(private readonly host: FlowHost<S>) {
     host.addController(this);
     this.#lookupTask = this.#manual(
+      'lookup',
       ([body], signal) => this.#client.lookup(host.service, body, { signal }),
       (quote) => {
         if (this.state.step === 'lookup') this.#to({ step: 'choose', quote });
@@ -100,6 +122,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       ([body]) => void this.lookup(body),
     );
     this.#chargeTask = this.#manual(
+      'price',
       async ([quote, body]: [Quote, Attempt['body']], signal) => ({
         quote,
         body,
@@ -118,17 +141,20 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * A task run on demand whose failure becomes the flow's error, with a retry of the same arguments when
    * trying again is safe.
    */
-  #manual<A extends unknown[], R>(work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
+  #manual<A extends unknown[], R>(stage: PayErrorStage, work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
     const task: Task<A, R> = new Task<A, R>(this.host, {
       autoRun: false,
-      task: (args, { signal }) => this.#guard(task, () => work(args, signal), signal, () => retry(args)),
+      task: (args, { signal }) => this.#guard(stage, task, () => work(args, signal), signal, () => retry(args)),
       onComplete: done,
     });
     return task;
   }
 
-  /** Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). */
-  async #guard<R>(task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
+  /**
+   * Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). A
+   * failure the customer sees is told to the host (`pay-error` with its stage).
+   */
+  async #guard<R>(stage: PayErrorStage, task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
     this.#runs.set(task, signal);
     this.#requestError = null;
     try {
@@ -137,6 +163,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       if (signal.aborted) return initialState;
       const e = toRequestError(error);
       this.#requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
+      this.#emitError(stage, e.code, e.retryable, null, e.reasonCode);
       throw e;
     }
   }
@@ -148,7 +175,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   list<K extends ListRoute>(name: K): Task<[string], ResponseOf<K>> {
     const task: Task<[string], ResponseOf<K>> = new Task(this.host, {
       args: () => [this.host.endpoint] as [string],
-      task: (_, { signal }) => this.#guard(task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
+      task: (_, { signal }) => this.#guard('load', task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
     });
     this.#lists.push(task);
     return task;
@@ -157,7 +184,13 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   hostConnected(): void {
     this.#connected = true;
     const s = this.state;
-    if (s.step === 'lookup') return this.#resume();
+    if (s.step === 'lookup') {
+      this.#resume();
+      // The first step, told once (a resumed payment tells its own step).
+      if (!this.#started && this.state.step === 'lookup') queueMicrotask(() => emit(this.host, 'pay-step', { service: this.host.service, step: 'lookup' }));
+      this.#started = true;
+      return;
+    }
     // Moved in the DOM: carry on with the attempt it was driving, unless another element took it over.
     if ((s.step === 'confirm' || s.step === 'pending') && s.pay && !idle(s.pay) && this.#claim()) this.#run(s, s.pay);
   }
@@ -293,7 +326,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       } catch (error) {
         const e = toRequestError(error);
         const record = z.safeParse(paymentSchema, e.response);
-        return { code: e.code, payment: record.success ? record.data : null };
+        const named = z.safeParse(z.object({ reference: z.string() }), e.details);
+        return { code: e.code, payment: record.success ? record.data : null, ...(named.success ? { reference: named.data.reference } : {}) };
       }
     };
     const service = this.host.service;
@@ -314,8 +348,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         this.#forget();
         const p = pay.payment;
         if (pay.code === null) {
-          this.#to({ step: 'done', quote, attempt, payment: p });
-          emit(this.host, 'pay-success', {
+          this.#to({ step: 'done', quote, attempt, payment: p }, () => emit(this.host, 'pay-success', {
             service,
             reference: p.reference,
             transactionId: p.transaction_id,
@@ -323,29 +356,36 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
             serviceChargePaisa: p.service_charge_paisa,
             totalPaisa: p.total_paisa,
             ...generation,
-          });
+          }));
         } else {
-          this.#to({ step: 'failed', quote, attempt, payment: p, code: pay.code });
-          this.#emitError(pay.code, false, p.reference, attempt);
+          const code = pay.code;
+          this.#to({ step: 'failed', quote, attempt, payment: p, code }, () =>
+            this.#emitError('pay', code, false, p.reference, p.reason_code, attempt),
+          );
         }
         return;
       }
       case 'pending':
-      case 'checking':
-        this.#to({ step: 'pending', quote, attempt, pay });
-        if (before !== 'pending') {
-          this.#remember({ ...attempt, pending: pay.payment });
-          emit(this.host, 'pay-pending', { service, reference: pay.payment.reference, amountPaisa: pay.payment.amount_paisa, totalPaisa: pay.payment.total_paisa, ...generation });
-        }
+      case 'checking': {
+        const fresh = before !== 'pending';
+        const p = pay.payment;
+        if (fresh) this.#remember({ ...attempt, pending: p });
+        // Announced once per payment on the page and in the tab, however many widgets show it again.
+        const announce = () => {
+          if (!firstAnnouncement(p.reference)) return;
+          emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa, ...generation });
+        };
+        this.#to({ step: 'pending', quote, attempt, pay }, fresh ? announce : undefined);
         return;
+      }
       case 'refused':
         this.#forget();
-        this.#to({ step: 'confirm', quote, attempt, pay });
-        this.#emitError(pay.code, false, null, attempt);
+        this.#to({ step: 'confirm', quote, attempt, pay }, () => this.#emitError('pay', pay.code, false, null, null, attempt));
         return;
       case 'unconfirmed':
-        this.#to({ step: 'confirm', quote, attempt, pay });
-        this.#emitError('PAY_UNCONFIRMED', true, null, attempt);
+        this.#to({ step: 'confirm', quote, attempt, pay }, () =>
+          this.#emitError('pay', 'PAY_UNCONFIRMED', true, pay.reference ?? null, null, attempt),
+        );
         return;
       default:
         this.#to({ step: 'confirm', quote, attempt, pay });
@@ -413,16 +453,31 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#release();
   }
 
-  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null, { generation }: Attempt) {
-    const message = errorText(messages(this.host.locale), code);
-    emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference, ...(generation ? { generation } : {}) });
+  /** Tells the host of a failure the customer sees: where it happened, its code, and the text and reason shown. */
+  #emitError(stage: PayErrorStage, code: WidgetErrorCode, retryable: boolean, reference: string | null, reasonCode: string | null, attempt?: Attempt) {
+    const m = messages(this.host.locale);
+    const generation = attempt?.generation ? { generation: attempt.generation } : {};
+    const reason = reasonText(m, reasonCode);
+    emit(this.host, 'pay-error', {
+      service: this.host.service,
+      stage,
+      code,
+      message: errorText(m, code),
+      reason,
+      reasonCode: reason === null ? null : reasonCode,
+      retryable,
+      reference,
+      ...generation,
+    });
   }
 
-  #to(state: FlowState): void {
+  /** Moves to a state; `outcome` announces what led there before the step event that follows from it. */
+  #to(state: FlowState, outcome?: () => void): void {
     const step = this.state.step;
     this.state = state;
     if (step !== state.step) this.#requestError = null;
     this.host.requestUpdate();
+    outcome?.();
     if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
 }

@@ -101,6 +101,10 @@ export interface Messages {
   advanceAmount: string;
   billsPaid: string;
   paidInAdvance: string;
+  /** A pending payment: when it was sent; what happens once the automatic checks end. */
+  pendingSince: string;
+  pendingStopped: string;
+  startAnother: string;
 }
 
 export const en: Messages = {
@@ -250,6 +254,10 @@ export const en: Messages = {
   advanceAmount: 'Amount to pay in advance',
   billsPaid: 'Bills paid',
   paidInAdvance: 'Paid in advance',
+  pendingSince: 'Sent',
+  pendingStopped:
+    'The biller has still not confirmed this payment, so we have stopped checking here. It stays tracked: its outcome will appear in your payment history. Do not pay these bills again; you can start another payment.',
+  startAnother: 'Start another payment',
 };
 
 export type Locale = 'en' | 'ne';

@@ -29,7 +29,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * The base of every payment element (not an element itself).
  *
  * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
- * @fires {CustomEvent<PayErrorDetail>} pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
+ * @fires {CustomEvent<PayErrorDetail>} pay-error - A failure the customer sees (a list, the lookup, the price or the payment). `detail`: PayErrorDetail (stage: load, lookup, price, pay or funding; code, localized message and reason, retryable, reference; NEA adds `generation`).
  * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
  * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
  * @fires {CustomEvent<PayAuthRequiredDetail>} pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
@@ -285,13 +285,36 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return html`<dl><dt>${this.m.reference}</dt><dd>${reference}</dd></dl>`;
   }
 
+  /** A moment in the widget's language, e.g. "2 Dec 2026, 08:15". */
+  #when(iso: string): string {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return iso;
+    return new Intl.DateTimeFormat(this.locale === 'ne' ? 'ne-NP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+  }
+
+  /**
+   * What is pending (from the payment record, so it shows after a reload too) and what happens next. Once
+   * the automatic checks end, the payment stays tracked and the customer may start another payment.
+   */
   #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
+    const p = pay.payment;
+    const stopped = pay.phase === 'pending' && pay.waitMs === null;
     return html`${this.stepHeading(m.pendingTitle)}
-      <p>${m.pendingBody}</p>
-      ${this.#reference(pay.payment.reference)}
+      <p>${stopped ? m.pendingStopped : m.pendingBody}</p>
+      <dl class="pending">
+        <dt>${m.customer}</dt>
+        <dd>${p.customer_name}</dd>
+        <dt>${m.total}</dt>
+        <dd>${this.money(p.total_paisa)}</dd>
+        <dt>${m.reference}</dt>
+        <dd>${p.reference}</dd>
+        <dt>${m.pendingSince}</dt>
+        <dd>${this.#when(p.created_at)}</dd>
+      </dl>
       <div class="actions">
         <button ?disabled=${pay.phase === 'checking'} @click=${() => this.flow.check()}>${m.checkNow}</button>
+        ${stopped ? html`<button class="primary" @click=${() => this.flow.reset()}>${m.startAnother}</button>` : nothing}
       </div>`;
   }
 

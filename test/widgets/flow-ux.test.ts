@@ -1,0 +1,165 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { DishhomeRecharge } from '../../src/dishhome-recharge.js';
+import type { NeaPay } from '../../src/nea-pay.js';
+import type { PayErrorDetail, PayPendingDetail, PayStepDetail } from '../../src/internal/events.js';
+import { LIMITS } from '../../src/internal/pay-machine.js';
+import { $, $$, SEED, button, customer, fastClock, lookUp, manualClock, resetSandbox, sandboxCalls, toConfirm, until, widget } from './helpers.js';
+import type { Clock } from '../../src/internal/pay-machine.js';
+
+const dish = (id: string, clock: Clock = fastClock()) =>
+  fixture<DishhomeRecharge>(html`<dishhome-recharge endpoint="/api" customer-id=${id} .clock=${clock}></dishhome-recharge>`);
+const chooseFirst = async (el: DishhomeRecharge) => {
+  $$(el, 'label.choice')[0]!.querySelector('input')!.click();
+  await el.updateComplete;
+};
+const arm = (step: string, kind: string, times = 1) =>
+  fetch('/sandbox/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ step, kind, times }) });
+/** Asks the proxy for a payment's status (the biller answers again): the account is free for later tests. */
+const settle = async (reference: string) => {
+  const { data } = (await (await fetch(`/api/payments/${reference}`)).json()) as { data: { response: { state: string } } };
+  expect(data.response.state).to.equal('success');
+};
+const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+/** Records the widget events fired on `el`, in order. */
+function record(el: EventTarget, names = ['pay-step', 'pay-success', 'pay-error', 'pay-pending']) {
+  const seen: { name: string; detail: Record<string, unknown> }[] = [];
+  for (const name of names) el.addEventListener(name, (e) => seen.push({ name, detail: (e as CustomEvent).detail }));
+  return seen;
+}
+
+describe('issue 12: pending payments', () => {
+  beforeEach(resetSandbox);
+
+  it('shows what is pending, then what happens next when checking ends, and lets the customer start another payment', async () => {
+    // The NEA customer whose commit hangs; the biller's status answers fail, so the payment stays pending.
+    await arm('status', 'http500', LIMITS.polls);
+    const el = await widget(customer('902'));
+    await lookUp(el);
+    await toConfirm(el);
+    setTimeout(() => button(el, 'Pay').click());
+    const { detail } = (await oneEvent(el, 'pay-pending')) as CustomEvent<PayPendingDetail>;
+    await el.updateComplete;
+    // While checking: who, how much, which reference, when; no way to pay again.
+    let shown = text(el);
+    expect(shown).to.contain('we are checking').and.contain(detail.reference).and.contain('Sent');
+    expect($(el, 'dl.pending')!.textContent!.replace(/\s+/g, ' ')).to.match(/Customer .+ Total NPR [\d,]+\.\d\d Reference \w{32} Sent \d+ \w+ \d{4}, \d\d:\d\d/);
+    // The automatic checks end (the injected clock makes them instant).
+    await until(el, () => text(el).includes('stopped checking'), 'checks ended', 15000);
+    expect((await sandboxCalls('status')).length).to.be.at.most(LIMITS.polls);
+    shown = text(el);
+    expect(shown).to.contain('It stays tracked').and.contain('payment history').and.contain(detail.reference);
+    expect(shown).not.to.contain('we are checking');
+    await expect(el).to.be.accessible();
+    button(el, 'Start another payment').click();
+    await el.updateComplete;
+    expect(el.getAttribute('step')).to.equal('lookup');
+    // A widget added afterwards (or a reload) starts fresh: the payment is not brought back.
+    const again = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>`);
+    await again.updateComplete;
+    expect(again.getAttribute('step')).to.equal('lookup');
+    expect(await sandboxCalls('commit')).to.have.length(1);
+    await settle(detail.reference);
+  });
+
+  it('announces a pending payment once per payment, not once per widget added to the page', async () => {
+    const clock = manualClock();
+    const events = record(document.body, ['pay-pending']);
+    const el = await widget(customer('902'), clock);
+    await lookUp(el);
+    await toConfirm(el);
+    setTimeout(() => button(el, 'Pay').click());
+    const { detail } = (await oneEvent(el, 'pay-pending')) as CustomEvent<PayPendingDetail>;
+    // The widget is taken out and two more are added: each resumes the payment, none announces it again.
+    el.remove();
+    const second = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${manualClock()}></nea-pay>`);
+    await until(second, () => second.getAttribute('step') === 'pending', 'resumed');
+    expect(text(second)).to.contain(detail.reference).and.contain('NPR');
+    second.remove();
+    const third = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${manualClock()}></nea-pay>`);
+    await until(third, () => third.getAttribute('step') === 'pending', 'resumed again');
+    expect(events.filter((e) => e.name === 'pay-pending').map((e) => e.detail.reference)).to.deep.equal([detail.reference]);
+    third.remove();
+    await settle(detail.reference);
+  });
+});
+
+describe('issue 12: events', () => {
+  beforeEach(resetSandbox);
+
+  it('fires pay-step lookup at start, and the outcome before the step it leads to', async () => {
+    const seen: string[] = [];
+    const log = (e: Event) => seen.push(e.type === 'pay-step' ? `step:${(e as CustomEvent<PayStepDetail>).detail.step}` : e.type);
+    document.body.addEventListener('pay-step', log);
+    document.body.addEventListener('pay-success', log);
+    try {
+      const el = await widget(SEED);
+      expect(seen[0]).to.equal('step:lookup');
+      await lookUp(el);
+      await toConfirm(el);
+      setTimeout(() => button(el, 'Pay').click());
+      await oneEvent(el, 'pay-success');
+      await el.updateComplete;
+      expect(seen).to.deep.equal(['step:lookup', 'step:choose', 'step:confirm', 'pay-success', 'step:done']);
+    } finally {
+      document.body.removeEventListener('pay-step', log);
+      document.body.removeEventListener('pay-success', log);
+    }
+  });
+
+  it('fires pay-error with stage lookup, the code, the localized message and the reason when a lookup fails', async () => {
+    const el = await dish('4444');
+    setTimeout(() => $<HTMLButtonElement>(el, 'form button[type=submit]')!.click());
+    const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
+    await until(el, () => $(el, '[role=alert]') !== null, 'error shown');
+    expect(detail.stage).to.equal('lookup');
+    expect(detail.code).to.equal('LOOKUP_REJECTED');
+    expect(detail.message).to.equal('The biller could not find this account.');
+    const alert = $(el, '[role=alert]')!.textContent!;
+    expect(alert).to.contain(detail.message);
+    expect(detail).to.include({ reason: 'Customer not found', reasonCode: 'CUSTOMER_NOT_FOUND' });
+    expect(alert).to.contain(detail.reason!);
+  });
+
+  it('fires pay-error with stage load when a list does not load', async () => {
+    const errors = record(document.body, ['pay-error']);
+    const el = await fixture(html`<nea-pay endpoint="/nowhere/api" .clock=${fastClock()}></nea-pay>`);
+    await until(el as DishhomeRecharge, () => errors.length > 0, 'load error');
+    expect(errors[0]!.detail).to.include({ stage: 'load', service: 'nea' });
+  });
+
+  it('fires pay-error with stage pay, the reason, and the reference of a refused payment', async () => {
+    const el = await dish('9000000005');
+    await lookUp(el);
+    await chooseFirst(el);
+    await toConfirm(el);
+    setTimeout(() => button(el, 'Recharge').click());
+    const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
+    expect(detail).to.include({ stage: 'pay', code: 'PAYMENT_REJECTED', reason: 'Customer is not eligible', reasonCode: 'CUSTOMER_NOT_ELIGIBLE' });
+    expect(detail.reference).to.match(/^\w{32}$/);
+  });
+
+  it('sets the reference in pay-error when a payment stays unconfirmed and the proxy named it', async () => {
+    const el = await dish('1111');
+    await lookUp(el);
+    await chooseFirst(el);
+    await toConfirm(el);
+    // Every send answers "still in flight" (as the proxy does while the biller's commit hangs).
+    const real = window.fetch;
+    window.fetch = async (input, init) => {
+      if (String(input).includes('/pay')) {
+        return new Response(
+          JSON.stringify({ data: null, error_message: 'in flight', is_error: true, error_code: 'IDEMPOTENCY_IN_FLIGHT', retryable: true, details: { reference: 'R'.repeat(32) } }),
+          { status: 409, headers: { 'content-type': 'application/json' } },
+        );
+      }
+      return real(input, init);
+    };
+    try {
+      setTimeout(() => button(el, 'Recharge').click());
+      const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
+      expect(detail).to.include({ stage: 'pay', code: 'PAY_UNCONFIRMED', reference: 'R'.repeat(32), retryable: true });
+    } finally {
+      window.fetch = real;
+    }
+  });
+});
