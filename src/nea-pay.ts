@@ -177,7 +177,7 @@ export class NeaPay extends PayElement<'nea'> {
         </div>
         ${this.#numbers()}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${this.busyLabel(m.lookUp, busy === 'lookup')}</button>
           ${this.renderCancel()}
         </div>
       </form>`;

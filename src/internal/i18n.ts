@@ -105,6 +105,10 @@ export interface Messages {
   pendingSince: string;
   pendingStopped: string;
   startAnother: string;
+  /** Busy states: the pressed pay button's text; a slow request names whom it waits for. */
+  payingShort: string;
+  stillWaiting: string;
+  billers: Record<ServiceId, string>;
 }
 
 export const en: Messages = {
@@ -258,6 +262,9 @@ export const en: Messages = {
   pendingStopped:
     'The biller has still not confirmed this payment, so we have stopped checking here. It stays tracked: its outcome will appear in your payment history. Do not pay these bills again; you can start another payment.',
   startAnother: 'Start another payment',
+  payingShort: 'Paying…',
+  stillWaiting: 'Still waiting for {biller}…',
+  billers: { nea: 'NEA', dreamer: 'Dreamer Electricity', dishhome: 'Dish Home' },
 };
 
 export type Locale = 'en' | 'ne';

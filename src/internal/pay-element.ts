@@ -17,7 +17,10 @@ type StepState<S extends FlowState['step']> = Extract<FlowState, { step: S }>;
 /** The receipt step's state: the payment, its attempt, and the quote it came from (none after a reload). */
 export type ReceiptState = StepState<'done'>;
 
-const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
+/** After this long, a request still running says what the widget is waiting for. */
+export const SLOW_MS = 3000;
+
+const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' | 'paying' | 'checking'> = {
   load: 'loading',
   lookup: 'lookingUp',
   charge: 'pricing',
@@ -100,6 +103,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   protected readonly flow = new PayFlow<S>(this);
   #renderedStep = this.flow.state.step;
+  /** The request being watched for slowness, and whether it has run longer than SLOW_MS. */
+  #watched: Busy = null;
+  #slow = false;
+  #slowWatch: AbortController | null = null;
 
   protected get m(): Messages {
     return messages(this.locale);
@@ -172,10 +179,16 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       <div class="actions"><button @click=${() => this.flow.back()}>${this.m.back}</button></div>`;
   }
 
+  /** A button's content: its label, with a spinner while the request it started runs (and `busyText` then, if given). */
+  protected busyLabel(label: string, busy: boolean, busyText = label) {
+    return busy ? html`<span class="spinner" aria-hidden="true"></span>${busyText}` : label;
+  }
+
   /** The choice step's actions: continue (to pricing), cancel while pricing, back. */
   protected renderChoiceActions(ready: boolean) {
+    const pricing = this.flow.busy === 'charge';
     return html`<div class="actions">
-      <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'charge' || !ready}>${this.m.continue}</button>
+      <button type="submit" class="primary" part="button" ?disabled=${pricing || !ready}>${this.busyLabel(this.m.continue, pricing)}</button>
       ${this.renderCancel()}
       <button type="button" @click=${() => this.flow.back()}>${this.m.back}</button>
     </div>`;
@@ -199,6 +212,50 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       // Each new step takes the focus, so keyboard and screen-reader users land on it.
       this.renderRoot.querySelector<HTMLElement>('[data-focus]')?.focus();
     }
+    this.#lockForms();
+    this.#watchSlow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#slowWatch?.abort();
+    this.#watched = null;
+  }
+
+  /**
+   * While a request a form started runs (a lookup, a price), its fields are locked (`inert`): only its
+   * actions stay live, so the customer can still cancel.
+   */
+  #lockForms() {
+    const busy = this.flow.busy;
+    const locked = busy === 'lookup' || busy === 'charge';
+    for (const form of this.renderRoot.querySelectorAll('form')) {
+      for (const child of form.children) if (!child.classList.contains('actions')) child.toggleAttribute('inert', locked);
+    }
+  }
+
+  /** Starts the host's clock on each new request; past SLOW_MS the progress line says what the widget waits for. */
+  #watchSlow() {
+    const busy = this.flow.busy;
+    if (busy === this.#watched) return;
+    this.#slowWatch?.abort();
+    this.#watched = busy;
+    this.#slow = false;
+    if (!busy || busy === 'status') return;
+    const watch = (this.#slowWatch = new AbortController());
+    void this.clock.sleep(SLOW_MS, watch.signal).then(() => {
+      if (watch.signal.aborted) return;
+      this.#slow = true;
+      this.requestUpdate();
+    });
+  }
+
+  /** The progress line: what runs, and after SLOW_MS whom the widget is waiting for. */
+  #progress(busy: Busy): string {
+    if (!busy) return '';
+    const m = this.m;
+    const doing = m[PROGRESS[busy]];
+    return this.#slow && this.#watched === busy ? `${doing} ${fill(m.stillWaiting, { biller: m.billers[this.service] })}` : doing;
   }
 
   protected override render() {
@@ -208,7 +265,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       <h2 part="header">${this.logo ? html`<img part="logo" src=${this.logo} alt="" />` : nothing}${this.heading()}</h2>
       ${quote?.test_mode ? html`<p class="badge">${m.testMode}</p>` : nothing}
       ${this.#step(state)}
-      <p role="status">${busy ? m[PROGRESS[busy]] : ''}</p>
+      <p role="status">${this.#progress(busy)}</p>
       ${state.step === 'failed' ? nothing : this.renderError()}
     </section>`;
   }
@@ -275,7 +332,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
         ${unconfirmed
           ? nothing
           : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.flow.pay()}>
-              ${this.payLabel(this.money(charge.total_paisa))}
+              ${this.busyLabel(this.payLabel(this.money(charge.total_paisa)), paying, m.payingShort)}
             </button>`}
         ${paying || unconfirmed ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
       </div>`;

@@ -242,5 +242,26 @@ export const payStyles = [
     background: var(--_accent);
     color: var(--_on-accent);
   }
+  .spinner {
+    display: inline-block;
+    width: 0.9em;
+    height: 0.9em;
+    margin-inline-end: 0.5em;
+    vertical-align: -0.1em;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+    border-radius: 50%;
+    animation: pay-spin 0.8s linear infinite;
+  }
+  @keyframes pay-spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
+    }
+  }
 `,
 ];

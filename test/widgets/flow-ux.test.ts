@@ -163,3 +163,45 @@ describe('issue 12: events', () => {
     }
   });
 });
+
+describe('issue 12: busy states', () => {
+  beforeEach(resetSandbox);
+
+  it('shows a spinner and "Paying…" inside the pressed pay button', async () => {
+    await arm('commit', 'latency');
+    const el = await widget(SEED);
+    await lookUp(el);
+    await toConfirm(el);
+    const pay = button(el, 'Pay');
+    pay.click();
+    await el.updateComplete;
+    expect(pay.disabled).to.equal(true);
+    expect(pay.querySelector('.spinner')).to.exist;
+    expect(pay.textContent!.trim()).to.equal('Paying…');
+    await expect(el).to.be.accessible();
+    await oneEvent(el, 'pay-success');
+  });
+
+  it('locks the form while its lookup runs, keeps Cancel live, and says whom it waits for after 3 s', async () => {
+    await arm('details', 'hang');
+    const clock = manualClock();
+    const el = await widget(SEED, clock);
+    $<HTMLButtonElement>(el, 'form button[type=submit]')!.click();
+    await until(el, () => el.hasAttribute('loading'), 'looking up');
+    const form = $(el, 'form')!;
+    const fields = [...form.children].filter((c) => !c.classList.contains('actions'));
+    expect(fields.length).to.be.greaterThan(1);
+    expect(fields.every((f) => f.hasAttribute('inert'))).to.equal(true);
+    expect($(el, 'form .actions')!.hasAttribute('inert')).to.equal(false);
+    expect($(el, 'form button[type=submit] .spinner')).to.exist;
+    expect($(el, '[role=status]')!.textContent).to.contain('Looking up');
+    // Three seconds on the widget's clock (no real wait).
+    await until(el, () => clock.waiting === 1, 'slow watch started');
+    clock.tick();
+    await until(el, () => $(el, '[role=status]')!.textContent!.includes('Still waiting for NEA…'), 'slow message');
+    button(el, 'Cancel').click();
+    await el.updateComplete;
+    expect($(el, '[role=status]')!.textContent).to.equal('');
+    expect(fields.some((f) => f.hasAttribute('inert'))).to.equal(false);
+  });
+});
