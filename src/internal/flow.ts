@@ -259,7 +259,13 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   cancel(): void {
     this.#lookupTask.abort();
     this.#chargeTask.abort();
-    for (const task of this.#lists) task.abort();
+    for (const task of this.#lists) {
+      if (task.status !== TaskStatus.PENDING || this.#runs.get(task)?.aborted) continue;
+      task.abort();
+      // The form cannot be used without its list: a stopped load leaves a way to load it again.
+      this.#requestError = { code: 'ABORTED', reasonCode: null, retry: () => void task.run() };
+      this.#emitError('load', 'ABORTED', true, null, null);
+    }
     this.host.requestUpdate();
   }
 

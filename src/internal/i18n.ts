@@ -109,6 +109,8 @@ export interface Messages {
   payingShort: string;
   stillWaiting: string;
   billers: Record<ServiceId, string>;
+  /** The counter list's toggle button. */
+  showCounters: string;
 }
 
 export const en: Messages = {
@@ -265,6 +267,7 @@ export const en: Messages = {
   payingShort: 'Paying…',
   stillWaiting: 'Still waiting for {biller}…',
   billers: { nea: 'NEA', dreamer: 'Dreamer Electricity', dishhome: 'Dish Home' },
+  showCounters: 'Show all counters',
 };
 
 export type Locale = 'en' | 'ne';

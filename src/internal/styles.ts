@@ -253,6 +253,20 @@ export const payStyles = [
     border-radius: 50%;
     animation: pay-spin 0.8s linear infinite;
   }
+  .combo {
+    display: flex;
+  }
+  .combo input {
+    flex: 1;
+    min-width: 0;
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+  .combo .toggle {
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+    padding: 0 0.75em;
+  }
   @keyframes pay-spin {
     to {
       transform: rotate(360deg);

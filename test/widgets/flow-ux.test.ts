@@ -3,7 +3,7 @@ import type { DishhomeRecharge } from '../../src/dishhome-recharge.js';
 import type { NeaPay } from '../../src/nea-pay.js';
 import type { PayErrorDetail, PayPendingDetail, PayStepDetail } from '../../src/internal/events.js';
 import { LIMITS } from '../../src/internal/pay-machine.js';
-import { $, $$, SEED, button, customer, fastClock, lookUp, manualClock, resetSandbox, sandboxCalls, toConfirm, until, widget } from './helpers.js';
+import { $, $$, SEED, button, customer, fastClock, lookUp, manualClock, resetSandbox, sandboxCalls, toConfirm, type, until, widget } from './helpers.js';
 import type { Clock } from '../../src/internal/pay-machine.js';
 
 const dish = (id: string, clock: Clock = fastClock()) =>
@@ -203,5 +203,81 @@ describe('issue 12: busy states', () => {
     await el.updateComplete;
     expect($(el, '[role=status]')!.textContent).to.equal('');
     expect(fields.some((f) => f.hasAttribute('inert'))).to.equal(false);
+  });
+});
+
+describe('issue 12: counter search', () => {
+  beforeEach(resetSandbox);
+  const names = (el: Element) => $$(el, '[role=option]').map((o) => o.textContent!.trim());
+
+  it('ranks counters that start with the query first, then word starts, then the rest; Enter picks the first', async () => {
+    const el = await widget({ sc: '', id: '' });
+    const combo = $<HTMLInputElement>(el, '#counter')!;
+    type(combo, 'ratna');
+    await el.updateComplete;
+    expect(names(el)).to.deep.equal(['RATNAPARK DC', 'BIRATNAGAR DC']);
+    combo.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect(el.officeCode).to.equal('201:ratnapark-dc');
+    type(combo, 'dc');
+    await el.updateComplete;
+    // "dc" starts no name, but starts a word of each: all are word starts, in list order.
+    expect(names(el).length).to.be.greaterThan(2);
+  });
+
+  it('opens the list on click and with a visible toggle button', async () => {
+    const el = await widget({ sc: '', id: '' });
+    const combo = $<HTMLInputElement>(el, '#counter')!;
+    combo.click();
+    await el.updateComplete;
+    expect(combo.getAttribute('aria-expanded')).to.equal('true');
+    expect($(el, '#counter-list')!.hidden).to.equal(false);
+    const toggle = $<HTMLButtonElement>(el, 'button.toggle')!;
+    expect(toggle.getAttribute('aria-label')).to.equal('Show all counters');
+    expect(toggle.getBoundingClientRect().width).to.be.greaterThan(10);
+    toggle.click();
+    await el.updateComplete;
+    expect($(el, '#counter-list')!.hidden).to.equal(true);
+    toggle.click();
+    await el.updateComplete;
+    expect($(el, '#counter-list')!.hidden).to.equal(false);
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    await expect(el).to.be.accessible();
+  });
+
+  it('counts an exact counter name, in any case, as picked', async () => {
+    const el = await widget({ sc: SEED.sc, id: SEED.id });
+    type($<HTMLInputElement>(el, '#counter')!, 'ratnapark dc');
+    await el.updateComplete;
+    expect(el.officeCode).to.equal('201:ratnapark-dc');
+    await lookUp(el);
+    expect(el.getAttribute('step')).to.equal('choose');
+  });
+
+  it('waits for the list before checking a prefilled counter', async () => {
+    await arm('counters', 'latency');
+    const el = await fixture<NeaPay>(html`<nea-pay endpoint="/api" office-code=${SEED.office!} sc-no=${SEED.sc} consumer-id=${SEED.id} .clock=${fastClock()}></nea-pay>`);
+    expect(el.hasAttribute('loading')).to.equal(true);
+    $<HTMLFormElement>(el, 'form')!.requestSubmit();
+    await until(el, () => el.getAttribute('step') === 'choose' || Boolean($(el, '#counter-error')?.textContent), 'submitted');
+    expect(el.getAttribute('step')).to.equal('choose', 'not refused as an invalid counter');
+  });
+});
+
+describe('issue 12: dead ends', () => {
+  beforeEach(resetSandbox);
+
+  it('leaves an error and a Retry after the counter-list load is cancelled, and the retry loads it', async () => {
+    await arm('counters', 'hang');
+    const errors = record(document.body, ['pay-error']);
+    const el = await fixture<NeaPay>(html`<nea-pay endpoint="/api" .clock=${fastClock()}></nea-pay>`);
+    await until(el, () => el.hasAttribute('loading'), 'loading');
+    button(el, 'Cancel').click();
+    await el.updateComplete;
+    expect($(el, '[role=alert]')!.textContent).to.contain('The request was stopped');
+    expect(errors.map((e) => e.detail.stage)).to.deep.equal(['load']);
+    button(el, 'Try again').click();
+    await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded after the retry');
+    expect($(el, '[role=alert]')).to.equal(null);
   });
 });

@@ -154,6 +154,7 @@ const ne: Messages = {
   payingShort: 'भुक्तानी हुँदैछ…',
   stillWaiting: '{biller} को जवाफ पर्खिँदै…',
   billers: { nea: 'एनईए', dreamer: 'ड्रिमर इलेक्ट्रिसिटी', dishhome: 'डिस होम' },
+  showCounters: 'सबै काउन्टर देखाउनुहोस्',
 };
 
 export default ne;
