@@ -36,8 +36,11 @@ interface Paying {
 export type FlowState =
   | { step: 'lookup' }
   | { step: 'choose'; quote: Quote }
-  /** `pay` is null until the customer pays. */
-  | ({ step: 'confirm'; pay: SendingPay | null } & Paying)
+  /**
+   * `pay` is null until the customer pays. `renewal`: the biller's session ended before the payment (nothing
+   * was charged), so the account is being looked up again (`running`) or was, for the same amount (`done`).
+   */
+  | ({ step: 'confirm'; pay: SendingPay | null; renewal?: 'running' | 'done' } & Paying)
   | ({ step: 'pending'; pay: PendingPay } & Paying)
   | ({ step: 'done'; payment: Payment } & Paying)
   | ({ step: 'failed'; payment: Payment; code: WidgetErrorCode } & Paying);
@@ -105,6 +108,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   #claimed: string | null = null;
   #connected = false;
   #started = false;
+  /** The last lookup asked for: looked up again when the biller's session ends before a payment. */
+  #lastLookup: LookupRequest<S> | null = null;
 
   /** The proxy's routes, each request with the host's access token. */
   readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
@@ -206,6 +211,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     const s = this.state;
     if (s.step === 'confirm' && (s.pay?.phase === 'sending' || s.pay?.phase === 'resending')) return 'pay';
     if (s.step === 'pending' && s.pay.phase === 'checking') return 'status';
+    if (s.step === 'confirm' && s.renewal === 'running') return 'lookup';
     const pending = (task: { status: TaskStatus }) => task.status === TaskStatus.PENDING && !this.#runs.get(task)?.aborted;
     if (pending(this.#lookupTask)) return 'lookup';
     if (pending(this.#chargeTask)) return 'charge';
@@ -214,7 +220,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   get error(): FlowError | null {
     const s = this.state;
-    if (s.step === 'failed') return { code: s.code, reasonCode: s.payment.reason_code };
+    // "Already paid" says it all: the biller's "No due bills" is not shown beside it.
+    if (s.step === 'failed') return { code: s.code, reasonCode: s.code === 'QUOTE_ALREADY_PAID' ? null : s.payment.reason_code };
     if (s.step === 'confirm' && s.pay?.phase === 'unconfirmed') return { code: 'PAY_UNCONFIRMED', reasonCode: null, retry: () => this.pay() };
     if (s.step === 'confirm' && s.pay?.phase === 'refused') return { code: s.pay.code, reasonCode: null };
     if (s.step === 'pending' && s.pay.phase === 'pending' && s.pay.code) return { code: s.pay.code, reasonCode: null, retry: () => this.check() };
@@ -270,7 +277,9 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   async lookup(body: LookupRequest<S>): Promise<void> {
-    if (this.state.step === 'lookup') await this.#lookupTask.run([body]);
+    if (this.state.step !== 'lookup') return;
+    this.#lastLookup = body;
+    await this.#lookupTask.run([body]);
   }
 
   /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
@@ -286,7 +295,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    */
   pay(): void {
     const s = this.state;
-    if (s.step !== 'confirm' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
+    if (s.step !== 'confirm' || s.renewal === 'running' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
     this.#remember(s.attempt);
     this.#run(s, s.pay?.phase === 'unconfirmed' ? transition(s.pay, { type: 'retry' }) : START);
   }
@@ -353,6 +362,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         // A final outcome is shown: nothing left to resume after a reload.
         this.#forget();
         const p = pay.payment;
+        if (pay.code !== null && p.reason_code === 'SESSION_EXPIRED' && this.#lastLookup) return void this.#renew(quote, attempt);
         if (pay.code === null) {
           this.#to({ step: 'done', quote, attempt, payment: p }, () => emit(this.host, 'pay-success', {
             service,
@@ -364,9 +374,10 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
             ...generation,
           }));
         } else {
-          const code = pay.code;
+          // The bills were paid meanwhile (another tab, another device): said as such, not as a refusal.
+          const code = p.reason_code === 'NO_DUE_BILLS' ? 'QUOTE_ALREADY_PAID' : pay.code;
           this.#to({ step: 'failed', quote, attempt, payment: p, code }, () =>
-            this.#emitError('pay', code, false, p.reference, p.reason_code, attempt),
+            this.#emitError('pay', code, false, p.reference, code === 'QUOTE_ALREADY_PAID' ? null : p.reason_code, attempt),
           );
         }
         return;
@@ -385,6 +396,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         return;
       }
       case 'refused':
+        if (pay.code === 'QUOTE_EXPIRED' && this.#lastLookup) return void this.#renew(quote, attempt);
         this.#forget();
         this.#to({ step: 'confirm', quote, attempt, pay }, () => this.#emitError('pay', pay.code, false, null, null, attempt));
         return;
@@ -395,6 +407,35 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         return;
       default:
         this.#to({ step: 'confirm', quote, attempt, pay });
+    }
+  }
+
+  /**
+   * The biller's session (or the proxy's quote) ended before the payment, and nothing was charged: looks
+   * the account up again, prices the same amount (or package) on the new lookup, and asks the customer to
+   * confirm it, as a new attempt. When that is not possible, the lookup or choice step says why.
+   */
+  async #renew(quote: Quote | null, attempt: Attempt): Promise<void> {
+    const body = this.#lastLookup!;
+    const { service } = this.host;
+    this.#forget();
+    const running: FlowState = { step: 'confirm', quote, attempt, pay: null, renewal: 'running' };
+    this.#to(running);
+    let fresh: Quote | null = null;
+    try {
+      fresh = await this.#client.lookup(service, body);
+      const again = { ...attempt.body, quote_id: fresh.quote_id };
+      const charge = await this.#client.charge(service, again);
+      if (this.state !== running) return;
+      const generation = fresh.generation ? { generation: fresh.generation } : {};
+      const renewed: Attempt = { key: crypto.randomUUID(), body: again, charge, customer: fresh.customer_name, ...generation };
+      this.#to({ step: 'confirm', quote: fresh, attempt: renewed, pay: null, renewal: 'done' });
+    } catch (error) {
+      if (this.state !== running) return;
+      const e = toRequestError(error);
+      this.#to(fresh ? { step: 'choose', quote: fresh } : { step: 'lookup' });
+      this.#requestError = { code: e.code, reasonCode: e.reasonCode };
+      this.#emitError(fresh ? 'price' : 'lookup', e.code, e.retryable, null, e.reasonCode, attempt);
     }
   }
 

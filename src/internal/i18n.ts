@@ -111,6 +111,9 @@ export interface Messages {
   billers: Record<ServiceId, string>;
   /** The counter list's toggle button. */
   showCounters: string;
+  /** The biller's session ended before the payment: the account is looked up again for the same amount. */
+  renewing: string;
+  renewed: string;
 }
 
 export const en: Messages = {
@@ -208,7 +211,7 @@ export const en: Messages = {
     QUOTE_EXPIRED: 'This lookup has expired. Look up the account again.',
     NO_DUES: 'This account has no dues.',
     AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
-    QUOTE_ALREADY_PAID: 'A payment for these bills is already done or under way.',
+    QUOTE_ALREADY_PAID: 'These bills are already paid, or a payment for them is under way. Nothing more was charged.',
     PAYMENT_UNRESOLVED: 'A payment for this account is still being confirmed. Wait for its outcome before paying again.',
     LOOKUP_REJECTED: 'The biller could not find this account.',
     PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
@@ -268,6 +271,8 @@ export const en: Messages = {
   stillWaiting: 'Still waiting for {biller}…',
   billers: { nea: 'NEA', dreamer: 'Dreamer Electricity', dishhome: 'Dish Home' },
   showCounters: 'Show all counters',
+  renewing: 'Your lookup expired before the payment, and nothing was charged. Looking your account up again…',
+  renewed: 'Your lookup expired before the payment, and nothing was charged. We looked your account up again: check the amount and pay.',
 };
 
 export type Locale = 'en' | 'ne';

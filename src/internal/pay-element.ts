@@ -322,19 +322,20 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     </dl>`;
   }
 
-  #confirm({ attempt: { charge }, pay }: StepState<'confirm'>) {
+  #confirm({ attempt: { charge }, pay, renewal }: StepState<'confirm'>) {
     const m = this.m;
     const paying = pay?.phase === 'sending' || pay?.phase === 'resending';
     const unconfirmed = pay?.phase === 'unconfirmed';
     return html`${this.stepHeading(m.confirmTitle)}
+      ${renewal ? html`<p class="note" role="note">${renewal === 'running' ? m.renewing : m.renewed}</p>` : nothing}
       ${this.#amounts(charge.amount_paisa, charge.service_charge_paisa, charge.total_paisa)}
       <div class="actions">
-        ${unconfirmed
+        ${unconfirmed || renewal === 'running'
           ? nothing
           : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.flow.pay()}>
               ${this.busyLabel(this.payLabel(this.money(charge.total_paisa)), paying, m.payingShort)}
             </button>`}
-        ${paying || unconfirmed ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
+        ${paying || unconfirmed || renewal === 'running' ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
       </div>`;
   }
 

@@ -1,11 +1,19 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { DishhomeRecharge } from '../../src/dishhome-recharge.js';
+import type { DreamerPay } from '../../src/dreamer-pay.js';
 import type { NeaPay } from '../../src/nea-pay.js';
 import type { PayErrorDetail, PayPendingDetail, PayStepDetail } from '../../src/internal/events.js';
 import { LIMITS } from '../../src/internal/pay-machine.js';
 import { $, $$, SEED, button, customer, fastClock, lookUp, manualClock, resetSandbox, sandboxCalls, toConfirm, type, until, widget } from './helpers.js';
 import type { Clock } from '../../src/internal/pay-machine.js';
 
+/** A Dreamer widget with its own resume slot (two may pay the same customer), its providers loaded. */
+async function dreamer(code: string): Promise<DreamerPay> {
+  const el = await fixture<DreamerPay>(html`<dreamer-pay endpoint="/api" customer-code=${code} .clock=${fastClock()}></dreamer-pay>`);
+  el.resumeKey = `tab-${document.querySelectorAll('dreamer-pay').length}`;
+  await until(el, () => !el.hasAttribute('loading'), 'services loaded');
+  return el;
+}
 const dish = (id: string, clock: Clock = fastClock()) =>
   fixture<DishhomeRecharge>(html`<dishhome-recharge endpoint="/api" customer-id=${id} .clock=${clock}></dishhome-recharge>`);
 const chooseFirst = async (el: DishhomeRecharge) => {
@@ -279,5 +287,43 @@ describe('issue 12: dead ends', () => {
     button(el, 'Try again').click();
     await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded after the retry');
     expect($(el, '[role=alert]')).to.equal(null);
+  });
+
+  it('after the biller session expired before paying, looks the account up again and asks to confirm the same amount', async () => {
+    const el = await dreamer('01-1');
+    const events = record(el);
+    await lookUp(el);
+    await toConfirm(el);
+    const before = $(el, 'dl')!.textContent!.replace(/\s+/g, ' ');
+    await fetch('/sandbox/_sandbox/sessions/expire', { method: 'POST' });
+    button(el, 'Pay').click();
+    await until(el, () => text(el).includes('We looked your account up again'), 'looked up again', 10000);
+    expect(el.getAttribute('step')).to.equal('confirm');
+    expect($(el, 'dl')!.textContent!.replace(/\s+/g, ' ')).to.equal(before);
+    expect(text(el)).not.to.contain('did not accept');
+    expect($(el, '[role=alert]')).to.equal(null);
+    expect(await sandboxCalls('details')).to.have.length(2);
+    await expect(el).to.be.accessible();
+    button(el, 'Pay').click();
+    await until(el, () => el.getAttribute('step') === 'done', 'paid');
+    const outcome = events.filter((e) => e.name !== 'pay-step' || e.detail.step !== 'choose').map((e) => `${e.name}:${String(e.detail.step ?? e.detail.code ?? '')}`);
+    expect(outcome).to.deep.equal(['pay-step:confirm', 'pay-success:', 'pay-step:done']);
+  });
+
+  it('says "already paid" when the bills were paid from another tab meanwhile', async () => {
+    const first = await dreamer('01-1');
+    const second = await dreamer('01-1');
+    await lookUp(first);
+    await lookUp(second);
+    await toConfirm(first);
+    await toConfirm(second);
+    button(first, 'Pay').click();
+    await until(first, () => first.getAttribute('step') === 'done', 'paid in the first tab');
+    setTimeout(() => button(second, 'Pay').click());
+    const { detail } = (await oneEvent(second, 'pay-error')) as CustomEvent<PayErrorDetail>;
+    await until(second, () => second.getAttribute('step') === 'failed', 'failed');
+    expect(detail).to.include({ stage: 'pay', code: 'QUOTE_ALREADY_PAID', reason: null });
+    const alert = $(second, '[role=alert]')!.textContent!;
+    expect(alert).to.contain('already paid').and.not.contain('did not accept').and.not.contain('No due bills');
   });
 });
