@@ -146,6 +146,17 @@ describe('issue 12: events', () => {
     expect(detail.reference).to.match(/^\w{32}$/);
   });
 
+  it('fires pay-error with stage price when the service charge cannot be had', async () => {
+    const el = await widget(SEED);
+    await lookUp(el);
+    await arm('servicecharge', 'http500');
+    setTimeout(() => button(el, 'Continue').click());
+    const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
+    expect(detail).to.include({ stage: 'price', service: 'nea', retryable: true });
+    await until(el, () => $(el, '[role=alert]') !== null, 'error shown');
+    expect($(el, '[role=alert]')!.textContent).to.contain(detail.message);
+  });
+
   it('sets the reference in pay-error when a payment stays unconfirmed and the proxy named it', async () => {
     const el = await dish('1111');
     await lookUp(el);
