@@ -77,22 +77,20 @@ const claims = new Map<string, PayFlow>();
 
 /** Pending payments already announced (`pay-pending`) in this tab, by reference: kept in session storage across reloads. */
 const ANNOUNCED_KEY = 'bill-pay:announced';
+/** The same, for a page without session storage (privacy modes, sandboxed frames). */
 const announced = new Set<string>();
 /** Whether a pending payment is told for the first time in this tab (and marks it told). */
 function firstAnnouncement(reference: string): boolean {
   try {
-    for (const r of JSON.parse(sessionStorage.getItem(ANNOUNCED_KEY) ?? '[]') as string[]) announced.add(r);
+    const told = JSON.parse(sessionStorage.getItem(ANNOUNCED_KEY) ?? '[]') as string[];
+    if (told.includes(reference)) return false;
+    sessionStorage.setItem(ANNOUNCED_KEY, JSON.stringify([...told, reference].slice(-50)));
+    return true;
   } catch {
-    // Storage unavailable: this page's set still holds.
+    if (announced.has(reference)) return false;
+    announced.add(reference);
+    return true;
   }
-  if (announced.has(reference)) return false;
-  announced.add(reference);
-  try {
-    sessionStorage.setItem(ANNOUNCED_KEY, JSON.stringify([...announced].slice(-50)));
-  } catch {
-    // As above.
-  }
-  return true;
 }
 
 const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
