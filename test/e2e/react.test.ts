@@ -105,7 +105,7 @@ describe('a React 19 page', () => {
     await wrapped.getByRole('button', { name: /Pay NPR\s*450\.00/ }).click();
     await wrapped.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.locator('#paid', { hasText: 'reference' }).waitFor();
-    assert.match(await page.locator('#steps').innerText(), /^steps: choose > confirm > done$/);
+    assert.match(await page.locator('#steps').innerText(), /^steps: lookup > choose > confirm > done$/);
     const paid = await page.locator('#paid').innerText();
     const reference = /^paid 45000 paisa, reference (\S+)$/.exec(paid)?.[1];
     assert.ok(reference, paid);
