@@ -117,7 +117,8 @@ describe('a React 19 page', () => {
       el.dispatchEvent(new CustomEvent('pay-step', { detail: { service: 'nea', step: 'choose' }, bubbles: true, composed: true }));
     });
     await page.locator('#plain-steps', { hasText: 'choose' }).waitFor();
-    assert.equal(await page.locator('#plain-steps').innerText(), 'plain steps: choose');
+    // The element's own `pay-step: lookup` at start, then the dispatched one.
+    assert.equal(await page.locator('#plain-steps').innerText(), 'plain steps: lookup > choose');
 
     await page.screenshot({ path: `${ARTIFACTS}/react-page.png`, fullPage: true });
     assert.deepEqual(errors, []);
