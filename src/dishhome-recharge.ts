@@ -53,7 +53,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
           inputmode: 'numeric',
         })}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${m.findCustomer}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${this.busyLabel(m.findCustomer, this.flow.busy === 'lookup')}</button>
           ${this.renderCancel()}
         </div>
       </form>`;

@@ -69,7 +69,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
           : ''}
         ${this.field('customer-code', m.customerCode, m.customerCodeHint, this.errors.code, this.customerCode, (v) => (this.customerCode = v))}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup' || !this.#list.length}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup' || !this.#list.length}>${this.busyLabel(m.lookUp, this.flow.busy === 'lookup')}</button>
           ${this.renderCancel()}
         </div>
       </form>`;

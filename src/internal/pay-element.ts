@@ -17,7 +17,10 @@ type StepState<S extends FlowState['step']> = Extract<FlowState, { step: S }>;
 /** The receipt step's state: the payment, its attempt, and the quote it came from (none after a reload). */
 export type ReceiptState = StepState<'done'>;
 
-const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
+/** After this long, a request still running says what the widget is waiting for. */
+export const SLOW_MS = 3000;
+
+const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' | 'paying' | 'checking'> = {
   load: 'loading',
   lookup: 'lookingUp',
   charge: 'pricing',
@@ -29,7 +32,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * The base of every payment element (not an element itself).
  *
  * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
- * @fires {CustomEvent<PayErrorDetail>} pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
+ * @fires {CustomEvent<PayErrorDetail>} pay-error - A failure the customer sees (a list, the lookup, the price or the payment). `detail`: PayErrorDetail (stage: load, lookup, price, pay or funding; code, localized message and reason, retryable, reference; NEA adds `generation`).
  * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
  * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
  * @fires {CustomEvent<PayAuthRequiredDetail>} pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
@@ -102,6 +105,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   /** The reference just copied to the clipboard (its button then says so). */
   @state() private copiedReference = '';
   #renderedStep = this.flow.state.step;
+  /** The request being watched for slowness, and whether it has run longer than SLOW_MS. */
+  #watched: Busy = null;
+  #slow = false;
+  #slowWatch: AbortController | null = null;
 
   protected get m(): Messages {
     return messages(this.locale);
@@ -208,10 +215,16 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       <div class="actions"><button @click=${() => this.flow.back()}>${this.m.back}</button></div>`;
   }
 
+  /** A button's content: its label, with a spinner while the request it started runs (and `busyText` then, if given). */
+  protected busyLabel(label: string, busy: boolean, busyText = label) {
+    return busy ? html`<span class="spinner" aria-hidden="true"></span>${busyText}` : label;
+  }
+
   /** The choice step's actions: continue (to pricing), cancel while pricing, back. */
   protected renderChoiceActions(ready: boolean) {
+    const pricing = this.flow.busy === 'charge';
     return html`${this.#preview()}<div class="actions">
-      <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'charge' || !ready}>${this.m.continue}</button>
+      <button type="submit" class="primary" part="button" ?disabled=${pricing || !ready}>${this.busyLabel(this.m.continue, pricing)}</button>
       ${this.renderCancel()}
       <button type="button" @click=${() => this.flow.back()}>${this.m.back}</button>
     </div>`;
@@ -235,6 +248,50 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       // Each new step takes the focus, so keyboard and screen-reader users land on it.
       this.renderRoot.querySelector<HTMLElement>('[data-focus]')?.focus();
     }
+    this.#lockForms();
+    this.#watchSlow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#slowWatch?.abort();
+    this.#watched = null;
+  }
+
+  /**
+   * While a request a form started runs (a lookup, a price), its fields are locked (`inert`): only its
+   * actions stay live, so the customer can still cancel.
+   */
+  #lockForms() {
+    const busy = this.flow.busy;
+    const locked = busy === 'lookup' || busy === 'charge';
+    for (const form of this.renderRoot.querySelectorAll('form')) {
+      for (const child of form.children) if (!child.classList.contains('actions')) child.toggleAttribute('inert', locked);
+    }
+  }
+
+  /** Starts the host's clock on each new request; past SLOW_MS the progress line says what the widget waits for. */
+  #watchSlow() {
+    const busy = this.flow.busy;
+    if (busy === this.#watched) return;
+    this.#slowWatch?.abort();
+    this.#watched = busy;
+    this.#slow = false;
+    if (!busy || busy === 'status') return;
+    const watch = (this.#slowWatch = new AbortController());
+    void this.clock.sleep(SLOW_MS, watch.signal).then(() => {
+      if (watch.signal.aborted) return;
+      this.#slow = true;
+      this.requestUpdate();
+    });
+  }
+
+  /** The progress line: what runs, and after SLOW_MS whom the widget is waiting for. */
+  #progress(busy: Busy): string {
+    if (!busy) return '';
+    const m = this.m;
+    const doing = m[PROGRESS[busy]];
+    return this.#slow && this.#watched === busy ? `${doing} ${fill(m.stillWaiting, { biller: m.billers[this.service] })}` : doing;
   }
 
   protected override render() {
@@ -246,7 +303,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       <h2 part="header">${this.logo ? html`<img part="logo" src=${this.logo} alt="" />` : nothing}${this.heading()}</h2>
       ${quote?.test_mode ? html`<p class="badge">${m.testMode}</p>` : nothing}
       ${this.#step(state)}
-      <p role="status">${busy ? m[PROGRESS[busy]] : ''}</p>
+      <p role="status">${this.#progress(busy)}</p>
       ${state.step === 'failed' ? nothing : this.renderError()}
     </section>`;
   }
@@ -365,20 +422,21 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   }
 
   #confirm(confirm: StepState<'confirm'>) {
-    const { quote, attempt: { charge, body }, pay } = confirm;
+    const { quote, attempt: { charge, body }, pay, renewal } = confirm;
     const m = this.m;
     const paying = pay?.phase === 'sending' || pay?.phase === 'resending';
     const unconfirmed = pay?.phase === 'unconfirmed';
     return html`${this.stepHeading(m.confirmTitle)}
+      ${renewal ? html`<p class="note" role="note">${renewal === 'running' ? m.renewing : m.renewed}</p>` : nothing}
       ${this.#amounts(charge.amount_paisa, charge.service_charge_paisa, charge.total_paisa, this.coveredLines(quote, charge.amount_paisa, body.package_id, false))}
       ${this.renderPaymentMethod(confirm)}
       <div class="actions">
-        ${unconfirmed
+        ${unconfirmed || renewal === 'running'
           ? nothing
           : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.flow.pay()}>
-              ${this.payLabel(this.money(charge.total_paisa))}
+              ${this.busyLabel(this.payLabel(this.money(charge.total_paisa)), paying, m.payingShort)}
             </button>`}
-        ${paying || unconfirmed ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
+        ${paying || unconfirmed || renewal === 'running' ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
       </div>`;
   }
 
@@ -386,13 +444,29 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return html`<dl><dt>${this.m.reference}</dt><dd>${reference}</dd></dl>`;
   }
 
+  /**
+   * What is pending (from the payment record, so it shows after a reload too) and what happens next. Once
+   * the automatic checks end, the payment stays tracked and the customer may start another payment.
+   */
   #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
+    const p = pay.payment;
+    const stopped = pay.phase === 'pending' && pay.waitMs === null;
     return html`${this.stepHeading(m.pendingTitle)}
-      <p>${m.pendingBody}</p>
-      ${this.#reference(pay.payment.reference)}
+      <p>${stopped ? m.pendingStopped : m.pendingBody}</p>
+      <dl class="pending">
+        <dt>${m.customer}</dt>
+        <dd>${p.customer_name}</dd>
+        <dt>${m.total}</dt>
+        <dd>${this.money(p.total_paisa)}</dd>
+        <dt>${m.reference}</dt>
+        <dd class="reference"><code>${p.reference}</code></dd>
+        <dt>${m.pendingSince}</dt>
+        <dd>${formatDateTime(p.created_at, this.locale)}</dd>
+      </dl>
       <div class="actions">
         <button ?disabled=${pay.phase === 'checking'} @click=${() => this.flow.check()}>${m.checkNow}</button>
+        ${stopped ? html`<button class="primary" @click=${() => this.flow.reset()}>${m.startAnother}</button>` : nothing}
       </div>`;
   }
 

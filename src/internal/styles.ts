@@ -115,6 +115,7 @@ export const payStyles = [
   }
   /* Room for the focus ring (3px + 2px offset), so it never covers the hint above the field. */
   .hint + input,
+  .hint + .combo,
   label + input,
   label + select {
     margin-top: 0.35rem;
@@ -335,6 +336,41 @@ export const payStyles = [
     [part='receipt'] .actions,
     [part='receipt'] .reference button {
       display: none;
+      }
+    }
+  .spinner {
+    display: inline-block;
+    width: 0.9em;
+    height: 0.9em;
+    margin-inline-end: 0.5em;
+    vertical-align: -0.1em;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+    border-radius: 50%;
+    animation: pay-spin 0.8s linear infinite;
+  }
+  .combo {
+    display: flex;
+  }
+  .combo input {
+    flex: 1;
+    min-width: 0;
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+  .combo .toggle {
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+    padding: 0 0.75em;
+  }
+  @keyframes pay-spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
     }
   }
 `,

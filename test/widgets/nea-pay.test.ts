@@ -232,7 +232,9 @@ describe('<nea-pay>', () => {
     try {
       const after = await page();
       const [again, other] = [pick(after, 'home'), pick(after, 'shop')];
-      expect([again.getAttribute('step'), other.getAttribute('step')]).to.deep.equal(['pending', 'lookup']);
+      // Resumed in the widget that made it (pending, or already done on a slow machine), not in the other one.
+      expect(['pending', 'done']).to.include(again.getAttribute('step'));
+      expect(other.getAttribute('step')).to.equal('lookup');
       await until(again, () => again.getAttribute('step') === 'done', 'settled');
       expect(other.getAttribute('step')).to.equal('lookup');
       expect(successes).to.deep.equal(['home']);
