@@ -231,10 +231,19 @@ export const payStyles = [
     td.blank {
       display: none;
     }
+    /* The reference stays unbroken: on its own line under its label. */
+    dd.reference {
+      grid-column: 1 / -1;
+      justify-content: flex-start;
+    }
+    dd.reference code {
+      font-size: 0.85em;
+    }
   }
   dl {
     display: grid;
-    grid-template-columns: auto 1fr;
+    /* Values keep their width (amounts and numbers never break); labels wrap at their words instead. */
+    grid-template-columns: minmax(35%, 1fr) minmax(0, auto);
     gap: 0.25em var(--_space);
     margin: 0;
   }
@@ -242,7 +251,8 @@ export const payStyles = [
     margin: 0;
     text-align: end;
     font-variant-numeric: tabular-nums;
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
+    min-width: 0;
   }
   .total {
     font-weight: 700;
@@ -315,6 +325,9 @@ export const payStyles = [
     align-items: center;
     justify-content: flex-end;
     flex-wrap: wrap;
+  }
+  .reference {
+    min-width: 0;
   }
   .reference code {
     white-space: nowrap;
