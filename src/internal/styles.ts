@@ -237,7 +237,8 @@ export const payStyles = [
       justify-content: flex-start;
     }
     dd.reference code {
-      font-size: 0.85em;
+      /* 32 characters on one line down to a 320 px widget. */
+      font-size: min(0.85em, 4.2cqi);
     }
   }
   dl {
