@@ -27,6 +27,8 @@ const env = {
   STATUS_RECHECK_MS: '0',
   RATE_LIMIT_PER_MINUTE: '0',
   LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
+  // The widgets send no funding method yet: the customer pays from the embedded proxy's sandbox balance.
+  FUNDING: 'host',
 };
 const { root } = createServerApp({ config: loadConfig(env), log: () => {} });
 const listener = getRequestListener(root.fetch);

@@ -3,6 +3,7 @@
  * passthrough to it (the floor any proxy is measured against), and the merchant proxy on SQLite and,
  * when BENCH_POSTGRES_URL is set, on PostgreSQL. Prints their URLs as one JSON line.
  */
+import { createSandboxWallet } from '../src/sandbox/wallet.js';
 import { request as httpRequest, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -45,9 +46,10 @@ async function proxyOn(databaseUrl: string) {
     RATE_LIMIT_PER_MINUTE: '0',
     LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
     RECONCILE_INTERVAL_MS: '0',
+    FUNDING: 'host',
   });
   // Log lines are formatted and redacted as in production, then dropped.
-  const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined) });
+  const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
   await proxy.store.ready();
   return listen(proxy.fetch);
 }

@@ -151,8 +151,33 @@ export const chargeResponse = z.object({
 });
 export type Charge = z.infer<typeof chargeResponse>;
 
-export const payRequest = chargeRequest;
+/** How the customer pays (the proxy's FUNDING lists those offered). */
+export const FUNDING_METHODS = ['khalti', 'esewa', 'host', 'none'] as const;
+export type FundingMethod = (typeof FUNDING_METHODS)[number];
+/** A funding's state as the ledger records it (server/store/schema.ts). */
+export const FUNDING_STATES = ['initiated', 'secured', 'capturing', 'refunding', 'captured', 'refund_due', 'refunded', 'abandoned'] as const;
+
+export const payRequest = z.strictObject({
+  ...chargeRequest.shape,
+  /** Optional only while FUNDING offers one method that secures at once (host, none). */
+  funding: z.optional(z.enum(FUNDING_METHODS)),
+  /** Where a gateway sends the customer back: the page the widget is on (an allowed origin). */
+  return_url: z.optional(text(2000)),
+});
 export type PayRequest = z.infer<typeof payRequest>;
+
+/** The query of the return URL, as the gateway sent the customer back (a hint: the proxy asks the gateway). */
+export const resumeRequest = z.strictObject({
+  params: z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(4000))).check(z.refine((p) => Object.keys(p).length <= 30, 'at most 30 parameters')),
+});
+export type ResumeRequest = z.infer<typeof resumeRequest>;
+
+/** What the browser does next to fund a payment: go to the gateway's page, or post its signed form. */
+export const nextStep = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('redirect'), url: z.string() }),
+  z.object({ kind: z.literal('form'), action: z.string(), fields: z.record(z.string(), z.string()) }),
+]);
+export type NextStep = z.infer<typeof nextStep>;
 
 /** A payment's reference: the proxy makes them, up to 50 letters and digits (the aggregator's rule). */
 export const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
@@ -208,6 +233,10 @@ export const payment = z.object({
   settled_by: z.optional(z.string()),
   settled_at: z.optional(z.string()),
   note: z.optional(z.string()),
+  /** How the customer's money was taken, and where it is (refunded, refund due, captured...). */
+  funding: z.optional(z.object({ method: z.enum(FUNDING_METHODS), state: z.enum(FUNDING_STATES) })),
+  /** While the funding is awaited: what the browser does next. */
+  next: z.optional(nextStep),
 });
 export type Payment = z.infer<typeof payment>;
 
@@ -282,6 +311,11 @@ export const ERROR_CODES = {
   PAYMENT_UNRESOLVED: { status: 409, retryable: false },
   LOOKUP_REJECTED: { status: 422, retryable: false },
   PAYMENT_REJECTED: { status: 402, retryable: false },
+  FUNDING_REFUSED: { status: 402, retryable: false },
+  FUNDING_CANCELLED: { status: 402, retryable: false },
+  FUNDING_MISMATCH: { status: 402, retryable: false },
+  FUNDING_EXPIRED: { status: 410, retryable: false },
+  FUNDING_NOT_CONFIRMED: { status: 409, retryable: false },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
   UPSTREAM_TIMEOUT: { status: 504, retryable: true },

@@ -239,6 +239,11 @@ export const en: Messages = {
     FORBIDDEN_ORIGIN: 'Payments are not allowed from this page.',
     INTERNAL: 'Something went wrong. Nothing was charged.',
     ABORTED: 'The request was stopped.',
+    FUNDING_REFUSED: 'This payment method did not accept the payment. Nothing was charged.',
+    FUNDING_CANCELLED: 'You cancelled at the payment gateway. Nothing was charged.',
+    FUNDING_MISMATCH: 'The gateway received a different amount. It is being refunded and the bill was not paid.',
+    FUNDING_EXPIRED: 'The payment was not completed in time at the gateway. Anything paid is refunded.',
+    FUNDING_NOT_CONFIRMED: 'The payment gateway has not confirmed this payment yet.',
   },
   // The biller's own wording, which customers and support staff already know.
   reasons: {

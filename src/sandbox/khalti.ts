@@ -58,8 +58,11 @@ export interface KhaltiSandboxOptions extends GatewaySandboxOptions {
   keys?: string[];
   /** How long an initiated payment can be paid. Default 30 minutes (Khalti's `expires_in: 1800`). */
   ttlMs?: number;
-  /** The origin and path where browsers reach this sandbox, for `payment_url`. Default: the initiate request's. */
-  publicUrl?: string;
+  /**
+   * The origin and path where browsers reach this sandbox, for `payment_url` (a function when it is known
+   * only once the server listens). Default: the initiate request's.
+   */
+  publicUrl?: string | (() => string);
 }
 
 const STEPS = ['initiate', 'lookup', 'refund'] as const;
@@ -171,7 +174,8 @@ export function createKhaltiSandbox(options: KhaltiSandboxOptions = {}) {
       keepBounded(state.payments, pidx, payment, limits, createdAt, (evicted) => {
         if (evicted.transactionId) state.transactions.delete(evicted.transactionId);
       });
-      const base = options.publicUrl?.replace(/\/+$/, '') ?? mountBase(c, INITIATE_PATH);
+      const publicUrl = typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl;
+      const base = publicUrl?.replace(/\/+$/, '') ?? mountBase(c, INITIATE_PATH);
       return c.json({
         pidx,
         payment_url: `${base}/pay/?pidx=${pidx}`,

@@ -11,9 +11,13 @@ const demoIndex = process.argv.indexOf('--demo');
 const staticRoot = demoIndex >= 0 ? (process.argv[demoIndex + 1] ?? 'dist/demo') : undefined;
 const hostname = process.env.HOST || '127.0.0.1';
 
+// The demo on the embedded sandbox pays from a sandbox balance (host funding) unless FUNDING says otherwise:
+// the widgets do not offer the gateways yet, and send no funding method.
+const demoFunding = staticRoot && !process.env.AGGREGATOR_BASE_URL && !process.env.FUNDING ? { FUNDING: 'host' } : {};
+
 let config: ProxyConfig;
 try {
-  config = loadConfig();
+  config = loadConfig({ ...process.env, ...demoFunding });
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);

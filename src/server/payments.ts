@@ -6,12 +6,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ChargeRequest } from '../api.js';
 import type { Aggregator } from './aggregator.js';
+import type { FundingMethod, FundingModule, FundingRef, FundingVerdict } from './funding/types.js';
 import { ProxyError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Provider } from './providers/types.js';
 import { classifyCommit, classifyStatus, type LedgerState } from './providers/upstream.js';
 import { checkPayment } from './quotes.js';
-import type { PaymentPatch, PaymentRow, Store, StoredQuote } from './store/store.js';
+import type { FundingPatch, FundingRow, FundingState, PaymentPatch, PaymentRow, Store, StoredQuote } from './store/store.js';
 
 /** A new upstream reference: 32 alphanumeric characters (the aggregator allows up to 50). */
 export const newReference = () => randomUUID().replaceAll('-', '');
@@ -31,7 +32,18 @@ export interface PaymentsOptions {
   reconcileMaxAttempts: number;
   /** Least time between two status lookups asked for by the widget. */
   statusRecheckMs: number;
+  /** The funding modules offered (FUNDING), by method. */
+  fundings?: Map<FundingMethod, FundingModule>;
 }
+
+/** How the customer pays one payment: the method (validated against FUNDING) and, for a gateway, where it sends the customer back. */
+export interface FundingChoice {
+  method: FundingMethod;
+  returnUrl: string | null;
+}
+
+/** How long a started funding is awaited when the gateway names no expiry (Khalti's 30 minutes). */
+export const FUNDING_WINDOW_MS = 30 * 60_000;
 
 const OPEN: LedgerState[] = ['pending', 'unknown'];
 const MAX_BACKOFF_MS = 3600_000;
@@ -51,9 +63,9 @@ export class SettleError extends Error {
 }
 
 /** What an idempotency key was first used for: a replay with another payload is refused. */
-export const requestHash = (service: string, body: ChargeRequest, subject: string | null) =>
+export const requestHash = (service: string, body: ChargeRequest & { funding?: string }, subject: string | null) =>
   createHash('sha256')
-    .update(JSON.stringify([service, body.quote_id, body.amount_paisa, body.package_id ?? null, subject]))
+    .update(JSON.stringify([service, body.quote_id, body.amount_paisa, body.package_id ?? null, subject, ...(body.funding ? [body.funding] : [])]))
     .digest('hex');
 
 /** The same account whatever order the lookup's fields came in: the identity a second payment is checked against. */
@@ -66,6 +78,9 @@ export interface ReconcileReport {
   pending: number;
   manual: number;
 }
+
+/** What a funding module needs to know about a stored funding. */
+const fundingRef = (f: FundingRow): FundingRef => ({ reference: f.reference, ids: f.ids, expectedPaisa: f.totalPaisa });
 
 export class Payments {
   readonly providers: Map<string, Provider<never>>;
@@ -136,9 +151,11 @@ export class Payments {
   async pay(
     provider: Provider<never>,
     key: string,
-    body: ChargeRequest,
+    body: ChargeRequest & { funding?: FundingMethod },
     subject: string | null,
+    choice: FundingChoice,
   ): Promise<{ payment: PaymentRow; replayed: boolean }> {
+    const module = this.#module(choice.method);
     const hash = requestHash(provider.service, body, subject);
     const previous = await this.#known(key, hash);
     if (previous) return previous;
@@ -178,8 +195,8 @@ export class Payments {
       createdAt: t,
       updatedAt: t,
       checkedAt: null,
-      // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end.
-      nextCheckAt: t + Math.max(this.o.reconcileDelayMs, this.#commitWindowMs()),
+      // Looked at by the reconciler once the funding can no longer be awaited (it is committed only after the funding is secured).
+      nextCheckAt: t + FUNDING_WINDOW_MS,
       attempts: 0,
       subject,
       account,
@@ -194,8 +211,168 @@ export class Payments {
       if (inserted.conflict === 'key') return { payment: await this.#replay(inserted.existing, hash), replayed: true };
       throw this.#blockedError(inserted.conflict, inserted.existing, quote.id);
     }
-    this.o.log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa });
+    this.o.log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa, funding: choice.method });
 
+    // The funding is recorded before the gateway hears of it, so a crash leaves a row the reconciler finishes.
+    const totalPaisa = row.amountPaisa + row.serviceChargePaisa;
+    const funding: FundingRow = {
+      reference: row.reference,
+      method: choice.method,
+      state: 'initiated',
+      ids: {},
+      nextStep: null,
+      totalPaisa,
+      paidPaisa: null,
+      expiresAt: t + FUNDING_WINDOW_MS,
+      nextCheckAt: t + FUNDING_WINDOW_MS,
+      attempts: 0,
+      refundReason: null,
+      refundedAt: null,
+      createdAt: t,
+      updatedAt: t,
+    };
+    await this.o.store.insertFunding(funding);
+    const started = await module.start({
+      reference: row.reference,
+      totalPaisa,
+      returnUrl: choice.returnUrl ?? '',
+      name: `${provider.service.toUpperCase()} payment for ${quote.customerName}`.slice(0, 100),
+      ...(subject === null ? {} : { subject }),
+    });
+    if (started.kind === 'failed') {
+      await this.#updateFunding(funding, ['initiated'], { state: 'abandoned', nextCheckAt: null });
+      const failed = await this.#update(row, ['pending'], { state: 'failed', errorCode: 'FUNDING_REFUSED', nextCheckAt: null });
+      this.o.log('info', 'funding.refused', { reference: row.reference, method: choice.method, reason: started.reason });
+      return { payment: failed, replayed: false };
+    }
+    if (started.kind !== 'secured') {
+      const expiresAt = started.kind === 'redirect' && started.expiresAt ? started.expiresAt : funding.expiresAt;
+      const nextStep = started.kind === 'redirect' ? { kind: 'redirect' as const, url: started.url } : { kind: 'form' as const, action: started.action, fields: started.fields };
+      await this.#updateFunding(funding, ['initiated'], { ids: started.ids, nextStep, expiresAt, nextCheckAt: expiresAt });
+      this.o.log('info', 'funding.started', { reference: row.reference, method: choice.method, next: nextStep.kind });
+      return { payment: row, replayed: false };
+    }
+    await this.#updateFunding(funding, ['initiated'], { state: 'secured', ids: started.ids, paidPaisa: totalPaisa, nextCheckAt: null });
+    return { payment: await this.#commitFunded(provider, row, quote), replayed: false };
+  }
+
+  /** The funding module of a method offered by FUNDING. */
+  #module(method: FundingMethod): FundingModule {
+    const module = this.o.fundings?.get(method);
+    if (!module) throw new ProxyError('VALIDATION', `Funding method ${method} is not offered`);
+    return module;
+  }
+
+  /** A payment's funding, or null (payments made before funding existed have none). */
+  fundingOf(reference: string): Promise<FundingRow | null> {
+    return this.o.store.fundingByReference(reference);
+  }
+
+  /**
+   * The customer is back from the gateway with its return parameters (a hint only): the gateway's own
+   * lookup decides. Secured with the right total: committed, exactly once (the funding's move from
+   * `initiated` to `secured` is atomic); another total: refunded, never committed; cancelled: failed, nothing
+   * taken; still pending or unreadable: unchanged. A funding past `initiated` answers its recorded outcome.
+   */
+  async resume(reference: string, subject: string | null, params: Record<string, string>): Promise<{ payment: PaymentRow; funding: FundingRow } | null> {
+    const payment = await this.o.store.paymentByReference(reference);
+    if (!payment || (subject !== null && payment.subject !== subject)) return null;
+    const funding = await this.o.store.fundingByReference(reference);
+    if (!funding) return null;
+    if (funding.state !== 'initiated' || payment.state !== 'pending') return { payment, funding };
+    const verdict = await this.#module(funding.method).verify(fundingRef(funding), params);
+    if (verdict.state === 'failed') {
+      this.o.log('warn', 'funding.not_confirmed', { reference, method: funding.method, reason: verdict.reason });
+      throw new ProxyError('FUNDING_NOT_CONFIRMED', 'The payment gateway has not confirmed this payment', { details: { reference } });
+    }
+    const after = await this.#onVerdict(payment, funding, verdict, 'resume');
+    return { payment: after, funding: (await this.o.store.fundingByReference(reference)) ?? funding };
+  }
+
+  /**
+   * Acts on the gateway's verdict about an `initiated` funding. Only the customer's return commits: the
+   * reconciler, finding a funding paid that nobody resumed in time, refunds it and never commits late.
+   */
+  async #onVerdict(payment: PaymentRow, funding: FundingRow, verdict: FundingVerdict, by: 'resume' | 'reconciler'): Promise<PaymentRow> {
+    // The payment fails first (never committed from here on); true once it is failed, by us or before.
+    const fail = async (errorCode: string) => {
+      const failed = await this.o.store.updatePayment(payment.reference, ['pending'], { state: 'failed', errorCode, nextCheckAt: null, claimedUntil: null }, this.o.now());
+      if (failed) this.o.log('info', 'payment.funding_failed', { reference: payment.reference, error_code: errorCode, by });
+      return (failed ?? (await this.#current(payment))).state === 'failed';
+    };
+    // Refunds only if this caller moved the funding to `refunding`; else whoever moved it settles it.
+    const refund = async (ids: FundingRow['ids'], paidPaisa: number) => {
+      const refunding = await this.o.store.updateFunding(funding.reference, ['initiated'], { state: 'refunding', ids, paidPaisa }, this.o.now());
+      if (refunding) await this.#refund(refunding);
+      else await this.settleFunding(await this.#current(payment));
+      return this.#current(payment);
+    };
+    switch (verdict.state) {
+      case 'secured': {
+        if (by === 'reconciler') {
+          // Paid, but nobody came back to commit before the funding's window closed: give it back.
+          if (!(await fail('FUNDING_EXPIRED'))) return this.#current(payment);
+          return refund(verdict.ids, verdict.paidPaisa);
+        }
+        if (verdict.paidPaisa !== payment.amountPaisa + payment.serviceChargePaisa) return this.#onVerdict(payment, funding, { ...verdict, state: 'mismatch', expectedPaisa: funding.totalPaisa }, by);
+        const secured = await this.o.store.updateFunding(funding.reference, ['initiated'], { state: 'secured', ids: verdict.ids, paidPaisa: verdict.paidPaisa, nextCheckAt: null }, this.o.now());
+        // Another request secured it first: its commit is the one.
+        if (!secured) return this.#current(payment);
+        this.o.log('info', 'funding.secured', { reference: payment.reference, method: funding.method });
+        const provider = this.providers.get(payment.service);
+        const quote = await this.o.store.getQuote(payment.quoteId);
+        if (!provider || !quote) throw new Error(`payment ${payment.reference}: its provider or quote is gone`);
+        return this.#commitFunded(provider, payment, quote);
+      }
+      case 'mismatch': {
+        this.o.log('warn', 'funding.mismatch', { reference: payment.reference, method: funding.method, paid_paisa: verdict.paidPaisa, expected_paisa: verdict.expectedPaisa });
+        if (!(await fail('FUNDING_MISMATCH'))) return this.#current(payment);
+        return refund(verdict.ids, verdict.paidPaisa);
+      }
+      case 'cancelled':
+      case 'refunded':
+      case 'failed': {
+        const code = verdict.state === 'cancelled' && verdict.reason === 'cancelled' ? 'FUNDING_CANCELLED' : 'FUNDING_EXPIRED';
+        if (!(await fail(code))) return this.#current(payment);
+        await this.#updateFunding(funding, ['initiated'], { state: 'abandoned', nextCheckAt: null, claimedUntil: null });
+        return this.#current(payment);
+      }
+      case 'pending': {
+        if (by === 'reconciler') {
+          const attempts = funding.attempts + 1;
+          await this.#updateFunding(funding, ['initiated'], { attempts, nextCheckAt: this.#backoff(attempts), claimedUntil: null });
+        }
+        return payment;
+      }
+    }
+  }
+
+  async #current(p: PaymentRow) {
+    return (await this.o.store.paymentByReference(p.reference)) ?? p;
+  }
+
+  #backoff(attempts: number) {
+    return this.o.now() + Math.min(this.o.reconcileDelayMs * 2 ** attempts, MAX_BACKOFF_MS);
+  }
+
+  /** Commits a payment whose funding is secured: the commit's intent is written first, then the funding follows the outcome. */
+  async #commitFunded(provider: Provider<never>, row: PaymentRow, quote: StoredQuote): Promise<PaymentRow> {
+    // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end,
+    // and asks the aggregator's status lookup (it never commits again).
+    const intent = await this.o.store.updatePayment(row.reference, ['pending'], { nextCheckAt: this.o.now() + Math.max(this.o.reconcileDelayMs, this.#commitWindowMs()) }, this.o.now());
+    if (!intent) {
+      // Failed meanwhile (the reconciler gave up on it): never commit; the funding follows the payment.
+      const current = await this.#current(row);
+      await this.settleFunding(current);
+      return current;
+    }
+    const payment = await this.#commit(provider, intent, quote);
+    await this.settleFunding(payment);
+    return payment;
+  }
+
+  /** Sends the commit once and records its outcome (today's rules: unknown is held, a 400 is looked up now). */
+  async #commit(provider: Provider<never>, row: PaymentRow, quote: StoredQuote): Promise<PaymentRow> {
     const outcome = classifyCommit(
       await provider.commit(this.o.aggregator, {
         sessionId: quote.sessionId,
@@ -218,8 +395,93 @@ export class Payments {
     });
     this.o.log('info', 'payment.committed', { reference: row.reference, state: committed.state, upstream_state: outcome.upstreamState });
     // HTTP 400 means "check the transaction state": a lookup is safe, and no transaction means none was made.
-    const payment = outcome.lookupNow ? await this.lookUp(committed, 'fail') : committed;
-    return { payment, replayed: false };
+    return outcome.lookupNow ? this.lookUp(committed, 'fail') : committed;
+  }
+
+  /**
+   * The funding follows its payment: success -> capture; failed -> refund (or refund due); open -> held
+   * (the reconciler comes back). Each intent (`capturing`, `refunding`) is written before the call it guards.
+   */
+  async settleFunding(payment: PaymentRow): Promise<FundingRow | null> {
+    const funding = await this.o.store.fundingByReference(payment.reference);
+    if (!funding) return null;
+    if (!this.o.fundings?.has(funding.method)) {
+      // A tool without this method's hooks or keys (bill-pay-settle): the proxy's reconciler finishes it.
+      this.o.log('warn', 'funding.method_unavailable', { reference: funding.reference, method: funding.method });
+      return this.#updateFunding(funding, ['secured', 'capturing', 'refunding'], { nextCheckAt: this.o.now(), claimedUntil: null });
+    }
+    if (payment.state === 'success' && (funding.state === 'secured' || funding.state === 'capturing')) {
+      const capturing = funding.state === 'capturing' ? funding : await this.o.store.updateFunding(funding.reference, ['secured'], { state: 'capturing', nextCheckAt: this.#backoff(0) }, this.o.now());
+      if (!capturing) return this.fundingOf(funding.reference);
+      const result = await this.#module(funding.method).capture(fundingRef(capturing));
+      this.o.log('info', 'funding.capture', { reference: funding.reference, method: funding.method, result: result.state });
+      if (result.state === 'captured') return this.#updateFunding(capturing, ['capturing'], { state: 'captured', nextCheckAt: null, claimedUntil: null });
+      return this.#updateFunding(capturing, ['capturing'], { attempts: capturing.attempts + 1, nextCheckAt: this.#backoff(capturing.attempts + 1), claimedUntil: null });
+    }
+    if (payment.state === 'failed' && (funding.state === 'secured' || funding.state === 'refunding')) {
+      const refunding = funding.state === 'refunding' ? funding : await this.o.store.updateFunding(funding.reference, ['secured'], { state: 'refunding', nextCheckAt: this.#backoff(0) }, this.o.now());
+      return refunding ? this.#refund(refunding) : this.fundingOf(funding.reference);
+    }
+    if ((payment.state === 'pending' || payment.state === 'unknown') && funding.state === 'secured') {
+      // Held while the payment is unknown: looked at again when the payment's own check is due.
+      const attempts = funding.attempts + 1;
+      return this.#updateFunding(funding, ['secured'], { attempts, nextCheckAt: payment.nextCheckAt ?? this.#backoff(attempts), claimedUntil: null });
+    }
+    return funding;
+  }
+
+  /**
+   * Gives a `refunding` funding's money back. After an answer was lost, the gateway is asked first, so a
+   * refund that did happen is not asked for twice. A refusal or a gateway without refunds: the operator owes it.
+   */
+  async #refund(funding: FundingRow): Promise<FundingRow> {
+    if (funding.state !== 'refunding') return funding;
+    const module = this.#module(funding.method);
+    const ref = { ...fundingRef(funding), paidPaisa: funding.paidPaisa ?? funding.totalPaisa };
+    if (funding.attempts > 0 && (await module.status(ref)).state === 'refunded') {
+      return this.#updateFunding(funding, ['refunding'], { state: 'refunded', refundedAt: this.o.now(), nextCheckAt: null, claimedUntil: null });
+    }
+    const result = await module.refund(ref);
+    this.o.log('info', 'funding.refund', { reference: funding.reference, method: funding.method, result: result.state, amount_paisa: ref.paidPaisa });
+    switch (result.state) {
+      case 'refunded':
+        return this.#updateFunding(funding, ['refunding'], { state: 'refunded', refundedAt: this.o.now(), nextCheckAt: null, claimedUntil: null });
+      case 'refund_due':
+      case 'failed':
+        if (result.state === 'failed') this.o.log('error', 'funding.refund_due', { reference: funding.reference, method: funding.method, reason: result.reason });
+        return this.#updateFunding(funding, ['refunding'], { state: 'refund_due', refundReason: result.reason, nextCheckAt: null, claimedUntil: null });
+      case 'unknown':
+        return this.#updateFunding(funding, ['refunding'], { attempts: funding.attempts + 1, refundReason: result.reason, nextCheckAt: this.#backoff(funding.attempts + 1), claimedUntil: null });
+    }
+  }
+
+  /**
+   * The reconciler's pass over fundings: an `initiated` one past its window is asked about (abandoned, or
+   * refunded when it was paid: never committed late); a `secured`, `capturing` or `refunding` one follows its payment.
+   */
+  async #reconcileFundings(limit: number, leaseMs: number, all: boolean): Promise<number> {
+    const t = this.o.now();
+    const due = await this.o.store.claimDueFundings(all ? Number.MAX_SAFE_INTEGER : t, t + leaseMs, limit, t);
+    for (const funding of due) {
+      const payment = await this.o.store.paymentByReference(funding.reference);
+      if (!payment || !this.o.fundings?.has(funding.method)) continue;
+      if (funding.state === 'initiated') {
+        if (t < funding.expiresAt && payment.state === 'pending') {
+          await this.#updateFunding(funding, ['initiated'], { nextCheckAt: funding.expiresAt, claimedUntil: null });
+          continue;
+        }
+        const verdict = await this.#module(funding.method).status(fundingRef(funding));
+        await this.#onVerdict(payment, funding, verdict, 'reconciler');
+      } else {
+        await this.settleFunding(payment);
+      }
+    }
+    if (due.length) this.o.log('info', 'reconcile.fundings', { checked: due.length });
+    return due.length;
+  }
+
+  async #updateFunding(f: FundingRow, from: readonly FundingState[], patch: FundingPatch): Promise<FundingRow> {
+    return (await this.o.store.updateFunding(f.reference, from, patch, this.o.now())) ?? (await this.o.store.fundingByReference(f.reference)) ?? f;
   }
 
   /** How long a commit can possibly be in flight: after this, a `pending` row's commit is lost. */
@@ -270,6 +532,9 @@ export class Payments {
     const deadline = performance.now() + this.#commitWindowMs();
     let current = existing;
     while (current.state === 'pending' && performance.now() < deadline) {
+      // Waiting for the customer at the gateway, not for a commit: the next step is the answer.
+      const funding = await this.o.store.fundingByReference(current.reference);
+      if (funding?.state === 'initiated' && funding.nextStep) return current;
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
       current = (await this.o.store.paymentByReference(existing.reference)) ?? current;
     }
@@ -289,6 +554,7 @@ export class Payments {
     const payment = await this.o.store.paymentByReference(reference);
     if (!payment || (subject !== null && payment.subject !== subject)) return null;
     if (!OPEN.includes(payment.state)) return payment;
+    if ((await this.o.store.fundingByReference(reference))?.state === 'initiated') return payment;
     const due = payment.checkedAt === null || this.o.now() - payment.checkedAt >= this.o.statusRecheckMs;
     return due && this.providers.get(payment.service)?.statusLookup ? this.lookUp(payment, 'keep') : payment;
   }
@@ -339,6 +605,7 @@ export class Payments {
     const updated = await this.#update(p, OPEN, { ...patch, checkedAt: t, claimedUntil: null });
     if (updated.state !== p.state) {
       this.o.log('info', 'payment.settled', { reference: p.reference, from: p.state, to: updated.state, by: 'status-lookup' });
+      if (!OPEN.includes(updated.state)) await this.settleFunding(updated);
     }
     return updated;
   }
@@ -354,6 +621,13 @@ export class Payments {
     const due = await this.o.store.claimDue(all ? Number.MAX_SAFE_INTEGER : t, t + leaseMs, limit, t);
     const report: ReconcileReport = { checked: due.length, settled: 0, pending: 0, manual: 0 };
     for (let row of due) {
+      const funding = row.state === 'pending' ? await this.o.store.fundingByReference(row.reference) : null;
+      if (funding?.state === 'initiated') {
+        // The customer is at the gateway: no commit was sent. The funding's own pass settles it.
+        await this.#update(row, OPEN, { nextCheckAt: funding.expiresAt + this.#commitWindowMs(), claimedUntil: null });
+        report.pending++;
+        continue;
+      }
       const lost = row.state === 'pending' && t - row.createdAt >= this.#commitWindowMs();
       if (lost) {
         row = await this.#update(row, ['pending'], { state: 'unknown' });
@@ -377,6 +651,7 @@ export class Payments {
       else report.settled++;
     }
     if (due.length) this.o.log('info', 'reconcile.pass', { ...report });
+    await this.#reconcileFundings(limit, leaseMs, all);
     await this.pruneQuotes();
     return report;
   }
@@ -408,6 +683,7 @@ export class Payments {
     );
     if (!settled) throw new SettleError(`Payment ${reference} became final while it was being settled; nothing changed`);
     this.o.log('info', 'payment.settled', { reference, from: payment.state, to: state, by });
+    await this.settleFunding(settled);
     return settled;
   }
 

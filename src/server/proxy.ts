@@ -7,7 +7,8 @@
 import { Hono, type Context } from 'hono';
 import { Aggregator } from './aggregator.js';
 import { jwtVerifier, type Authorize } from './auth.js';
-import { ConfigError, type ProxyConfig } from './config.js';
+import { ConfigError, secretsOf, type ProxyConfig } from './config.js';
+import { createFundings, type FundingDeps, type HostFundingHooks } from './funding/index.js';
 import { ProxyError, errorEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -43,6 +44,10 @@ export interface ProxyOptions {
    * AUTH_JWT_SECRET or AUTH_JWKS_URL is configured, else none (anyone may look up and pay).
    */
   authorize?: Authorize;
+  /** Host funding's hooks (hold, capture, release): required when FUNDING offers `host`. */
+  hostFunding?: HostFundingHooks;
+  /** The embedded gateway sandboxes, when the configuration uses them (createEmbeddedProxy passes them). */
+  gatewaySandboxes?: FundingDeps['sandboxes'];
 }
 
 export function createProxy(options: ProxyOptions) {
@@ -54,7 +59,13 @@ export function createProxy(options: ProxyOptions) {
     );
   }
   const now = options.now ?? Date.now;
-  const log = options.log ?? createLogger([config.aggregatorToken], undefined, config.logLevel);
+  const log = options.log ?? createLogger(secretsOf(config), undefined, config.logLevel);
+  let fundings: ReturnType<typeof createFundings>;
+  try {
+    fundings = createFundings(config.funding, { timeoutMs: config.upstreamTimeoutMs, log, hostHooks: options.hostFunding, sandboxes: options.gatewaySandboxes });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const store = options.store ?? openStore(config.databaseUrl);
   const metrics = config.metrics ? createMetrics(store, now) : null;
   const aggregator = new Aggregator({
@@ -76,6 +87,7 @@ export function createProxy(options: ProxyOptions) {
     reconcileDelayMs: config.reconcileDelayMs,
     reconcileMaxAttempts: config.reconcileMaxAttempts,
     statusRecheckMs: config.statusRecheckMs,
+    fundings,
   });
   const context: RouteContext = {
     config,

@@ -6,7 +6,7 @@
  * Prints the pass's report as JSON. For cron, or for a proxy run with RECONCILE_INTERVAL_MS=0.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { createProxy } from './proxy.js';
+import { createEmbeddedProxy } from './embedded.js';
 
 try {
   const config = loadConfig();
@@ -14,7 +14,9 @@ try {
     process.stderr.write('Set AGGREGATOR_BASE_URL and AGGREGATOR_TOKEN: the embedded sandbox keeps no record between runs.\n');
     process.exit(2);
   }
-  const proxy = createProxy({ config: { ...config, reconcileIntervalMs: 0 } });
+  // The embedded gateway sandboxes (test tokens, no gateway settings) keep no record between runs either:
+  // a funding of a method this process cannot reach is left for the proxy's own reconciler.
+  const proxy = createEmbeddedProxy({ config: { ...config, reconcileIntervalMs: 0 } });
   await proxy.store.ready();
   const report = await proxy.payments.reconcile({ all: process.argv.includes('--all'), limit: 1000 });
   process.stdout.write(`${JSON.stringify(report)}\n`);

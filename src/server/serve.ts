@@ -8,9 +8,10 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
 import { createPortalSandbox } from '../sandbox/portal.js';
+import { createSandboxWallet, type SandboxWallet } from '../sandbox/wallet.js';
 import type { ProxyConfig } from './config.js';
 import type { Logger } from './log.js';
-import { createEmbeddedProxy, type EmbeddedProxy } from './embedded.js';
+import { createEmbeddedProxy, GATEWAY_MOUNTS, type EmbeddedProxy } from './embedded.js';
 
 export interface ServerOptions {
   config: ProxyConfig;
@@ -29,6 +30,9 @@ export interface ServerOptions {
 export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   const proxy = createEmbeddedProxy({ config: options.config, log: options.log });
   const root = new Hono();
+  // The gateway sandboxes first: the aggregator sandbox answers everything else under /sandbox.
+  if (proxy.gateways.khalti) root.route(GATEWAY_MOUNTS.khalti, proxy.gateways.khalti.app);
+  if (proxy.gateways.esewa) root.route(GATEWAY_MOUNTS.esewa, proxy.gateways.esewa.app);
   if (proxy.sandbox) root.route('/sandbox', proxy.sandbox.app);
   root.all('/api/*', (c) => proxy.fetch(c.req.raw, c.env));
   root.get('/healthz', (c) => proxy.fetch(c.req.raw, c.env));
@@ -36,14 +40,18 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   root.get('/metrics', (c) => proxy.fetch(c.req.raw, c.env));
   let portalProxy: EmbeddedProxy | null = null;
   let portalSandbox: ReturnType<typeof createPortalSandbox> | null = null;
+  let portalWallet: SandboxWallet | null = null;
   if (options.portal) {
     const secret = randomBytes(32).toString('hex');
     portalSandbox = createPortalSandbox({ secret, accessTtlSeconds: options.portal.accessTtlSeconds });
     // The portal sandbox signs with this process's clock: no leeway, so its short-lived tokens expire on time.
     const auth = { secret, clockToleranceSeconds: 0 };
+    // The portal's consumers pay from their sandbox balance (host funding), one per signed-in consumer.
+    portalWallet = createSandboxWallet();
     portalProxy = createEmbeddedProxy({
-      config: { ...options.config, auth, databaseUrl: portalDatabase(options.config.databaseUrl) },
+      config: { ...options.config, auth, databaseUrl: portalDatabase(options.config.databaseUrl), funding: { methods: ['host'], khalti: null, esewa: null } },
       log: options.log,
+      hostFunding: portalWallet.hooks,
     });
     root.route('/portal-sandbox', portalSandbox.app);
     const mounted = portalProxy;
@@ -56,7 +64,7 @@ export function createServerApp(options: Omit<ServerOptions, 'hostname'>) {
   if (options.staticRoot) {
     root.use('/*', serveStatic({ root: options.staticRoot }));
   }
-  return { root, proxy, portalProxy, portalSandbox };
+  return { root, proxy, portalProxy, portalSandbox, portalWallet };
 }
 
 /** The portal demo keeps its own ledger beside the partner demo's. */

@@ -8,6 +8,8 @@ import { serve } from '@hono/node-server';
 import { loadConfig } from '../../src/server/config.js';
 import { createProxy } from '../../src/server/proxy.js';
 import { createSandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
+import { createSandboxWallet } from '../../src/sandbox/wallet.js';
+import type { FundingDeps } from '../../src/server/funding/index.js';
 import type { PaymentRow } from '../../src/server/store/store.js';
 
 export const TOKEN = 'TEST:canary-7f3a9c1e';
@@ -57,7 +59,7 @@ export async function startStack(
   env: Record<string, string> = {},
   sandboxOptions: SandboxOptions = {},
   shared?: SandboxServer,
-  options: { now?: () => number } = {},
+  options: { now?: () => number; gatewaySandboxes?: FundingDeps['sandboxes'] } = {},
 ) {
   const upstreamServer = shared ?? (await startSandbox(sandboxOptions));
   const { sandbox } = upstreamServer;
@@ -72,11 +74,16 @@ export async function startStack(
     RATE_LIMIT_PER_MINUTE: '0',
     LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
     RECONCILE_INTERVAL_MS: '0',
+    // The customer pays from a sandbox balance unless a test says otherwise (no funding field needed).
+    FUNDING: 'host',
     ...env,
   });
+  const wallet = createSandboxWallet();
   const proxy = createProxy({
     config,
     now: options.now,
+    hostFunding: wallet.hooks,
+    gatewaySandboxes: options.gatewaySandboxes,
     log: (level, event, fields) => {
       const line = JSON.stringify({ level, event, ...fields });
       logs.push(line);
@@ -107,6 +114,7 @@ export async function startStack(
   return {
     sandbox,
     proxy,
+    wallet,
     url: server.url,
     sandboxUrl: upstream.url,
     logs,

@@ -3,6 +3,7 @@
  * a quote is committed at most once, no commit is ever re-sent, and after reconciliation the ledger
  * says what the aggregator says about every payment.
  */
+import { createSandboxWallet } from '../../src/sandbox/wallet.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -51,7 +52,9 @@ describe('interleavings of duplicate pays, retries and faults', () => {
               RECONCILE_INTERVAL_MS: '0',
               RECONCILE_DELAY_MS: '0',
               RECONCILE_MAX_ATTEMPTS: '1',
+              FUNDING: 'host',
             }),
+            hostFunding: createSandboxWallet().hooks,
             fetch: upstream,
             log: () => {},
           });

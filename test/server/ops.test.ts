@@ -1,4 +1,5 @@
 /** Operations: health probes, request ids and log levels, start-up failures and the SIGTERM drain. */
+import { createSandboxWallet } from '../../src/sandbox/wallet.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -117,9 +118,11 @@ async function loggedStack(level: LogLevel = 'info') {
     DATABASE_URL: 'sqlite::memory:',
     RATE_LIMIT_PER_MINUTE: '0',
     RECONCILE_INTERVAL_MS: '0',
+    FUNDING: 'host',
   });
   const proxy = createProxy({
     config,
+    hostFunding: createSandboxWallet().hooks,
     log: createLogger([TOKEN], (line) => {
       transcript.push(line);
       lines.push(JSON.parse(line) as Record<string, unknown>);
@@ -307,7 +310,7 @@ describe('shutdown drain', () => {
   it('SIGTERM mid-commit: the client gets its answer, the ledger row is final, the server exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bill-pay-sigterm-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RECONCILE_INTERVAL_MS: '0', UPSTREAM_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RECONCILE_INTERVAL_MS: '0', UPSTREAM_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn', FUNDING: 'host' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

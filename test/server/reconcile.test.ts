@@ -447,7 +447,7 @@ describe('a proxy killed during the commit', () => {
   };
 
   async function payAndKill(dir: string): Promise<string> {
-    const { child, url } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '0', RECONCILE_DELAY_MS: '0' });
+    const { child, url } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '0', RECONCILE_DELAY_MS: '0', FUNDING: 'host' });
     const lookup = await fetch(`${url}/api/nea/lookup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -471,7 +471,7 @@ describe('a proxy killed during the commit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'crash-'));
     const reference = await payAndKill(dir);
     assert.equal(ledger(dir, reference).state, 'pending', 'recorded before the commit left, not settled');
-    const { child } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '200', RECONCILE_DELAY_MS: '0' });
+    const { child } = await startProxy(dir, { UPSTREAM_TIMEOUT_MS: '1000', RECONCILE_INTERVAL_MS: '200', RECONCILE_DELAY_MS: '0', FUNDING: 'host' });
     try {
       const deadline = Date.now() + 15_000;
       while (['pending', 'unknown'].includes(ledger(dir, reference).state) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));

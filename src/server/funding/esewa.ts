@@ -13,7 +13,7 @@ import type { FundingModule, FundingPayment, FundingRef, FundingStart, FundingVe
 
 export interface EsewaFundingOptions {
   /** Where the browser posts the form, e.g. `https://epay.esewa.com.np/api/epay/main/v2/form`. */
-  formUrl: string;
+  formUrl: string | (() => string);
   /** The status API, e.g. `https://esewa.com.np/api/epay/transaction/status/`. */
   statusUrl: string;
   productCode: string;
@@ -76,7 +76,7 @@ export function esewaFunding(options: EsewaFundingOptions): FundingModule {
       signed_field_names: SIGNED_FIELDS.join(','),
     };
     fields.signature = esewaSignature(options.secretKey, fields, SIGNED_FIELDS);
-    return { kind: 'form', action: options.formUrl, fields, ids: { transaction_uuid: payment.reference, product_code: options.productCode } };
+    return { kind: 'form', action: typeof options.formUrl === 'function' ? options.formUrl() : options.formUrl, fields, ids: { transaction_uuid: payment.reference, product_code: options.productCode } };
   }
 
   /** Asks the status API about `totalPaisa` (eSewa finds a transaction by product code, uuid and total together). */

@@ -18,7 +18,7 @@ export interface FundingDeps {
   /** Required when `host` is offered. */
   hostHooks?: HostFundingHooks;
   /** Where the embedded gateway sandboxes are, when the configuration uses them. */
-  sandboxes?: { khaltiBaseUrl: string; esewaBaseUrl: string; fetch: typeof fetch };
+  sandboxes?: { khaltiBaseUrl: string; esewaBaseUrl: string; fetch: typeof fetch; esewaFormUrl?: () => string };
 }
 
 export function createFundings(config: FundingConfig, deps: FundingDeps): Map<FundingMethod, FundingModule> {
@@ -36,7 +36,7 @@ export function createFundings(config: FundingConfig, deps: FundingDeps): Map<Fu
         method,
         esewaFunding({
           ...gatewayDeps(embedded),
-          formUrl: config.esewa.formUrl ?? `${base}/api/epay/main/v2/form`,
+          formUrl: config.esewa.formUrl ?? sandboxes(deps).esewaFormUrl ?? `${base}/api/epay/main/v2/form`,
           statusUrl: config.esewa.statusUrl ?? `${base}/api/epay/transaction/status/`,
           productCode: config.esewa.productCode,
           secretKey: config.esewa.secretKey,

@@ -7,8 +7,9 @@
  * `pending` (verify) or `unknown` (refund), and the caller decides what that means.
  */
 
-export const FUNDING_METHODS = ['khalti', 'esewa', 'host', 'none'] as const;
-export type FundingMethod = (typeof FUNDING_METHODS)[number];
+import { FUNDING_METHODS, type FundingMethod } from '../../api.js';
+
+export { FUNDING_METHODS, type FundingMethod };
 
 /** The gateway's identifiers of one funding (`pidx`, `transaction_id`, `transaction_uuid`, a hold id...). */
 export type FundingIds = Record<string, string>;

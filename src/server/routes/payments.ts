@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { REFERENCE } from '../../api.js';
 import { ROUTES } from '../../contract.js';
 import { ProxyError, successEnvelope } from '../errors.js';
-import { subjectOf, type ProxyEnv, type RouteContext } from './context.js';
-import { paymentView } from './views.js';
+import { parseBody, subjectOf, type ProxyEnv, type RouteContext } from './context.js';
+import { answerPayment, paymentView } from './views.js';
 
 export function paymentRoutes({ payments }: RouteContext) {
   const app = new Hono<ProxyEnv>();
@@ -13,8 +13,17 @@ export function paymentRoutes({ payments }: RouteContext) {
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
     const payment = await payments.status(reference, subjectOf(c));
     if (!payment) throw new ProxyError('NOT_FOUND', 'No payment with this reference');
-    const view = paymentView(payment);
+    const view = paymentView(payment, await payments.fundingOf(reference));
     return c.json(successEnvelope(view), view.state === 'pending' ? 202 : 200);
+  });
+  // The customer is back from the gateway: verify with the gateway, commit once, answer the outcome.
+  app.post(ROUTES.resume.path, async (c) => {
+    const reference = c.req.param('reference');
+    if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
+    const { params } = await parseBody(c, ROUTES.resume.request);
+    const resumed = await payments.resume(reference, subjectOf(c), params);
+    if (!resumed) throw new ProxyError('NOT_FOUND', 'No funded payment with this reference');
+    return answerPayment(c, resumed.payment, resumed.funding);
   });
   return app;
 }

@@ -1,15 +1,15 @@
 /** Each service's lookup, charge and pay (the contract's routes), beside the routes only that service has. */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type * as z from 'zod/mini';
-import { IDEMPOTENCY_KEY, isReasonCode, type Charge } from '../../api.js';
+import { IDEMPOTENCY_KEY, type Charge, type PayRequest } from '../../api.js';
 import { LOOKUP_REQUESTS, ROUTES, routePath } from '../../contract.js';
+import type { ProxyConfig } from '../config.js';
 import { ProxyError, successEnvelope } from '../errors.js';
-import { SERVICE_UNAVAILABLE_MESSAGE, isAccountCode } from '../providers/upstream.js';
-import type { PaymentRow } from '../store/store.js';
+import type { FundingChoice } from '../payments.js';
 import { parseBody, refuseIfLimited, subjectOf, type ProxyEnv, type RouteContext } from './context.js';
-import { paymentView, quoteView } from './views.js';
+import { answerPayment, quoteView } from './views.js';
 
-export function serviceRoutes({ payments, aggregator, perCustomer, testMode }: RouteContext) {
+export function serviceRoutes({ config, payments, aggregator, perCustomer, testMode }: RouteContext) {
   const app = new Hono<ProxyEnv>();
   for (const provider of payments.providers.values()) {
     const api = new Hono<ProxyEnv>();
@@ -41,12 +41,13 @@ export function serviceRoutes({ payments, aggregator, perCustomer, testMode }: R
         throw new ProxyError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (8-128 letters, digits, _ : . -)');
       }
       const body = await parseBody(c, ROUTES.pay.request);
-      const { payment, replayed } = await payments.pay(provider, key, body, subjectOf(c)).catch((error: unknown) => {
+      const choice = fundingChoice(config, body);
+      const { payment, replayed } = await payments.pay(provider, key, body, subjectOf(c), choice).catch((error: unknown) => {
         if (error instanceof ProxyError && error.code === 'IDEMPOTENCY_IN_FLIGHT') c.header('retry-after', '1');
         throw error;
       });
       if (replayed) c.header('idempotent-replayed', 'true');
-      return answerPayment(c, payment);
+      return answerPayment(c, payment, await payments.fundingOf(payment.reference));
     });
 
     app.route('/', api);
@@ -54,20 +55,29 @@ export function serviceRoutes({ payments, aggregator, perCustomer, testMode }: R
   return app;
 }
 
-/** A pay's answer: 200 paid, 202 being verified, or the refusal with the payment in it. */
-function answerPayment(c: Context, p: PaymentRow) {
-  const view = paymentView(p);
-  if (view.state === 'failed' && isAccountCode(p.errorCode)) {
-    throw new ProxyError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE, { response: view });
+/**
+ * How this payment is funded: the method asked for, among those FUNDING offers. While the widget sends no
+ * method, none is needed only when the one method offered secures at once (host, none). A gateway sends
+ * the customer back to `return_url`, which must be a page of this merchant (never an open redirect).
+ */
+export function fundingChoice(config: ProxyConfig, body: PayRequest): FundingChoice {
+  const offered = config.funding.methods;
+  const method = body.funding ?? (offered.length === 1 && (offered[0] === 'host' || offered[0] === 'none') ? offered[0] : undefined);
+  if (!method || !offered.includes(method)) {
+    throw new ProxyError('VALIDATION', `Invalid request: check funding (one of ${offered.join(', ')})`, { details: { fields: ['funding'], allowed: offered } });
   }
-  if (view.state === 'failed') {
-    throw new ProxyError('PAYMENT_REJECTED', 'The payment was not accepted; nothing was charged', {
-      reason: isReasonCode(p.reason) ? p.reason : null,
-      response: view,
+  if (method !== 'khalti' && method !== 'esewa') return { method, returnUrl: null };
+  let origin: string | null = null;
+  try {
+    const url = new URL(body.return_url ?? '');
+    if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+  } catch {
+    // not a URL: refused below
+  }
+  if (!origin || !(config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin))) {
+    throw new ProxyError('VALIDATION', 'Invalid request: check return_url (a page of this merchant: ALLOWED_ORIGINS or PUBLIC_ORIGIN)', {
+      details: { fields: ['return_url'] },
     });
   }
-  return c.json(
-    successEnvelope(view, view.state === 'success' ? 'Payment successful' : 'Payment is being verified'),
-    view.state === 'success' ? 200 : 202,
-  );
+  return { method, returnUrl: body.return_url! };
 }

@@ -1,8 +1,9 @@
 /** The ledger's rows as the proxy answers them. */
-import type { Payment, Quote } from '../../api.js';
-import { reasonFields } from '../errors.js';
-import { isAccountCode } from '../providers/upstream.js';
-import type { PaymentRow, StoredQuote } from '../store/store.js';
+import type { Context } from 'hono';
+import { ERROR_CODES, isReasonCode, type ErrorCode, type Payment, type Quote } from '../../api.js';
+import { ProxyError, reasonFields, successEnvelope } from '../errors.js';
+import { SERVICE_UNAVAILABLE_MESSAGE, isAccountCode } from '../providers/upstream.js';
+import type { FundingRow, PaymentRow, StoredQuote } from '../store/store.js';
 
 export const quoteView = (q: StoredQuote, testMode: boolean): Quote => ({
   quote_id: q.id,
@@ -20,7 +21,7 @@ export const quoteView = (q: StoredQuote, testMode: boolean): Quote => ({
   ...(q.newConsumerNo ? { new_consumer_no: q.newConsumerNo } : {}),
 });
 
-export const paymentView = (p: PaymentRow): Payment => ({
+export const paymentView = (p: PaymentRow, f: FundingRow | null = null): Payment => ({
   reference: p.reference,
   service: p.service,
   state: p.state === 'unknown' ? 'pending' : p.state,
@@ -36,7 +37,40 @@ export const paymentView = (p: PaymentRow): Payment => ({
   created_at: new Date(p.createdAt).toISOString(),
   updated_at: new Date(p.updatedAt).toISOString(),
   ...settlement(p),
+  ...(f ? { funding: { method: f.method, state: f.state } } : {}),
+  ...(f?.state === 'initiated' && f.nextStep ? { next: f.nextStep } : {}),
 });
+
+const FUNDING_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  FUNDING_REFUSED: 'The payment method refused this payment; nothing was charged',
+  FUNDING_CANCELLED: 'The payment was cancelled at the gateway; nothing was charged',
+  FUNDING_EXPIRED: 'The payment was not completed in time at the gateway; anything paid is refunded',
+  FUNDING_MISMATCH: 'The gateway received another amount than asked; it is refunded and the bill was not paid',
+};
+
+/** What the customer is told about their money when the bill payment failed after it was taken. */
+function refundMessage(f: FundingRow | null) {
+  if (f?.state === 'refunded') return 'The payment was not accepted; your money was refunded';
+  if (f?.state === 'refund_due' || f?.state === 'refunding') return 'The payment was not accepted; your money will be refunded';
+  return 'The payment was not accepted; nothing was charged';
+}
+
+/** A payment's answer: 200 paid, 202 being verified or awaiting its funding, or the refusal with the payment in it. */
+export function answerPayment(c: Context, p: PaymentRow, f: FundingRow | null) {
+  const view = paymentView(p, f);
+  if (view.state === 'failed' && isAccountCode(p.errorCode)) {
+    throw new ProxyError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE, { response: view });
+  }
+  const code = p.errorCode as ErrorCode | null;
+  if (view.state === 'failed' && code && code in FUNDING_MESSAGES && code in ERROR_CODES) {
+    throw new ProxyError(code, FUNDING_MESSAGES[code]!, { response: view });
+  }
+  if (view.state === 'failed') {
+    throw new ProxyError('PAYMENT_REJECTED', refundMessage(f), { reason: isReasonCode(p.reason) ? p.reason : null, response: view });
+  }
+  const message = view.state === 'success' ? 'Payment successful' : view.next ? 'Continue at the payment gateway' : 'Payment is being verified';
+  return c.json(successEnvelope(view, message), view.state === 'success' ? 200 : 202);
+}
 
 /** An operator's settlement (`bill-pay-settle`), shown with the payment; nothing when the aggregator settled it. */
 export function settlement(p: PaymentRow): Pick<Payment, 'settled_by' | 'settled_at' | 'note'> {

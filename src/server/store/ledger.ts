@@ -7,8 +7,8 @@
 import { sql, type Expression, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely/migration';
 import type { LedgerState } from '../providers/upstream.js';
-import { patchRecord, toRecord, toRow } from './rows.js';
-import { migrations, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
+import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow } from './rows.js';
+import { FUNDING_OPEN_STATES, migrations, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
 import type { InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
 
 /** The query that picks the payments a reconciler claims. */
@@ -196,6 +196,44 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
       const { total } = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('reference').limit(limit).offset(offset).execute();
       return { rows: rows.map(toRow), total: Number(total) };
+    },
+    async insertFunding(row) {
+      const inserted = await (await db())
+        .insertInto('fundings')
+        .values(toFundingRecord(row))
+        .onConflict((c) => c.doNothing())
+        .executeTakeFirst();
+      return inserted.numInsertedOrUpdatedRows === 1n;
+    },
+    async fundingByReference(reference) {
+      const r = await (await db()).selectFrom('fundings').selectAll().where('reference', '=', reference).executeTakeFirst();
+      return r ? toFunding(r) : null;
+    },
+    async updateFunding(reference, from, patch, now) {
+      if (from.length === 0) return null;
+      const r = await (await db())
+        .updateTable('fundings')
+        .set({ ...fundingPatchRecord(patch), updated_at: now })
+        .where('reference', '=', reference)
+        .where('state', 'in', [...from])
+        .returningAll()
+        .executeTakeFirst();
+      return r ? toFunding(r) : null;
+    },
+    async claimDueFundings(dueBy, leaseUntil, limit, now) {
+      const database = await db();
+      let due = database
+        .selectFrom('fundings')
+        .select('reference')
+        .where('state', 'in', [...FUNDING_OPEN_STATES])
+        .where('next_check_at', '<=', dueBy)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .orderBy('next_check_at')
+        .limit(limit);
+      // Same locking as the payments' claim (FOR UPDATE SKIP LOCKED on PostgreSQL).
+      due = d.lockDue(due as unknown as DueQuery) as unknown as typeof due;
+      const rows = await database.updateTable('fundings').set({ claimed_until: leaseUntil }).where('reference', 'in', due).returningAll().execute();
+      return rows.map(toFunding);
     },
     async claimDue(dueBy, leaseUntil, limit, now) {
       const database = await db();

@@ -1,8 +1,8 @@
 /** The payments table's row, as both databases answer it, and its mapping to and from PaymentRow. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { LedgerState } from '../providers/upstream.js';
-import type { PaymentsTable } from './schema.js';
-import type { PaymentPatch, PaymentRow } from './store.js';
+import type { FundingsTable, PaymentsTable } from './schema.js';
+import type { FundingPatch, FundingRow, PaymentPatch, PaymentRow } from './store.js';
 
 /** A payments row as either database answers it (see schema.ts). */
 export type PaymentRecord = Selectable<PaymentsTable>;
@@ -91,4 +91,62 @@ const PATCH_COLUMNS = {
 export const patchRecord = (patch: PaymentPatch): Updateable<PaymentsTable> =>
   Object.fromEntries(
     (Object.entries(patch) as [keyof PaymentPatch, unknown][]).map(([k, v]) => [PATCH_COLUMNS[k], k === 'receipt' ? JSON.stringify(v) : v]),
+  );
+
+const parsed = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+export const toFunding = (r: Selectable<FundingsTable>): FundingRow => ({
+  reference: r.reference,
+  method: r.method as FundingRow['method'],
+  state: r.state as FundingRow['state'],
+  ids: parsed(r.ids),
+  nextStep: r.next_step === null ? null : (parsed(r.next_step) as FundingRow['nextStep']),
+  totalPaisa: Number(r.total_paisa),
+  paidPaisa: num(r.paid_paisa),
+  expiresAt: Number(r.expires_at),
+  nextCheckAt: num(r.next_check_at),
+  attempts: r.attempts,
+  refundReason: r.refund_reason,
+  refundedAt: num(r.refunded_at),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+export const toFundingRecord = (f: FundingRow): Insertable<FundingsTable> => ({
+  reference: f.reference,
+  method: f.method,
+  state: f.state,
+  ids: JSON.stringify(f.ids),
+  next_step: f.nextStep === null ? null : JSON.stringify(f.nextStep),
+  total_paisa: f.totalPaisa,
+  paid_paisa: f.paidPaisa,
+  expires_at: f.expiresAt,
+  next_check_at: f.nextCheckAt,
+  attempts: f.attempts,
+  refund_reason: f.refundReason,
+  refunded_at: f.refundedAt,
+  created_at: f.createdAt,
+  updated_at: f.updatedAt,
+});
+
+const FUNDING_COLUMNS = {
+  state: 'state',
+  ids: 'ids',
+  nextStep: 'next_step',
+  paidPaisa: 'paid_paisa',
+  expiresAt: 'expires_at',
+  nextCheckAt: 'next_check_at',
+  attempts: 'attempts',
+  refundReason: 'refund_reason',
+  refundedAt: 'refunded_at',
+  claimedUntil: 'claimed_until',
+} as const satisfies Record<keyof FundingPatch, keyof FundingsTable>;
+
+/** A funding patch's columns, JSON as text. */
+export const fundingPatchRecord = (patch: FundingPatch): Updateable<FundingsTable> =>
+  Object.fromEntries(
+    (Object.entries(patch) as [keyof FundingPatch, unknown][]).map(([k, v]) => [
+      FUNDING_COLUMNS[k],
+      (k === 'ids' || k === 'nextStep') && v !== null ? JSON.stringify(v) : v,
+    ]),
   );

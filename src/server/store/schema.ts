@@ -5,7 +5,7 @@
  */
 import { sql, type ColumnType, type Kysely, type SqlBool } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import type { Fact } from '../../api.js';
+import { FUNDING_STATES, type Fact } from '../../api.js';
 
 /** SQLite answers numbers; PostgreSQL answers BIGINT as strings. Written as numbers. */
 type Big = ColumnType<number | string, number, number>;
@@ -54,6 +54,24 @@ export interface PaymentsTable {
   note: string | null;
 }
 
+export interface FundingsTable {
+  reference: string;
+  method: string;
+  state: string;
+  ids: Json<Record<string, string>>;
+  next_step: Json<object> | null;
+  total_paisa: Big;
+  paid_paisa: BigNull;
+  expires_at: Big;
+  next_check_at: BigNull;
+  claimed_until: BigNull;
+  attempts: number;
+  refund_reason: string | null;
+  refunded_at: BigNull;
+  created_at: Big;
+  updated_at: Big;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_start: Big;
@@ -63,6 +81,7 @@ export interface RateLimitsTable {
 export interface Ledger {
   quotes: QuotesTable;
   payments: PaymentsTable;
+  fundings: FundingsTable;
   rate_limits: RateLimitsTable;
 }
 
@@ -82,6 +101,9 @@ export interface SchemaDialect {
 }
 
 const OPEN = "state IN ('pending', 'unknown')";
+/** Fundings the reconciler may still have to act on (see FUNDING_STATES in store.ts). */
+export const FUNDING_OPEN_STATES = ['initiated', 'secured', 'capturing', 'refunding'] as const;
+export { FUNDING_STATES } from '../../api.js';
 const LIVE = "state IN ('pending', 'unknown', 'success')";
 
 /**
@@ -181,6 +203,33 @@ const STEPS: [name: string, up: (db: Kysely<unknown>, d: SchemaDialect) => Promi
     // Old SQLite ledgers have it from their first step; old PostgreSQL ones never got it.
     async (db) => {
       await db.schema.createIndex('payments_state').ifNotExists().on('payments').columns(['state', 'updated_at']).execute();
+    },
+  ],
+  [
+    '0007_fundings',
+    // The customer's money beside each payment: one row per payment reference, written before each action it guards.
+    async (db, d) => {
+      const states = FUNDING_STATES.map((st) => `'${st}'`).join(', ');
+      await db.schema
+        .createTable('fundings')
+        .addColumn('reference', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull().check(sql.raw(`state IN (${states})`)))
+        .addColumn('ids', d.json, (c) => c.notNull().defaultTo('{}'))
+        .addColumn('next_step', d.json)
+        .addColumn('total_paisa', d.bigint, (c) => c.notNull().check(sql`total_paisa >= 0`))
+        .addColumn('paid_paisa', d.bigint)
+        .addColumn('expires_at', d.bigint, (c) => c.notNull())
+        .addColumn('next_check_at', d.bigint)
+        .addColumn('claimed_until', d.bigint)
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('refund_reason', 'text')
+        .addColumn('refunded_at', d.bigint)
+        .addColumn('created_at', d.bigint, (c) => c.notNull())
+        .addColumn('updated_at', d.bigint, (c) => c.notNull())
+        .execute();
+      const open = FUNDING_OPEN_STATES.map((st) => `'${st}'`).join(', ');
+      await db.schema.createIndex('fundings_due').on('fundings').column('next_check_at').where(sql.raw<SqlBool>(`state IN (${open})`)).execute();
     },
   ],
 ];

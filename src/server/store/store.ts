@@ -4,7 +4,9 @@
  */
 import type { Fact, ServiceId } from '../../api.js';
 import type { QuoteDraft } from '../providers/types.js';
+import type { FundingIds, FundingMethod } from '../funding/types.js';
 import type { LedgerState } from '../providers/upstream.js';
+import type { FUNDING_STATES } from './schema.js';
 
 /** A provider's lookup as the proxy keeps it. */
 export interface StoredQuote extends QuoteDraft {
@@ -59,6 +61,45 @@ export interface PaymentRow {
   settledAt: number | null;
   note: string | null;
 }
+
+/**
+ * The customer's money for one payment (same reference), as the funding modules secure it:
+ * `initiated` (sent to the gateway) -> `secured` (verified; the commit may go) -> `capturing` -> `captured`
+ * on success, or `refunding` -> `refunded` | `refund_due` (the operator owes it) on a failure; `abandoned`
+ * when it was never secured. Each state is written before the action it guards (capture, refund), so a
+ * crash leaves a row the reconciler can finish.
+ */
+export type FundingState = (typeof FUNDING_STATES)[number];
+
+export interface FundingRow {
+  reference: string;
+  method: FundingMethod;
+  state: FundingState;
+  /** The gateway's ids (`pidx`, `transaction_id`, `transaction_uuid`, `hold_id`...). */
+  ids: FundingIds;
+  /** What the browser must do next while `initiated` (replayed for a repeated key), else null. */
+  nextStep: FundingNextStep | null;
+  /** Amount + service charge, in paisa: what the gateway must confirm. */
+  totalPaisa: number;
+  /** What the gateway says was paid (differs from the total on a mismatch). */
+  paidPaisa: number | null;
+  /** After this, an `initiated` funding is no longer awaited: the reconciler abandons or refunds it. */
+  expiresAt: number;
+  nextCheckAt: number | null;
+  attempts: number;
+  refundReason: string | null;
+  refundedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type FundingNextStep = { kind: 'redirect'; url: string } | { kind: 'form'; action: string; fields: Record<string, string> };
+
+export type FundingPatch = Partial<
+  Pick<FundingRow, 'state' | 'ids' | 'nextStep' | 'paidPaisa' | 'expiresAt' | 'nextCheckAt' | 'attempts' | 'refundReason' | 'refundedAt'> & {
+    claimedUntil: number | null;
+  }
+>;
 
 export interface PaymentQuery {
   subject: string;
@@ -138,6 +179,13 @@ export interface Store {
    * `windowStart` are cleared now and then.
    */
   rateHit(key: string, windowStart: number): Promise<number>;
+  /** Records a payment's funding (its reference is the payment's); false if it has one already. */
+  insertFunding(row: FundingRow): Promise<boolean>;
+  fundingByReference(reference: string): Promise<FundingRow | null>;
+  /** Changes a funding only if it is still in one of `from`; returns the row as it is afterwards, or null. */
+  updateFunding(reference: string, from: readonly FundingState[], patch: FundingPatch, now: number): Promise<FundingRow | null>;
+  /** Claims up to `limit` open fundings due at `dueBy` that no other instance holds at `now` (as claimDue). */
+  claimDueFundings(dueBy: number, leaseUntil: number, limit: number, now: number): Promise<FundingRow[]>;
   /** A user's payments, newest first, one page of them and how many there are in all. */
   listPayments(query: PaymentQuery): Promise<{ rows: PaymentRow[]; total: number }>;
   /** For /metrics: payments by ledger state, and the open ones due for a status lookup by `dueBy` (the reconciler's backlog). */
