@@ -3,7 +3,7 @@
  * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
  * `plural()`. Month names from the aggregator are shown as they come.
  */
-import type { ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
+import type { FundingMethod, ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
 import { localDigits } from '../money.js';
 import { latinDigits } from './validators.js';
 
@@ -116,6 +116,17 @@ export interface Messages {
   billsCovered: string;
   /** Gregorian month names, for dates where the browser has no data for the language (empty: the browser's). */
   gregorianMonths: string[];
+  /** Funding: the confirm step's payment method chooser, the trip to the gateway and back, what became of the money. */
+  paymentMethod: string;
+  fundingNames: Record<FundingMethod, string>;
+  fundingAccounts: Record<FundingMethod, string>;
+  leavingFor: string;
+  confirmingWith: string;
+  fundingCancelled: string;
+  fundingRefunded: string;
+  fundingRefundDue: string;
+  fundingHeld: string;
+  tryAgainOrOther: string;
 }
 
 export const en: Messages = {
@@ -281,6 +292,16 @@ export const en: Messages = {
   chargeFor: 'For {amount}: service charge {charge}, total {total}',
   billsCovered: 'Bills this pays',
   gregorianMonths: [],
+  paymentMethod: 'Pay with',
+  fundingNames: { khalti: 'Khalti', esewa: 'eSewa', host: 'Pay from your balance', none: 'No payment needed' },
+  fundingAccounts: { khalti: 'your Khalti account', esewa: 'your eSewa account', host: 'your balance', none: 'you' },
+  leavingFor: 'Taking you to {method} to pay {total}…',
+  confirmingWith: 'Confirming your payment with {method}…',
+  fundingCancelled: 'You cancelled at {method}; nothing was charged.',
+  fundingRefunded: 'The biller refused this payment; {amount} was refunded to {account}.',
+  fundingRefundDue: 'The biller refused this payment; {amount} will be refunded to {account}.',
+  fundingHeld: '{amount} from {account} is held until the biller confirms this payment: it is paid to the biller on success, or returned to {account} if the payment fails. You do not need to pay again.',
+  tryAgainOrOther: 'Try again or pay another way',
 };
 
 export type Locale = 'en' | 'ne';

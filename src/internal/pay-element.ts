@@ -8,7 +8,7 @@ import { property, state } from 'lit/decorators.js';
 import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
 import { billerText, errorText, fill, formatDateTime, hasLocale, localCalendarDate, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
-import { PayFlow, type Busy, type Chosen, type FlowState } from './flow.js';
+import { PayFlow, fundingText, type Busy, type Chosen, type FlowState, type Leave } from './flow.js';
 import { systemClock, type Clock } from './pay-machine.js';
 import { payStyles, type Theme } from './styles.js';
 import type { MessageKey } from './validators.js';
@@ -31,6 +31,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
  * @fires {CustomEvent<PayErrorDetail>} pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
  * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
+ * @fires {CustomEvent<PayFundingDetail>} pay-funding - The page is about to leave for the payment gateway (Khalti, eSewa) the customer chose. `detail`: PayFundingDetail (method, reference). Back on the page, the widget resumes by itself; its outcome events then carry `funding` (method, state).
  * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
  * @fires {CustomEvent<PayAuthRequiredDetail>} pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
  *
@@ -95,6 +96,12 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
    * @internal Tests pass a fake clock; pages leave it alone.
    */
   clock: Clock = systemClock;
+
+  /**
+   * How the page leaves for a payment gateway (default: `location.assign`, or submitting the gateway's form).
+   * @internal Tests intercept it; pages leave it alone.
+   */
+  navigate?: (to: Leave) => void;
 
   abstract readonly service: S;
 
@@ -232,7 +239,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       <h2 part="header">${this.logo ? html`<img part="logo" src=${this.logo} alt="" />` : nothing}${this.heading()}</h2>
       ${quote?.test_mode ? html`<p class="badge">${m.testMode}</p>` : nothing}
       ${this.#step(state)}
-      <p role="status">${busy ? m[PROGRESS[busy]] : ''}</p>
+      <p role="status">${this.#progress(busy)}</p>
       ${state.step === 'failed' ? nothing : this.renderError()}
     </section>`;
   }
@@ -290,6 +297,14 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return html`<p class="preview" aria-live="polite" data-preview=${charge ? 'ready' : 'asking'}>${text}</p>`;
   }
 
+  /** What the widget is busy with; with a gateway, its name ("Confirming your payment with Khalti…"). */
+  #progress(busy: Busy): string {
+    const gateway = this.flow.gateway;
+    const m = this.m;
+    if (busy === 'status' && gateway) return fill(m.confirmingWith, { method: m.fundingNames[gateway.method] });
+    return busy ? String(m[PROGRESS[busy]]) : '';
+  }
+
   /** Label/value lines of a summary (blank values are left out: after a reload some are not known). */
   #lines(lines: [string, string][]) {
     return lines.filter(([, value]) => value !== '').map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`);
@@ -310,9 +325,22 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     </dl>`;
   }
 
-  /** The payment method chooser's place on the confirm step (funding: another change fills it). */
-  protected renderPaymentMethod(_state: StepState<'confirm'>): unknown {
-    return nothing;
+  /** The payment method chooser on the confirm step: the methods the proxy offers, as a radio group. */
+  protected renderPaymentMethod({ pay }: StepState<'confirm'>): unknown {
+    const methods = this.flow.methods;
+    if (!methods.length) return nothing;
+    const m = this.m;
+    const chosen = this.flow.method;
+    const locked = pay?.phase === 'sending' || pay?.phase === 'resending' || pay?.phase === 'unconfirmed';
+    return html`<fieldset class="methods">
+      <legend>${m.paymentMethod}</legend>
+      ${methods.map(
+        (method) => html`<label class="choice"
+          ><input type="radio" name="funding" value=${method} .checked=${method === chosen} ?disabled=${locked} @change=${() => this.flow.selectMethod(method)} />
+          ${m.fundingNames[method]}</label
+        >`,
+      )}
+    </fieldset>`;
   }
 
   async #copy(reference: string) {
@@ -374,8 +402,15 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
+    const gateway = this.flow.gateway;
+    if (gateway?.leaving) {
+      return html`${this.stepHeading(fill(m.leavingFor, { method: m.fundingNames[gateway.method], total: this.money(pay.payment.total_paisa) }))}
+        ${this.#reference(pay.payment.reference)}`;
+    }
+    const held = fundingText(this.locale, null, pay.payment);
     return html`${this.stepHeading(m.pendingTitle)}
       <p>${m.pendingBody}</p>
+      ${held ? html`<p class="held">${held}</p>` : nothing}
       ${this.#reference(pay.payment.reference)}
       <div class="actions">
         <button ?disabled=${pay.phase === 'checking'} @click=${() => this.flow.check()}>${m.checkNow}</button>
@@ -414,10 +449,17 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     </div>`;
   }
 
-  #failed({ payment }: StepState<'failed'>) {
+  #failed({ payment, code }: StepState<'failed'>) {
     const m = this.m;
-    return html`${this.stepHeading(m.failedTitle)} ${this.renderError()} ${this.#reference(payment.reference)}
-      <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${m.startOver}</button></div>`;
+    const funded = fundingText(this.locale, code, payment);
+    // Nothing was taken at the gateway: the same amount again, with the same or another method.
+    const again = code === 'FUNDING_CANCELLED' || code === 'FUNDING_REFUSED' || code === 'FUNDING_EXPIRED';
+    return html`${this.stepHeading(m.failedTitle)}
+      ${funded ? html`<div part="error" role="alert"><p>${funded}</p></div>` : this.renderError()} ${this.#reference(payment.reference)}
+      <div class="actions">
+        ${again ? html`<button class="primary" part="button" @click=${() => this.flow.again()}>${m.tryAgainOrOther}</button>` : nothing}
+        <button class=${again ? '' : 'primary'} @click=${() => this.flow.reset()}>${m.startOver}</button>
+      </div>`;
   }
 
   /** A labelled input with hint and inline error, wired with aria-describedby / aria-invalid. */

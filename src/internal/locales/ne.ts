@@ -219,6 +219,16 @@ const ne: Messages = {
   chargeFor: '{amount} का लागि: सेवा शुल्क {charge}, जम्मा {total}',
   billsCovered: 'यसले तिर्ने बिल',
   gregorianMonths: ['जनवरी', 'फेब्रुअरी', 'मार्च', 'अप्रिल', 'मे', 'जुन', 'जुलाई', 'अगस्ट', 'सेप्टेम्बर', 'अक्टोबर', 'नोभेम्बर', 'डिसेम्बर'],
+  paymentMethod: 'भुक्तानी माध्यम',
+  fundingNames: { khalti: 'खल्ती', esewa: 'इसेवा', host: 'तपाईंको मौज्दातबाट तिर्नुहोस्', none: 'भुक्तानी आवश्यक छैन' },
+  fundingAccounts: { khalti: 'तपाईंको खल्ती खाता', esewa: 'तपाईंको इसेवा खाता', host: 'तपाईंको मौज्दात', none: 'तपाईं' },
+  leavingFor: '{total} तिर्न {method} मा लैजाँदै…',
+  confirmingWith: '{method} सँग तपाईंको भुक्तानी पुष्टि गर्दै…',
+  fundingCancelled: 'तपाईंले {method} मा रद्द गर्नुभयो; कुनै रकम काटिएको छैन।',
+  fundingRefunded: 'बिलरले यो भुक्तानी अस्वीकार गर्‍यो; {amount} {account} मा फिर्ता गरियो।',
+  fundingRefundDue: 'बिलरले यो भुक्तानी अस्वीकार गर्‍यो; {amount} {account} मा फिर्ता गरिनेछ।',
+  fundingHeld: '{account} बाट {amount} बिलरले यो भुक्तानी पुष्टि नगरेसम्म रोकिएको छ: सफल भए बिलरलाई तिरिन्छ, असफल भए {account} मा फिर्ता हुन्छ। फेरि तिर्नु पर्दैन।',
+  tryAgainOrOther: 'फेरि प्रयास गर्नुहोस् वा अर्को माध्यमले तिर्नुहोस्',
 };
 
 export default ne;
