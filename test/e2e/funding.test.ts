@@ -1,0 +1,110 @@
+/**
+ * End to end with the customer's money: the demo server (`npm start`: FUNDING host,khalti,esewa on the embedded
+ * gateway sandboxes) in Chromium; the page really leaves for the gateway's page and comes back.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, startDemo } from './server.js';
+
+let base = '';
+let browser: Browser;
+let stop: () => Promise<void>;
+
+before(async () => {
+  ({ url: base, browser, stop } = await startDemo());
+});
+after(() => stop?.());
+
+async function openDemo(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Use Michael Jackson' }).waitFor();
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors;
+
+/** NEA: the customer's oldest bills to the confirm step, the method picked. */
+async function neaToConfirm(page: Page, use: string, method: string) {
+  await page.getByRole('button', { name: use, exact: true }).click();
+  const w = page.locator('nea-pay');
+  await w.getByRole('button', { name: 'Look up bills' }).click();
+  await w.getByRole('heading', { name: 'Choose the amount' }).waitFor();
+  await w.getByRole('button', { name: 'Continue' }).click();
+  await w.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+  await w.getByRole('radio', { name: method }).check();
+  return w;
+}
+
+describe('paying through the gateways, end to end', () => {
+  it('pays an NEA bill through the Khalti sandbox: out to its page, pay, back to the receipt', async () => {
+    const page = await openDemo();
+    const w = await neaToConfirm(page, 'Use Michael Jackson', 'Khalti');
+    await page.screenshot({ path: `${ARTIFACTS}/funding-chooser.png` });
+    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay NPR/ }).click()]);
+    await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-page.png` });
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay NPR/ }).click()]);
+    const back = page.locator('nea-pay');
+    await back.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-receipt.png` });
+    // The gateway's parameters are gone from the address bar.
+    assert.equal(new URL(page.url()).search, '');
+    const logged = await page.locator('#log').innerText();
+    assert.match(logged, /pay-success .*"funding":\{"method":"khalti","state":"captured"\}/);
+    assert.deepEqual(errorsOf(page), []);
+    await page.close();
+  });
+
+  it('a cancel at Khalti: nothing charged, try again with another method', async () => {
+    const page = await openDemo();
+    const w = await neaToConfirm(page, 'Use Gita Adhikari', 'Khalti');
+    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay NPR/ }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: 'Cancel' }).click()]);
+    const back = page.locator('nea-pay');
+    await back.getByText('You cancelled at Khalti; nothing was charged.').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-cancelled.png` });
+    assert.match(await page.locator('#log').innerText(), /pay-error .*"code":"FUNDING_CANCELLED".*"funding":\{"method":"khalti","state":"abandoned"\}/);
+    await back.getByRole('button', { name: 'Try again or pay another way' }).click();
+    await back.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    await back.getByRole('radio', { name: 'Pay from your balance' }).check();
+    await back.getByRole('button', { name: /Pay NPR/ }).click();
+    await back.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    assert.deepEqual(errorsOf(page), []);
+    await page.close();
+  });
+
+  it('a refused NEA commit after Khalti took the money: the refund is told', async () => {
+    const page = await openDemo();
+    const w = await neaToConfirm(page, 'Use Refused Payment', 'Khalti');
+    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay NPR/ }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay NPR/ }).click()]);
+    const back = page.locator('nea-pay');
+    await back.getByText(/The biller refused this payment; NPR\s*[\d,.]+ was refunded to your Khalti account\./).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-refunded.png` });
+    assert.deepEqual(errorsOf(page), []);
+    await page.close();
+  });
+
+  it('recharges Dish Home through the eSewa sandbox: its form posted, back to the receipt', async () => {
+    const page = await openDemo();
+    await page.getByRole('button', { name: /Use Dish Home 71909771942/ }).click();
+    const w = page.locator('dishhome-recharge');
+    await w.getByRole('button', { name: /Find|Look up/ }).click();
+    await w.getByRole('radio').first().check();
+    await w.getByRole('button', { name: 'Continue' }).click();
+    await w.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    await w.getByRole('radio', { name: 'eSewa' }).check();
+    await Promise.all([page.waitForURL(/\/sandbox\/esewa\//), w.getByRole('button', { name: /Recharge|Pay/ }).click()]);
+    await page.screenshot({ path: `${ARTIFACTS}/funding-esewa-page.png` });
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay/ }).click()]);
+    const back = page.locator('dishhome-recharge');
+    await back.getByRole('heading', { name: /successful/ }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/funding-esewa-receipt.png` });
+    assert.match(await page.locator('#log').innerText(), /pay-success .*"funding":\{"method":"esewa","state":"captured"\}/);
+    assert.deepEqual(errorsOf(page), []);
+    await page.close();
+  });
+});
