@@ -107,4 +107,34 @@ describe('paying through the gateways, end to end', () => {
     assert.deepEqual(errorsOf(page), []);
     await page.close();
   });
+
+  it("the portal: the signed-in consumer pays from their balance (host funding)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await page.goto(`${base}/portal.html`);
+    await page.getByRole('button', { name: /purple@consumer/ }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Pay your bills' }).waitFor();
+    await page.evaluate(() =>
+      document.addEventListener('pay-success', (e) => ((window as unknown as { paid: unknown }).paid = (e as CustomEvent).detail)),
+    );
+    const nea = page.locator('nea-pay');
+    await nea.getByRole('combobox', { name: 'NEA counter' }).fill('bhak');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await nea.getByLabel('SC No').fill('001.01.333');
+    await nea.getByLabel('Consumer ID').fill('333');
+    await nea.getByRole('button', { name: 'Look up bills' }).click();
+    await nea.getByRole('button', { name: 'Continue' }).click();
+    await nea.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    // The portal's proxy offers the balance alone: the one choice, already chosen.
+    const radios = nea.getByRole('radio', { name: 'Pay from your balance' });
+    assert.equal(await radios.isChecked(), true);
+    assert.equal(await nea.locator('fieldset.methods input[type=radio]').count(), 1);
+    await page.screenshot({ path: `${ARTIFACTS}/funding-portal-balance.png` });
+    await nea.getByRole('button', { name: /Pay NPR/ }).click();
+    await nea.getByRole('heading', { name: 'Payment successful' }).waitFor();
+    const paid = (await page.evaluate(() => (window as unknown as { paid: { funding: unknown } }).paid)) as { funding: unknown };
+    assert.deepEqual(paid.funding, { method: 'host', state: 'captured' });
+    await page.close();
+  });
 });
