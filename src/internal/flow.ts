@@ -154,7 +154,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#fundingTask = new Task(host, {
       args: () => [host.endpoint] as [string],
       // An older proxy without the route: no choice, the payment goes as before (no funding sent).
-      task: ([], { signal }) => this.#client.funding({ signal }).then(
+      // Public (no token, no renewal): the merchant's terms, not the customer's data.
+      task: ([endpoint], { signal }) => proxyRequest(endpoint, 'funding', {}, { signal }).then(
         (r) => r.methods,
         () => [] as FundingMethod[],
       ),

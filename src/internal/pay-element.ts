@@ -449,13 +449,19 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     </div>`;
   }
 
+  /** What became of the customer's money, with the biller's reason when there is one. */
+  #fundedError(text: string, reasonCode: string | null) {
+    const reason = reasonText(this.m, reasonCode);
+    return html`<div part="error" role="alert"><p>${text}</p>${reason ? html`<p>${reason}</p>` : nothing}</div>`;
+  }
+
   #failed({ payment, code }: StepState<'failed'>) {
     const m = this.m;
     const funded = fundingText(this.locale, code, payment);
     // Nothing was taken at the gateway: the same amount again, with the same or another method.
     const again = code === 'FUNDING_CANCELLED' || code === 'FUNDING_REFUSED' || code === 'FUNDING_EXPIRED';
     return html`${this.stepHeading(m.failedTitle)}
-      ${funded ? html`<div part="error" role="alert"><p>${funded}</p></div>` : this.renderError()} ${this.#reference(payment.reference)}
+      ${funded ? this.#fundedError(funded, payment.reason_code) : this.renderError()} ${this.#reference(payment.reference)}
       <div class="actions">
         ${again ? html`<button class="primary" part="button" @click=${() => this.flow.again()}>${m.tryAgainOrOther}</button>` : nothing}
         <button class=${again ? '' : 'primary'} @click=${() => this.flow.reset()}>${m.startOver}</button>

@@ -15,7 +15,7 @@ const BHAKTAPUR = '245:bhaktapur-dc';
 const HARI = customer('333', BHAKTAPUR, '001.01.333');
 const SITA = customer('154', BHAKTAPUR, '001.01.154');
 const GITA = customer('555', BHAKTAPUR, '001.01.555');
-const RAM = customer('222', BHAKTAPUR, '001.01.222');
+const GATEWAY_ERROR = customer('903');
 
 /** The seed customer on the confirm step, the page's departures captured instead of made. */
 async function confirmed(c = SEED) {
@@ -146,7 +146,7 @@ describe('paying through a gateway (funding)', () => {
   });
 
   it('eSewa: posts a real form in the light DOM with the signed fields, and no secret', async () => {
-    const { el, left } = await confirmed(RAM);
+    const { el, left } = await confirmed(GATEWAY_ERROR);
     const { detail, to } = await payAway(el, left, 'esewa');
     expect(to.kind).to.equal('form');
     const form = (to as { form: HTMLFormElement }).form;
