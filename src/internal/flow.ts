@@ -45,8 +45,10 @@ export function fundingText(locale: string, code: WidgetErrorCode | null, paymen
   const m = messages(locale);
   const params = { method: m.fundingNames[f.method], account: m.fundingAccounts[f.method], amount: formatNpr(payment.total_paisa, locale) };
   if (code === 'FUNDING_CANCELLED' && isGateway(f.method)) return fill(m.fundingCancelled, params);
-  if (payment.state === 'failed' && f.state === 'refunded') return fill(m.fundingRefunded, params);
-  if (payment.state === 'failed' && (f.state === 'refund_due' || f.state === 'refunding')) return fill(m.fundingRefundDue, params);
+  // The biller's refusal (another total paid, an expiry: the error code's own text says what happened).
+  const refused = payment.state === 'failed' && (code === null || code === 'PAYMENT_REJECTED');
+  if (refused && f.state === 'refunded') return fill(m.fundingRefunded, params);
+  if (refused && (f.state === 'refund_due' || f.state === 'refunding')) return fill(m.fundingRefundDue, params);
   if (payment.state === 'pending' && f.state === 'secured') return fill(m.fundingHeld, params);
   return null;
 }

@@ -108,6 +108,24 @@ describe('paying through the gateways, end to end', () => {
     await page.close();
   });
 
+  it('a refused Dish Home recharge paid through eSewa: the refund is due (eSewa has no refund API), said so', async () => {
+    const page = await openDemo();
+    await page.getByRole('button', { name: 'Use Dish Home 9000000005', exact: true }).click();
+    const w = page.locator('dishhome-recharge');
+    await w.getByRole('button', { name: /Find|Look up/ }).click();
+    await w.getByRole('radio').first().check();
+    await w.getByRole('button', { name: 'Continue' }).click();
+    await w.getByRole('radio', { name: 'eSewa' }).check();
+    await Promise.all([page.waitForURL(/\/sandbox\/esewa\//), w.getByRole('button', { name: /Recharge|Pay/ }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay/ }).click()]);
+    const back = page.locator('dishhome-recharge');
+    await back.getByText(/The biller refused this payment; NPR\s*[\d,.]+ will be refunded to your eSewa account\./).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/funding-esewa-refund-due.png` });
+    assert.match(await page.locator('#log').innerText(), /pay-error .*"funding":\{"method":"esewa","state":"refund_due"\}/);
+    assert.deepEqual(errorsOf(page), []);
+    await page.close();
+  });
+
   it("the portal: the signed-in consumer pays from their balance (host funding)", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     await page.goto(`${base}/portal.html`);
@@ -118,6 +136,8 @@ describe('paying through the gateways, end to end', () => {
       document.addEventListener('pay-success', (e) => ((window as unknown as { paid: unknown }).paid = (e as CustomEvent).detail)),
     );
     const nea = page.locator('nea-pay');
+    // The counters loaded first: a counter typed before they are here is not picked.
+    await page.locator('nea-pay:not([loading])').waitFor();
     await nea.getByRole('combobox', { name: 'NEA counter' }).fill('bhak');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
