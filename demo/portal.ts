@@ -4,10 +4,92 @@
  * proxy refuses it), and the consumer's payment history and receipts from the proxy.
  */
 import '../src/index.js';
-import { formatNpr } from '../src/money.js';
+import { formatCount, formatNpr } from '../src/money.js';
 import type { HistoryRecord, Receipt } from '../src/api.js';
 import type { PayElement } from '../src/internal/pay-element.js';
-import { SERVICE_TAGS } from '../src/services.js';
+import { SERVICE_REGISTRY, SERVICE_TAGS } from '../src/services.js';
+import type { Locale } from '../src/internal/i18n.js';
+
+/** The page's own words (the widgets have theirs), in the language the switch sets for page and widgets. */
+const TEXT: Record<Locale, {
+  title: string;
+  history: string;
+  previous: string;
+  next: string;
+  all: string;
+  session: string;
+  columns: string[];
+  search: string;
+  searchHint: string;
+  status: string;
+  receipt: string;
+  receiptOf: string;
+  receiptTitle: string;
+  page: string;
+  empty: string;
+  noMatch: string;
+  statuses: Record<string, string>;
+  lines: Record<'receipt' | 'paidOn' | 'service' | 'customer' | 'billAmount' | 'serviceCharge' | 'total' | 'mode' | 'transaction', string>;
+}> = {
+  en: {
+    title: 'Pay your bills',
+    history: 'Payment history',
+    previous: 'Previous',
+    next: 'Next',
+    all: 'all',
+    session: 'Signed in as {name}. Access token renewed {count} time(s).',
+    columns: ['Date', 'Service', 'Customer', 'Amount', 'Status', 'Reference', 'Receipt'],
+    search: 'Search',
+    searchHint: 'name, reference or transaction',
+    status: 'Status',
+    receipt: 'Receipt',
+    receiptOf: 'Receipt of {reference}',
+    receiptTitle: 'Payment receipt',
+    page: 'Page {page} of {pages} ({total} payments)',
+    empty: 'No payments yet. The payments you make above show here.',
+    noMatch: 'No payments match this search or status.',
+    statuses: { success: 'success', pending: 'pending', failed: 'failed' },
+    lines: { receipt: 'Receipt', paidOn: 'Paid on', service: 'Service', customer: 'Customer', billAmount: 'Bill amount', serviceCharge: 'Service charge', total: 'Total', mode: 'Payment mode', transaction: 'Transaction' },
+  },
+  ne: {
+    title: 'बिल तिर्नुहोस्',
+    history: 'भुक्तानी इतिहास',
+    previous: 'अघिल्लो',
+    next: 'अर्को',
+    all: 'सबै',
+    session: '{name} को रूपमा साइन इन। पहुँच टोकन {count} पटक नवीकरण भयो।',
+    columns: ['मिति', 'सेवा', 'ग्राहक', 'रकम', 'स्थिति', 'सन्दर्भ', 'रसिद'],
+    search: 'खोज्नुहोस्',
+    searchHint: 'नाम, सन्दर्भ वा कारोबार',
+    status: 'स्थिति',
+    receipt: 'रसिद',
+    receiptOf: '{reference} को रसिद',
+    receiptTitle: 'भुक्तानी रसिद',
+    page: 'पृष्ठ {page} / {pages} ({total} भुक्तानी)',
+    empty: 'अहिलेसम्म कुनै भुक्तानी छैन। माथि गरेका भुक्तानी यहाँ देखिन्छन्।',
+    noMatch: 'यो खोज वा स्थितिसँग मिल्ने भुक्तानी छैन।',
+    statuses: { success: 'सफल', pending: 'बाँकी', failed: 'असफल' },
+    lines: { receipt: 'रसिद', paidOn: 'भुक्तानी मिति', service: 'सेवा', customer: 'ग्राहक', billAmount: 'बिल रकम', serviceCharge: 'सेवा शुल्क', total: 'जम्मा', mode: 'भुक्तानी माध्यम', transaction: 'कारोबार' },
+  },
+};
+let lang: Locale = 'en';
+const t = () => TEXT[lang];
+const fillIn = (template: string, params: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+/**
+ * Dates in the page's language, day first, 24-hour time (never the US month/day order): "2 Dec 2026, 14:05";
+ * in Nepali all in Devanagari digits ("०२/१२/२०२६, १४:०५": Chromium has no Nepali month names).
+ */
+const formatDate = (iso: string) =>
+  new Intl.DateTimeFormat(
+    lang === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-GB',
+    lang === 'ne'
+      ? { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
+  ).format(new Date(iso));
+const sessionNote = () => (session ? fillIn(t().session, { name: session.name, count: formatCount(renewals, lang) }) : '');
+const serviceName = (id: keyof typeof SERVICE_REGISTRY) => SERVICE_REGISTRY[id]?.name ?? id;
+/** The reference of the receipt on show, if any. */
+let openReceipt: string | null = null;
 
 interface Session {
   access: string;
@@ -66,7 +148,7 @@ function renew(): Promise<void> {
     if (answer.is_error || !answer.data) return signOut();
     begin(answer.data.response);
     renewals++;
-    $('session-note').textContent = `Signed in as ${session!.name}. Access token renewed ${renewals} time(s).`;
+    $('session-note').textContent = sessionNote();
   })().finally(() => (renewing = null));
   return renewing;
 }
@@ -103,13 +185,14 @@ function show() {
   $('theme-control').hidden = false;
   $('who').textContent = session.name;
   $<HTMLImageElement>('logo').src = session.logo;
-  $('session-note').textContent = `Signed in as ${session.name}. Access token renewed ${renewals} time(s).`;
+  $('session-note').textContent = sessionNote();
   // The widgets are made once there is a token: they load their lists as soon as they connect.
   if (!widgets().length) {
     $('widgets').replaceChildren(
       ...SERVICE_TAGS.map((tag) => {
         const widget = document.createElement(tag);
         widget.endpoint = '/portal/api';
+        widget.locale = lang;
         widget.getAccessToken = () => session?.access ?? '';
         return widget;
       }),
@@ -122,6 +205,7 @@ function show() {
 
 function signOut() {
   session = null;
+  hideReceipt();
   $('widgets').replaceChildren();
   $('sign-in').hidden = false;
   $('portal').hidden = true;
@@ -139,23 +223,34 @@ async function loadHistory() {
     filter_parameters: status ? { status: [status] } : undefined,
   });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  $('page').textContent = `Page ${page} of ${pages} (${total} payments)`;
+  const n = (count: number) => formatCount(count, lang);
+  $('page').textContent = fillIn(t().page, { page: n(page), pages: n(pages), total: n(total) });
+  // An empty history says so (and whether a filter is why); a receipt whose payment is not listed is put away.
+  const filtered = Boolean(status || $<HTMLInputElement>('search').value);
+  $('history-empty').textContent = records.length ? '' : filtered ? t().noMatch : t().empty;
+  $('history-empty').hidden = records.length > 0;
+  if (openReceipt && !records.some((r) => r.reference === openReceipt)) hideReceipt();
   $<HTMLButtonElement>('prev').disabled = page <= 1;
   $<HTMLButtonElement>('next').disabled = page >= pages;
   $('history').replaceChildren(
     ...records.map((r) => {
       const row = document.createElement('tr');
-      for (const text of [new Date(r.payment_date).toLocaleString(), r.service, r.customer_name, formatNpr(r.total_paisa, 'en'), r.status, r.reference]) {
+      row.setAttribute('role', 'row');
+      const cells = [formatDate(r.payment_date), serviceName(r.service), r.customer_name, formatNpr(r.total_paisa, lang), t().statuses[r.status] ?? r.status, r.reference];
+      cells.forEach((text, i) => {
         const cell = document.createElement('td');
+        cell.setAttribute('role', 'cell');
+        cell.dataset.label = t().columns[i]!;
         cell.textContent = text;
         row.append(cell);
-      }
+      });
       const cell = document.createElement('td');
+      cell.setAttribute('role', 'cell');
       if (r.bill_paid) {
         const open = document.createElement('button');
         open.type = 'button';
-        open.textContent = 'Receipt';
-        open.setAttribute('aria-label', `Receipt of ${r.reference}`);
+        open.textContent = t().receipt;
+        open.setAttribute('aria-label', fillIn(t().receiptOf, { reference: r.reference }));
         open.addEventListener('click', () => void showReceipt(r.reference));
         cell.append(open);
       }
@@ -168,20 +263,21 @@ async function loadHistory() {
 async function showReceipt(reference: string) {
   const r = await proxy<Receipt>(`/payments/${reference}/receipt`);
   const box = $('receipt');
+  const l = t().lines;
   const lines: [string, string][] = [
-    ['Receipt', r.bill_id],
-    ['Paid on', new Date(r.payment_date).toLocaleString()],
-    ['Service', r.service],
-    ['Customer', r.customer_name],
-    ['Bill amount', formatNpr(r.bill_amount_paisa, 'en')],
-    ['Service charge', formatNpr(r.service_charge_paisa, 'en')],
-    ['Total', formatNpr(r.total_paisa, 'en')],
-    ['Payment mode', r.payment_mode],
-    ['Transaction', r.transaction_id ?? ''],
+    [l.receipt, r.bill_id],
+    [l.paidOn, formatDate(r.payment_date)],
+    [l.service, serviceName(r.service)],
+    [l.customer, r.customer_name],
+    [l.billAmount, formatNpr(r.bill_amount_paisa, lang)],
+    [l.serviceCharge, formatNpr(r.service_charge_paisa, lang)],
+    [l.total, formatNpr(r.total_paisa, lang)],
+    [l.mode, r.payment_mode],
+    [l.transaction, r.transaction_id ?? ''],
     ...r.details.map((d): [string, string] => [d.key.replace(/_/g, ' '), d.value]),
   ];
   const title = document.createElement('h3');
-  title.textContent = 'Payment receipt';
+  title.textContent = t().receiptTitle;
   const list = document.createElement('dl');
   for (const [label, value] of lines) {
     const dt = document.createElement('dt');
@@ -192,6 +288,41 @@ async function showReceipt(reference: string) {
   }
   box.replaceChildren(title, list);
   box.hidden = false;
+  openReceipt = reference;
+}
+
+function hideReceipt() {
+  openReceipt = null;
+  $('receipt').replaceChildren();
+  $('receipt').hidden = true;
+}
+
+/** The language switch: the page's words, dates and amounts, and every widget's `locale`. */
+function applyLanguage(next: Locale) {
+  lang = next;
+  document.documentElement.lang = next;
+  $<HTMLSelectElement>('language').value = next;
+  $('history-head').replaceChildren(
+    ...t().columns.map((text) => {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.setAttribute('role', 'columnheader');
+      th.textContent = text;
+      return th;
+    }),
+  );
+  $('search-label').textContent = t().search;
+  $('status-label').textContent = t().status;
+  $<HTMLInputElement>('search').placeholder = t().searchHint;
+  $('portal-title').textContent = t().title;
+  $('history-title').textContent = t().history;
+  $('prev').textContent = t().previous;
+  $('next').textContent = t().next;
+  $('session-note').textContent = sessionNote();
+  for (const option of $<HTMLSelectElement>('status').options) option.textContent = option.value ? (t().statuses[option.value] ?? option.value) : t().all;
+  for (const w of widgets()) w.locale = next;
+  if (session) void loadHistory();
+  if (openReceipt) void showReceipt(openReceipt);
 }
 
 // The widgets ask for a renewed token when the proxy refuses theirs.
@@ -205,6 +336,8 @@ $('login').addEventListener('submit', (e) => {
   void login($<HTMLInputElement>('email').value, $<HTMLInputElement>('password').value);
 });
 $('sign-out').addEventListener('click', signOut);
+$('language').addEventListener('change', () => applyLanguage($<HTMLSelectElement>('language').value as Locale));
+applyLanguage('en');
 $('theme').addEventListener('change', () => {
   if (session) session.theme = $<HTMLSelectElement>('theme').value;
   applyTheme($<HTMLSelectElement>('theme').value);

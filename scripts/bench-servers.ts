@@ -4,8 +4,9 @@
  * when BENCH_POSTGRES_URL is set, on PostgreSQL. Prints their URLs as one JSON line.
  */
 import { createSandboxWallet } from '../src/sandbox/wallet.js';
-import { request as httpRequest, createServer } from 'node:http';
+import { Agent, request as httpRequest, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,26 +15,53 @@ import { loadConfig } from '../src/server/config.js';
 import { createLogger } from '../src/server/log.js';
 import { createProxy } from '../src/server/proxy.js';
 import { createSandbox } from '../src/sandbox/sandbox.js';
+import { DISHHOME_CUSTOMERS } from '../src/sandbox/fixtures.js';
 
 const TOKEN = 'TEST:bench';
+/** Dish Home customers the commit figures pay, one account per commit (see BENCH_ACCOUNTS in bench.ts). */
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 0);
 const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
   new Promise<string>((resolve) => {
     serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
   });
 
+// The ledger allows one unresolved payment per account: commits in flight together need distinct accounts.
+const template = DISHHOME_CUSTOMERS[0]!;
+for (let i = 0; i < ACCOUNTS; i++) {
+  DISHHOME_CUSTOMERS.push({ ...template, customer_id: String(8_100_000_000 + i), case: 'bench account' });
+}
+
 const sandbox = createSandbox({ tokens: [TOKEN], creditsPaisa: 1e14 });
 const sandboxUrl = await listen(sandbox.fetch);
 const upstream = new URL(sandboxUrl);
 
+/**
+ * The least an NEA lookup through any proxy needs: read the widget's body, add the token and a fresh
+ * reference, forward it over a keep-alive connection and relay the answer.
+ */
+const agent = new Agent({ keepAlive: true });
 const passthrough = createServer((req, res) => {
-  const out = httpRequest(
-    { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  req.pipe(out);
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = JSON.stringify({ ...JSON.parse(Buffer.concat(chunks).toString()), token: TOKEN, reference: randomUUID().replaceAll('-', '') });
+    const out = httpRequest(
+      {
+        agent,
+        host: upstream.hostname,
+        port: upstream.port,
+        path: '/api/servicegroup/details/nea/',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.writeHead(502).end());
+    out.end(body);
+  });
 });
 await new Promise<void>((resolve) => passthrough.listen(0, '127.0.0.1', resolve));
 const passthroughUrl = `http://127.0.0.1:${(passthrough.address() as AddressInfo).port}`;
@@ -61,3 +89,5 @@ const urls = {
   postgres: process.env.BENCH_POSTGRES_URL ? await proxyOn(process.env.BENCH_POSTGRES_URL) : null,
 };
 process.stdout.write(`${JSON.stringify(urls)}\n`);
+// With --cpu-prof the profile is written on a normal exit: SIGTERM ends the process through process.exit.
+process.on('SIGTERM', () => process.exit(0));

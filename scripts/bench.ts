@@ -1,22 +1,41 @@
 /**
- * `npm run bench`: the proxy's figures, printed (not asserted).
- * - overhead: latency of a lookup through the proxy vs the same details call straight to the sandbox
- *   and through a plain node:http passthrough (p50, p99), one request at a time;
- * - throughput: requests per second at 16 in flight, proxy vs passthrough;
- * - ledgered commits per second (lookup done beforehand; pay timed) on SQLite and PostgreSQL;
- * - a fixed-rate load (BENCH_SECONDS, default 60) of lookups and payments: errors and the server's memory.
+ * `npm run bench`: the proxy's figures, printed (not asserted). Every ratio is measured side by side in
+ * one run, in several rounds (the median is reported), so a machine busy with other work slows both
+ * sides alike:
+ * - overhead: latency of an NEA lookup through the proxy vs the same lookup through a plain node:http
+ *   passthrough (and the details call straight to the sandbox), one request at a time, interleaved;
+ * - throughput: lookups per second at 16 in flight, proxy and passthrough back to back in each round;
+ * - ledgered commits per second (lookups beforehand, pays timed; one account per commit, as the ledger
+ *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight;
+ * - a fixed-rate load (BENCH_SECONDS, default 60; 0 skips it) of lookups and payments: errors and memory.
+ * `--quick` (or BENCH_QUICK=1): fewer, shorter rounds and no fixed-rate load, for development.
+ * BENCH_PROFILE=<dir>: the servers run under `node --cpu-prof`, their profile written to <dir>.
  * The servers run in a child process (scripts/bench-servers.ts), the load here: one core each.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { tempPostgres } from '../test/server/harness.js';
 
+const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const TOKEN = 'TEST:bench';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 0 : 60));
+const ROUNDS = QUICK ? 3 : 5;
+const SLICE_SECONDS = QUICK ? 1 : 2;
+const LATENCY_COUNT = QUICK ? 150 : 300;
+const COMMITS = QUICK ? 200 : 600;
+const PROFILE = process.env.BENCH_PROFILE;
+
 const pg = await tempPostgres();
-const server = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', 'scripts/bench-servers.ts'], {
-  env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'scripts/bench-servers.ts'],
+  {
+    env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const urls = await new Promise<{ sandbox: string; passthrough: string; sqlite: string; postgres: string | null }>((resolve) => {
   let out = '';
   server.stdout!.on('data', (chunk: Buffer) => {
@@ -25,33 +44,57 @@ const urls = await new Promise<{ sandbox: string; passthrough: string; sqlite: s
   });
 });
 
-const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const json = (await response.json()) as { data?: { response?: Record<string, unknown> } };
-  return { status: response.status, json };
-};
+// The load side uses node:http with keep-alive too: a cheap client leaves the core to the servers.
+const agent = new Agent({ keepAlive: true });
+type Answer = { status: number; json: { code?: string; data?: { response?: Record<string, unknown> } } };
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  new Promise<Answer>((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(
+      url,
+      { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
+const median = (values: number[]) => percentile(values, 50);
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 let n = 0;
 const details = () => ({ token: TOKEN, sc_no: '001.01.555', office_code: '245:bhaktapur-dc', consumer_id: '555', reference: `b${Date.now()}${++n}` });
 const LOOKUP = { office_code: '245:bhaktapur-dc', sc_no: '001.01.555', consumer_id: '555' };
 
-async function latency(label: string, call: () => Promise<{ status: number }>, count = 400) {
-  for (let i = 0; i < 50; i++) await call();
-  const times: number[] = [];
+const sides = {
+  sandbox: () => post(`${urls.sandbox}/api/servicegroup/details/nea/`, details()),
+  passthrough: () => post(`${urls.passthrough}/api/nea/lookup`, LOOKUP),
+  proxy: () => post(`${urls.sqlite}/api/nea/lookup`, LOOKUP),
+};
+type Side = keyof typeof sides;
+
+/** One round: the sides called in turn, one request at a time; p50 and p99 of each. */
+async function latencyRound(count: number) {
+  const times: Record<Side, number[]> = { sandbox: [], passthrough: [], proxy: [] };
+  const order = Object.keys(sides) as Side[];
   for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    const { status } = await call();
-    times.push(performance.now() - t);
-    if (status !== 200) throw new Error(`${label} answered ${status}`);
+    for (const side of i % 2 ? order : [...order].reverse()) {
+      const t = performance.now();
+      const { status } = await sides[side]();
+      times[side].push(performance.now() - t);
+      if (status !== 200) throw new Error(`${side} answered ${status}`);
+    }
   }
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  return Object.fromEntries(order.map((s) => [s, { p50: percentile(times[s], 50), p99: percentile(times[s], 99) }])) as Record<Side, { p50: number; p99: number }>;
 }
 
-async function throughput(call: () => Promise<{ status: number }>, seconds = 5, inFlight = 16) {
+async function throughput(call: () => Promise<{ status: number }>, seconds: number, inFlight = 16) {
   const end = performance.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -67,93 +110,124 @@ async function throughput(call: () => Promise<{ status: number }>, seconds = 5, 
   return { perSecond: done / seconds, errors };
 }
 
-async function commits(proxy: string, count = 300, inFlight = 8) {
+/** Pays `count` Dish Home quotes of distinct accounts, 8 in flight; only the pays are timed, only successes counted. */
+async function commits(proxy: string, count: number, inFlight = 8) {
   const quotes: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { json } = await post(`${proxy}/api/dishhome/lookup`, { customer_id: '1111' });
+    const { json } = await post(`${proxy}/api/dishhome/lookup`, { customer_id: String(8_100_000_000 + i) });
     quotes.push(json.data!.response!.quote_id as string);
   }
   const t = performance.now();
-  let errors = 0;
+  const errors: Record<string, number> = {};
+  let ok = 0;
   let next = 0;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (next < quotes.length) {
         const quote = quotes[next++]!;
-        const { status } = await post(`${proxy}/api/dishhome/pay`, { quote_id: quote, amount_paisa: 40000, package_id: 1 }, { 'idempotency-key': `bench-${quote}` });
-        if (status !== 200) errors++;
+        const { status, json } = await post(`${proxy}/api/dishhome/pay`, { quote_id: quote, amount_paisa: 40000, package_id: 1 }, { 'idempotency-key': `bench-${quote}` });
+        if (status === 200) ok++;
+        else errors[json.code ?? String(status)] = (errors[json.code ?? String(status)] ?? 0) + 1;
       }
     }),
   );
-  return { perSecond: count / ((performance.now() - t) / 1000), errors };
+  return { perSecond: ok / ((performance.now() - t) / 1000), errors };
+}
+const errorText = (errors: Record<string, number>) => Object.entries(errors).map(([k, v]) => `${v} ${k}`).join(', ') || '0 errors';
+
+console.log(`bill-pay proxy benchmark${QUICK ? ' (quick)' : ''}: loopback, servers in one process, load in another`);
+console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
+console.log(`${ROUNDS} rounds; medians of the rounds. Absolute figures depend on the machine's other load; the ratios are side by side.\n`);
+
+for (const side of Object.values(sides)) for (let i = 0; i < 50; i++) await side();
+const latencies: Awaited<ReturnType<typeof latencyRound>>[] = [];
+for (let r = 0; r < ROUNDS; r++) latencies.push(await latencyRound(LATENCY_COUNT));
+const med = (side: Side, p: 'p50' | 'p99') => median(latencies.map((l) => l[side][p]));
+const overhead = median(latencies.map((l) => l.proxy.p50 - l.passthrough.p50));
+console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round):`);
+console.log(`  NEA details straight to the sandbox  p50 ${ms(med('sandbox', 'p50'))}  p99 ${ms(med('sandbox', 'p99'))}`);
+console.log(`  lookup through node:http passthrough p50 ${ms(med('passthrough', 'p50'))}  p99 ${ms(med('passthrough', 'p99'))}`);
+console.log(`  lookup through the merchant proxy    p50 ${ms(med('proxy', 'p50'))}  p99 ${ms(med('proxy', 'p99'))}`);
+console.log(`  proxy p50 overhead over the passthrough: +${ms(overhead)} (rounds: ${latencies.map((l) => (l.proxy.p50 - l.passthrough.p50).toFixed(2)).join(' ')}; target <= +0.25 ms)`);
+
+const ratios: number[] = [];
+const tps: number[] = [];
+const tqs: number[] = [];
+let throughputErrors = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
+  const [first, second] = r % 2 ? [sides.proxy, sides.passthrough] : [sides.passthrough, sides.proxy];
+  const a = await throughput(first, SLICE_SECONDS);
+  const b = await throughput(second, SLICE_SECONDS);
+  const [tp, tq] = r % 2 ? [b, a] : [a, b];
+  throughputErrors += tp.errors + tq.errors;
+  tps.push(tp.perSecond);
+  tqs.push(tq.perSecond);
+  ratios.push(tq.perSecond / tp.perSecond);
+}
+console.log(`\nThroughput, 16 in flight, ${SLICE_SECONDS} s per side per round (${throughputErrors} errors):`);
+console.log(`  node:http passthrough ${median(tps).toFixed(0)} lookups/s`);
+console.log(`  merchant proxy        ${median(tqs).toFixed(0)} lookups/s`);
+console.log(`  ratio proxy/passthrough ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')}; target >= 0.5x)`);
+
+console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand; successes only):`);
+for (const [name, url, target] of [['SQLite    ', urls.sqlite, 1500], ['PostgreSQL', urls.postgres, 1000]] as const) {
+  if (!url) {
+    console.log(`  ${name} skipped: ${'skip' in pg ? pg.skip : ''}`);
+    continue;
+  }
+  const runs = [];
+  for (let r = 0; r < (QUICK ? 1 : 3); r++) runs.push(await commits(url, COMMITS));
+  const errors: Record<string, number> = {};
+  for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
+  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s)`);
 }
 
-console.log('bill-pay proxy benchmark (loopback; servers in one process, load in another)\n');
-
-const direct = await latency('sandbox', () => post(`${urls.sandbox}/api/servicegroup/details/nea/`, details()));
-const through = await latency('passthrough', () => post(`${urls.passthrough}/api/servicegroup/details/nea/`, details()));
-const proxied = await latency('proxy', () => post(`${urls.sqlite}/api/nea/lookup`, LOOKUP));
-console.log('Latency, one at a time (NEA details / lookup, 400 requests):');
-console.log(`  sandbox directly      p50 ${ms(direct.p50)}  p99 ${ms(direct.p99)}`);
-console.log(`  node:http passthrough p50 ${ms(through.p50)}  p99 ${ms(through.p99)}`);
-console.log(`  merchant proxy        p50 ${ms(proxied.p50)}  p99 ${ms(proxied.p99)}`);
-console.log(`  proxy overhead over the sandbox: p50 +${ms(proxied.p50 - direct.p50)}, p99 +${ms(proxied.p99 - direct.p99)}`);
-
-const tp = await throughput(() => post(`${urls.passthrough}/api/servicegroup/details/nea/`, details()));
-const tq = await throughput(() => post(`${urls.sqlite}/api/nea/lookup`, LOOKUP));
-console.log('\nThroughput, 16 in flight for 5 s:');
-console.log(`  node:http passthrough ${tp.perSecond.toFixed(0)} req/s (${tp.errors} errors)`);
-console.log(`  merchant proxy        ${tq.perSecond.toFixed(0)} lookups/s (${tq.errors} errors), ${((100 * tq.perSecond) / tp.perSecond).toFixed(0)}% of the passthrough`);
-
-console.log('\nLedgered commits (Dish Home pays, 8 in flight, lookups beforehand):');
-const cs = await commits(urls.sqlite);
-console.log(`  SQLite     ${cs.perSecond.toFixed(0)} commits/s (${cs.errors} errors)`);
-if (urls.postgres) {
-  const cp = await commits(urls.postgres);
-  console.log(`  PostgreSQL ${cp.perSecond.toFixed(0)} commits/s (${cp.errors} errors)`);
-} else {
-  console.log(`  PostgreSQL skipped: ${'skip' in pg ? pg.skip : ''}`);
+if (SECONDS > 0) {
+  // Fixed rate: one operation every 20 ms (50/s), alternating an NEA lookup and a Dish Home lookup + pay.
+  console.log(`\nFixed-rate load: 50 operations/s for ${SECONDS} s (NEA lookups, Dish Home lookups + pays):`);
+  const started = performance.now();
+  let sent = 0;
+  let failed = 0;
+  const inFlight = new Set<Promise<void>>();
+  const samples: { t: number; rss: number }[] = [];
+  const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+  let broken = 0;
+  while (performance.now() - started < SECONDS * 1000) {
+    const i = sent++;
+    const op = (async () => {
+      if (i % 2 === 0) {
+        const { status } = await post(`${urls.sqlite}/api/nea/lookup`, LOOKUP);
+        if (status !== 200) failed++;
+      } else {
+        // Each pay resolves at once (success), so one account serves every pay here, one at a time.
+        const { status, json } = await post(`${urls.sqlite}/api/dishhome/lookup`, { customer_id: String(8_100_000_000 + (i % COMMITS)) });
+        if (status !== 200) return void failed++;
+        const quote = json.data!.response!.quote_id as string;
+        const paid = await post(`${urls.sqlite}/api/dishhome/pay`, { quote_id: quote, amount_paisa: 50000, package_id: 9 }, { 'idempotency-key': `load-${quote}` });
+        if (paid.status !== 200) failed++;
+      }
+    })().catch((error: { code?: string }) => {
+      broken++;
+      if (process.env.BENCH_DEBUG) console.error(`  op ${i} (${i % 2 ? "pay" : "lookup"}): ${error.code}`);
+    });
+    inFlight.add(op);
+    void op.finally(() => inFlight.delete(op));
+    if (i % 250 === 0) samples.push({ t: (performance.now() - started) / 1000, rss: rssOf() });
+    const due = started + sent * 20;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  await Promise.all(inFlight);
+  samples.push({ t: (performance.now() - started) / 1000, rss: rssOf() });
+  const third = Math.max(1, Math.floor(samples.length / 3));
+  const avg = (xs: { rss: number }[]) => xs.reduce((s, x) => s + x.rss, 0) / xs.length;
+  console.log(`  ${sent} operations, ${failed} error answers, ${broken} broken connections, achieved ${(sent / SECONDS).toFixed(1)} ops/s`);
+  console.log(`  server RSS: first third ${avg(samples.slice(0, third)).toFixed(1)} MB, last third ${avg(samples.slice(-third)).toFixed(1)} MB (${samples.map((x) => x.rss.toFixed(0)).join(' ')})`);
 }
+console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 
-// Fixed rate: one operation every 20 ms (50/s), alternating an NEA lookup and a Dish Home lookup + pay.
-console.log(`\nFixed-rate load: 50 operations/s for ${SECONDS} s (NEA lookups, Dish Home lookups + pays):`);
-const started = performance.now();
-let sent = 0;
-let failed = 0;
-const inFlight = new Set<Promise<void>>();
-const samples: { t: number; rss: number }[] = [];
-const rssOf = async () => {
-  const { readFileSync } = await import('node:fs');
-  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-};
-while (performance.now() - started < SECONDS * 1000) {
-  const i = sent++;
-  const op = (async () => {
-    if (i % 2 === 0) {
-      const { status } = await post(`${urls.sqlite}/api/nea/lookup`, LOOKUP);
-      if (status !== 200) failed++;
-    } else {
-      const { status, json } = await post(`${urls.sqlite}/api/dishhome/lookup`, { customer_id: '71909771942' });
-      if (status !== 200) return void failed++;
-      const quote = json.data!.response!.quote_id as string;
-      const paid = await post(`${urls.sqlite}/api/dishhome/pay`, { quote_id: quote, amount_paisa: 50000, package_id: 9 }, { 'idempotency-key': `load-${quote}` });
-      if (paid.status !== 200) failed++;
-    }
-  })();
-  inFlight.add(op);
-  void op.finally(() => inFlight.delete(op));
-  if (i % 250 === 0) samples.push({ t: (performance.now() - started) / 1000, rss: await rssOf() });
-  const due = started + sent * 20;
-  const wait = due - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-}
-await Promise.all(inFlight);
-samples.push({ t: (performance.now() - started) / 1000, rss: await rssOf() });
-const third = Math.max(1, Math.floor(samples.length / 3));
-const avg = (xs: { rss: number }[]) => xs.reduce((s, x) => s + x.rss, 0) / xs.length;
-console.log(`  ${sent} operations, ${failed} errors, achieved ${(sent / SECONDS).toFixed(1)} ops/s`);
-console.log(`  server RSS: first third ${avg(samples.slice(0, third)).toFixed(1)} MB, last third ${avg(samples.slice(-third)).toFixed(1)} MB (${samples.map((x) => x.rss.toFixed(0)).join(' ')})`);
-
+agent.destroy();
 server.kill('SIGTERM');
+await new Promise((resolve) => server.once('exit', resolve));
 if ('drop' in pg) await pg.drop();

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DISHHOME_CUSTOMER_ID, type Package, type Quote } from './api.js';
-import { fill } from './internal/i18n.js';
+import { en, fill, plural } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, required, validate, type MessageKey } from './internal/validators.js';
 
@@ -28,6 +28,11 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     return fill(this.m.rechargeNow, { total });
   }
 
+  /** Dish Home knows the customer by the ID alone: it is labelled as the lookup step asks for it. */
+  protected override customerLabel() {
+    return this.m.dishCustomerId;
+  }
+
   protected override againLabel() {
     return this.m.rechargeAnother;
   }
@@ -48,18 +53,30 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
           inputmode: 'numeric',
         })}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${m.findCustomer}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup'}>${this.busyLabel(m.findCustomer, this.flow.busy === 'lookup')}</button>
           ${this.renderCancel()}
         </div>
       </form>`;
   }
 
+  /** The biller's own description of a package, unless it only says what the option already says ("3 Months", "Regular"). */
+  #description(p: Package): string {
+    const text = p.description.trim();
+    const plain = p.regular ? 'regular' : plural(en.months, 'en', p.months).replace('{count}', String(p.months)).toLowerCase();
+    return text.toLowerCase() === plain ? '' : text;
+  }
+
   #option(p: Package) {
     const m = this.m;
     const what = p.regular ? this.money(p.price_paisa) : `${this.plural(m.months, p.months)}: ${this.money(p.price_paisa)}`;
+    const description = this.#description(p);
     return html`<label class="choice">
       <input type="radio" name="package" .checked=${this.chosen === p.id} @change=${() => (this.chosen = p.id)} />
-      ${what}${p.bonus_paisa ? html` <span class="hint">(${fill(m.bonus, { amount: this.money(p.bonus_paisa) })})</span>` : nothing}
+      <span
+        >${description ? html`<strong>${description}</strong> ` : nothing}${what}${p.bonus_paisa
+          ? html` <span class="hint">(${fill(m.bonus, { amount: this.money(p.bonus_paisa) })})</span>`
+          : nothing}</span
+      >
     </label>`;
   }
 
@@ -70,7 +87,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     const chosen = quote.packages.find((p) => p.id === this.chosen);
     return html`${this.stepHeading(m.choosePackage)}
       <dl>
-        <dt>${m.dishCustomerId}</dt>
+        <dt>${this.customerLabel()}</dt>
         <dd>${quote.customer_name}</dd>
       </dl>
       ${this.renderFacts(quote.facts)}
@@ -82,6 +99,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
       >
         ${durations.length ? html`<fieldset><legend>${m.packages}</legend>${durations.map((p) => this.#option(p))}</fieldset>` : nothing}
         ${topUps.length ? html`<fieldset><legend>${m.topUps}</legend>${topUps.map((p) => this.#option(p))}</fieldset>` : nothing}
+        ${quote.packages.some((p) => p.bonus_paisa) ? html`<p class="hint">${m.bonusExplained}</p>` : nothing}
         ${this.renderChoiceActions(chosen !== undefined)}
       </form>`;
   }
@@ -98,7 +116,10 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
   protected override coveredLines(quote: Quote | null, _amount: number, packageId: number | undefined): [string, string][] {
     const chosen = quote?.packages.find((p) => p.id === packageId);
     const label = this.m.facts.package;
-    return chosen && label ? [[label, chosen.regular ? this.m.topUps : this.plural(this.m.months, chosen.months)]] : [];
+    if (!chosen || !label) return [];
+    const what = chosen.regular ? this.m.topUps : this.plural(this.m.months, chosen.months);
+    const description = this.#description(chosen);
+    return [[label, description ? `${description} (${what})` : what]];
   }
 }
 

@@ -69,7 +69,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
           : ''}
         ${this.field('customer-code', m.customerCode, m.customerCodeHint, this.errors.code, this.customerCode, (v) => (this.customerCode = v))}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup' || !this.#list.length}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'lookup' || !this.#list.length}>${this.busyLabel(m.lookUp, this.flow.busy === 'lookup')}</button>
           ${this.renderCancel()}
         </div>
       </form>`;
@@ -79,10 +79,13 @@ export class DreamerPay extends PayElement<'dreamer'> {
     const m = this.m;
     if (!quote.bills.length) return this.renderNoDues(quote);
     const money = (paisa: number | null) => (paisa === null ? '' : this.money(paisa));
-    return html`${this.stepHeading(m.stepChoose)}
+    // The biller prefixes the name with the customer code ("01-2 Maya Tamang"), shown in its own row just below.
+    const code = quote.facts.find((f) => f.key === 'customer_code')?.value;
+    const name = code && quote.customer_name.startsWith(`${code} `) ? quote.customer_name.slice(code.length + 1) : quote.customer_name;
+    return html`${this.stepHeading(m.stepBills)}
       <dl>
         <dt>${m.customer}</dt>
-        <dd>${quote.customer_name}</dd>
+        <dd>${name}</dd>
       </dl>
       ${this.renderFacts(quote.facts)}
       ${this.billsTable(quote.bills, [

@@ -46,7 +46,7 @@ function formatter(locale: string, currency: boolean): Intl.NumberFormat {
     // Chromium ships without Nepali locale data: fall back to Devanagari digits with lakh grouping.
     format = new Intl.NumberFormat(
       locale === 'ne' ? ['ne-NP', 'en-IN-u-nu-deva'] : 'en-NP',
-      currency ? { style: 'currency', currency: 'NPR', minimumFractionDigits: 2, maximumFractionDigits: 2 } : {},
+      currency ? { style: 'currency', currency: 'NPR', ...(locale === 'ne' ? {} : { currencyDisplay: 'narrowSymbol' as const }), minimumFractionDigits: 2, maximumFractionDigits: 2 } : {},
     );
     formatters.set(key, format);
   }

@@ -59,9 +59,27 @@ export class NeaPay extends PayElement<'nea'> {
     return this.#list.find((c) => c.value === this.officeCode);
   }
 
+  /** The counters that match the query: those that start with it first, then those with a word that does, then the rest. */
   get #matches(): Counter[] {
     const q = this.query.trim().toLowerCase();
-    return q ? this.#list.filter((c) => c.name.toLowerCase().includes(q) || c.value.includes(q)) : this.#list;
+    if (!q) return this.#list;
+    const rank = (c: Counter) => {
+      const name = c.name.toLowerCase();
+      if (name.startsWith(q) || c.value.startsWith(q)) return 0;
+      if (name.split(/[^\p{L}\p{N}]+/u).some((word) => word.startsWith(q))) return 1;
+      return name.includes(q) || c.value.includes(q) ? 2 : -1;
+    };
+    return this.#list
+      .map((c, i) => ({ c, i, r: rank(c) }))
+      .filter(({ r }) => r >= 0)
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map(({ c }) => c);
+  }
+
+  /** The counter whose name is exactly the query (any case): typing it counts as picking it. */
+  #exact(query: string): Counter | undefined {
+    const q = query.trim().toLowerCase();
+    return q ? this.#list.find((c) => c.name.toLowerCase() === q) : undefined;
   }
 
   /**
@@ -106,6 +124,12 @@ export class NeaPay extends PayElement<'nea'> {
 
   async #submit(e: Event) {
     e.preventDefault();
+    // A prefilled or typed counter is checked against the list: wait for it if it is still loading.
+    if (this.flow.busy === 'load') await this.#counters.taskComplete.catch(() => undefined);
+    if (!this.officeCode) {
+      const exact = this.#exact(this.query);
+      if (exact) this.#pick(exact);
+    }
     const counter = [this.officeCode, oneOf(this.#list.map((c) => c.value), 'invalidCounter')] as const;
     const { errors, valid } =
       this.#form === 'consumer-no'
@@ -137,26 +161,44 @@ export class NeaPay extends PayElement<'nea'> {
         <div>
           <label for="counter">${m.counter}</label>
           <p class="hint" id="counter-hint">${m.counterHint}</p>
-          <input
-            id="counter"
-            role="combobox"
-            autocomplete="off"
-            aria-autocomplete="list"
-            aria-controls="counter-list"
-            aria-expanded=${this.open}
-            aria-activedescendant=${this.open && matches[this.active] ? `counter-${this.active}` : ''}
-            aria-describedby="counter-hint counter-error"
-            aria-invalid=${this.errors.counter ? 'true' : 'false'}
-            .value=${text}
-            @input=${(e: Event) => {
-              this.query = (e.target as HTMLInputElement).value;
-              this.officeCode = '';
-              this.open = true;
-              this.active = 0;
-            }}
-            @keydown=${this.#onComboKey}
-            @blur=${() => (this.open = false)}
-          />
+          <div class="combo">
+            <input
+              id="counter"
+              role="combobox"
+              autocomplete="off"
+              aria-autocomplete="list"
+              aria-controls="counter-list"
+              aria-expanded=${this.open}
+              aria-activedescendant=${this.open && matches[this.active] ? `counter-${this.active}` : ''}
+              aria-describedby="counter-hint counter-error"
+              aria-invalid=${this.errors.counter ? 'true' : 'false'}
+              .value=${text}
+              @input=${(e: Event) => {
+                this.query = (e.target as HTMLInputElement).value;
+                this.officeCode = this.#exact(this.query)?.value ?? '';
+                this.open = true;
+                this.active = 0;
+              }}
+              @click=${() => (this.open = true)}
+              @keydown=${this.#onComboKey}
+              @blur=${() => (this.open = false)}
+            />
+            <button
+              type="button"
+              class="toggle"
+              tabindex="-1"
+              aria-label=${m.showCounters}
+              aria-controls="counter-list"
+              aria-expanded=${this.open}
+              @mousedown=${(e: Event) => e.preventDefault()}
+              @click=${() => {
+                this.open = !this.open;
+                this.renderRoot.querySelector<HTMLInputElement>('#counter')?.focus();
+              }}
+            >
+              <span aria-hidden="true">▾</span>
+            </button>
+          </div>
           <ul id="counter-list" role="listbox" aria-label=${m.counter} ?hidden=${!this.open}>
             ${matches.length
               ? matches.map(
@@ -177,7 +219,7 @@ export class NeaPay extends PayElement<'nea'> {
         </div>
         ${this.#numbers()}
         <div class="actions">
-          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${m.lookUp}</button>
+          <button type="submit" class="primary" part="button" ?disabled=${busy === 'lookup' || busy === 'load'}>${this.busyLabel(m.lookUp, busy === 'lookup')}</button>
           ${this.renderCancel()}
         </div>
       </form>`;
@@ -253,7 +295,9 @@ export class NeaPay extends PayElement<'nea'> {
           })}
           ${advance
             ? html`<label for="custom-amount">${m.advanceAmount}</label>`
-            : html`<label class="choice">
+            : quote.min_paisa === quote.max_paisa
+              ? nothing // one amount only: nothing else to offer
+              : html`<label class="choice">
                 <input type="radio" name="amount" .checked=${this.option === CUSTOM} @change=${() => (this.option = CUSTOM)} />
                 ${m.customAmount}
               </label>`}

@@ -38,4 +38,8 @@ describe('money', () => {
     assert.match(formatNpr(125050, 'ne'), /१,२५०\.५०/);
     assert.match(formatNpr(10, 'en'), /0\.10/);
   });
+
+  it('labels rupees "Rs" in English, as the README and the demo do (not "NPR")', () => {
+    assert.match(formatNpr(125050, 'en'), /^Rs\s1,250\.50$/);
+  });
 });

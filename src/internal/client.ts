@@ -15,6 +15,8 @@ export class RequestError extends Error {
     readonly reasonCode: string | null = null,
     /** `data.response` of an error envelope (a failed payment carries its record here). */
     readonly response: unknown = null,
+    /** `details` of an error envelope (e.g. the payment's `reference` with IDEMPOTENCY_IN_FLIGHT). */
+    readonly details: unknown = null,
   ) {
     super(code);
   }
@@ -66,7 +68,7 @@ export async function proxyRequest<K extends WidgetRouteName>(
   if (e.is_error) {
     // A code this version does not know (a newer proxy's) is reported and shown as UNKNOWN.
     const code = isErrorCode(e.error_code) ? e.error_code : 'UNKNOWN';
-    throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null);
+    throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null, e.details ?? null);
   }
   if (route.response === null) return null as ResponseOf<K>;
   const data = z.safeParse(route.response as z.ZodMiniType, e.data?.response);

@@ -18,15 +18,27 @@ export interface PaySuccessDetail {
   funding?: FundingDetail;
 }
 
+/**
+ * Where a failure happened: loading a list the form needs, looking the account up, pricing the amount,
+ * paying, or funding the payment (the funding widget).
+ */
+export type PayErrorStage = 'load' | 'lookup' | 'price' | 'pay' | 'funding';
+
 export interface PayErrorDetail {
   service: ServiceId;
+  /** Where the failure happened. */
+  stage: PayErrorStage;
   /** The proxy's error code (ERROR_CODES), or the widget's own (CLIENT_ERROR_CODES: NETWORK, PAY_UNCONFIRMED...). */
   code: WidgetErrorCode;
   /** Localized text, as the widget shows it. */
   message: string;
+  /** The biller's reason as the widget shows it beside the message (localized), or null. */
+  reason: string | null;
+  /** The recognised biller reason code behind `reason` (REASON_CODES), or null. */
+  reasonCode: string | null;
   /** Whether the same step may be tried again without risk. */
   retryable: boolean;
-  /** Set when a payment was recorded (the proxy's reference). */
+  /** Set when a payment was recorded, or named by the proxy while unconfirmed (PAY_UNCONFIRMED): the proxy's reference. */
   reference: string | null;
   /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
   generation?: 'v1' | 'v2';

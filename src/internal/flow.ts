@@ -12,8 +12,8 @@ import { payment as paymentSchema, type Charge, type ChargeRequest, type Funding
 import { formatNpr } from '../money.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
-import { emit } from './events.js';
-import { errorText, fill, messages } from './i18n.js';
+import { emit, type PayErrorStage } from './events.js';
+import { errorText, fill, messages, reasonText } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
 
 export interface Attempt {
@@ -64,8 +64,11 @@ interface Paying {
 export type FlowState =
   | { step: 'lookup' }
   | { step: 'choose'; quote: Quote }
-  /** `pay` is null until the customer pays. */
-  | ({ step: 'confirm'; pay: SendingPay | null } & Paying)
+  /**
+   * `pay` is null until the customer pays. `renewal`: the biller's session ended before the payment (nothing
+   * was charged), so the account is being looked up again (`running`) or was, for the same amount (`done`).
+   */
+  | ({ step: 'confirm'; pay: SendingPay | null; renewal?: 'running' | 'done' } & Paying)
   | ({ step: 'pending'; pay: PendingPay } & Paying)
   | ({ step: 'done'; payment: Payment } & Paying)
   | ({ step: 'failed'; payment: Payment; code: WidgetErrorCode } & Paying);
@@ -114,6 +117,24 @@ export const PREVIEW_DEBOUNCE_MS = 300;
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
 
+/** Pending payments already announced (`pay-pending`) in this tab, by reference: kept in session storage across reloads. */
+const ANNOUNCED_KEY = 'bill-pay:announced';
+/** The same, for a page without session storage (privacy modes, sandboxed frames). */
+const announced = new Set<string>();
+/** Whether a pending payment is told for the first time in this tab (and marks it told). */
+function firstAnnouncement(reference: string): boolean {
+  try {
+    const told = JSON.parse(sessionStorage.getItem(ANNOUNCED_KEY) ?? '[]') as string[];
+    if (told.includes(reference)) return false;
+    sessionStorage.setItem(ANNOUNCED_KEY, JSON.stringify([...told, reference].slice(-50)));
+    return true;
+  } catch {
+    if (announced.has(reference)) return false;
+    announced.add(reference);
+    return true;
+  }
+}
+
 const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
 
 export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveController {
@@ -126,6 +147,9 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   #payRun: AbortController | null = null;
   #claimed: string | null = null;
   #connected = false;
+  #started = false;
+  /** The last lookup asked for: looked up again when the biller's session ends before a payment. */
+  #lastLookup: LookupRequest<S> | null = null;
   /** The payment method the customer picked (null: the first offered). */
   #method: FundingMethod | null = null;
   /** Set while the page is leaving for the gateway. */
@@ -176,6 +200,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       },
     });
     this.#lookupTask = this.#manual(
+      'lookup',
       ([body], signal) => this.#client.lookup(host.service, body, { signal }),
       (quote) => {
         if (this.state.step === 'lookup') this.#to({ step: 'choose', quote });
@@ -183,6 +208,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       ([body]) => void this.lookup(body),
     );
     this.#chargeTask = this.#manual(
+      'price',
       async ([quote, body]: [Quote, Attempt['body']], signal) => ({
         quote,
         body,
@@ -201,17 +227,20 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * A task run on demand whose failure becomes the flow's error, with a retry of the same arguments when
    * trying again is safe.
    */
-  #manual<A extends unknown[], R>(work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
+  #manual<A extends unknown[], R>(stage: PayErrorStage, work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
     const task: Task<A, R> = new Task<A, R>(this.host, {
       autoRun: false,
-      task: (args, { signal }) => this.#guard(task, () => work(args, signal), signal, () => retry(args)),
+      task: (args, { signal }) => this.#guard(stage, task, () => work(args, signal), signal, () => retry(args)),
       onComplete: done,
     });
     return task;
   }
 
-  /** Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). */
-  async #guard<R>(task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
+  /**
+   * Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). A
+   * failure the customer sees is told to the host (`pay-error` with its stage).
+   */
+  async #guard<R>(stage: PayErrorStage, task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
     this.#runs.set(task, signal);
     this.#requestError = null;
     try {
@@ -220,6 +249,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       if (signal.aborted) return initialState;
       const e = toRequestError(error);
       this.#requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
+      this.#emitError(stage, e.code, e.retryable, null, e.reasonCode);
       throw e;
     }
   }
@@ -231,7 +261,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   list<K extends ListRoute>(name: K): Task<[string], ResponseOf<K>> {
     const task: Task<[string], ResponseOf<K>> = new Task(this.host, {
       args: () => [this.host.endpoint] as [string],
-      task: (_, { signal }) => this.#guard(task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
+      task: (_, { signal }) => this.#guard('load', task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
     });
     this.#lists.push(task);
     return task;
@@ -240,7 +270,13 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   hostConnected(): void {
     this.#connected = true;
     const s = this.state;
-    if (s.step === 'lookup') return this.#resume();
+    if (s.step === 'lookup') {
+      this.#resume();
+      // The first step, told once (a resumed payment tells its own step).
+      if (!this.#started && this.state.step === 'lookup') queueMicrotask(() => emit(this.host, 'pay-step', { service: this.host.service, step: 'lookup' }));
+      this.#started = true;
+      return;
+    }
     // Moved in the DOM: carry on with the attempt it was driving, unless another element took it over.
     if ((s.step === 'confirm' || s.step === 'pending') && s.pay && !idle(s.pay) && this.#claim()) this.#run(s, s.pay);
   }
@@ -256,6 +292,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     const s = this.state;
     if (s.step === 'confirm' && (s.pay?.phase === 'sending' || s.pay?.phase === 'resending')) return 'pay';
     if (s.step === 'pending' && s.pay.phase === 'checking') return 'status';
+    if (s.step === 'confirm' && s.renewal === 'running') return 'lookup';
     const pending = (task: { status: TaskStatus }) => task.status === TaskStatus.PENDING && !this.#runs.get(task)?.aborted;
     if (pending(this.#lookupTask)) return 'lookup';
     if (pending(this.#chargeTask)) return 'charge';
@@ -264,7 +301,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   get error(): FlowError | null {
     const s = this.state;
-    if (s.step === 'failed') return { code: s.code, reasonCode: s.payment.reason_code };
+    // "Already paid" says it all: the biller's "No due bills" is not shown beside it.
+    if (s.step === 'failed') return { code: s.code, reasonCode: s.code === 'QUOTE_ALREADY_PAID' ? null : s.payment.reason_code };
     if (s.step === 'confirm' && s.pay?.phase === 'unconfirmed') return { code: 'PAY_UNCONFIRMED', reasonCode: null, retry: () => this.pay() };
     if (s.step === 'confirm' && s.pay?.phase === 'refused') return { code: s.pay.code, reasonCode: null };
     if (s.step === 'pending' && s.pay.phase === 'pending' && s.pay.code) return { code: s.pay.code, reasonCode: null, retry: () => this.check() };
@@ -346,12 +384,20 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   cancel(): void {
     this.#lookupTask.abort();
     this.#chargeTask.abort();
-    for (const task of this.#lists) task.abort();
+    for (const task of this.#lists) {
+      if (task.status !== TaskStatus.PENDING || this.#runs.get(task)?.aborted) continue;
+      task.abort();
+      // The form cannot be used without its list: a stopped load leaves a way to load it again.
+      this.#requestError = { code: 'ABORTED', reasonCode: null, retry: () => void task.run() };
+      this.#emitError('load', 'ABORTED', true, null, null);
+    }
     this.host.requestUpdate();
   }
 
   async lookup(body: LookupRequest<S>): Promise<void> {
-    if (this.state.step === 'lookup') await this.#lookupTask.run([body]);
+    if (this.state.step !== 'lookup') return;
+    this.#lastLookup = body;
+    await this.#lookupTask.run([body]);
   }
 
   /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
@@ -367,7 +413,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    */
   pay(): void {
     const s = this.state;
-    if (s.step !== 'confirm' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
+    if (s.step !== 'confirm' || s.renewal === 'running' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
     const unconfirmed = s.pay?.phase === 'unconfirmed';
     const method = this.method;
     let attempt = s.attempt;
@@ -423,7 +469,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       } catch (error) {
         const e = toRequestError(error);
         const record = z.safeParse(paymentSchema, e.response);
-        return { code: e.code, payment: record.success ? record.data : null };
+        const named = z.safeParse(z.object({ reference: z.string() }), e.details);
+        return { code: e.code, payment: record.success ? record.data : null, ...(named.success ? { reference: named.data.reference } : {}) };
       }
     };
     const service = this.host.service;
@@ -447,9 +494,9 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         // A final outcome is shown: nothing left to resume after a reload.
         this.#forget();
         const p = pay.payment;
+        if (pay.code !== null && p.reason_code === 'SESSION_EXPIRED' && this.#lastLookup) return void this.#renew(quote, attempt);
         if (pay.code === null) {
-          this.#to({ step: 'done', quote, attempt, payment: p });
-          emit(this.host, 'pay-success', {
+          this.#to({ step: 'done', quote, attempt, payment: p }, () => emit(this.host, 'pay-success', {
             service,
             reference: p.reference,
             transactionId: p.transaction_id,
@@ -458,30 +505,39 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
             totalPaisa: p.total_paisa,
             ...generation,
             ...funded(p),
-          });
+          }));
         } else {
-          this.#to({ step: 'failed', quote, attempt, payment: p, code: pay.code });
-          this.#emitError(pay.code, false, p.reference, attempt, p);
+          // The bills were paid meanwhile (another tab, another device): said as such, not as a refusal.
+          const code = p.reason_code === 'NO_DUE_BILLS' ? 'QUOTE_ALREADY_PAID' : pay.code;
+          this.#to({ step: 'failed', quote, attempt, payment: p, code }, () =>
+            this.#emitError(code.startsWith('FUNDING_') ? 'funding' : 'pay', code, false, p.reference, code === 'QUOTE_ALREADY_PAID' ? null : p.reason_code, attempt, p),
+          );
         }
         return;
       }
       case 'pending':
-      case 'checking':
+      case 'checking': {
         if (pay.phase === 'pending' && pay.payment.next && this.#leaveOnNext && isGateway(attempt.funding)) return this.#leave({ quote, attempt }, pay);
-        this.#to({ step: 'pending', quote, attempt, pay });
-        if (before !== 'pending') {
-          this.#remember({ ...attempt, pending: pay.payment });
-          emit(this.host, 'pay-pending', { service, reference: pay.payment.reference, amountPaisa: pay.payment.amount_paisa, totalPaisa: pay.payment.total_paisa, ...generation, ...funded(pay.payment) });
-        }
+        const fresh = before !== 'pending';
+        const p = pay.payment;
+        if (fresh) this.#remember({ ...attempt, pending: p });
+        // Announced once per payment on the page and in the tab, however many widgets show it again.
+        const announce = () => {
+          if (!firstAnnouncement(p.reference)) return;
+          emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa, ...generation, ...funded(p) });
+        };
+        this.#to({ step: 'pending', quote, attempt, pay }, fresh ? announce : undefined);
         return;
+      }
       case 'refused':
+        if (pay.code === 'QUOTE_EXPIRED' && this.#lastLookup) return void this.#renew(quote, attempt);
         this.#forget();
-        this.#to({ step: 'confirm', quote, attempt, pay });
-        this.#emitError(pay.code, false, null, attempt);
+        this.#to({ step: 'confirm', quote, attempt, pay }, () => this.#emitError('pay', pay.code, false, null, null, attempt));
         return;
       case 'unconfirmed':
-        this.#to({ step: 'confirm', quote, attempt, pay });
-        this.#emitError('PAY_UNCONFIRMED', true, null, attempt);
+        this.#to({ step: 'confirm', quote, attempt, pay }, () =>
+          this.#emitError('pay', 'PAY_UNCONFIRMED', true, pay.reference ?? null, null, attempt),
+        );
         return;
       default:
         this.#to({ step: 'confirm', quote, attempt, pay });
@@ -524,6 +580,35 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     }
     const navigate = this.host.navigate ?? ((t: Leave) => (t.kind === 'redirect' ? location.assign(t.url) : t.form.submit()));
     navigate(to);
+  }
+
+  /**
+   * The biller's session (or the proxy's quote) ended before the payment, and nothing was charged: looks
+   * the account up again, prices the same amount (or package) on the new lookup, and asks the customer to
+   * confirm it, as a new attempt. When that is not possible, the lookup or choice step says why.
+   */
+  async #renew(quote: Quote | null, attempt: Attempt): Promise<void> {
+    const body = this.#lastLookup!;
+    const { service } = this.host;
+    this.#forget();
+    const running: FlowState = { step: 'confirm', quote, attempt, pay: null, renewal: 'running' };
+    this.#to(running);
+    let fresh: Quote | null = null;
+    try {
+      fresh = await this.#client.lookup(service, body);
+      const again = { ...attempt.body, quote_id: fresh.quote_id };
+      const charge = await this.#client.charge(service, again);
+      if (this.state !== running) return;
+      const generation = fresh.generation ? { generation: fresh.generation } : {};
+      const renewed: Attempt = { key: crypto.randomUUID(), body: again, charge, customer: fresh.customer_name, ...generation };
+      this.#to({ step: 'confirm', quote: fresh, attempt: renewed, pay: null, renewal: 'done' });
+    } catch (error) {
+      if (this.state !== running) return;
+      const e = toRequestError(error);
+      this.#to(fresh ? { step: 'choose', quote: fresh } : { step: 'lookup' });
+      this.#requestError = { code: e.code, reasonCode: e.reasonCode };
+      this.#emitError(fresh ? 'price' : 'lookup', e.code, e.retryable, null, e.reasonCode, attempt);
+    }
   }
 
   /**
@@ -604,18 +689,42 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#release();
   }
 
-  #emitError(code: WidgetErrorCode, retryable: boolean, reference: string | null, { generation }: Attempt, payment: Payment | null = null) {
-    const message = (payment && fundingText(this.host.locale, code, payment)) ?? errorText(messages(this.host.locale), code);
-    const funding = payment?.funding ? { funding: payment.funding } : {};
-    emit(this.host, 'pay-error', { service: this.host.service, code, message, retryable, reference, ...(generation ? { generation } : {}), ...funding });
+  /** Tells the host of a failure the customer sees: where it happened, its code, and the text and reason shown. */
+  #emitError(
+    stage: PayErrorStage,
+    code: WidgetErrorCode,
+    retryable: boolean,
+    reference: string | null,
+    reasonCode: string | null,
+    attempt?: Attempt,
+    payment: Payment | null = null,
+  ) {
+    const m = messages(this.host.locale);
+    const generation = attempt?.generation ? { generation: attempt.generation } : {};
+    const reason = reasonText(m, reasonCode);
+    emit(this.host, 'pay-error', {
+      service: this.host.service,
+      stage,
+      code,
+      // A funded payment says what became of the money (cancelled, refunded, refund due).
+      message: (payment && fundingText(this.host.locale, code, payment)) ?? errorText(m, code),
+      reason,
+      reasonCode: reason === null ? null : reasonCode,
+      retryable,
+      reference,
+      ...generation,
+      ...(payment?.funding ? { funding: payment.funding } : {}),
+    });
   }
 
-  #to(state: FlowState): void {
+  /** Moves to a state; `outcome` announces what led there before the step event that follows from it. */
+  #to(state: FlowState, outcome?: () => void): void {
     const step = this.state.step;
     if (state.step !== 'pending') this.#leaving = false;
     this.state = state;
     if (step !== state.step) this.#requestError = null;
     this.host.requestUpdate();
+    outcome?.();
     if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
 }

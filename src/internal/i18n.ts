@@ -116,6 +116,23 @@ export interface Messages {
   billsCovered: string;
   /** Gregorian month names, for dates where the browser has no data for the language (empty: the browser's). */
   gregorianMonths: string[];
+  /** Dreamer's bills step: the bills are paid together, there is nothing to choose. */
+  stepBills: string;
+  /** What a Dish Home bonus is, under the packages. */
+  bonusExplained: string;
+  /** A pending payment: when it was sent; what happens once the automatic checks end. */
+  pendingSince: string;
+  pendingStopped: string;
+  startAnother: string;
+  /** Busy states: the pressed pay button's text; a slow request names whom it waits for. */
+  payingShort: string;
+  stillWaiting: string;
+  billers: Record<ServiceId, string>;
+  /** The counter list's toggle button. */
+  showCounters: string;
+  /** The biller's session ended before the payment: the account is looked up again for the same amount. */
+  renewing: string;
+  renewed: string;
   /** Funding: the confirm step's payment method chooser, the trip to the gateway and back, what became of the money. */
   paymentMethod: string;
   fundingNames: Record<FundingMethod, string>;
@@ -224,7 +241,7 @@ export const en: Messages = {
     QUOTE_EXPIRED: 'This lookup has expired. Look up the account again.',
     NO_DUES: 'This account has no dues.',
     AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
-    QUOTE_ALREADY_PAID: 'A payment for these bills is already done or under way.',
+    QUOTE_ALREADY_PAID: 'These bills are already paid, or a payment for them is under way. Nothing more was charged.',
     PAYMENT_UNRESOLVED: 'A payment for this account is still being confirmed. Wait for its outcome before paying again.',
     LOOKUP_REJECTED: 'The biller could not find this account.',
     PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
@@ -292,6 +309,18 @@ export const en: Messages = {
   chargeFor: 'For {amount}: service charge {charge}, total {total}',
   billsCovered: 'Bills this pays',
   gregorianMonths: [],
+  stepBills: 'Your due bills',
+  bonusExplained: 'Bonus: extra balance Dish Home adds to your account with the recharge, at no cost to you.',
+  pendingSince: 'Sent',
+  pendingStopped:
+    'The biller has still not confirmed this payment, so we have stopped checking here. It stays tracked: its outcome will appear in your payment history. Do not pay these bills again; you can start another payment.',
+  startAnother: 'Start another payment',
+  payingShort: 'Paying…',
+  stillWaiting: 'Still waiting for {biller}…',
+  billers: { nea: 'NEA', dreamer: 'Dreamer Electricity', dishhome: 'Dish Home' },
+  showCounters: 'Show all counters',
+  renewing: 'Your lookup expired before the payment, and nothing was charged. Looking your account up again…',
+  renewed: 'Your lookup expired before the payment, and nothing was charged. We looked your account up again: check the amount and pay.',
   paymentMethod: 'Pay with',
   fundingNames: { khalti: 'Khalti', esewa: 'eSewa', host: 'Pay from your balance', none: 'No payment needed' },
   fundingAccounts: { khalti: 'your Khalti account', esewa: 'your eSewa account', host: 'your balance', none: 'you' },

@@ -17,7 +17,10 @@ type StepState<S extends FlowState['step']> = Extract<FlowState, { step: S }>;
 /** The receipt step's state: the payment, its attempt, and the quote it came from (none after a reload). */
 export type ReceiptState = StepState<'done'>;
 
-const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
+/** After this long, a request still running says what the widget is waiting for. */
+export const SLOW_MS = 3000;
+
+const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' | 'paying' | 'checking'> = {
   load: 'loading',
   lookup: 'lookingUp',
   charge: 'pricing',
@@ -29,7 +32,7 @@ const PROGRESS: Record<Exclude<Busy, null>, keyof Messages> = {
  * The base of every payment element (not an element itself).
  *
  * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
- * @fires {CustomEvent<PayErrorDetail>} pay-error - A payment attempt ended without success. `detail`: PayErrorDetail (code, localized message, retryable, reference; NEA adds `generation`).
+ * @fires {CustomEvent<PayErrorDetail>} pay-error - A failure the customer sees (a list, the lookup, the price or the payment). `detail`: PayErrorDetail (stage: load, lookup, price, pay or funding; code, localized message and reason, retryable, reference; NEA adds `generation`).
  * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
  * @fires {CustomEvent<PayFundingDetail>} pay-funding - The page is about to leave for the payment gateway (Khalti, eSewa) the customer chose. `detail`: PayFundingDetail (method, reference). Back on the page, the widget resumes by itself; its outcome events then carry `funding` (method, state).
  * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
@@ -109,6 +112,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   /** The reference just copied to the clipboard (its button then says so). */
   @state() private copiedReference = '';
   #renderedStep = this.flow.state.step;
+  /** The request being watched for slowness, and whether it has run longer than SLOW_MS. */
+  #watched: Busy = null;
+  #slow = false;
+  #slowWatch: AbortController | null = null;
 
   protected get m(): Messages {
     return messages(this.locale);
@@ -169,6 +176,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   protected payLabel(total: string): string {
     return fill(this.m.payNow, { total });
   }
+  /** The label of the customer's row on the confirm and receipt steps: the same as on the steps before. */
+  protected customerLabel(): string {
+    return this.m.customer;
+  }
   /** The text of the button that starts a new payment after a receipt. */
   protected againLabel(): string {
     return this.m.payAnother;
@@ -183,13 +194,23 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   /** The due bills as a table; each column is a header and a cell (numeric columns align right). */
   protected billsTable(bills: Bill[], columns: [header: string, cell: (b: Bill) => unknown, numeric?: boolean][]) {
-    return html`<table>
+    // Explicit roles: a narrow widget shows the rows stacked (display: block), which must not cost the table its semantics.
+    return html`<table role="table">
       <caption class="hint">${this.m.dueBills}</caption>
-      <thead>
-        <tr>${columns.map(([header, , numeric]) => html`<th scope="col" class=${numeric ? 'num' : ''}>${header}</th>`)}</tr>
+      <thead role="rowgroup">
+        <tr role="row">${columns.map(([header, , numeric]) => html`<th role="columnheader" scope="col" class=${numeric ? 'num' : ''}>${header}</th>`)}</tr>
       </thead>
-      <tbody>
-        ${bills.map((b) => html`<tr>${columns.map(([, cell, numeric]) => html`<td class=${numeric ? 'num' : ''}>${cell(b)}</td>`)}</tr>`)}
+      <tbody role="rowgroup">
+        ${bills.map(
+          (b) =>
+            html`<tr role="row">
+              ${columns.map(([header, cell, numeric]) => {
+                const value = cell(b);
+                const blank = value === '' || value === null || value === undefined;
+                return html`<td role="cell" data-label=${header} class="${numeric ? 'num' : ''} ${blank ? 'blank' : ''}">${value}</td>`;
+              })}
+            </tr>`,
+        )}
       </tbody>
     </table>`;
   }
@@ -201,10 +222,16 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       <div class="actions"><button @click=${() => this.flow.back()}>${this.m.back}</button></div>`;
   }
 
+  /** A button's content: its label, with a spinner while the request it started runs (and `busyText` then, if given). */
+  protected busyLabel(label: string, busy: boolean, busyText = label) {
+    return busy ? html`<span class="spinner" aria-hidden="true"></span>${busyText}` : label;
+  }
+
   /** The choice step's actions: continue (to pricing), cancel while pricing, back. */
   protected renderChoiceActions(ready: boolean) {
+    const pricing = this.flow.busy === 'charge';
     return html`${this.#preview()}<div class="actions">
-      <button type="submit" class="primary" part="button" ?disabled=${this.flow.busy === 'charge' || !ready}>${this.m.continue}</button>
+      <button type="submit" class="primary" part="button" ?disabled=${pricing || !ready}>${this.busyLabel(this.m.continue, pricing)}</button>
       ${this.renderCancel()}
       <button type="button" @click=${() => this.flow.back()}>${this.m.back}</button>
     </div>`;
@@ -228,6 +255,52 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
       // Each new step takes the focus, so keyboard and screen-reader users land on it.
       this.renderRoot.querySelector<HTMLElement>('[data-focus]')?.focus();
     }
+    this.#lockForms();
+    this.#watchSlow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#slowWatch?.abort();
+    this.#watched = null;
+  }
+
+  /**
+   * While a request a form started runs (a lookup, a price), its fields are locked (`inert`): only its
+   * actions stay live, so the customer can still cancel.
+   */
+  #lockForms() {
+    const busy = this.flow.busy;
+    const locked = busy === 'lookup' || busy === 'charge';
+    for (const form of this.renderRoot.querySelectorAll('form')) {
+      for (const child of form.children) if (!child.classList.contains('actions')) child.toggleAttribute('inert', locked);
+    }
+  }
+
+  /** Starts the host's clock on each new request; past SLOW_MS the progress line says what the widget waits for. */
+  #watchSlow() {
+    const busy = this.flow.busy;
+    if (busy === this.#watched) return;
+    this.#slowWatch?.abort();
+    this.#watched = busy;
+    this.#slow = false;
+    if (!busy || busy === 'status') return;
+    const watch = (this.#slowWatch = new AbortController());
+    void this.clock.sleep(SLOW_MS, watch.signal).then(() => {
+      if (watch.signal.aborted) return;
+      this.#slow = true;
+      this.requestUpdate();
+    });
+  }
+
+  /** The progress line: what runs, and after SLOW_MS whom the widget is waiting for. */
+  #progress(busy: Busy): string {
+    if (!busy) return '';
+    const m = this.m;
+    // Back from a gateway: its name ("Confirming your payment with Khalti…").
+    const gateway = this.flow.gateway;
+    const doing = busy === 'status' && gateway ? fill(m.confirmingWith, { method: m.fundingNames[gateway.method] }) : m[PROGRESS[busy]];
+    return this.#slow && this.#watched === busy ? `${doing} ${fill(m.stillWaiting, { biller: m.billers[this.service] })}` : doing;
   }
 
   protected override render() {
@@ -297,14 +370,6 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return html`<p class="preview" aria-live="polite" data-preview=${charge ? 'ready' : 'asking'}>${text}</p>`;
   }
 
-  /** What the widget is busy with; with a gateway, its name ("Confirming your payment with Khalti…"). */
-  #progress(busy: Busy): string {
-    const gateway = this.flow.gateway;
-    const m = this.m;
-    if (busy === 'status' && gateway) return fill(m.confirmingWith, { method: m.fundingNames[gateway.method] });
-    return busy ? String(m[PROGRESS[busy]]) : '';
-  }
-
   /** Label/value lines of a summary (blank values are left out: after a reload some are not known). */
   #lines(lines: [string, string][]) {
     return lines.filter(([, value]) => value !== '').map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`);
@@ -314,7 +379,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   #amounts(amount: number, charge: number, total: number, covered: [string, string][] = []) {
     const m = this.m;
     return html`<dl>
-      <dt>${m.customer}</dt>
+      <dt>${this.customerLabel()}</dt>
       <dd>${this.flow.customerName}</dd>
       ${this.#lines(this.accountLines())} ${this.#lines(covered)}
       <dt>${m.amount}</dt>
@@ -379,20 +444,21 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   }
 
   #confirm(confirm: StepState<'confirm'>) {
-    const { quote, attempt: { charge, body }, pay } = confirm;
+    const { quote, attempt: { charge, body }, pay, renewal } = confirm;
     const m = this.m;
     const paying = pay?.phase === 'sending' || pay?.phase === 'resending';
     const unconfirmed = pay?.phase === 'unconfirmed';
     return html`${this.stepHeading(m.confirmTitle)}
+      ${renewal ? html`<p class="note" role="note">${renewal === 'running' ? m.renewing : m.renewed}</p>` : nothing}
       ${this.#amounts(charge.amount_paisa, charge.service_charge_paisa, charge.total_paisa, this.coveredLines(quote, charge.amount_paisa, body.package_id, false))}
       ${this.renderPaymentMethod(confirm)}
       <div class="actions">
-        ${unconfirmed
+        ${unconfirmed || renewal === 'running'
           ? nothing
           : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.flow.pay()}>
-              ${this.payLabel(this.money(charge.total_paisa))}
+              ${this.busyLabel(this.payLabel(this.money(charge.total_paisa)), paying, m.payingShort)}
             </button>`}
-        ${paying || unconfirmed ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
+        ${paying || unconfirmed || renewal === 'running' ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
       </div>`;
   }
 
@@ -400,6 +466,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return html`<dl><dt>${this.m.reference}</dt><dd>${reference}</dd></dl>`;
   }
 
+  /**
+   * What is pending (from the payment record, so it shows after a reload too) and what happens next. Once
+   * the automatic checks end, the payment stays tracked and the customer may start another payment.
+   */
   #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
     const gateway = this.flow.gateway;
@@ -408,12 +478,24 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
         ${this.#reference(pay.payment.reference)}`;
     }
     const held = fundingText(this.locale, null, pay.payment);
+    const p = pay.payment;
+    const stopped = pay.phase === 'pending' && pay.waitMs === null;
     return html`${this.stepHeading(m.pendingTitle)}
-      <p>${m.pendingBody}</p>
+      <p>${stopped ? m.pendingStopped : m.pendingBody}</p>
       ${held ? html`<p class="held">${held}</p>` : nothing}
-      ${this.#reference(pay.payment.reference)}
+      <dl class="pending">
+        <dt>${m.customer}</dt>
+        <dd>${p.customer_name}</dd>
+        <dt>${m.total}</dt>
+        <dd>${this.money(p.total_paisa)}</dd>
+        <dt>${m.reference}</dt>
+        <dd class="reference"><code>${p.reference}</code></dd>
+        <dt>${m.pendingSince}</dt>
+        <dd>${formatDateTime(p.created_at, this.locale)}</dd>
+      </dl>
       <div class="actions">
         <button ?disabled=${pay.phase === 'checking'} @click=${() => this.flow.check()}>${m.checkNow}</button>
+        ${stopped ? html`<button class="primary" @click=${() => this.flow.reset()}>${m.startAnother}</button>` : nothing}
       </div>`;
   }
 

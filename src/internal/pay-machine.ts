@@ -30,7 +30,7 @@ export const systemClock: Clock = {
 };
 
 /** A request's outcome as a value: the payment record, or an error code (with the record a refusal carries). */
-export type Answer = { payment: Payment } | { code: WidgetErrorCode; payment: Payment | null };
+export type Answer = { payment: Payment } | { code: WidgetErrorCode; payment: Payment | null; reference?: string };
 
 export interface PayClient {
   /** Sends the attempt, always with its one idempotency key. */
@@ -56,16 +56,17 @@ export const LIMITS = {
 
 export type PayState =
   /** Sending the attempt; `sent` sends were made before this one. */
-  | { phase: 'sending'; sent: number }
+  | { phase: 'sending'; sent: number; reference?: string }
   /** Waiting before sending again: the last answer (`code`) left the outcome open. */
-  | { phase: 'resending'; sent: number; code: WidgetErrorCode; waitMs: number }
+  | { phase: 'resending'; sent: number; code: WidgetErrorCode; waitMs: number; reference?: string }
   /** The biller has not confirmed yet. `waitMs` until the next automatic check, null when the limits are reached. */
   | { phase: 'pending'; payment: Payment; since: number; polls: number; waitMs: number | null; code: WidgetErrorCode | null }
   | { phase: 'checking'; payment: Payment; since: number; polls: number }
   /** Final, with a record: success, or failed with the code to report. */
   | { phase: 'settled'; payment: Payment; code: WidgetErrorCode | null }
   /** The sends ran out without an answer: the payment may or may not have happened. */
-  | { phase: 'unconfirmed' }
+  /** `reference`: the proxy's reference for the attempt, when an answer named it (e.g. IDEMPOTENCY_IN_FLIGHT). */
+  | { phase: 'unconfirmed'; reference?: string }
   /** Refused before anything was recorded: nothing was paid. */
   | { phase: 'refused'; code: WidgetErrorCode };
 
@@ -99,10 +100,12 @@ export function transition(state: PayState, event: PayEvent): PayState {
       }
       if (code === null || !TRANSIENT.has(code)) return { phase: 'refused', code: code ?? 'UNKNOWN' };
       const sent = state.sent + 1;
-      return sent < LIMITS.sends ? { phase: 'resending', sent, code, waitMs: LIMITS.resendAfterMs(sent) } : { phase: 'unconfirmed' };
+      const ref = ('reference' in answer ? answer.reference : undefined) ?? state.reference;
+      const known = ref ? { reference: ref } : {};
+      return sent < LIMITS.sends ? { phase: 'resending', sent, code, waitMs: LIMITS.resendAfterMs(sent), ...known } : { phase: 'unconfirmed', ...known };
     }
     case 'resending':
-      return event.type === 'waited' ? { phase: 'sending', sent: state.sent } : state;
+      return event.type === 'waited' ? { phase: 'sending', sent: state.sent, ...(state.reference ? { reference: state.reference } : {}) } : state;
     case 'pending':
       if (event.type === 'check' || (event.type === 'waited' && state.waitMs !== null)) {
         return { phase: 'checking', payment: state.payment, since: state.since, polls: state.polls };

@@ -40,6 +40,8 @@ export const payStyles = [
     --_space: var(--pay-space, 0.75rem);
     display: block;
     max-width: var(--pay-max-width, 32rem);
+    /* The widget lays itself out by its own width, not the page's (container queries below). */
+    container-type: inline-size;
     font: var(--pay-font, 400 1rem/1.5 system-ui, sans-serif);
     color: var(--_fg);
   }
@@ -111,6 +113,13 @@ export const payStyles = [
     border-radius: calc(var(--_radius) / 2);
     padding: 0.5em 0.6em;
   }
+  /* Room for the focus ring (3px + 2px offset), so it never covers the hint above the field. */
+  .hint + input,
+  .hint + .combo,
+  label + input,
+  label + select {
+    margin-top: 0.35rem;
+  }
   input[type='radio'] {
     width: auto;
     accent-color: var(--_accent);
@@ -175,6 +184,53 @@ export const payStyles = [
   .num {
     text-align: end;
     font-variant-numeric: tabular-nums;
+  }
+  select {
+    max-width: 100%;
+    font: inherit;
+  }
+  /* A narrow widget (a phone, a sidebar): each table row becomes a stack of "label value" lines. */
+  @container (max-width: 30rem) {
+    table,
+    tbody,
+    tr,
+    td,
+    caption {
+      display: block;
+      text-align: start;
+    }
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+    tr {
+      border-bottom: 1px solid var(--_border);
+      padding: 0.3em 0;
+    }
+    td {
+      display: flex;
+      justify-content: space-between;
+      gap: var(--_space);
+      border: 0;
+      padding: 0.1em 0;
+      text-align: end;
+      overflow-wrap: anywhere;
+    }
+    td::before {
+      content: attr(data-label);
+      text-align: start;
+      color: var(--_muted);
+    }
+    td:first-child {
+      font-weight: 600;
+    }
+    td.blank {
+      display: none;
+    }
   }
   dl {
     display: grid;
@@ -280,6 +336,41 @@ export const payStyles = [
     [part='receipt'] .actions,
     [part='receipt'] .reference button {
       display: none;
+      }
+    }
+  .spinner {
+    display: inline-block;
+    width: 0.9em;
+    height: 0.9em;
+    margin-inline-end: 0.5em;
+    vertical-align: -0.1em;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+    border-radius: 50%;
+    animation: pay-spin 0.8s linear infinite;
+  }
+  .combo {
+    display: flex;
+  }
+  .combo input {
+    flex: 1;
+    min-width: 0;
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+  .combo .toggle {
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+    padding: 0 0.75em;
+  }
+  @keyframes pay-spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
     }
   }
 `,

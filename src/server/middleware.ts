@@ -163,10 +163,19 @@ export function authenticate(authorize: Authorize | undefined): MiddlewareHandle
 }
 
 export function limitBody(maxSize: number): MiddlewareHandler {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ProxyError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxSize} bytes`);
-    },
-  });
+  const tooLarge = () => {
+    throw new ProxyError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxSize} bytes`);
+  };
+  const counted = bodyLimit({ maxSize, onError: tooLarge });
+  return async (c, next) => {
+    // A Content-Length (without Transfer-Encoding) settles it from the headers, as bodyLimit would, but
+    // without touching c.req.raw.body: on @hono/node-server that builds a web stream of the body, and the
+    // route's c.req.text() then misses the server's direct read of the socket.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number.parseInt(length, 10) > maxSize) tooLarge();
+      return next();
+    }
+    return counted(c, next);
+  };
 }

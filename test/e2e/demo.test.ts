@@ -55,7 +55,7 @@ describe('demo page, end to end', () => {
     await w.getByRole('radio', { name: /Oldest 2 bill/ }).check();
     await w.getByRole('button', { name: 'Continue' }).click();
     await w.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
-    await w.getByRole('button', { name: /Pay NPR\s*450\.00/ }).click();
+    await w.getByRole('button', { name: /Pay Rs\s*450\.00/ }).click();
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/nea-receipt.png` });
     const logged = await log(page).innerText();
@@ -86,7 +86,7 @@ describe('demo page, end to end', () => {
     await page.keyboard.press('Enter');
     await w.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
     assert.match(await widgetText(page), /1,260\.00/);
-    await tabTo(page, /Pay NPR/);
+    await tabTo(page, /Pay Rs/);
     await page.keyboard.press('Enter');
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
     assert.match(await log(page).innerText(), /pay-success .*"serviceChargePaisa":1000/);
@@ -99,11 +99,11 @@ describe('demo page, end to end', () => {
     const w = widget(page);
     await w.getByRole('button', { name: 'Look up bills' }).click();
     await w.getByRole('button', { name: 'Continue' }).click();
-    await w.getByRole('button', { name: /Pay NPR/ }).click();
+    await w.getByRole('button', { name: /Pay Rs/ }).click();
     await w.getByRole('heading', { name: 'Payment pending verification' }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/nea-pending.png` });
     assert.match(await widgetText(page), /Do not pay again/);
-    assert.equal(await w.getByRole('button', { name: /Pay NPR/ }).count(), 0, 'no way to pay twice');
+    assert.equal(await w.getByRole('button', { name: /Pay Rs/ }).count(), 0, 'no way to pay twice');
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor({ timeout: 15_000 });
     const logged = await log(page).innerText();
     assert.match(logged, /pay-pending/);
@@ -118,7 +118,7 @@ describe('demo page, end to end', () => {
     await w.getByRole('button', { name: 'Look up bills' }).click();
     await w.getByRole('cell', { name: '2078 Baishak' }).waitFor();
     await w.getByRole('button', { name: 'Continue' }).click();
-    await w.getByRole('button', { name: /Pay NPR\s*180\.00/ }).click();
+    await w.getByRole('button', { name: /Pay Rs\s*180\.00/ }).click();
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
     assert.match(await w.locator('[part=receipt]').innerText(), /Receipt no\.\s+\d+/);
     assert.match(await log(page).innerText(), /<dreamer-pay> pay-success .*"amountPaisa":18000/);
@@ -134,7 +134,7 @@ describe('demo page, end to end', () => {
     await w.getByRole('group', { name: 'Top-ups' }).waitFor();
     await w.getByRole('radio', { name: /3 months/ }).check();
     await w.getByRole('button', { name: 'Continue' }).click();
-    await w.getByRole('button', { name: /Recharge NPR\s*1,200\.00/ }).click();
+    await w.getByRole('button', { name: /Recharge Rs\s*1,200\.00/ }).click();
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor();
     assert.match(await w.locator('[part=receipt]').innerText(), /New expiry date\s+2038-02-28 11:15/);
     assert.match(await log(page).innerText(), /<dishhome-recharge> pay-success .*"amountPaisa":120000/);

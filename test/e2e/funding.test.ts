@@ -44,9 +44,9 @@ describe('paying through the gateways, end to end', () => {
     const page = await openDemo();
     const w = await neaToConfirm(page, 'Use Michael Jackson', 'Khalti');
     await page.screenshot({ path: `${ARTIFACTS}/funding-chooser.png` });
-    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay NPR/ }).click()]);
+    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay Rs/ }).click()]);
     await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-page.png` });
-    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay NPR/ }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay Rs/ }).click()]);
     const back = page.locator('nea-pay');
     await back.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-receipt.png` });
@@ -61,7 +61,7 @@ describe('paying through the gateways, end to end', () => {
   it('a cancel at Khalti: nothing charged, try again with another method', async () => {
     const page = await openDemo();
     const w = await neaToConfirm(page, 'Use Gita Adhikari', 'Khalti');
-    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay NPR/ }).click()]);
+    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay Rs/ }).click()]);
     await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: 'Cancel' }).click()]);
     const back = page.locator('nea-pay');
     await back.getByText('You cancelled at Khalti; nothing was charged.').waitFor();
@@ -70,7 +70,7 @@ describe('paying through the gateways, end to end', () => {
     await back.getByRole('button', { name: 'Try again or pay another way' }).click();
     await back.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
     await back.getByRole('radio', { name: 'Pay from your balance' }).check();
-    await back.getByRole('button', { name: /Pay NPR/ }).click();
+    await back.getByRole('button', { name: /Pay Rs/ }).click();
     await back.getByRole('heading', { name: 'Payment successful' }).waitFor();
     assert.deepEqual(errorsOf(page), []);
     await page.close();
@@ -79,10 +79,10 @@ describe('paying through the gateways, end to end', () => {
   it('a refused NEA commit after Khalti took the money: the refund is told', async () => {
     const page = await openDemo();
     const w = await neaToConfirm(page, 'Use Refused Payment', 'Khalti');
-    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay NPR/ }).click()]);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay NPR/ }).click()]);
+    await Promise.all([page.waitForURL(/\/sandbox\/khalti\/pay\//), w.getByRole('button', { name: /Pay Rs/ }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay Rs/ }).click()]);
     const back = page.locator('nea-pay');
-    await back.getByText(/The biller refused this payment; NPR\s*[\d,.]+ was refunded to your Khalti account\./).waitFor();
+    await back.getByText(/The biller refused this payment; Rs\s*[\d,.]+ was refunded to your Khalti account\./).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/funding-khalti-refunded.png` });
     assert.deepEqual(errorsOf(page), []);
     await page.close();
@@ -119,7 +119,7 @@ describe('paying through the gateways, end to end', () => {
     await Promise.all([page.waitForURL(/\/sandbox\/esewa\//), w.getByRole('button', { name: /Recharge|Pay/ }).click()]);
     await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: /^Pay/ }).click()]);
     const back = page.locator('dishhome-recharge');
-    await back.getByText(/The biller refused this payment; NPR\s*[\d,.]+ will be refunded to your eSewa account\./).waitFor();
+    await back.getByText(/The biller refused this payment; Rs\s*[\d,.]+ will be refunded to your eSewa account\./).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/funding-esewa-refund-due.png` });
     assert.match(await page.locator('#log').innerText(), /pay-error .*"funding":\{"method":"esewa","state":"refund_due"\}/);
     assert.deepEqual(errorsOf(page), []);
@@ -151,7 +151,7 @@ describe('paying through the gateways, end to end', () => {
     assert.equal(await radios.isChecked(), true);
     assert.equal(await nea.locator('fieldset.methods input[type=radio]').count(), 1);
     await page.screenshot({ path: `${ARTIFACTS}/funding-portal-balance.png` });
-    await nea.getByRole('button', { name: /Pay NPR/ }).click();
+    await nea.getByRole('button', { name: /Pay Rs/ }).click();
     await nea.getByRole('heading', { name: 'Payment successful' }).waitFor();
     const paid = (await page.evaluate(() => (window as unknown as { paid: { funding: unknown } }).paid)) as { funding: unknown };
     assert.deepEqual(paid.funding, { method: 'host', state: 'captured' });

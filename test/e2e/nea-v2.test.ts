@@ -72,10 +72,10 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
     await shoot(page, 'nea-v2-lookup');
     await w.getByRole('button', { name: 'Look up bills' }).click();
     await w.getByRole('heading', { name: 'Choose the amount' }).waitFor();
-    assert.match(await w.locator('[part=base]').innerText(), /You may pay more than all dues \(NPR\s*1,874\.83\)/);
+    assert.match(await w.locator('[part=base]').innerText(), /You may pay more than all dues \(Rs\s*1,874\.83\)/);
     await shoot(page, 'nea-v2-choose');
     await w.getByRole('radio', { name: /Oldest 2 bills/ }).check();
-    const line = await payAndWait(page, /Pay NPR\s*1,884\.83/);
+    const line = await payAndWait(page, /Pay Rs\s*1,884\.83/);
     assert.match(line, /"amountPaisa":187483/);
     assert.match(line, /"generation":"v2"/);
     assert.match(await receipt(page), /Consumer number 1001595737 Bills paid 2082-09, 2082-10/);
@@ -99,7 +99,7 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
     await w.getByRole('heading', { name: 'Choose the amount' }).waitFor();
     assert.equal(await w.getByRole('note').innerText(), 'Your new consumer number is 1001613602: keep it for next time.');
     await shoot(page, 'nea-v2-new-number');
-    const line = await payAndWait(page, /Pay NPR\s*1,322\.50/);
+    const line = await payAndWait(page, /Pay Rs\s*1,322\.50/);
     assert.match(line, /"amountPaisa":131250.*"generation":"v2"/);
     assert.match(await receipt(page), /Consumer number 1001613602 Bills paid 2082-10/);
     assert.deepEqual(page.errors, []);
@@ -115,10 +115,10 @@ describe('demo page, NEA v2 at a migrated counter, end to end', () => {
     assert.match(await w.locator('[part=base]').innerText(), /Nothing is due now\. You may pay in advance/);
     await w.getByLabel('Amount to pay in advance').fill('750');
     await shoot(page, 'nea-v2-advance');
-    const line = await payAndWait(page, /Pay NPR\s*755\.00/);
+    const line = await payAndWait(page, /Pay Rs\s*755\.00/);
     assert.match(line, /"amountPaisa":75000.*"generation":"v2"/);
     const text = await receipt(page);
-    assert.match(text, /Paid in advance NPR\s*750\.00/);
+    assert.match(text, /Paid in advance Rs\s*750\.00/);
     assert.doesNotMatch(text, /Bills paid/);
     await shoot(page, 'nea-v2-advance-receipt');
     assert.deepEqual(page.errors, []);

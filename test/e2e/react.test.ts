@@ -102,10 +102,10 @@ describe('a React 19 page', () => {
     await wrapped.getByRole('heading', { name: 'Choose the amount' }).waitFor();
     await wrapped.getByRole('radio', { name: /Oldest 2 bill/ }).check();
     await wrapped.getByRole('button', { name: 'Continue' }).click();
-    await wrapped.getByRole('button', { name: /Pay NPR\s*450\.00/ }).click();
+    await wrapped.getByRole('button', { name: /Pay Rs\s*450\.00/ }).click();
     await wrapped.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.locator('#paid', { hasText: 'reference' }).waitFor();
-    assert.match(await page.locator('#steps').innerText(), /^steps: choose > confirm > done$/);
+    assert.match(await page.locator('#steps').innerText(), /^steps: lookup > choose > confirm > done$/);
     const paid = await page.locator('#paid').innerText();
     const reference = /^paid 45000 paisa, reference (\S+)$/.exec(paid)?.[1];
     assert.ok(reference, paid);
@@ -117,7 +117,8 @@ describe('a React 19 page', () => {
       el.dispatchEvent(new CustomEvent('pay-step', { detail: { service: 'nea', step: 'choose' }, bubbles: true, composed: true }));
     });
     await page.locator('#plain-steps', { hasText: 'choose' }).waitFor();
-    assert.equal(await page.locator('#plain-steps').innerText(), 'plain steps: choose');
+    // The element's own `pay-step: lookup` at start, then the dispatched one.
+    assert.equal(await page.locator('#plain-steps').innerText(), 'plain steps: lookup > choose');
 
     await page.screenshot({ path: `${ARTIFACTS}/react-page.png`, fullPage: true });
     assert.deepEqual(errors, []);

@@ -57,7 +57,7 @@ describe('receipts, end to end', () => {
       const receipt = await w.locator('[part=receipt]').innerText();
       assert.match(receipt, /Date and time/);
       assert.match(receipt, /Bills paid\s+2073 Magh/);
-      assert.match(receipt, /Still due after this payment\s+NPR\s*250\.00/);
+      assert.match(receipt, /Still due after this payment\s+Rs\s*250\.00/);
       assert.doesNotMatch(receipt, /Service charge/);
       assert.deepEqual((page as Page & { errors: string[] }).errors, []);
       await page.close();

@@ -304,6 +304,12 @@ describe('proxy: the edges', () => {
     assert.deepEqual([big.status, big.json.error_code], [413, 'PAYLOAD_TOO_LARGE']);
     assert.equal(big.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(big.headers.get('cache-control'), 'no-store');
+    // Without Content-Length (chunked), the body is counted as it arrives.
+    const post = (chunks: string[]) => httpRequest(`${s.url}/api/nea/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, chunks });
+    const chunked = await post(['{"pad":"', 'x'.repeat(10_000), 'x'.repeat(10_000), '"}']);
+    assert.deepEqual([chunked.status, chunked.json.error_code], [413, 'PAYLOAD_TOO_LARGE']);
+    const small = await post([JSON.stringify(SEED).slice(0, 10), JSON.stringify(SEED).slice(10)]);
+    assert.equal(small.status, 200, small.text);
   });
 
   it('rate-limits a client that asks too often', async () => {

@@ -60,7 +60,7 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
     await until(el, () => clock.waiting === 1, 'debouncing');
     clock.tick();
     await until(el, () => preview(el)?.dataset.preview === 'ready', 'previewed');
-    expect(text(preview(el))).to.equal('For NPR 1,250.00: service charge NPR 10.00, total NPR 1,260.00');
+    expect(text(preview(el))).to.equal('For Rs 1,250.00: service charge Rs 10.00, total Rs 1,260.00');
     await expect(el).to.be.accessible();
   });
 
@@ -95,7 +95,7 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
       charges.release();
       await until(el, () => preview(el)?.dataset.preview === 'ready', 'previewed');
       expect(charges.seen.map((c) => c.amount)).to.deep.equal([32000, 33000]);
-      expect(text(preview(el))).to.equal('Total: NPR 330.00');
+      expect(text(preview(el))).to.equal('Total: Rs 330.00');
       // An amount out of range is not asked about at all.
       type(input, '10');
       await el.updateComplete;
@@ -120,9 +120,9 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
       'SC No: 024.12.512',
       'Consumer ID: 3042',
       'Bills this pays: 2073 Magh',
-      'Still due after this payment: NPR 250.00',
-      'Amount: NPR 200.00',
-      'Total: NPR 200.00',
+      'Still due after this payment: Rs 250.00',
+      'Amount: Rs 200.00',
+      'Total: Rs 200.00',
     ]);
     expect(text(el.shadowRoot as unknown as Element)).not.to.contain('Service charge');
     await expect(el).to.be.accessible();
@@ -133,7 +133,7 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
     await lookUp(el);
     await toConfirm(el);
     const lines = summary(el.shadowRoot!.querySelector('dl')!);
-    expect(lines).to.include('Service charge: NPR 10.00').and.include('Total: NPR 1,260.00').and.include('NEA counter: BHAKTAPUR DC');
+    expect(lines).to.include('Service charge: Rs 10.00').and.include('Total: Rs 1,260.00').and.include('NEA counter: BHAKTAPUR DC');
   });
 
   it('Dish Home confirm step names the customer ID and the package', async () => {
@@ -141,10 +141,10 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
     await lookUp(el);
     $$(el, 'label.choice').find((l) => text(l).includes('3 months'))!.querySelector('input')!.click();
     await until(el, () => preview(el)?.dataset.preview === 'ready', 'previewed');
-    expect(text(preview(el))).to.equal('Total: NPR 1,200.00');
+    expect(text(preview(el))).to.equal('Total: Rs 1,200.00');
     await toConfirm(el);
     const lines = summary(el.shadowRoot!.querySelector('dl')!);
-    expect(lines).to.include('Customer ID: 1111').and.include('Package: 3 months').and.include('Total: NPR 1,200.00');
+    expect(lines).to.include('Customer ID: 1111').and.include('Package: 3 months').and.include('Total: Rs 1,200.00');
   });
 
   it('the receipt has the date, the account, what was paid, what stays due, and a copyable reference', async () => {
@@ -158,7 +158,7 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
     const lines = summary(receipt);
     expect(lines[0]).to.match(/^Date and time: \d{1,2} \w{3} \d{4}, \d{2}:\d{2}$/);
     expect(lines).to.include('NEA counter: RATNAPARK DC').and.include('SC No: 024.12.512').and.include('Consumer ID: 3042');
-    expect(lines).to.include('Bills paid: 2073 Magh').and.include('Still due after this payment: NPR 250.00').and.include('Total: NPR 200.00');
+    expect(lines).to.include('Bills paid: 2073 Magh').and.include('Still due after this payment: Rs 250.00').and.include('Total: Rs 200.00');
     expect(lines.join('\n')).not.to.contain('Service charge').and.not.contain('Bikram');
     // The reference is one unbroken word, and the copy button copies it.
     const code = receipt.querySelector<HTMLElement>('.reference code')!;

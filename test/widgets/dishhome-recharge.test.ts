@@ -35,7 +35,7 @@ describe('<dishhome-recharge>', () => {
     const [durations, topUps] = $$(el, 'fieldset');
     expect(durations!.querySelectorAll('input[type=radio]')).to.have.length(4);
     expect(topUps!.querySelectorAll('input[type=radio]')).to.have.length(5);
-    expect(durations!.textContent!.replace(/\s+/g, ' ')).to.contain('3 months: NPR 1,200.00').and.contain('bonus NPR 400.00');
+    expect(durations!.textContent!.replace(/\s+/g, ' ')).to.contain('3 months: Rs 1,200.00').and.contain('bonus Rs 400.00');
     expect(button(el, 'Continue').disabled).to.equal(true);
     await expect(el).to.be.accessible();
   });
@@ -58,7 +58,7 @@ describe('<dishhome-recharge>', () => {
   it('recharges a regular top-up', async () => {
     const el = await mount('71909771942');
     await lookUp(el);
-    await choose(el, 'NPR 500.00');
+    await choose(el, 'Rs 500.00');
     await toConfirm(el);
     setTimeout(() => button(el, 'Recharge').click());
     const { detail } = (await oneEvent(el, 'pay-success')) as CustomEvent<PaySuccessDetail>;

@@ -36,7 +36,7 @@ async function pick(el: NeaPay, method: string) {
 /** Pays with `method` and waits until the widget sends the page away; answers the departure and the pay-funding event. */
 async function payAway(el: NeaPay, left: Leave[], method: string) {
   await pick(el, method);
-  setTimeout(() => button(el, 'Pay NPR').click());
+  setTimeout(() => button(el, 'Pay Rs').click());
   const { detail } = (await oneEvent(el, 'pay-funding')) as CustomEvent<PayFundingDetail>;
   await until(el, () => left.length === 1, 'left for the gateway');
   return { detail, to: left[0]! };
@@ -90,7 +90,7 @@ describe('paying through a gateway (funding)', () => {
     const saved = JSON.parse(sessionStorage.getItem('bill-pay:nea:/api')!);
     expect(saved.funding).to.equal('khalti');
     expect(saved.pending.reference).to.equal(detail.reference);
-    expect(text($(el, 'h3'))).to.match(/^Taking you to Khalti to pay NPR [\d,.]+…$/);
+    expect(text($(el, 'h3'))).to.match(/^Taking you to Khalti to pay Rs [\d,.]+…$/);
     await expect(el).to.be.accessible();
   });
 
@@ -128,7 +128,7 @@ describe('paying through a gateway (funding)', () => {
     button(back, 'Try again or pay another way').click();
     await until(back, () => back.getAttribute('step') === 'confirm', 'confirm again');
     expect(radios(back).length).to.equal(3);
-    setTimeout(() => button(back, 'Pay NPR').click());
+    setTimeout(() => button(back, 'Pay Rs').click());
     const { detail: paid } = (await oneEvent(back, 'pay-success')) as CustomEvent<PaySuccessDetail>;
     expect(paid.funding).to.deep.equal({ method: 'host', state: 'captured' });
   });
@@ -165,10 +165,10 @@ describe('paying through a gateway (funding)', () => {
 
   it('paid from the balance and the commit unknown: the money is held, said plainly', async () => {
     const { el } = await confirmed(customer('902'));
-    setTimeout(() => button(el, 'Pay NPR').click());
+    setTimeout(() => button(el, 'Pay Rs').click());
     const { detail } = (await oneEvent(el, 'pay-pending')) as CustomEvent<PayPendingDetail>;
     expect(detail.funding).to.deep.equal({ method: 'host', state: 'secured' });
     await el.updateComplete;
-    expect(text($(el, '.held'))).to.match(/^NPR [\d,.]+ from your balance is held until the biller confirms this payment/);
+    expect(text($(el, '.held'))).to.match(/^Rs [\d,.]+ from your balance is held until the biller confirms this payment/);
   });
 });

@@ -88,7 +88,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     expect(rows).to.have.length(2);
     expect(rows[0]).to.contain('2082-09').and.contain('1,232.75');
     expect(rows[1]).to.contain('2082-10').and.contain('642.08');
-    expect(text($(el, '#rule'))).to.contain('at least NPR 1,232.75').and.contain('more than all dues (NPR 1,874.83)').and.contain('100,000.00');
+    expect(text($(el, '#rule'))).to.contain('at least Rs 1,232.75').and.contain('more than all dues (Rs 1,874.83)').and.contain('100,000.00');
     const choices = $$(el, 'label.choice').map(text);
     expect(choices[0]).to.contain('Oldest bill:').and.contain('1,232.75');
     expect(choices[1]).to.contain('Oldest 2 bills').and.contain('1,874.83');
@@ -121,7 +121,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     expect(el.getAttribute('step')).to.equal('choose');
     expect($(el, 'table')).to.equal(null);
     expect($$(el, 'input[type=radio]')).to.have.length(0);
-    expect(text($(el, '#rule'))).to.contain('Nothing is due now').and.contain('NPR 1.00').and.contain('100,000.00');
+    expect(text($(el, '#rule'))).to.contain('Nothing is due now').and.contain('Rs 1.00').and.contain('100,000.00');
     expect($(el, 'label[for=custom-amount]')!.textContent).to.equal('Amount to pay in advance');
     expect(text($(el, 'dl'))).to.contain('RAJESWARI GIRI');
     expect(button(el, 'Continue').disabled).to.equal(true);
@@ -129,7 +129,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     await el.updateComplete;
     const detail = await pay(el);
     expect(detail).to.include({ generation: 'v2', amountPaisa: 50000 });
-    expect(receipt(el)).to.include('Paid in advance: NPR 500.00');
+    expect(receipt(el)).to.include('Paid in advance: Rs 500.00');
     expect(receipt(el).some((l) => l.startsWith('Bills paid'))).to.equal(false);
     const [commit] = await calls('commit');
     expect(commit!.body).to.include({ amount: '500' }).and.not.have.property('bill_id');
@@ -145,7 +145,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     expect($(el, '#custom-error')!.textContent).to.equal('');
     const detail = await pay(el);
     expect(detail.amountPaisa).to.equal(200000);
-    expect(receipt(el)).to.include.members(['Bills paid: 2082-09, 2082-10', 'Paid in advance: NPR 125.17']);
+    expect(receipt(el)).to.include.members(['Bills paid: 2082-09, 2082-10', 'Paid in advance: Rs 125.17']);
   });
 
   it('validates the consumer number and the amount before any request', async () => {

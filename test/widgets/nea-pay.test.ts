@@ -232,7 +232,9 @@ describe('<nea-pay>', () => {
     try {
       const after = await page();
       const [again, other] = [pick(after, 'home'), pick(after, 'shop')];
-      expect([again.getAttribute('step'), other.getAttribute('step')]).to.deep.equal(['pending', 'lookup']);
+      // Resumed in the widget that made it (pending, or already done on a slow machine), not in the other one.
+      expect(['pending', 'done']).to.include(again.getAttribute('step'));
+      expect(other.getAttribute('step')).to.equal('lookup');
       await until(again, () => again.getAttribute('step') === 'done', 'settled');
       expect(other.getAttribute('step')).to.equal('lookup');
       expect(successes).to.deep.equal(['home']);
@@ -266,7 +268,7 @@ describe('<nea-pay>', () => {
     const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
     expect(detail).to.include({ service: 'nea', code: 'PAYMENT_REJECTED', retryable: false });
     // Paid from the balance (the default method): the refused payment's money went back, and it says so.
-    expect(detail.message).to.match(/^The biller refused this payment; NPR\s300\.00 was refunded to your balance\.$/);
+    expect(detail.message).to.match(/^The biller refused this payment; Rs\s300\.00 was refunded to your balance\.$/);
     expect(detail.funding).to.deep.equal({ method: 'host', state: 'refunded' });
     expect(detail.reference).to.match(/^[A-Za-z0-9]{32}$/);
     await el.updateComplete;

@@ -143,6 +143,8 @@ export interface Store {
   /** For readiness probes: resolves if the database answers now with every migration applied, else rejects. */
   check(): Promise<void>;
   saveQuote(quote: StoredQuote): Promise<void>;
+  /** Several quotes in one statement (one commit). */
+  saveQuotes(quotes: StoredQuote[]): Promise<void>;
   getQuote(id: string): Promise<StoredQuote | null>;
   saveCharge(quoteId: string, amountPaisa: number, chargePaisa: number): Promise<void>;
   /**

@@ -1,0 +1,173 @@
+/**
+ * The SQLite ledger's group commit (store/sqlite.ts ledgerDatabase): WAL with synchronous=NORMAL, and a
+ * payment write's call resolves only after an fsync of the WAL that started after the write; one fsync
+ * serves the writes made while the previous one ran; quote and rate-limit writes never wait. Each SQL
+ * text is prepared once. Watched on a real better-sqlite3 connection, with the WAL sync held by the test.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { createLedger } from '../../src/server/store/ledger.js';
+import type { Ledger } from '../../src/server/store/schema.js';
+import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, SQLITE } from '../../src/server/store/sqlite.js';
+import type { StoredQuote } from '../../src/server/store/store.js';
+import { paymentRow } from './harness.js';
+
+const NORMAL = 1;
+
+/** A ledger whose WAL syncs wait for the test to `release()` them. */
+function heldLedger() {
+  const file = join(mkdtempSync(join(tmpdir(), 'durability-')), 'ledger.sqlite');
+  const opened = new Sqlite(file);
+  opened.pragma('journal_mode = WAL');
+  const prepared: string[] = [];
+  const prepare = opened.prepare.bind(opened);
+  opened.prepare = ((source: string) => (prepared.push(source), prepare(source))) as typeof opened.prepare;
+  let syncs = 0;
+  let held: (() => void)[] = [];
+  const { database, synced } = ledgerDatabase(opened, () => {
+    syncs++;
+    return new Promise<void>((resolve) => held.push(resolve));
+  });
+  const store = createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced });
+  return {
+    store,
+    prepared,
+    synchronous: () => opened.pragma('synchronous', { simple: true }),
+    get syncs() {
+      return syncs;
+    },
+    release() {
+      const now = held;
+      held = [];
+      now.forEach((resolve) => resolve());
+      return now.length;
+    },
+  };
+}
+
+const quote = (id: string): StoredQuote => ({
+  id,
+  service: 'dishhome',
+  subject: null,
+  sessionId: '77',
+  customerName: '1111',
+  facts: [],
+  bills: [],
+  packages: [],
+  totalDuePaisa: 0,
+  minPaisa: 40000,
+  maxPaisa: 480000,
+  charges: {},
+  createdAt: 1,
+  expiresAt: 2,
+});
+
+/** Whether `promise` has settled after the event loop has run what was ready. */
+async function settled(promise: Promise<unknown>) {
+  let done = false;
+  void promise.then(() => (done = true));
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+describe('SQLite ledger group commit', () => {
+  it('a payment write resolves only after a WAL sync that started after it; quotes and rate limits never wait', async () => {
+    const ledger = heldLedger();
+    const { store } = ledger;
+    await store.ready();
+    assert.equal(ledger.synchronous(), NORMAL);
+    // Migrations wrote; their sync is released here so the counts below start clean.
+    await store.paymentByKey('none');
+    ledger.release();
+
+    const syncsBefore = ledger.syncs;
+    await store.saveQuote(quote('q-1'));
+    await store.saveCharge('q-1', 40000, 0);
+    await store.rateHit('ip:1', 0);
+    assert.equal(ledger.syncs, syncsBefore, 'no sync for quotes and rate limits');
+
+    const row = paymentRow({ quoteId: 'q-1' });
+    const inserting = store.insertPayment(row);
+    assert.equal(await settled(inserting), false, 'the reservation waits for its sync');
+    assert.equal(ledger.release(), 1);
+    assert.deepEqual(await inserting, { inserted: true });
+
+    // While one sync runs, further writes wait for the next one: a sync that began before them is not enough.
+    const first = store.updatePayment(row.reference, ['pending'], { state: 'unknown' }, 5);
+    assert.equal(await settled(first), false);
+    const second = store.claimLookup(row.reference, 6, 0);
+    assert.equal(await settled(second), false);
+    assert.equal(ledger.release(), 1, 'one sync was running');
+    assert.equal((await first)?.state, 'unknown');
+    assert.equal(await settled(second), false, 'the claim was written after that sync began');
+    assert.equal(ledger.release(), 1);
+    assert.equal(await second, true);
+
+    // Eight reservations written together share the syncs.
+    const before = ledger.syncs;
+    const eight = Array.from({ length: 8 }, (_, i) => store.insertPayment(paymentRow({ quoteId: `q-${10 + i}` })));
+    while (!(await settled(Promise.all(eight)))) ledger.release();
+    assert.ok(ledger.syncs - before <= 2, `${ledger.syncs - before} syncs for 8 payments`);
+    assert.equal(ledger.prepared.filter((sql) => sql.startsWith('insert into "payments"')).length, 1, 'the insert was prepared once');
+    await store.close();
+  });
+
+  it('on a real file, the store syncs the WAL (the -wal file is there and payments are recorded)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'durability-')), 'ledger.sqlite');
+    const store = openSqliteStore(file);
+    await store.saveQuote(quote('q-1'));
+    const row = paymentRow({ quoteId: 'q-1' });
+    assert.deepEqual(await store.insertPayment(row), { inserted: true });
+    assert.ok(existsSync(`${file}-wal`));
+    assert.equal((await store.paymentByReference(row.reference))?.state, 'pending');
+    await store.close();
+    const reopened = openSqliteStore(file);
+    assert.equal((await reopened.paymentByReference(row.reference))?.state, 'pending');
+    await reopened.close();
+  });
+});
+
+describe('SQLite quotes written behind the answer', () => {
+  it('serves a quote at once, writes concurrent ones in one insert, and writes pending ones before a charge, a payment or closing', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'behind-')), 'ledger.sqlite');
+    const store = openSqliteStore(file);
+    await store.ready();
+    const inDatabase = async (id: string) => {
+      const raw = new Sqlite(file, { readonly: true });
+      try {
+        return raw.prepare('SELECT charges FROM quotes WHERE id = ?').get(id) as { charges: string } | undefined;
+      } finally {
+        raw.close();
+      }
+    };
+    await Promise.all(['a', 'b', 'c'].map((id) => store.saveQuote(quote(`q-${id}`))));
+    assert.equal((await store.getQuote('q-a'))?.customerName, '1111', 'served before it is written');
+    for (let i = 0; i < 20 && !(await inDatabase('q-c')); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(await inDatabase('q-a'), 'written soon after, without anyone asking');
+
+    await store.saveQuote(quote('q-charged'));
+    await store.saveCharge('q-charged', 40000, 500);
+    assert.deepEqual(JSON.parse((await inDatabase('q-charged'))!.charges), { '40000': 500 });
+    assert.deepEqual((await store.getQuote('q-charged'))?.charges, { '40000': 500 });
+
+    await store.saveQuote(quote('q-paid'));
+    assert.deepEqual(await store.insertPayment(paymentRow({ quoteId: 'q-paid' })), { inserted: true });
+    assert.ok(await inDatabase('q-paid'), 'the quote is in the ledger before its payment');
+
+    await store.saveQuote(quote('q-last'));
+    await store.close();
+    assert.ok(await inDatabase('q-last'), 'closing writes what is pending');
+  });
+
+  it('saves many quotes in one call (the batch insert)', async () => {
+    const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'behind-')), 'ledger.sqlite'));
+    await store.saveQuotes(Array.from({ length: 1200 }, (_, i) => quote(`q-${i}`)));
+    assert.equal((await store.getQuote('q-1199'))?.id, 'q-1199');
+    await store.close();
+  });
+});
