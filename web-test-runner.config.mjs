@@ -27,8 +27,9 @@ const env = {
   STATUS_RECHECK_MS: '0',
   RATE_LIMIT_PER_MINUTE: '0',
   LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
-  // The widgets send no funding method yet: the customer pays from the embedded proxy's sandbox balance.
-  FUNDING: 'host',
+  // As the demo: a sandbox balance first (the widget's default choice), and the embedded Khalti and eSewa
+  // sandboxes (mounted at /sandbox/khalti and /sandbox/esewa by the server app).
+  FUNDING: 'host,khalti,esewa',
 };
 const { root } = createServerApp({ config: loadConfig(env), log: () => {} });
 const listener = getRequestListener(root.fetch);

@@ -120,7 +120,7 @@ for (const id of SERVICES) mount(id);
 
 const widgets = () => document.querySelectorAll<HTMLElement>(SERVICES.map((id) => SERVICE_REGISTRY[id].tag).join(','));
 
-for (const type of ['pay-success', 'pay-error', 'pay-pending', 'pay-step'] as const) {
+for (const type of ['pay-success', 'pay-error', 'pay-pending', 'pay-step', 'pay-funding'] as const) {
   document.addEventListener(type, (event) => {
     const item = document.createElement('li');
     item.className = type;

@@ -179,6 +179,10 @@ export const nextStep = z.discriminatedUnion('kind', [
 ]);
 export type NextStep = z.infer<typeof nextStep>;
 
+/** The methods FUNDING offers, in its order: what the widget's confirm step lets the customer choose from. */
+export const fundingResponse = z.object({ methods: z.array(z.enum(FUNDING_METHODS)) });
+export type FundingResponse = z.infer<typeof fundingResponse>;
+
 /** A payment's reference: the proxy makes them, up to 50 letters and digits (the aggregator's rule). */
 export const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
 

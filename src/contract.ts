@@ -9,6 +9,7 @@ import {
   chargeResponse,
   countersResponse,
   deliveryReport,
+  fundingResponse,
   dishhomeLookupRequest,
   dreamerLookupRequest,
   dreamerServicesResponse,
@@ -108,6 +109,8 @@ export const WIDGET_ROUTES = {
   counters: { method: 'GET', path: '/nea/counters', service: 'nea', request: null, response: countersResponse, errors: UPSTREAM_ERRORS },
   dreamerServices: { method: 'GET', path: '/dreamer/services', service: 'dreamer', request: null, response: dreamerServicesResponse, errors: [] },
   status: { method: 'GET', path: '/payments/:reference', request: null, response: payment, errors: ['VALIDATION', 'NOT_FOUND'] },
+  /** The payment methods offered (FUNDING), for the confirm step's chooser. */
+  funding: { method: 'GET', path: '/funding', request: null, response: fundingResponse, errors: [] },
 } as const satisfies Record<string, Route>;
 
 /** Every route of the proxy's API: the widgets', the host's (history and receipts) and the aggregator's callbacks. */

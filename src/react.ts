@@ -22,6 +22,7 @@ const events = {
   onPayPending: 'pay-pending',
   onPayStep: 'pay-step',
   onPayAuthRequired: 'pay-auth-required',
+  onPayFunding: 'pay-funding',
 } satisfies { [K in PayEventName as `on${Pascal<K>}`]: K } as Events;
 
 export const NeaPay = createComponent({ react: React, tagName: 'nea-pay', elementClass: NeaPayElement, events, displayName: 'NeaPay' });

@@ -23,6 +23,7 @@ const EVENTS = {
   'pay-pending': 'PayPendingDetail',
   'pay-step': 'PayStepDetail',
   'pay-auth-required': 'PayAuthRequiredDetail',
+  'pay-funding': 'PayFundingDetail',
 };
 
 describe('custom-elements.json', () => {
@@ -42,7 +43,7 @@ describe('custom-elements.json', () => {
     assert.deepEqual(definitions.map((d) => d.declaration.name).sort(), ['DishhomeRecharge', 'DreamerPay', 'NeaPay']);
   });
 
-  it('gives every element the five events with their CustomEvent detail types, exported by the package', () => {
+  it('gives every element the six events with their CustomEvent detail types, exported by the package', () => {
     const index = readFileSync('src/index.ts', 'utf8');
     for (const element of elements) {
       const events = Object.fromEntries((element.events ?? []).map((e: Event) => [e.name, e.type?.text]));

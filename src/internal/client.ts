@@ -91,6 +91,10 @@ export function proxyClient(send: Send) {
     pay: (service: ServiceId, key: string, body: PayRequest, options?: CallOptions) =>
       send('pay', { service }, { ...options, body, headers: { ...options?.headers, 'idempotency-key': key } }),
     status: (reference: string, options?: CallOptions) => send('status', { reference }, options),
+    /** Back from the gateway: the return's query, for the proxy to verify. */
+    resume: (reference: string, params: Record<string, string>, options?: CallOptions) => send('resume', { reference }, { ...options, body: { params } }),
+    /** The payment methods the proxy offers. */
+    funding: (options?: CallOptions) => send('funding', {}, options),
     /** A list the lookup step needs (NEA's counters, Dreamer's services). */
     list: <K extends ListRoute>(name: K, options?: CallOptions) => send(name, {}, options),
   };

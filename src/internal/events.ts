@@ -1,5 +1,8 @@
 /** The widgets' event family: prefix-free, kebab-case, typed details, bubbling and composed. */
-import type { ServiceId, WidgetErrorCode } from '../api.js';
+import type { FundingMethod, Payment, ServiceId, WidgetErrorCode } from '../api.js';
+
+/** How the customer's money was taken, and where it is now (captured, refunded, refund due...). */
+export type FundingDetail = NonNullable<Payment['funding']>;
 import type { Step } from './flow.js';
 
 export interface PaySuccessDetail {
@@ -11,6 +14,8 @@ export interface PaySuccessDetail {
   totalPaisa: number;
   /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
   generation?: 'v1' | 'v2';
+  /** A funded payment: the method and the funding's state. */
+  funding?: FundingDetail;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface PayErrorDetail {
   reference: string | null;
   /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
   generation?: 'v1' | 'v2';
+  /** A funded payment: the method and the funding's state. */
+  funding?: FundingDetail;
 }
 
 export interface PayPendingDetail {
@@ -46,6 +53,8 @@ export interface PayPendingDetail {
   totalPaisa: number;
   /** NEA: which generation of NEA's billing served the payment (`v2` at a migrated counter); absent for other services. */
   generation?: 'v1' | 'v2';
+  /** A funded payment: the method and the funding's state. */
+  funding?: FundingDetail;
 }
 
 export interface PayAuthRequiredDetail {
@@ -58,13 +67,21 @@ export interface PayAuthRequiredDetail {
   waitUntil(renewal: Promise<unknown>): void;
 }
 
+export interface PayFundingDetail {
+  service: ServiceId;
+  /** The gateway the page is leaving for. */
+  method: FundingMethod;
+  /** The payment's reference: the page comes back to it. */
+  reference: string;
+}
+
 export interface PayStepDetail {
   service: ServiceId;
   step: Step;
 }
 
 /** The widgets' events, by name (each in `GlobalEventHandlersEventMap` with its detail type). */
-export type PayEventName = 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required';
+export type PayEventName = 'pay-success' | 'pay-error' | 'pay-pending' | 'pay-step' | 'pay-auth-required' | 'pay-funding';
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -73,6 +90,7 @@ declare global {
     'pay-pending': CustomEvent<PayPendingDetail>;
     'pay-step': CustomEvent<PayStepDetail>;
     'pay-auth-required': CustomEvent<PayAuthRequiredDetail>;
+    'pay-funding': CustomEvent<PayFundingDetail>;
   }
 }
 

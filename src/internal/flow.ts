@@ -8,11 +8,12 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as z from 'zod/mini';
-import { payment as paymentSchema, type Charge, type ChargeRequest, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
+import { payment as paymentSchema, type Charge, type ChargeRequest, type FundingMethod, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
+import { formatNpr } from '../money.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
 import { emit, type PayErrorStage } from './events.js';
-import { errorText, messages, reasonText } from './i18n.js';
+import { errorText, fill, messages, reasonText } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
 
 export interface Attempt {
@@ -23,6 +24,33 @@ export interface Attempt {
   customer: string;
   /** NEA: the generation of NEA's billing that serves the account (from the quote), told in the events. */
   generation?: 'v1' | 'v2';
+  /** How the customer pays (sent as `funding`; none when the proxy offers no choice). */
+  funding?: FundingMethod;
+  /** The page as it was before going to the gateway: the address it comes back to, without the gateway's parameters. */
+  returnTo?: string;
+}
+
+/** How the page leaves for a gateway: to its page, or by posting its signed form (built in the light DOM). */
+export type Leave = { kind: 'redirect'; url: string } | { kind: 'form'; form: HTMLFormElement };
+
+/** The query parameter that marks a return from the gateway as this attempt's (its idempotency key). */
+export const RETURN_PARAM = 'bill-pay-return';
+const GATEWAYS: ReadonlySet<FundingMethod> = new Set<FundingMethod>(['khalti', 'esewa']);
+const isGateway = (method: FundingMethod | undefined) => method !== undefined && GATEWAYS.has(method);
+
+/** What the customer is told about their money after a funded payment: cancelled, refunded, refund due, held. */
+export function fundingText(locale: string, code: WidgetErrorCode | null, payment: Payment): string | null {
+  const f = payment.funding;
+  if (!f) return null;
+  const m = messages(locale);
+  const params = { method: m.fundingNames[f.method], account: m.fundingAccounts[f.method], amount: formatNpr(payment.total_paisa, locale) };
+  if (code === 'FUNDING_CANCELLED' && isGateway(f.method)) return fill(m.fundingCancelled, params);
+  // The biller's refusal (another total paid, an expiry: the error code's own text says what happened).
+  const refused = payment.state === 'failed' && (code === null || code === 'PAYMENT_REJECTED');
+  if (refused && f.state === 'refunded') return fill(m.fundingRefunded, params);
+  if (refused && (f.state === 'refund_due' || f.state === 'refunding')) return fill(m.fundingRefundDue, params);
+  if (payment.state === 'pending' && f.state === 'secured') return fill(m.fundingHeld, params);
+  return null;
 }
 
 type SendingPay = Extract<PayState, { phase: 'sending' | 'resending' | 'unconfirmed' | 'refused' }>;
@@ -70,6 +98,11 @@ export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveContr
   resumeKey: string;
   id: string;
   clock: Clock;
+  /**
+   * How the page leaves for a gateway (default: `location.assign`, or submitting the form).
+   * Tests intercept it.
+   */
+  navigate?: (to: Leave) => void;
 }
 
 /** What the customer has chosen on the choice step so far: an amount, and for a package its id. */
@@ -117,6 +150,16 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   #started = false;
   /** The last lookup asked for: looked up again when the biller's session ends before a payment. */
   #lastLookup: LookupRequest<S> | null = null;
+  /** The payment method the customer picked (null: the first offered). */
+  #method: FundingMethod | null = null;
+  /** Set while the page is leaving for the gateway. */
+  #leaving = false;
+  /** This pay run was started by the customer's pay: a gateway's `next` sends the page there (not after a return). */
+  #leaveOnNext = false;
+  /** The gateway's return parameters for the attempt being resumed. */
+  #returnParams: Record<string, string> = {};
+  /** The payment methods the proxy offers (FUNDING), loaded with the lists. */
+  readonly #fundingTask: Task<[string], FundingMethod[]>;
 
   /** The proxy's routes, each request with the host's access token. */
   readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
@@ -134,6 +177,15 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     chosen: (quote: Quote) => Chosen | null = () => null,
   ) {
     host.addController(this);
+    this.#fundingTask = new Task(host, {
+      args: () => [host.endpoint] as [string],
+      // An older proxy without the route: no choice, the payment goes as before (no funding sent).
+      // Public (no token, no renewal): the merchant's terms, not the customer's data.
+      task: ([endpoint], { signal }) => proxyRequest(endpoint, 'funding', {}, { signal }).then(
+        (r) => r.methods,
+        () => [] as FundingMethod[],
+      ),
+    });
     this.#previewTask = new Task(host, {
       args: () => {
         const s = this.state;
@@ -297,6 +349,37 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     }
   }
 
+  /** The payment methods the customer can choose from (`none` is never a choice). */
+  get methods(): FundingMethod[] {
+    return (this.#fundingTask.value ?? []).filter((m) => m !== 'none');
+  }
+
+  /** The method the payment goes with: the customer's pick, else the first offered. */
+  get method(): FundingMethod | null {
+    const offered = this.#fundingTask.value ?? [];
+    return this.#method && offered.includes(this.#method) ? this.#method : (offered[0] ?? null);
+  }
+
+  selectMethod(method: FundingMethod): void {
+    this.#method = method;
+    this.host.requestUpdate();
+  }
+
+  /** The gateway of the attempt on screen (Khalti, eSewa), if it goes through one; and whether the page is leaving for it. */
+  get gateway(): { method: FundingMethod; leaving: boolean } | null {
+    const s = this.state;
+    if (s.step === 'lookup' || s.step === 'choose' || !isGateway(s.attempt.funding)) return null;
+    return { method: s.attempt.funding!, leaving: this.#leaving };
+  }
+
+  /** After a funding that did not go through (cancelled, refused): the same amount again, on the confirm step, to pay with any method. */
+  again(): void {
+    const s = this.state;
+    if (s.step !== 'failed') return;
+    const { funding: _f, returnTo: _r, ...attempt } = s.attempt;
+    this.#to({ step: 'confirm', quote: s.quote, attempt: { ...attempt, key: crypto.randomUUID() }, pay: null });
+  }
+
   /** Stops waiting for the current list, lookup or price request. A payment cannot be cancelled once sent. */
   cancel(): void {
     this.#lookupTask.abort();
@@ -331,8 +414,18 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   pay(): void {
     const s = this.state;
     if (s.step !== 'confirm' || s.renewal === 'running' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
-    this.#remember(s.attempt);
-    this.#run(s, s.pay?.phase === 'unconfirmed' ? transition(s.pay, { type: 'retry' }) : START);
+    const unconfirmed = s.pay?.phase === 'unconfirmed';
+    const method = this.method;
+    let attempt = s.attempt;
+    // The method is part of the attempt: another method is another attempt (unless this one may have been recorded).
+    if (!unconfirmed && method && method !== attempt.funding) {
+      attempt = { ...attempt, funding: method, key: s.pay ? crypto.randomUUID() : attempt.key };
+      if (isGateway(method)) attempt.returnTo = location.href;
+    }
+    const base = { quote: s.quote, attempt };
+    this.#leaveOnNext = true;
+    this.#remember(attempt);
+    this.#run(base, unconfirmed ? transition(s.pay!, { type: 'retry' }) : START);
   }
 
   /** Asks the proxy for a pending payment's status now; automatic checks go on from there. */
@@ -369,7 +462,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     void drive(pay, { client, clock: this.host.clock, signal: run.signal, onState: (next) => this.#apply(base, next) });
   }
 
-  #payClient({ key, body }: Attempt): PayClient {
+  #payClient({ key, body, funding, returnTo }: Attempt): PayClient {
     const answer = async (request: () => Promise<Payment>): Promise<Answer> => {
       try {
         return { payment: await request() };
@@ -381,9 +474,12 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       }
     };
     const service = this.host.service;
+    const sent = { ...body, ...(funding ? { funding } : {}), ...(isGateway(funding) && returnTo ? { return_url: marked(returnTo, key) } : {}) };
     return {
-      send: (signal) => answer(() => this.#client.pay(service, key, body, { signal, timeoutMs: 60_000 })),
-      status: (reference, signal) => answer(() => this.#client.status(reference, { signal })),
+      send: (signal) => answer(() => this.#client.pay(service, key, sent, { signal, timeoutMs: 60_000 })),
+      // Through a gateway, the proxy verifies with the gateway on resume (the return's parameters are hints).
+      status: (reference, signal) =>
+        answer(() => (isGateway(funding) ? this.#client.resume(reference, this.#returnParams, { signal }) : this.#client.status(reference, { signal }))),
     };
   }
 
@@ -391,6 +487,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   #apply({ quote, attempt }: Paying, pay: PayState): void {
     const { service } = this.host;
     const generation = attempt.generation ? { generation: attempt.generation } : {};
+    const funded = (p: Payment) => (p.funding ? { funding: p.funding } : {});
     const before = this.state.step;
     switch (pay.phase) {
       case 'settled': {
@@ -407,25 +504,27 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
             serviceChargePaisa: p.service_charge_paisa,
             totalPaisa: p.total_paisa,
             ...generation,
+            ...funded(p),
           }));
         } else {
           // The bills were paid meanwhile (another tab, another device): said as such, not as a refusal.
           const code = p.reason_code === 'NO_DUE_BILLS' ? 'QUOTE_ALREADY_PAID' : pay.code;
           this.#to({ step: 'failed', quote, attempt, payment: p, code }, () =>
-            this.#emitError('pay', code, false, p.reference, code === 'QUOTE_ALREADY_PAID' ? null : p.reason_code, attempt),
+            this.#emitError(code.startsWith('FUNDING_') ? 'funding' : 'pay', code, false, p.reference, code === 'QUOTE_ALREADY_PAID' ? null : p.reason_code, attempt, p),
           );
         }
         return;
       }
       case 'pending':
       case 'checking': {
+        if (pay.phase === 'pending' && pay.payment.next && this.#leaveOnNext && isGateway(attempt.funding)) return this.#leave({ quote, attempt }, pay);
         const fresh = before !== 'pending';
         const p = pay.payment;
         if (fresh) this.#remember({ ...attempt, pending: p });
         // Announced once per payment on the page and in the tab, however many widgets show it again.
         const announce = () => {
           if (!firstAnnouncement(p.reference)) return;
-          emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa, ...generation });
+          emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa, ...generation, ...funded(p) });
         };
         this.#to({ step: 'pending', quote, attempt, pay }, fresh ? announce : undefined);
         return;
@@ -443,6 +542,44 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       default:
         this.#to({ step: 'confirm', quote, attempt, pay });
     }
+  }
+
+  /**
+   * The proxy answered the gateway's next step: the attempt is saved for the return, the host is told
+   * (`pay-funding`), and the page goes to the gateway (its page, or its signed form posted).
+   */
+  #leave(base: Paying, pay: Extract<PayState, { phase: 'pending' }>): void {
+    this.#payRun?.abort();
+    this.#payRun = null;
+    this.#leaveOnNext = false;
+    this.#leaving = true;
+    const { attempt } = base;
+    const payment = pay.payment;
+    const next = payment.next!;
+    this.#remember({ ...attempt, pending: payment });
+    this.#to({ step: 'pending', ...base, pay: { ...pay, waitMs: null } });
+    emit(this.host, 'pay-funding', { service: this.host.service, method: attempt.funding!, reference: payment.reference });
+    let to: Leave;
+    if (next.kind === 'redirect') {
+      to = next;
+    } else {
+      // A real form in the light DOM (no script of ours runs on the gateway's side; a strict CSP allows it).
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = next.action;
+      form.hidden = true;
+      for (const [name, value] of Object.entries(next.fields)) {
+        const input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      (this.host as unknown as HTMLElement).append(form);
+      to = { kind: 'form', form };
+    }
+    const navigate = this.host.navigate ?? ((t: Leave) => (t.kind === 'redirect' ? location.assign(t.url) : t.form.submit()));
+    navigate(to);
   }
 
   /**
@@ -488,12 +625,29 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     if (!saved?.key || !saved.charge || !this.#claim()) return;
     const { pending, ...attempt } = saved;
     const base = { quote: null, attempt };
+    this.#leaveOnNext = false;
+    if (pending && isGateway(attempt.funding)) this.#returnParams = this.#takeReturn(attempt);
     if (pending) {
       this.#run(base, { phase: 'checking', payment: pending, since: this.host.clock.now(), polls: 0 });
     } else {
       this.#to({ step: 'confirm', ...base, pay: null });
       this.#run(base, START);
     }
+  }
+
+  /**
+   * The gateway's return parameters when the page came back for this attempt (marked with its key); the
+   * address bar then loses them (the page's own address as before it left).
+   */
+  #takeReturn(attempt: Attempt): Record<string, string> {
+    const url = new URL(location.href);
+    if (url.searchParams.get(RETURN_PARAM) !== attempt.key) return {};
+    const params: Record<string, string> = {};
+    url.searchParams.forEach((value, name) => {
+      if (name !== RETURN_PARAM) params[name] = value;
+    });
+    history.replaceState(history.state, '', attempt.returnTo ?? `${url.pathname}${url.hash}`);
+    return params;
   }
 
   /** This element's resume slot: per service and endpoint, and per element when it has a name. */
@@ -536,7 +690,15 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   /** Tells the host of a failure the customer sees: where it happened, its code, and the text and reason shown. */
-  #emitError(stage: PayErrorStage, code: WidgetErrorCode, retryable: boolean, reference: string | null, reasonCode: string | null, attempt?: Attempt) {
+  #emitError(
+    stage: PayErrorStage,
+    code: WidgetErrorCode,
+    retryable: boolean,
+    reference: string | null,
+    reasonCode: string | null,
+    attempt?: Attempt,
+    payment: Payment | null = null,
+  ) {
     const m = messages(this.host.locale);
     const generation = attempt?.generation ? { generation: attempt.generation } : {};
     const reason = reasonText(m, reasonCode);
@@ -544,22 +706,32 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       service: this.host.service,
       stage,
       code,
-      message: errorText(m, code),
+      // A funded payment says what became of the money (cancelled, refunded, refund due).
+      message: (payment && fundingText(this.host.locale, code, payment)) ?? errorText(m, code),
       reason,
       reasonCode: reason === null ? null : reasonCode,
       retryable,
       reference,
       ...generation,
+      ...(payment?.funding ? { funding: payment.funding } : {}),
     });
   }
 
   /** Moves to a state; `outcome` announces what led there before the step event that follows from it. */
   #to(state: FlowState, outcome?: () => void): void {
     const step = this.state.step;
+    if (state.step !== 'pending') this.#leaving = false;
     this.state = state;
     if (step !== state.step) this.#requestError = null;
     this.host.requestUpdate();
     outcome?.();
     if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
+}
+
+/** The return address with this attempt's mark, so that back on the page only its widget resumes with the gateway's answer. */
+function marked(returnTo: string, key: string): string {
+  const url = new URL(returnTo);
+  url.searchParams.set(RETURN_PARAM, key);
+  return url.href;
 }

@@ -3,7 +3,7 @@
  * `{name}` placeholders are filled by `fill()`; wordings that depend on a count are `Plural`s, chosen by
  * `plural()`. Month names from the aggregator are shown as they come.
  */
-import type { ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
+import type { FundingMethod, ReasonCode, ServiceId, WidgetErrorCode } from '../api.js';
 import { localDigits } from '../money.js';
 import { latinDigits } from './validators.js';
 
@@ -133,6 +133,17 @@ export interface Messages {
   /** The biller's session ended before the payment: the account is looked up again for the same amount. */
   renewing: string;
   renewed: string;
+  /** Funding: the confirm step's payment method chooser, the trip to the gateway and back, what became of the money. */
+  paymentMethod: string;
+  fundingNames: Record<FundingMethod, string>;
+  fundingAccounts: Record<FundingMethod, string>;
+  leavingFor: string;
+  confirmingWith: string;
+  fundingCancelled: string;
+  fundingRefunded: string;
+  fundingRefundDue: string;
+  fundingHeld: string;
+  tryAgainOrOther: string;
 }
 
 export const en: Messages = {
@@ -310,6 +321,16 @@ export const en: Messages = {
   showCounters: 'Show all counters',
   renewing: 'Your lookup expired before the payment, and nothing was charged. Looking your account up again…',
   renewed: 'Your lookup expired before the payment, and nothing was charged. We looked your account up again: check the amount and pay.',
+  paymentMethod: 'Pay with',
+  fundingNames: { khalti: 'Khalti', esewa: 'eSewa', host: 'Pay from your balance', none: 'No payment needed' },
+  fundingAccounts: { khalti: 'your Khalti account', esewa: 'your eSewa account', host: 'your balance', none: 'you' },
+  leavingFor: 'Taking you to {method} to pay {total}…',
+  confirmingWith: 'Confirming your payment with {method}…',
+  fundingCancelled: 'You cancelled at {method}; nothing was charged.',
+  fundingRefunded: 'The biller refused this payment; {amount} was refunded to {account}.',
+  fundingRefundDue: 'The biller refused this payment; {amount} will be refunded to {account}.',
+  fundingHeld: '{amount} from {account} is held until the biller confirms this payment: it is paid to the biller on success, or returned to {account} if the payment fails. You do not need to pay again.',
+  tryAgainOrOther: 'Try again or pay another way',
 };
 
 export type Locale = 'en' | 'ne';

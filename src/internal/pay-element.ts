@@ -8,7 +8,7 @@ import { property, state } from 'lit/decorators.js';
 import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
 import { billerText, errorText, fill, formatDateTime, hasLocale, localCalendarDate, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
-import { PayFlow, type Busy, type Chosen, type FlowState } from './flow.js';
+import { PayFlow, fundingText, type Busy, type Chosen, type FlowState, type Leave } from './flow.js';
 import { systemClock, type Clock } from './pay-machine.js';
 import { payStyles, type Theme } from './styles.js';
 import type { MessageKey } from './validators.js';
@@ -34,6 +34,7 @@ const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' 
  * @fires {CustomEvent<PaySuccessDetail>} pay-success - The payment succeeded. `detail`: PaySuccessDetail (reference, transactionId, amountPaisa, serviceChargePaisa, totalPaisa; NEA adds `generation`, `v1` or `v2`).
  * @fires {CustomEvent<PayErrorDetail>} pay-error - A failure the customer sees (a list, the lookup, the price or the payment). `detail`: PayErrorDetail (stage: load, lookup, price, pay or funding; code, localized message and reason, retryable, reference; NEA adds `generation`).
  * @fires {CustomEvent<PayPendingDetail>} pay-pending - The outcome is not known yet; the widget keeps checking. `detail`: PayPendingDetail (reference, amountPaisa, totalPaisa; NEA adds `generation`).
+ * @fires {CustomEvent<PayFundingDetail>} pay-funding - The page is about to leave for the payment gateway (Khalti, eSewa) the customer chose. `detail`: PayFundingDetail (method, reference). Back on the page, the widget resumes by itself; its outcome events then carry `funding` (method, state).
  * @fires {CustomEvent<PayStepDetail>} pay-step - The customer moved to another step. `detail`: PayStepDetail (step).
  * @fires {CustomEvent<PayAuthRequiredDetail>} pay-auth-required - The proxy refused the host's access token. `detail`: PayAuthRequiredDetail; renew the token and pass the renewal to `detail.waitUntil()`: the refused request is then sent once more.
  *
@@ -98,6 +99,12 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
    * @internal Tests pass a fake clock; pages leave it alone.
    */
   clock: Clock = systemClock;
+
+  /**
+   * How the page leaves for a payment gateway (default: `location.assign`, or submitting the gateway's form).
+   * @internal Tests intercept it; pages leave it alone.
+   */
+  navigate?: (to: Leave) => void;
 
   abstract readonly service: S;
 
@@ -290,7 +297,9 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   #progress(busy: Busy): string {
     if (!busy) return '';
     const m = this.m;
-    const doing = m[PROGRESS[busy]];
+    // Back from a gateway: its name ("Confirming your payment with Khalti…").
+    const gateway = this.flow.gateway;
+    const doing = busy === 'status' && gateway ? fill(m.confirmingWith, { method: m.fundingNames[gateway.method] }) : m[PROGRESS[busy]];
     return this.#slow && this.#watched === busy ? `${doing} ${fill(m.stillWaiting, { biller: m.billers[this.service] })}` : doing;
   }
 
@@ -381,9 +390,22 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     </dl>`;
   }
 
-  /** The payment method chooser's place on the confirm step (funding: another change fills it). */
-  protected renderPaymentMethod(_state: StepState<'confirm'>): unknown {
-    return nothing;
+  /** The payment method chooser on the confirm step: the methods the proxy offers, as a radio group. */
+  protected renderPaymentMethod({ pay }: StepState<'confirm'>): unknown {
+    const methods = this.flow.methods;
+    if (!methods.length) return nothing;
+    const m = this.m;
+    const chosen = this.flow.method;
+    const locked = pay?.phase === 'sending' || pay?.phase === 'resending' || pay?.phase === 'unconfirmed';
+    return html`<fieldset class="methods">
+      <legend>${m.paymentMethod}</legend>
+      ${methods.map(
+        (method) => html`<label class="choice"
+          ><input type="radio" name="funding" value=${method} .checked=${method === chosen} ?disabled=${locked} @change=${() => this.flow.selectMethod(method)} />
+          ${m.fundingNames[method]}</label
+        >`,
+      )}
+    </fieldset>`;
   }
 
   async #copy(reference: string) {
@@ -450,10 +472,17 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
    */
   #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
+    const gateway = this.flow.gateway;
+    if (gateway?.leaving) {
+      return html`${this.stepHeading(fill(m.leavingFor, { method: m.fundingNames[gateway.method], total: this.money(pay.payment.total_paisa) }))}
+        ${this.#reference(pay.payment.reference)}`;
+    }
+    const held = fundingText(this.locale, null, pay.payment);
     const p = pay.payment;
     const stopped = pay.phase === 'pending' && pay.waitMs === null;
     return html`${this.stepHeading(m.pendingTitle)}
       <p>${stopped ? m.pendingStopped : m.pendingBody}</p>
+      ${held ? html`<p class="held">${held}</p>` : nothing}
       <dl class="pending">
         <dt>${m.customer}</dt>
         <dd>${p.customer_name}</dd>
@@ -502,10 +531,23 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     </div>`;
   }
 
-  #failed({ payment }: StepState<'failed'>) {
+  /** What became of the customer's money, with the biller's reason when there is one. */
+  #fundedError(text: string, reasonCode: string | null) {
+    const reason = reasonText(this.m, reasonCode);
+    return html`<div part="error" role="alert"><p>${text}</p>${reason ? html`<p>${reason}</p>` : nothing}</div>`;
+  }
+
+  #failed({ payment, code }: StepState<'failed'>) {
     const m = this.m;
-    return html`${this.stepHeading(m.failedTitle)} ${this.renderError()} ${this.#reference(payment.reference)}
-      <div class="actions"><button class="primary" @click=${() => this.flow.reset()}>${m.startOver}</button></div>`;
+    const funded = fundingText(this.locale, code, payment);
+    // Nothing was taken at the gateway: the same amount again, with the same or another method.
+    const again = code === 'FUNDING_CANCELLED' || code === 'FUNDING_REFUSED' || code === 'FUNDING_EXPIRED';
+    return html`${this.stepHeading(m.failedTitle)}
+      ${funded ? this.#fundedError(funded, payment.reason_code) : this.renderError()} ${this.#reference(payment.reference)}
+      <div class="actions">
+        ${again ? html`<button class="primary" part="button" @click=${() => this.flow.again()}>${m.tryAgainOrOther}</button>` : nothing}
+        <button class=${again ? '' : 'primary'} @click=${() => this.flow.reset()}>${m.startOver}</button>
+      </div>`;
   }
 
   /** A labelled input with hint and inline error, wired with aria-describedby / aria-invalid. */

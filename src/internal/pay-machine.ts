@@ -115,7 +115,8 @@ export function transition(state: PayState, event: PayEvent): PayState {
       if (event.type !== 'answered') return state;
       const { answer, at } = event;
       const seen = answer.payment ?? state.payment;
-      if (seen.state !== 'pending') return settle(seen, null);
+      // A refusal's own code (e.g. FUNDING_CANCELLED on a gateway's return), else PAYMENT_REJECTED.
+      if (seen.state !== 'pending') return settle(seen, 'code' in answer ? answer.code : null);
       return pendingAfter(seen, state.since, state.polls + 1, at, 'code' in answer ? answer.code : null);
     }
     case 'unconfirmed':

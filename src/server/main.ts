@@ -11,9 +11,9 @@ const demoIndex = process.argv.indexOf('--demo');
 const staticRoot = demoIndex >= 0 ? (process.argv[demoIndex + 1] ?? 'dist/demo') : undefined;
 const hostname = process.env.HOST || '127.0.0.1';
 
-// The demo on the embedded sandbox pays from a sandbox balance (host funding) unless FUNDING says otherwise:
-// the widgets do not offer the gateways yet, and send no funding method.
-const demoFunding = staticRoot && !process.env.AGGREGATOR_BASE_URL && !process.env.FUNDING ? { FUNDING: 'host' } : {};
+// The demo on the embedded sandbox offers a sandbox balance (host funding, first: the customer's default) and
+// the embedded Khalti and eSewa sandboxes, unless FUNDING says otherwise.
+const demoFunding = staticRoot && !process.env.AGGREGATOR_BASE_URL && !process.env.FUNDING ? { FUNDING: 'host,khalti,esewa' } : {};
 
 let config: ProxyConfig;
 try {

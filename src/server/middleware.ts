@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
+import { ROUTES } from '../contract.js';
 import type { Authorize } from './auth.js';
 import { clientAddressResolver } from './client-ip.js';
 import type { ProxyConfig } from './config.js';
@@ -149,7 +150,8 @@ function remoteAddress(c: Context): string | undefined {
 /** Host authentication, after CORS and rate limits; the aggregator's own callbacks carry no user. */
 export function authenticate(authorize: Authorize | undefined): MiddlewareHandler<ProxyEnv> {
   return async (c, next) => {
-    if (authorize && !c.req.path.startsWith('/api/callbacks/')) {
+    // The methods offered (GET /api/funding) are the merchant's public terms: the widget asks before any sign-in matters.
+    if (authorize && !c.req.path.startsWith('/api/callbacks/') && !(c.req.method === 'GET' && c.req.path.endsWith(`/api${ROUTES.funding.path}`))) {
       const result = await authorize(c.req.raw);
       if ('refused' in result) {
         throw new ProxyError('AUTH_REQUIRED', 'Sign in to continue', { details: { reason: result.refused } });

@@ -38,6 +38,8 @@ describe('portal demo, end to end', () => {
 
   it('pays, renews the expired token through pay-auth-required, and pays again', async () => {
     const nea = page.locator('nea-pay');
+    // The counters loaded first: a counter typed before they are here is not picked.
+    await page.locator('nea-pay:not([loading])').waitFor();
     // RATNAPARK DC starts with the query, so it ranks first (issue 12): Enter picks it.
     await nea.getByRole('combobox', { name: 'NEA counter' }).fill('ratna');
     await page.keyboard.press('Enter');

@@ -75,6 +75,10 @@ describe('host authentication with a shared secret', () => {
   it('serves a signed-in user, and lets the aggregator call back and browsers preflight without a token', async () => {
     assert.equal((await s.call('POST', '/api/nea/lookup', SEED, alice)).status, 200);
     assert.equal((await s.call('POST', '/api/callbacks/delivery-report', { reference: 'abc' })).status, 200);
+    // The payment methods offered are the merchant's public terms: the widget asks for them without a token.
+    const funding = await s.call('GET', '/api/funding');
+    assert.deepEqual([funding.status, funding.json.data.response], [200, { methods: ['host'] }]);
+    assert.equal((await s.call('GET', '/api/funding/x')).status, 401);
     const preflight = await fetch(`${s.url}/api/nea/pay`, { method: 'OPTIONS' });
     assert.equal(preflight.status, 204);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);

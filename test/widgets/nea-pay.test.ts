@@ -267,7 +267,9 @@ describe('<nea-pay>', () => {
     setTimeout(() => button(el, 'Pay').click());
     const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
     expect(detail).to.include({ service: 'nea', code: 'PAYMENT_REJECTED', retryable: false });
-    expect(detail.message).to.contain('did not accept');
+    // Paid from the balance (the default method): the refused payment's money went back, and it says so.
+    expect(detail.message).to.match(/^The biller refused this payment; Rs\s300\.00 was refunded to your balance\.$/);
+    expect(detail.funding).to.deep.equal({ method: 'host', state: 'refunded' });
     expect(detail.reference).to.match(/^[A-Za-z0-9]{32}$/);
     await el.updateComplete;
     expect(el.getAttribute('step')).to.equal('failed');

@@ -6,8 +6,10 @@ import { ProxyError, successEnvelope } from '../errors.js';
 import { parseBody, subjectOf, type ProxyEnv, type RouteContext } from './context.js';
 import { answerPayment, paymentView } from './views.js';
 
-export function paymentRoutes({ payments }: RouteContext) {
+export function paymentRoutes({ payments, config }: RouteContext) {
   const app = new Hono<ProxyEnv>();
+  // The methods the confirm step offers: FUNDING, in its order.
+  app.get(ROUTES.funding.path, (c) => c.json(successEnvelope({ methods: config.funding.methods })));
   app.get(ROUTES.status.path, async (c) => {
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
