@@ -57,10 +57,78 @@ interface Outgoing {
 /** One request and its whole answer; rejects (with the error's code) when the exchange broke. */
 type Exchange = (url: string, init: Outgoing, signal: AbortSignal) => Promise<{ status: number; text: string }>;
 
+/** Removes secrets from an answer's text, in every form an echo may carry them: as sent, URL-encoded, JSON-escaped. */
+export function secretScrubber(secrets: string[]): (text: string) => string {
+  const forms = secrets.filter(Boolean).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+  return (text) => forms.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join('[redacted]') : out), text);
+}
+
+export interface GuardRules {
+  timeoutMs: number;
+  log: Logger;
+  /** Log events are `<prefix>.timeout`, `.redirect`, `.answer`, `.network`. */
+  prefix: string;
+  /** Fields of every log line (the path, never its query: it may carry a secret). */
+  fields: Record<string, unknown>;
+  scrub: (text: string) => string;
+}
+
+/**
+ * One call under the rules every upstream shares (the aggregator, the checkout gateways): a timeout that also
+ * covers exchanges ignoring the abort signal, a redirect never followed and its body never read, secrets
+ * scrubbed before the answer is parsed, and every ending returned as a value with its outcome for metrics.
+ */
+export async function guardedExchange(
+  send: (signal: AbortSignal) => Promise<{ status: number; text: string }>,
+  rules: GuardRules,
+): Promise<{ result: UpstreamResult; outcome: UpstreamOutcome }> {
+  const { log, prefix, fields } = rules;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve('timeout');
+    }, rules.timeoutMs);
+  });
+  const started = performance.now();
+  try {
+    const exchange = send(controller.signal);
+    const answer = await Promise.race([exchange, timedOut]);
+    if (answer === 'timeout') {
+      exchange.catch(() => undefined);
+      log('warn', `${prefix}.timeout`, { ...fields, ms: rules.timeoutMs });
+      return { result: { kind: 'timeout' }, outcome: 'timeout' };
+    }
+    if (answer.status >= 300 && answer.status < 400) {
+      // A redirect's body is not the upstream's answer; the base URL needs the operator's attention.
+      log('error', `${prefix}.redirect`, { ...fields, status: answer.status });
+      return { result: { kind: 'answer', status: answer.status, body: undefined }, outcome: 'redirect' };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(rules.scrub(answer.text));
+    } catch {
+      body = undefined;
+    }
+    log('info', `${prefix}.answer`, { ...fields, status: answer.status, json: body !== undefined, ms: Math.round(performance.now() - started) });
+    const outcome = answer.status >= 500 ? 'http_5xx' : answer.status >= 400 ? 'http_4xx' : body === undefined ? 'malformed' : 'ok';
+    return { result: { kind: 'answer', status: answer.status, body }, outcome };
+  } catch (error) {
+    // fetch puts the system error in `cause`; node:http throws it.
+    const failure = error as { code?: string; cause?: { code?: string } };
+    const code = failure.cause?.code ?? failure.code ?? '';
+    log('warn', `${prefix}.network`, { ...fields, code });
+    return NEVER_SENT.has(code) ? { result: { kind: 'unreachable' }, outcome: 'unreachable' } : { result: { kind: 'network' }, outcome: 'network' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // Never follow a redirect: it would re-send the body, token included, to a host nobody configured.
-const fetchExchange =
-  (send: typeof fetch): Exchange =>
-  async (url, init, signal) => {
+export const fetchExchange =
+  (send: typeof fetch) =>
+  async (url: string, init: RequestInit, signal: AbortSignal): Promise<{ status: number; text: string }> => {
     const response = await send(url, { ...init, redirect: 'manual', signal });
     return { status: response.status, text: await response.text() };
   };
@@ -97,12 +165,13 @@ function nodeExchange(baseUrl: string): Exchange {
 
 export class Aggregator {
   readonly #exchange: Exchange;
-  /** The token as it may appear in an answer: as sent, URL-encoded, JSON-escaped. */
-  readonly #secrets: string[];
+  /** Removes the token from an answer before anything reads it. */
+  readonly #scrub: (text: string) => string;
   constructor(private readonly options: AggregatorOptions) {
     this.#exchange = options.fetch ? fetchExchange(options.fetch) : nodeExchange(options.baseUrl);
-    const { token } = options;
-    this.#secrets = [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)];
+    // An aggregator that echoes its request (in `details`, say) must not carry the secret into the ledger,
+    // a log line or a customer's screen.
+    this.#scrub = secretScrubber([options.token]);
   }
 
   /** `POST {base}/api/servicegroup/<step>/<service>/` with the token in the JSON body. */
@@ -129,73 +198,23 @@ export class Aggregator {
     return this.#call(`/api/service/status/?${query}`, { method: 'GET', headers: { accept: 'application/json' } });
   }
 
-  /**
-   * Removes the token from an answer before anything reads it: an aggregator that echoes its request
-   * (in `details`, say) must not carry the secret into the ledger, a log line or a customer's screen.
-   */
-  #scrub(text: string): string {
-    const { token } = this.options;
-    if (!token) return text;
-    return this.#secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join('[redacted]') : out), text);
-  }
-
   async #call(path: string, init: Outgoing): Promise<UpstreamResult> {
     const url = `${this.options.baseUrl}${path}`;
-    const logPath = path.split('?')[0];
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        resolve('timeout');
-      }, this.options.timeoutMs);
-    });
+    const logPath = path.split('?')[0]!;
     const started = performance.now();
-    const ended = <T extends UpstreamResult>(outcome: UpstreamOutcome, result: T): T => {
-      this.options.observe?.(logPath!, (performance.now() - started) / 1000, outcome);
-      return result;
-    };
-    try {
-      // The race also covers fetch implementations that ignore the abort signal.
-      const exchange = this.#exchange(url, init, controller.signal);
-      const outcome = await Promise.race([exchange, timedOut]);
-      if (outcome === 'timeout') {
-        exchange.catch(() => undefined);
-        this.options.log('warn', 'upstream.timeout', { path: logPath, ms: this.options.timeoutMs });
-        return ended('timeout', { kind: 'timeout' });
-      }
-      if (outcome.status >= 300 && outcome.status < 400) {
-        // A redirect's body is not the aggregator's answer; the base URL needs the operator's attention.
-        this.options.log('error', 'upstream.redirect', { path: logPath, status: outcome.status });
-        return ended('redirect', { kind: 'answer', status: outcome.status, body: undefined });
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(this.#scrub(outcome.text));
-      } catch {
-        body = undefined;
-      }
-      this.options.log('info', 'upstream.answer', {
-        path: logPath,
-        status: outcome.status,
-        json: body !== undefined,
-        ms: Math.round(performance.now() - started),
-      });
-      const code = accountCode(body);
-      if (code) {
-        // The merchant's problem, not the customer's: one line for the operator, a generic answer for the customer.
-        this.options.log('error', 'upstream.account_problem', { path: logPath, code, meaning: ACCOUNT_PROBLEMS[code] ?? 'account problem' });
-      }
-      const result = outcome.status >= 500 ? 'http_5xx' : outcome.status >= 400 ? 'http_4xx' : body === undefined ? 'malformed' : 'ok';
-      return ended(result, { kind: 'answer', status: outcome.status, body });
-    } catch (error) {
-      // fetch puts the system error in `cause`; node:http throws it.
-      const failure = error as { code?: string; cause?: { code?: string } };
-      const code = failure.cause?.code ?? failure.code ?? '';
-      this.options.log('warn', 'upstream.network', { path: logPath, code });
-      return NEVER_SENT.has(code) ? ended('unreachable', { kind: 'unreachable' }) : ended('network', { kind: 'network' });
-    } finally {
-      clearTimeout(timer);
+    const { result, outcome } = await guardedExchange((signal) => this.#exchange(url, init, signal), {
+      timeoutMs: this.options.timeoutMs,
+      log: this.options.log,
+      prefix: 'upstream',
+      fields: { path: logPath },
+      scrub: this.#scrub,
+    });
+    const code = result.kind === 'answer' ? accountCode(result.body) : null;
+    if (code) {
+      // The merchant's problem, not the customer's: one line for the operator, a generic answer for the customer.
+      this.options.log('error', 'upstream.account_problem', { path: logPath, code, meaning: ACCOUNT_PROBLEMS[code] ?? 'account problem' });
     }
+    this.options.observe?.(logPath, (performance.now() - started) / 1000, outcome);
+    return result;
   }
 }
