@@ -11,6 +11,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { paisaToRupees, rupeesToPaisa } from '../money.js';
+import { normalizeAddress, socketAddress } from '../server/client-ip.js';
 import { SERVICES, type ServiceId } from '../services.js';
 import { type Fault, type FaultKind, type Step } from './fixtures.js';
 import { SANDBOX_MODULES } from './services.js';
@@ -509,7 +510,7 @@ export type Sandbox = ReturnType<typeof createSandbox>;
  */
 export function controlGuard(open: boolean | undefined): MiddlewareHandler {
   return async (c, next) => {
-    if (!open && !isLoopback(socketAddress(c))) {
+    if (!open && !isLoopback(socketAddress(c.env))) {
       return c.json(
         { status: false, error_code: '403', error: 'forbidden', message: 'The sandbox control routes answer only loopback clients (set SANDBOX_CONTROL=1 to open them)' },
         403,
@@ -533,16 +534,9 @@ function statusAnswer(tx: Transaction) {
   return { ...common, original_status: tx.originalStatus, details: tx.detail, ...ids, refunded: false, refunded_amount: 0, refunds };
 }
 
-/** The client's socket address as @hono/node-server passes it (undefined in-process, with no socket). */
-function socketAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
-}
-
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(normalizeAddress(address)) || address === '::1';
 }
 
 /** Waits `ms`, or less if the client goes away (the sandboxes' latency and hang faults). */

@@ -86,3 +86,11 @@ export function clientAddressResolver(trust: TrustProxy, header: ForwardedHeader
     return client;
   };
 }
+
+/**
+ * The socket's peer, from the bindings @hono/node-server (and `nodeHandler`) pass as a request's `env`;
+ * undefined in process, with no socket.
+ */
+export function socketAddress(env: unknown): string | undefined {
+  return (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+}

@@ -6,7 +6,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { ROUTES } from '../contract.js';
 import type { Authorize } from './auth.js';
-import { clientAddressResolver } from './client-ip.js';
+import { clientAddressResolver, socketAddress } from './client-ip.js';
 import type { ProxyConfig } from './config.js';
 import { ProxyError } from './errors.js';
 import { logContext, type Logger } from './log.js';
@@ -135,16 +135,10 @@ export function allowedOrigins(config: ProxyConfig): MiddlewareHandler[] {
 export function limitPerClient(config: ProxyConfig, perIp: RateLimiter, clientIp?: (c: Context) => string | undefined): MiddlewareHandler {
   const clientAddress = clientAddressResolver(config.trustProxy, config.trustProxyHeader);
   return async (c, next) => {
-    const ip = clientIp?.(c) ?? clientAddress(remoteAddress(c), c.req.raw.headers) ?? 'unknown';
+    const ip = clientIp?.(c) ?? clientAddress(socketAddress(c.env), c.req.raw.headers) ?? 'unknown';
     refuseIfLimited(c, await perIp.hit(`ip:${ip}`), 'requests');
     await next();
   };
-}
-
-/** The socket's peer, from the bindings @hono/node-server (and `nodeHandler`) pass as `env`. */
-function remoteAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
 }
 
 /** Host authentication, after CORS and rate limits; the aggregator's own callbacks carry no user. */
