@@ -13,6 +13,7 @@ import { ProxyError, errorEnvelope } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { allowedOrigins, answerHeaders, authenticate, drainGate, limitBody, limitPerClient, requestId } from './middleware.js';
+import { OPENAPI_PATH, openapiCaching, openapiRoutes } from './openapi.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -114,11 +115,13 @@ export function createProxy(options: ProxyOptions) {
   app.route('/', healthRoutes(context, Boolean(config.aggregatorToken), () => drain.draining));
   if (metrics) app.get('/metrics', metrics.handler);
   if (metrics) app.use(metrics.requests);
+  app.use(`/api${OPENAPI_PATH}`, openapiCaching);
   app.use(requestId());
   app.use(...answerHeaders(log));
   app.use(drain.middleware);
   app.use(...allowedOrigins(config));
   app.use(limitPerClient(config, new RateLimiter(store, config.rateLimitPerMinute, now), options.clientIp));
+  app.route('/api', openapiRoutes()); // public: before host authentication
   app.use(authenticate(authorize));
   app.use(limitBody(config.bodyLimitBytes));
 

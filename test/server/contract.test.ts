@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import * as z from 'zod/mini';
 import { SERVICES } from '../../src/api.js';
 import { EVERY_ROUTE_ERRORS, ROUTES, routePath, routePaths, type Route } from '../../src/contract.js';
+import { DOCUMENTATION_ROUTES } from '../../src/server/openapi.js';
 import { startStack, type Stack } from './harness.js';
 
 let s: Stack;
@@ -22,14 +23,27 @@ const SAMPLE_BODIES: Partial<Record<keyof typeof ROUTES, unknown>> = {
 };
 
 describe('the contract and the proxy', () => {
-  it('registers exactly the routes of the table, one per service for per-service routes', () => {
+  it('registers exactly the routes of the table, one per service for per-service routes, and the documentation routes', () => {
     const registered = s.proxy.app.routes
       .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
       .map((r) => `${r.method} ${r.path}`);
     const table = TABLE.flatMap(([, route]) => routePaths(route, SERVICES).map((path) => `${route.method} /api${path}`));
-    assert.deepEqual([...new Set(registered)].sort(), [...new Set(table)].sort());
+    const documentation = DOCUMENTATION_ROUTES.map((r) => `${r.method} /api${r.path}`);
+    assert.deepEqual([...new Set(registered)].sort(), [...new Set([...table, ...documentation])].sort());
     assert.equal(new Set(table).size, table.length, 'no route twice in the table');
+    assert.ok(!documentation.some((route) => table.includes(route)), 'a documentation route is not also in the table');
   });
+
+  // Not envelope routes: they answer the documentation itself (test/server/openapi.test.ts checks its content).
+  for (const route of DOCUMENTATION_ROUTES) {
+    it(`answers ${route.method} /api${route.path} with JSON that is not the envelope`, async () => {
+      const { status, headers, json } = await s.call(route.method, `/api${route.path}`);
+      assert.equal(status, 200);
+      assert.match(headers.get('content-type') ?? '', /^application\/json\b/);
+      assert.equal(json.is_error, undefined);
+      assert.equal(typeof json.openapi, 'string');
+    });
+  }
 
   for (const [name, route] of TABLE) {
     for (const service of route.path.includes(':service') ? SERVICES : [route.service]) {
