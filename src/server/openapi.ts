@@ -382,7 +382,15 @@ export function openApiDocument(): Json {
         200: {
           description: 'The document',
           headers: { 'X-Request-Id': ref('headers', 'RequestId'), ETag: { schema: { type: 'string' } } },
-          content: { 'application/json': { schema: { type: 'object', required: ['openapi', 'info', 'paths'] } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { openapi: { type: 'string' }, info: { type: 'object' }, paths: { type: 'object' } },
+                required: ['openapi', 'info', 'paths'],
+              },
+            },
+          },
         },
         304: { description: 'Not modified (If-None-Match)' },
         ...errorResponses({ method: 'GET', path: OPENAPI_PATH, request: null, response: null, errors: [] }, false, errors),
