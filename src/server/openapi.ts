@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { MiddlewareHandler } from 'hono';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import {
   ERROR_CODES,
@@ -269,6 +268,17 @@ const ERROR_ENVELOPE: Json = {
   additionalProperties: false,
 };
 
+/**
+ * What a route may answer: its own codes and every route's, but AUTH_REQUIRED only where host authentication
+ * applies (the middleware lets public routes through).
+ */
+function routeErrors(route: Route, access: Access): ErrorCode[] {
+  return [...new Set([...route.errors, ...EVERY_ROUTE_ERRORS])].filter((code) => access !== 'public' || code !== 'AUTH_REQUIRED');
+}
+
+/** What the document's route may answer: it is mounted after the origin rule and the rate limit, and reads no body. */
+const DOCUMENT_ERRORS: readonly ErrorCode[] = ['FORBIDDEN_ORIGIN', 'RATE_LIMITED', 'SHUTTING_DOWN', 'INTERNAL'];
+
 /** The refusals of a recorded payment, which carry it in `data.response` (routes/views.ts, answerPayment). */
 const PAYMENT_IN_ERRORS: readonly ErrorCode[] = ['PAYMENT_REJECTED', 'SERVICE_UNAVAILABLE', 'FUNDING_REFUSED', 'FUNDING_CANCELLED', 'FUNDING_EXPIRED', 'FUNDING_MISMATCH'];
 
@@ -276,8 +286,8 @@ const PAYMENT_IN_ERRORS: readonly ErrorCode[] = ['PAYMENT_REJECTED', 'SERVICE_UN
  * The error answers of a route, grouped by HTTP status, each with its codes: as references to components/responses,
  * one per set of codes (named after them), so routes refused alike share one.
  */
-function errorResponses(route: Route, answersPayments: boolean, shared: Record<string, Json>): Record<string, Json> {
-  const codes = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => route.errors.includes(code) || (EVERY_ROUTE_ERRORS as readonly ErrorCode[]).includes(code));
+function errorResponses(answered: readonly ErrorCode[], answersPayments: boolean, shared: Record<string, Json>): Record<string, Json> {
+  const codes = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => answered.includes(code));
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
   return Object.fromEntries(
@@ -364,7 +374,7 @@ export function openApiDocument(): Json {
                 },
               ]),
             ),
-            ...errorResponses(route, name === 'pay' || name === 'resume', errors),
+            ...errorResponses(routeErrors(route, op.access), name === 'pay' || name === 'resume', errors),
           },
         },
       };
@@ -393,7 +403,7 @@ export function openApiDocument(): Json {
           },
         },
         304: { description: 'Not modified (If-None-Match)' },
-        ...errorResponses({ method: 'GET', path: OPENAPI_PATH, request: null, response: null, errors: [] }, false, errors),
+        ...errorResponses(DOCUMENT_ERRORS, false, errors),
       },
     },
   };
