@@ -210,7 +210,8 @@ const ref = (section: 'schemas' | 'responses' | 'parameters' | 'headers', name: 
 function schemaConverter() {
   const registry = z.registry<{ id: string }>();
   for (const [schema, id] of NAMED_SCHEMAS) registry.add(schema, { id });
-  // One mode for requests and answers: they differ only where a schema transforms, and ours do not.
+  // Output mode: an answer's objects are closed (the proxy sends no other field, and test/server/openapi.test.ts
+  // holds its real answers to that); the requests are strict or loose objects, which read the same in both modes.
   const options = { target: 'draft-2020-12', io: 'output', uri: (id: string) => `#/components/schemas/${id}` } as const;
   const { schemas } = z.toJSONSchema(registry, options);
   const named = new Map(NAMED_SCHEMAS.map(([schema, id]) => [schema, id]));
