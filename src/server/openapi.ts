@@ -410,7 +410,8 @@ export function openApiDocument(): Json {
   };
 
   return {
-    openapi: '3.1.1',
+    // 3.1.0, not 3.1.1 (a clarification release): some tools still accept only the first.
+    openapi: '3.1.0',
     info: {
       title: 'bill-pay-widgets merchant proxy',
       version: version(),

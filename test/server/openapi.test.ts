@@ -286,6 +286,25 @@ describe('the proxy serves the document and answers as it says', () => {
   it('gives away no secret', () => assertNoLeaks());
 });
 
+describe('the document and the rate limit', () => {
+  let s: Stack;
+  before(async () => {
+    s = await startStack({ RATE_LIMIT_PER_MINUTE: '2' });
+  });
+  after(() => s.close());
+
+  it('counts against the usual per-client limit, and the refusal is the documented 429', async () => {
+    const doc = checkedIn();
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await s.call('GET', `/api${OPENAPI_PATH}`));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 429]);
+    const validate = documentSchemas(doc).answer('GET', OPENAPI_PATH, 429);
+    assert.equal(validate(answers[2]!.json), true, JSON.stringify(validate.errors));
+    assert.match(answers[2]!.headers.get('retry-after') ?? '', new RegExp(doc.components.headers.RetryAfter.schema.pattern));
+    assert.equal(answers[2]!.headers.get('cache-control'), 'no-store');
+  });
+});
+
 describe('the document and host authentication', () => {
   const SECRET = 'openapi-test-secret-0123456789abcdef';
   let s: Stack;
