@@ -323,7 +323,12 @@ const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 let packageVersion: string | undefined;
 /** The package's version: package.json is two levels up from src/server and from dist/server alike. */
 function version() {
-  packageVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const file = new URL('../../package.json', import.meta.url);
+  try {
+    packageVersion ??= (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch (error) {
+    throw new Error(`the OpenAPI document takes its version from the package's package.json, not found at ${file.pathname}`, { cause: error });
+  }
   return packageVersion;
 }
 
