@@ -25,12 +25,6 @@ interface Schema {
   _zod: { def: Def };
 }
 
-/** The schemas the browser reads: the envelope, each widget route's answer, and an error's `details.reference`. */
-export function guardedSchemas(): Schema[] {
-  const roots: unknown[] = [api.envelope, ...Object.values(WIDGET_ROUTES).map((route) => route.response), api.referenceDetails];
-  return [...new Set(roots)].filter((s): s is Schema => s !== null);
-}
-
 /** The contract's names of its schemas (api.ts exports), for readable guards. */
 function contractNames(): Map<unknown, string> {
   const names = new Map<unknown, string>();
@@ -40,12 +34,31 @@ function contractNames(): Map<unknown, string> {
   return names;
 }
 
+/**
+ * The schemas the browser reads, by their api.ts name: the envelope, each widget route's answer, and an
+ * error's `details.reference`. Each becomes the guard `is<Name>`.
+ */
+export function guardedSchemas(): Record<string, Schema> {
+  const names = contractNames();
+  const roots: unknown[] = [api.envelope, ...Object.values(WIDGET_ROUTES).map((route) => route.response), api.referenceDetails];
+  return Object.fromEntries(
+    [...new Set(roots)]
+      .filter((s): s is Schema => s !== null)
+      .map((schema) => {
+        const name = names.get(schema);
+        if (!name) throw new Error('scripts/guards.ts: every guarded schema must be exported by src/api.ts');
+        return [name, schema];
+      }),
+  );
+}
+
 const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`);
 const capital = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
-/** The module's text. */
-export function generateGuards(): string {
+/** The module's text: a guard `is<Name>` for each schema (by default the browser's, `guardedSchemas()`). */
+export function generateGuards(schemas: Record<string, Schema> = guardedSchemas()): string {
   const names = contractNames();
+  for (const [name, schema] of Object.entries(schemas)) if (!names.has(schema)) names.set(schema, name);
   /** Each object or union schema becomes one function (shared where the contract shares the schema). */
   const functions = new Map<Schema, { name: string; parts: string[] }>();
   const taken = new Set<string>();
@@ -168,11 +181,7 @@ export function generateGuards(): string {
     return name;
   }
 
-  const roots = guardedSchemas().map((schema) => {
-    const name = names.get(schema);
-    if (!name) throw new Error('scripts/guards.ts: every guarded schema must be exported by src/api.ts');
-    return { name, fn: named(schema, name) };
-  });
+  const roots = Object.entries(schemas).map(([name, schema]) => ({ name, fn: named(schema, name) }));
 
   const HELPERS: Record<string, string> = {
     object: "const object = (v: any): boolean => typeof v == 'object' && v !== null && !Array.isArray(v);",
@@ -214,6 +223,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log('src/internal/guards.generated.ts is in sync with the contract');
   } else {
     writeFileSync(GUARDS_FILE, text);
-    console.log(`wrote ${GUARDS_FILE}`);
+    console.log('wrote src/internal/guards.generated.ts');
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: typecheck, manifest sync, node tests (unit, sandbox, proxy over HTTP, both ledgers), browser tests of
+# Every test: typecheck, manifest and browser guards in sync, node tests (unit, sandbox, proxy over HTTP, both ledgers), browser tests of
 # the widgets in Chromium, end-to-end tests of the demo, and the size report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,8 @@ step "typecheck"
 npx tsc --noEmit -p .
 step "custom-elements.json"
 npx tsx scripts/cem-check.ts
+step "browser guards (generated from the contract)"
+npx tsx scripts/guards.ts --check
 step "node tests"
 npm run -s test:node
 step "browser tests"
