@@ -61,7 +61,8 @@ export function generateGuards(schemas: Record<string, Schema> = guardedSchemas(
   for (const [name, schema] of Object.entries(schemas)) if (!names.has(schema)) names.set(schema, name);
   /** Each object or union schema becomes one function (shared where the contract shares the schema). */
   const functions = new Map<Schema, { name: string; parts: string[] }>();
-  const taken = new Set<string>();
+  /** The helpers' names are taken; a schema named like one gets a suffix. */
+  const taken = new Set<string>(['object', 'every', 'array', 'record', 'int']);
   const helpers = new Set<string>();
   /** The functions in the order they are complete: each after those it calls (but for a recursive schema). */
   const written: { name: string; parts: string[] }[] = [];
@@ -108,6 +109,7 @@ export function generateGuards(schemas: Record<string, Schema> = guardedSchemas(
         return `${JSON.stringify(Object.values(def.entries as Record<string, unknown>))}.includes(${v})`;
       case 'literal': {
         const values = def.values as unknown[];
+        if (!values.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) throw unsupported('a literal JSON cannot carry');
         return values.length === 1 ? `${v} === ${JSON.stringify(values[0])}` : `${JSON.stringify(values)}.includes(${v})`;
       }
       case 'nullable':
