@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: typecheck, manifest and OpenAPI document sync, node tests (unit, sandbox, proxy over HTTP, both ledgers), browser tests of
+# Every test: typecheck, manifest, OpenAPI document and browser guards in sync, node tests (unit, sandbox, proxy over HTTP, both ledgers), browser tests of
 # the widgets in Chromium, end-to-end tests of the demo, and the size report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,8 @@ step "custom-elements.json"
 npx tsx scripts/cem-check.ts
 step "openapi.json"
 npx tsx scripts/openapi-check.ts
+step "browser guards (generated from the contract)"
+npx tsx scripts/guards.ts --check
 step "node tests"
 npm run -s test:node
 step "browser tests"

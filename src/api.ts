@@ -1,27 +1,21 @@
 /**
  * The merchant proxy's own API: the single contract between the widgets (browser) and the proxy (Node).
- * Written with zod/mini so the browser bundle stays small; the proxy validates every request body with
- * the same schemas the widgets use to read its answers.
+ * The schemas are zod/mini; the proxy validates every request body with them and answers what they
+ * describe. The browser never bundles zod: it reads the answers with guards generated from these response
+ * schemas (internal/guards.generated.ts, `npm run guards`), and takes the patterns and codes from fields.ts.
  */
 import * as z from 'zod/mini';
+import { CONSUMER_ID, CONSUMER_NO, CUSTOMER_CODE, DISHHOME_CUSTOMER_ID, DREAMER_SLUG, FUNDING_METHODS, FUNDING_STATES, OFFICE_CODE, PAYMENT_STATES, REFERENCE, SC_NO } from './fields.js';
 import { SERVICES } from './services.js';
 
 /** Services the proxy knows: the registry's (services.ts). */
 export { SERVICES, type ServiceId } from './services.js';
+/** The contract's zod-free half: patterns, enums, codes (fields.ts). */
+export * from './fields.js';
 
 const paisa = z.int().check(z.minimum(0), z.maximum(1e12));
 const positivePaisa = z.int().check(z.minimum(1), z.maximum(1e12));
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-
-/** NEA SC No: three alphanumeric groups separated by dots (seed: "02A.12.512"). */
-export const SC_NO = /^[A-Za-z0-9]{1,10}\.[A-Za-z0-9]{1,10}\.[A-Za-z0-9]{1,10}$/;
-/** NEA consumer ID: digits (seed: "3042"). */
-export const CONSUMER_ID = /^\d{1,12}$/;
-/** NEA counter value: "<number>:<slug>" (seed: "243:aanbu-dc"). */
-export const OFFICE_CODE = /^\d{1,6}:[a-z0-9-]{1,60}$/;
-
-/** NEA's new consumer number, given by migrated offices (second generation; aggregator docs: "1001613602"). */
-export const CONSUMER_NO = /^\d{1,20}$/;
 
 /**
  * The old numbers (SC No and consumer ID): the seed's lookup at a counter not migrated yet, and at a
@@ -40,17 +34,12 @@ export const neaConsumerNoLookup = z.strictObject({
 export const neaLookupRequest = z.union([neaOldNumbersLookup, neaConsumerNoLookup]);
 export type NeaLookupRequest = z.infer<typeof neaLookupRequest>;
 
-/** Dreamer Electricity: one of the merchant's enabled services (slug) and the customer code (seed: "01-1"). */
-export const DREAMER_SLUG = /^[a-z0-9-]{1,60}$/;
-export const CUSTOMER_CODE = /^[A-Za-z0-9-]{1,30}$/;
 export const dreamerLookupRequest = z.strictObject({
   service_slug: text(60).check(z.regex(DREAMER_SLUG)),
   customer_code: text(30).check(z.regex(CUSTOMER_CODE)),
 });
 export type DreamerLookupRequest = z.infer<typeof dreamerLookupRequest>;
 
-/** Dish Home customer id: digits (staging: "71909771942"). */
-export const DISHHOME_CUSTOMER_ID = /^\d{1,20}$/;
 export const dishhomeLookupRequest = z.strictObject({ customer_id: text(20).check(z.regex(DISHHOME_CUSTOMER_ID)) });
 export type DishhomeLookupRequest = z.infer<typeof dishhomeLookupRequest>;
 
@@ -85,21 +74,6 @@ export const bill = z.object({
   received_paisa: z.optional(paisa),
 });
 export type Bill = z.infer<typeof bill>;
-
-/**
- * The bills (oldest first) that an amount reaches, fully or in part, paying oldest first: what an NEA v2
- * payment pays (its commit's `bill_id`, the receipt's bills). None for an advance with no bill due.
- */
-export function billsReached<B extends Pick<Bill, 'payable_paisa'>>(bills: B[], amountPaisa: number): B[] {
-  const reached: B[] = [];
-  let before = 0;
-  for (const b of bills) {
-    if (before >= amountPaisa) break;
-    reached.push(b);
-    before += b.payable_paisa;
-  }
-  return reached;
-}
 
 /** A Dish Home package: a duration package (`months` > 0) or a regular top-up. */
 export const pkg = z.object({
@@ -151,12 +125,6 @@ export const chargeResponse = z.object({
 });
 export type Charge = z.infer<typeof chargeResponse>;
 
-/** How the customer pays (the proxy's FUNDING lists those offered). */
-export const FUNDING_METHODS = ['khalti', 'esewa', 'host', 'none'] as const;
-export type FundingMethod = (typeof FUNDING_METHODS)[number];
-/** A funding's state as the ledger records it (server/store/schema.ts). */
-export const FUNDING_STATES = ['initiated', 'secured', 'capturing', 'refunding', 'captured', 'refund_due', 'refunded', 'abandoned'] as const;
-
 export const payRequest = z.strictObject({
   ...chargeRequest.shape,
   /** Optional only while FUNDING offers one method that secures at once (host, none). */
@@ -183,37 +151,8 @@ export type NextStep = z.infer<typeof nextStep>;
 export const fundingResponse = z.object({ methods: z.array(z.enum(FUNDING_METHODS)) });
 export type FundingResponse = z.infer<typeof fundingResponse>;
 
-/** A payment's reference: the proxy makes them, up to 50 letters and digits (the aggregator's rule). */
-export const REFERENCE = /^[A-Za-z0-9]{1,50}$/;
-
 /** The aggregator's delivery report (a hint only): its reference is what the proxy looks up. */
 export const deliveryReport = z.looseObject({ reference: text(50).check(z.regex(REFERENCE)) });
-
-/** Idempotency-Key header: what a client sends to make a pay request safe to repeat. */
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{8,128}$/;
-
-/**
- * The biller reasons the proxy recognises (an allow-list of the aggregator's `details` texts), as stable
- * codes the widgets translate. Any other upstream text is never shown: the customer sees the error
- * code's generic message.
- */
-export const REASON_CODES = [
-  'MULTIPLE_PAYMENT_SAME_DAY',
-  'NO_DUE_BILLS',
-  'CONSUMER_NOT_FOUND',
-  'CUSTOMER_NOT_FOUND',
-  'CUSTOMER_NOT_ELIGIBLE',
-  'MAX_NUMBER_EXCEEDED',
-  'SESSION_EXPIRED',
-  'REFUNDED',
-  'MANUALLY_FAILED',
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-export const isReasonCode = (value: unknown): value is ReasonCode => (REASON_CODES as readonly unknown[]).includes(value);
-
-/** The widget-facing states: the ledger's `unknown` is shown as `pending`. */
-export const PAYMENT_STATES = ['pending', 'success', 'failed'] as const;
-export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 export const payment = z.object({
   reference: z.string(),
@@ -294,54 +233,6 @@ export const receiptResponse = z.object({
 });
 export type Receipt = z.infer<typeof receiptResponse>;
 
-
-/**
- * Machine-readable error codes of the proxy. The widgets translate them; `retryable` says whether the
- * same request may be sent again without risk (never true for anything that might have moved money).
- */
-export const ERROR_CODES = {
-  VALIDATION: { status: 400, retryable: false },
-  NOT_FOUND: { status: 404, retryable: false },
-  QUOTE_NOT_FOUND: { status: 404, retryable: false },
-  QUOTE_EXPIRED: { status: 410, retryable: false },
-  NO_DUES: { status: 422, retryable: false },
-  AMOUNT_OUT_OF_RANGE: { status: 422, retryable: false },
-  PACKAGE_NOT_IN_QUOTE: { status: 422, retryable: false },
-  SERVICE_NOT_ENABLED: { status: 422, retryable: false },
-  IDEMPOTENCY_KEY_REQUIRED: { status: 400, retryable: false },
-  IDEMPOTENCY_IN_FLIGHT: { status: 409, retryable: true },
-  IDEMPOTENCY_MISMATCH: { status: 422, retryable: false },
-  QUOTE_ALREADY_PAID: { status: 409, retryable: false },
-  PAYMENT_UNRESOLVED: { status: 409, retryable: false },
-  LOOKUP_REJECTED: { status: 422, retryable: false },
-  PAYMENT_REJECTED: { status: 402, retryable: false },
-  FUNDING_REFUSED: { status: 402, retryable: false },
-  FUNDING_CANCELLED: { status: 402, retryable: false },
-  FUNDING_MISMATCH: { status: 402, retryable: false },
-  FUNDING_EXPIRED: { status: 410, retryable: false },
-  FUNDING_NOT_CONFIRMED: { status: 409, retryable: false },
-  SERVICE_UNAVAILABLE: { status: 503, retryable: true },
-  SHUTTING_DOWN: { status: 503, retryable: true },
-  UPSTREAM_TIMEOUT: { status: 504, retryable: true },
-  UPSTREAM_ERROR: { status: 502, retryable: true },
-  RATE_LIMITED: { status: 429, retryable: true },
-  AUTH_REQUIRED: { status: 401, retryable: false },
-  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
-  FORBIDDEN_ORIGIN: { status: 403, retryable: false },
-  INTERNAL: { status: 500, retryable: false },
-} as const satisfies Record<string, { status: number; retryable: boolean }>;
-export type ErrorCode = keyof typeof ERROR_CODES;
-export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
-
-/**
- * The codes the widgets' client gives itself: no answer (NETWORK, TIMEOUT, ABORTED), one it could not
- * read (BAD_RESPONSE, or UNKNOWN for a code this version does not know), a payment it could not confirm.
- */
-export const CLIENT_ERROR_CODES = ['NETWORK', 'TIMEOUT', 'ABORTED', 'BAD_RESPONSE', 'PAY_UNCONFIRMED', 'UNKNOWN'] as const;
-/** What a widget may report and must translate: the proxy's codes and its own. */
-export type WidgetErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
-
 /**
  * The ElectroSoft unified envelope (seed 003) that every proxy answer uses, with `error_code` added
  * on errors (and `retryable`, `reason_code` with its English `reason`, `details` where they help the caller).
@@ -357,3 +248,7 @@ export const envelope = z.object({
   details: z.optional(z.unknown()),
 });
 export type Envelope = z.infer<typeof envelope>;
+
+/** The `details` of an error about a payment the proxy has (IDEMPOTENCY_IN_FLIGHT, QUOTE_ALREADY_PAID...): its reference. */
+export const referenceDetails = z.object({ reference: z.string() });
+export type ReferenceDetails = z.infer<typeof referenceDetails>;

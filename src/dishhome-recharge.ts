@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { DISHHOME_CUSTOMER_ID, type Package, type Quote } from './api.js';
+import type { Package, Quote } from './api.js';
+import { DISHHOME_CUSTOMER_ID } from './fields.js';
 import { en, fill, plural } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, required, validate, type MessageKey } from './internal/validators.js';

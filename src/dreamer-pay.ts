@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CUSTOMER_CODE, type DreamerService, type Quote } from './api.js';
+import type { DreamerService, Quote } from './api.js';
+import { CUSTOMER_CODE } from './fields.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached, type Counter, type Quote } from './api.js';
+import type { Counter, Quote } from './api.js';
+import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached } from './fields.js';
 import { fill } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';

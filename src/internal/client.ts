@@ -1,11 +1,40 @@
 /**
  * The widgets' only way out: requests to the merchant proxy (`endpoint`), never to the aggregator.
- * Every answer is parsed with the shared contract; anything else becomes a RequestError with a code
- * the widget can translate, never an exception string shown to a customer.
+ * Every answer is checked against the shared contract (with the guards generated from its response
+ * schemas: no zod in the browser); anything else becomes a RequestError with a code the widget can
+ * translate, never an exception string shown to a customer.
  */
-import * as z from 'zod/mini';
-import { envelope, isErrorCode, type ChargeRequest, type PayRequest, type ServiceId, type WidgetErrorCode } from '../api.js';
-import { WIDGET_ROUTES, routePath, type ListRoute, type LookupRequest, type ResponseOf, type WidgetRouteName } from '../contract.js';
+import type { ChargeRequest, PayRequest, ServiceId } from '../api.js';
+import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
+import { isErrorCode, type WidgetErrorCode } from '../fields.js';
+import { WIDGET_ROUTE_SHAPES, routePath } from '../routes.js';
+import {
+  isChargeResponse,
+  isCountersResponse,
+  isDreamerServicesResponse,
+  isEnvelope,
+  isFundingResponse,
+  isPayment,
+  isQuote,
+  type Guard,
+} from './guards.generated.js';
+
+/** Each widget route's answer check (`data.response`): typed, so a route without its guard does not compile. */
+const GUARDS: { [K in WidgetRouteName]: Guard<ResponseOf<K>> } = {
+  lookup: isQuote,
+  charge: isChargeResponse,
+  pay: isPayment,
+  resume: isPayment,
+  status: isPayment,
+  counters: isCountersResponse,
+  dreamerServices: isDreamerServicesResponse,
+  funding: isFundingResponse,
+};
+
+/** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
+export function check<T>(guard: Guard<T>, value: unknown): { success: true; data: T } | { success: false } {
+  return guard(value) ? { success: true, data: value } : { success: false };
+}
 
 export class RequestError extends Error {
   constructor(
@@ -35,14 +64,14 @@ export interface RouteParams {
   reference?: string;
 }
 
-/** Calls a route of the contract (`ROUTES`): its method and path, its answer checked against its schema. */
+/** Calls a route of the contract (`ROUTES`): its method and path, its answer checked with its schema's guard. */
 export async function proxyRequest<K extends WidgetRouteName>(
   endpoint: string,
   name: K,
   params: RouteParams,
   { body, headers, signal, timeoutMs = 20_000 }: RequestOptions = {},
 ): Promise<ResponseOf<K>> {
-  const route = WIDGET_ROUTES[name];
+  const route = WIDGET_ROUTE_SHAPES[name];
   const path = routePath(route, params);
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -62,18 +91,16 @@ export async function proxyRequest<K extends WidgetRouteName>(
     // An answer that came but was not JSON is unreadable; no answer at all is the network.
     throw new RequestError(response ? 'BAD_RESPONSE' : 'NETWORK', true);
   }
-  const env = z.safeParse(envelope, json);
-  if (!env.success) throw new RequestError('BAD_RESPONSE', true);
-  const e = env.data;
+  if (!isEnvelope(json)) throw new RequestError('BAD_RESPONSE', true);
+  const e = json;
   if (e.is_error) {
     // A code this version does not know (a newer proxy's) is reported and shown as UNKNOWN.
     const code = isErrorCode(e.error_code) ? e.error_code : 'UNKNOWN';
     throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null, e.details ?? null);
   }
-  if (route.response === null) return null as ResponseOf<K>;
-  const data = z.safeParse(route.response as z.ZodMiniType, e.data?.response);
-  if (!data.success) throw new RequestError('BAD_RESPONSE', true);
-  return data.data as ResponseOf<K>;
+  const answer = e.data?.response;
+  if (!(GUARDS[name] as Guard<ResponseOf<K>>)(answer)) throw new RequestError('BAD_RESPONSE', true);
+  return answer;
 }
 
 /** How the typed client sends: `proxyRequest` with the endpoint (and whatever the caller adds, such as a token). */

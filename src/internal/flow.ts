@@ -7,11 +7,11 @@
  */
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import * as z from 'zod/mini';
-import { payment as paymentSchema, type Charge, type ChargeRequest, type FundingMethod, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
+import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
-import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
+import { RequestError, check, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
+import { isPayment, isReferenceDetails } from './guards.generated.js';
 import { emit, type PayErrorStage } from './events.js';
 import { errorText, fill, messages, reasonText } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
@@ -468,8 +468,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
         return { payment: await request() };
       } catch (error) {
         const e = toRequestError(error);
-        const record = z.safeParse(paymentSchema, e.response);
-        const named = z.safeParse(z.object({ reference: z.string() }), e.details);
+        const record = check(isPayment, e.response);
+        const named = check(isReferenceDetails, e.details);
         return { code: e.code, payment: record.success ? record.data : null, ...(named.success ? { reference: named.data.reference } : {}) };
       }
     };
