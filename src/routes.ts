@@ -51,6 +51,10 @@ export const WIDGET_ROUTE_SHAPES = {
       'PAYMENT_UNRESOLVED',
       'PAYMENT_REJECTED',
       'FUNDING_REFUSED',
+      // A replayed key answers the payment's outcome as resume decided it (routes/views.ts answerPayment).
+      'FUNDING_CANCELLED',
+      'FUNDING_EXPIRED',
+      'FUNDING_MISMATCH',
     ],
   },
   /** Back from the gateway: the return's query, verified with the gateway; answers the outcome as `pay` does. */

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ROUTES } from '../../src/contract.js';
 import { createEsewaSandbox, ESEWA_UAT_PRODUCT_CODE } from '../../src/sandbox/esewa.js';
 import { createKhaltiSandbox } from '../../src/sandbox/khalti.js';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
@@ -161,11 +162,20 @@ describe('funded pay: Khalti', () => {
 
   it('cancelled at Khalti: failed "cancelled at the gateway", nothing charged, never committed', async () => {
     await withStack(GATEWAYS(), async (s) => {
-      const { reference, url } = await startKhalti(s);
-      const done = await resume(s, reference, await atKhalti(url, 'cancel'));
+      const q = await quoteOf(s);
+      const k = key();
+      const started = await payWith(s, q.quote_id, 45_000, 'khalti', k);
+      const reference: string = started.json.data.response.reference;
+      const done = await resume(s, reference, await atKhalti(started.json.data.response.next.url, 'cancel'));
       assert.equal(done.status, 402);
       assert.equal(done.json.error_code, 'FUNDING_CANCELLED');
       assert.deepEqual(done.json.data.response.funding, { method: 'khalti', state: 'abandoned' });
+      assert.equal(s.commits().length, 0);
+      // The same key again (a retry after the return): the recorded outcome, a code the pay route lists.
+      const replay = await payWith(s, q.quote_id, 45_000, 'khalti', k);
+      assert.equal(replay.status, 402, replay.text);
+      assert.equal(replay.json.error_code, 'FUNDING_CANCELLED');
+      assert.ok((ROUTES.pay.errors as readonly string[]).includes(replay.json.error_code), 'the contract lists what pay answers');
       assert.equal(s.commits().length, 0);
       // The quote is free again: the customer may try again.
       assert.equal((await s.proxy.store.paymentByReference(reference))!.state, 'failed');
