@@ -23,10 +23,13 @@ import {
   quote,
   receiptResponse,
 } from './api.js';
+import type { ErrorCode } from './fields.js';
+import { OTHER_ROUTE_ERRORS, WIDGET_ROUTE_ERRORS } from './route-errors.js';
 import { OTHER_ROUTE_SHAPES, WIDGET_ROUTE_SHAPES, type RouteShape } from './routes.js';
 import type { ServiceId } from './services.js';
 
-export { EVERY_ROUTE_ERRORS, routePath, routePaths, type RouteShape } from './routes.js';
+export { EVERY_ROUTE_ERRORS } from './route-errors.js';
+export { routePath, routePaths, type RouteShape } from './routes.js';
 
 /** Each service's lookup body. */
 export const LOOKUP_REQUESTS = {
@@ -37,14 +40,21 @@ export const LOOKUP_REQUESTS = {
 export type LookupRequest<S extends ServiceId> = z.infer<(typeof LOOKUP_REQUESTS)[S]>;
 
 export interface Route extends RouteShape {
+  /** The codes this route answers besides EVERY_ROUTE_ERRORS. */
+  errors: readonly ErrorCode[];
   /** The JSON body; per service for the lookup; null when the route takes none. */
   request: z.ZodMiniType | Readonly<Record<ServiceId, z.ZodMiniType>> | null;
   /** `data.response` of the envelope; null for an answer with none. */
   response: z.ZodMiniType | null;
 }
 
-const W = WIDGET_ROUTE_SHAPES;
-const O = OTHER_ROUTE_SHAPES;
+/** A route's shape with its error codes. */
+const W = Object.fromEntries(Object.entries(WIDGET_ROUTE_SHAPES).map(([k, v]) => [k, { ...v, errors: WIDGET_ROUTE_ERRORS[k as keyof typeof WIDGET_ROUTE_ERRORS] }])) as {
+  [K in keyof typeof WIDGET_ROUTE_SHAPES]: (typeof WIDGET_ROUTE_SHAPES)[K] & { errors: (typeof WIDGET_ROUTE_ERRORS)[K] };
+};
+const O = Object.fromEntries(Object.entries(OTHER_ROUTE_SHAPES).map(([k, v]) => [k, { ...v, errors: OTHER_ROUTE_ERRORS[k as keyof typeof OTHER_ROUTE_ERRORS] }])) as {
+  [K in keyof typeof OTHER_ROUTE_SHAPES]: (typeof OTHER_ROUTE_SHAPES)[K] & { errors: (typeof OTHER_ROUTE_ERRORS)[K] };
+};
 
 /** The routes the widgets call (the browser reads their answers with guards generated from these schemas). */
 export const WIDGET_ROUTES = {
