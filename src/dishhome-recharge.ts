@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import { DISHHOME_CUSTOMER_ID, type Package, type Quote } from './api.js';
 import { en, fill, plural } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
@@ -10,15 +9,20 @@ import { latinDigits, matches, required, validate, type MessageKey } from './int
  * customer's card (package, status, expiry, zone and district), choose a duration package (months and
  * bonus) or a regular top-up, confirm, recharge, and get a receipt with the new expiry date.
  */
-@customElement('dishhome-recharge')
 export class DishhomeRecharge extends PayElement<'dishhome'> {
+  static override properties = {
+    customerId: { attribute: 'customer-id' },
+    error: { state: true, attribute: false },
+    chosen: { state: true, attribute: false },
+  };
+
   readonly service = 'dishhome' as const;
 
   /** Prefill: the Dish Home customer ID, e.g. `71909771942`. */
-  @property({ attribute: 'customer-id' }) customerId = '';
+  customerId = '';
 
-  @state() private error: MessageKey | null = null;
-  @state() private chosen: number | null = null;
+  private error: MessageKey | null = null;
+  private chosen: number | null = null;
 
   protected override heading() {
     return this.m.titles.dishhome;
@@ -122,6 +126,8 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
     return [[label, description ? `${description} (${what})` : what]];
   }
 }
+
+customElements.define('dishhome-recharge', DishhomeRecharge);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import { CUSTOMER_CODE, type DreamerService, type Quote } from './api.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
@@ -9,18 +8,23 @@ import { latinDigits, matches, oneOf, required, validateFields, type MessageKey 
  * provider (hidden when the merchant enables only one), enter the customer code, see the due bills with
  * their discounts and penalties, confirm the total payable, pay, and get a receipt with the receipt no.
  */
-@customElement('dreamer-pay')
 export class DreamerPay extends PayElement<'dreamer'> {
+  static override properties = {
+    serviceSlug: { attribute: 'service-slug' },
+    customerCode: { attribute: 'customer-code' },
+    errors: { state: true, attribute: false },
+  };
+
   readonly service = 'dreamer' as const;
 
   /** Prefill: the Dreamer service's slug, e.g. `khamari-khola-electricity`. */
-  @property({ attribute: 'service-slug' }) serviceSlug = '';
+  serviceSlug = '';
 
   /** Prefill: the customer code, e.g. `01-1`. */
-  @property({ attribute: 'customer-code' }) customerCode = '';
+  customerCode = '';
 
   readonly #services = this.flow.list('dreamerServices');
-  @state() private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
+  private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
 
   get #list(): DreamerService[] {
     return this.#services.value?.services ?? [];
@@ -128,6 +132,8 @@ export class DreamerPay extends PayElement<'dreamer'> {
     return quote?.bills.length ? [[done ? m.billsPaid : m.billsCovered, quote.bills.map((b) => this.biller(b.label)).join(', ')]] : [];
   }
 }
+
+customElements.define('dreamer-pay', DreamerPay);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached, type Counter, type Quote } from './api.js';
 import { fill } from './internal/i18n.js';
 import { PayElement } from './internal/pay-element.js';
@@ -21,31 +20,44 @@ type Form = 'v1' | 'consumer-no' | 'old-numbers';
  * amount is at least the oldest bill, more than all dues is allowed, and with nothing due the customer
  * may pay in advance. The receipt lists the bills the payment reached; the events carry `generation`.
  */
-@customElement('nea-pay')
 export class NeaPay extends PayElement<'nea'> {
+  static override properties = {
+    officeCode: { attribute: 'office-code' },
+    scNo: { attribute: 'sc-no' },
+    consumerId: { attribute: 'consumer-id' },
+    consumerNo: { attribute: 'consumer-no' },
+    query: { state: true, attribute: false },
+    open: { state: true, attribute: false },
+    active: { state: true, attribute: false },
+    errors: { state: true, attribute: false },
+    oldNumbers: { state: true, attribute: false },
+    option: { state: true, attribute: false },
+    custom: { state: true, attribute: false },
+  };
+
   readonly service = 'nea' as const;
 
   /** Prefill: the NEA counter's value, e.g. `201:ratnapark-dc`. */
-  @property({ attribute: 'office-code' }) officeCode = '';
+  officeCode = '';
 
   /** Prefill: the customer's SC No, e.g. `024.12.512`. */
-  @property({ attribute: 'sc-no' }) scNo = '';
+  scNo = '';
 
   /** Prefill: the customer's consumer ID, e.g. `3042`. */
-  @property({ attribute: 'consumer-id' }) consumerId = '';
+  consumerId = '';
 
   /** Prefill: the new consumer number, at a counter migrated to NEA's second generation, e.g. `1001595737`. */
-  @property({ attribute: 'consumer-no' }) consumerNo = '';
+  consumerNo = '';
 
   readonly #counters = this.flow.list('counters');
-  @state() private query = '';
-  @state() private open = false;
-  @state() private active = 0;
-  @state() private errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
+  private query = '';
+  private open = false;
+  private active = 0;
+  private errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
   /** At a migrated counter: whether the customer gives the old numbers (null: as the prefill suggests). */
-  @state() private oldNumbers: boolean | null = null;
-  @state() private option = 0;
-  @state() private custom = '';
+  private oldNumbers: boolean | null = null;
+  private option = 0;
+  private custom = '';
 
   get #list(): Counter[] {
     return this.#counters.value?.counters ?? [];
@@ -346,6 +358,8 @@ export class NeaPay extends PayElement<'nea'> {
     return lines;
   }
 }
+
+customElements.define('nea-pay', NeaPay);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -3,8 +3,7 @@
  * failure steps, progress and error rendering, state attributes and focus handling. An element adds
  * its lookup form, its choice step and its receipt lines.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { Bill, Fact, Quote, ServiceId } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
 import { billerText, errorText, fill, formatDateTime, hasLocale, localCalendarDate, loadLocale, messages, plural, reasonText, type Locale, type Messages, type Plural } from './i18n.js';
@@ -64,35 +63,46 @@ const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' 
 export abstract class PayElement<S extends ServiceId = ServiceId> extends LitElement {
   static override styles = payStyles;
 
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    locale: { reflect: true },
+    theme: { reflect: true },
+    logo: {},
+    accessToken: { attribute: false },
+    getAccessToken: { attribute: false },
+    resumeKey: { attribute: 'resume-key' },
+    copiedReference: { state: true, attribute: false },
+  };
+
   /** URL of the merchant proxy's API (this package's server); the widget talks to nothing else. */
-  @property() endpoint = '/api';
+  endpoint = '/api';
 
   /** Language of the widget: `en` or `ne`. */
-  @property({ reflect: true }) locale: Locale = 'en';
+  locale: Locale = 'en';
 
   /**
    * Colour theme: `light` (default), `dark`, or the ElectroSoft portal's `olive`, `purple`, `vector`,
    * `grey` (its `app_config.preferences.color_theme_id`, as is). Custom properties `--pay-*` refine any theme.
    */
-  @property({ reflect: true }) theme: Theme = 'light';
+  theme: Theme = 'light';
 
   /** URL of a logo shown beside the title (e.g. the portal's `app_config.app_logo_url`). */
-  @property() logo = '';
+  logo = '';
 
   /**
    * The host's access token (e.g. the portal's login `access_token`), sent as a bearer token to `endpoint`
    * only. A property, never an attribute, so it does not show in the page's markup.
    */
-  @property({ attribute: false }) accessToken = '';
+  accessToken = '';
 
   /** Or a function the widget calls before each request for the current access token. */
-  @property({ attribute: false }) getAccessToken?: () => string | Promise<string>;
+  getAccessToken?: () => string | Promise<string>;
 
   /**
    * Names this widget's unfinished payment in the tab's session storage (default: the element's `id`), so
    * that after a reload exactly this widget resumes it, even with several widgets of one service on a page.
    */
-  @property({ attribute: 'resume-key' }) resumeKey = '';
+  resumeKey = '';
 
   /**
    * How the widget tells time and waits between resends and status checks.
@@ -110,7 +120,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   protected readonly flow = new PayFlow<S>(this, (quote) => this.currentChoice(quote));
   /** The reference just copied to the clipboard (its button then says so). */
-  @state() private copiedReference = '';
+  private copiedReference = '';
   #renderedStep = this.flow.state.step;
   /** The request being watched for slowness, and whether it has run longer than SLOW_MS. */
   #watched: Busy = null;
