@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLIENT_ERROR_CODES, ERROR_CODES, REASON_CODES } from '../src/api.js';
-import { en, type Messages } from '../src/internal/i18n.js';
+import type { Messages } from '../src/internal/i18n.js';
+import { en } from '../src/internal/locales/en.js';
 import ne from '../src/internal/locales/ne.js';
 
 

@@ -231,7 +231,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
   it('speaks Nepali: the forms, the new-number message, the advance rule', async () => {
     const el = await v2Widget({ sc: '216.29.013A1', id: '21907' });
     el.locale = 'ne';
-    await until(el, () => $(el, 'h2')!.textContent!.includes('बिल भुक्तानी'), 'Nepali loaded');
+    await until(el, () => $(el, 'h2')?.textContent?.includes('बिल भुक्तानी') ?? false, 'Nepali loaded');
     expect(text($(el, '.note'))).to.contain('नयाँ ग्राहक नम्बर');
     expect(text($(el, 'button.link'))).to.equal('मसँग नयाँ ग्राहक नम्बर छ');
     await lookUp(el);
@@ -240,7 +240,7 @@ describe('<nea-pay> at a counter migrated to NEA v2', () => {
     expect(text($(el, 'dl'))).to.contain('ग्राहक नम्बर');
     const advance = await v2Widget({ no: '1001595738' });
     advance.locale = 'ne';
-    await until(advance, () => $(advance, 'h2')!.textContent!.includes('बिल भुक्तानी'), 'Nepali loaded');
+    await until(advance, () => $(advance, 'h2')?.textContent?.includes('बिल भुक्तानी') ?? false, 'Nepali loaded');
     expect($(advance, 'label[for=consumer-no]')!.textContent).to.equal('ग्राहक नम्बर');
     expect(text($(advance, 'button.link'))).to.equal('मलाई पुरानो एससी नं. र ग्राहक आईडी मात्र थाहा छ');
     await lookUp(advance);

@@ -330,7 +330,7 @@ describe('<nea-pay>', () => {
   it('speaks Nepali with Devanagari amounts', async () => {
     const el = await widget(SEED);
     el.locale = 'ne';
-    await until(el, () => $(el, 'h2')!.textContent!.includes('बिल भुक्तानी'), 'Nepali loaded');
+    await until(el, () => $(el, 'h2')?.textContent?.includes('बिल भुक्तानी') ?? false, 'Nepali loaded');
     expect($(el, 'label[for=sc-no]')!.textContent).to.equal('एससी नं.');
     await lookUp(el);
     expect($(el, 'tbody')!.textContent).to.contain('२५०.००');
