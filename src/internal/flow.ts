@@ -231,6 +231,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     const steps = error === STEPS_UNAVAILABLE;
     this.requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined, ...(steps ? { steps } : {}) };
     this.emitError(stage, e.code, e.retryable, null, e.reasonCode, undefined, null, steps ? messages(this.host.locale).stepsUnavailable : undefined);
+    this.host.requestUpdate();
   }
 
   /**

@@ -25,8 +25,8 @@ export type ReceiptState = StepState<'done'>;
 
 /** An element's steps after the lookup; its module's default export is the subclass for the element. */
 export abstract class StepsView<E extends PayElement = PayElement> {
-  /** The reference just copied to the clipboard (its button then says so). */
-  #copied = '';
+  /** @internal The reference just copied to the clipboard (its button then says so). */
+  copiedReference = '';
 
   constructor(protected readonly el: E) {}
 
@@ -239,7 +239,7 @@ export abstract class StepsView<E extends PayElement = PayElement> {
         document.execCommand('copy');
       }
     }
-    this.#copied = reference;
+    this.copiedReference = reference;
     this.el.requestUpdate();
   }
 
@@ -324,7 +324,7 @@ export abstract class StepsView<E extends PayElement = PayElement> {
     const p = state.payment;
     const m = this.m;
     const bs = localCalendarDate(this.el.locale, p.created_at);
-    const copied = this.#copied === p.reference;
+    const copied = this.copiedReference === p.reference;
     return html`<div part="receipt" class="grid">
       ${this.stepHeading(m.receiptTitle, 'ok')}
       <dl class="when">
