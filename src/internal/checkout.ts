@@ -10,7 +10,7 @@ import { payment as paymentSchema, type Charge, type FundingMethod, type Payment
 import { formatNpr } from '../money.js';
 import { proxyRequest } from './client.js';
 import { emit } from './events.js';
-import { PREVIEW_DEBOUNCE_MS, RETURN_PARAM, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
+import { PREVIEW_DEBOUNCE_MS, RETURN_PARAM, Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
 import { fill, messages } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type PayClient, type PayState } from './pay-machine.js';
 
@@ -62,7 +62,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
   #returnParams: Record<string, string> = {};
   /** The payment methods the proxy offers (FUNDING). */
   readonly #fundingTask: Task<[string], FundingMethod[]>;
-  readonly #chargeTask: Task<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
+  readonly #chargeTask: Run<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
   /**
    * The charge of what the customer is choosing, asked of the proxy as they choose: a change of choice
    * aborts the run before (during its debounce wait or its request), so a stale answer never shows.
@@ -93,7 +93,8 @@ export class Checkout<S extends ServiceId = ServiceId> {
         return flow.client.charge(host.service, { quote_id: quote.quote_id, amount_paisa: amount, package_id: packageId }, { signal });
       },
     });
-    this.#chargeTask = flow.manual(
+    this.#chargeTask = new Run(
+      flow as PayFlow,
       'price',
       async ([quote, body]: [Quote, Attempt['body']], signal) => ({
         quote,
@@ -105,7 +106,6 @@ export class Checkout<S extends ServiceId = ServiceId> {
         const generation = quote.generation ? { generation: quote.generation } : {};
         this.#to({ step: 'confirm', quote, attempt: { key: crypto.randomUUID(), body, charge, customer: quote.customer_name, ...generation }, pay: null });
       },
-      (args) => void this.#chargeTask.run(args),
     );
     // The tasks that run by themselves (funding methods, preview) start on the host's next update.
     host.requestUpdate();
@@ -127,7 +127,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
     if (s.step === 'confirm' && (s.pay?.phase === 'sending' || s.pay?.phase === 'resending')) return 'pay';
     if (s.step === 'pending' && s.pay.phase === 'checking') return 'status';
     if (s.step === 'confirm' && s.renewal === 'running') return 'lookup';
-    return this.flow.running(this.#chargeTask) ? 'charge' : null;
+    return this.#chargeTask.pending ? 'charge' : null;
   }
 
   /** The error of the step on screen (null: the flow's last failed request, if any). */
@@ -180,7 +180,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
   async choose(amountPaisa: number, packageId?: number): Promise<void> {
     const s = this.flow.state;
     if (s.step !== 'choose') return;
-    await this.#chargeTask.run([s.quote, { quote_id: s.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId }]);
+    await this.#chargeTask.run(s.quote, { quote_id: s.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId });
   }
 
   pay(): void {

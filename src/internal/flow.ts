@@ -10,7 +10,6 @@
  * connects, alongside the element's own steps (`FlowHost.loadSteps`). A lookup answered before they are
  * here waits for them (still busy), so the choice step always has what it needs.
  */
-import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
@@ -115,6 +114,76 @@ const claims = new Map<string, PayFlow>();
 /** The steps' module once fetched: later elements (a reload's, a move's) start with it at once. */
 let checkoutModule: typeof import('./checkout.js') | null = null;
 
+/**
+ * A request the flow runs on demand (a lookup, a price; a list): the latest run wins, a cancelled or
+ * superseded run ends quietly, a failure becomes the flow's error with a retry of the same arguments when
+ * trying again is safe. (Small on purpose: the first chunk carries no task library.)
+ */
+export class Run<A extends unknown[], R> {
+  #current: AbortController | null = null;
+  /** The last run's answer. */
+  value?: R;
+  /** Settles when the latest run has ended (answered, failed or cancelled). */
+  taskComplete: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    protected readonly flow: PayFlow,
+    private readonly stage: PayErrorStage,
+    private readonly work: (args: A, signal: AbortSignal) => Promise<R>,
+    private readonly done: (value: R) => void = () => {},
+    private readonly retry: (args: A) => void = (args) => void this.run(...args),
+  ) {}
+
+  /** Whether a run is going on (and not cancelled). */
+  get pending(): boolean {
+    return this.#current !== null;
+  }
+
+  run(...args: A): Promise<unknown> {
+    this.#current?.abort();
+    const run = (this.#current = new AbortController());
+    const { flow } = this;
+    flow.host.requestUpdate();
+    return (this.taskComplete = flow
+      .guard(this.stage, run.signal, () => this.work(args, run.signal), () => this.retry(args))
+      .then(
+        (value) => {
+          if (this.#current !== run) return;
+          this.#current = null;
+          this.value = value;
+          this.done(value);
+        },
+        () => {
+          if (this.#current === run) this.#current = null;
+        },
+      )
+      .finally(() => flow.host.requestUpdate()));
+  }
+
+  abort(): void {
+    this.#current?.abort();
+    this.#current = null;
+    this.flow.host.requestUpdate();
+  }
+}
+
+/** A list the lookup step needs: loaded when the element first updates, and again whenever `endpoint` changes. */
+export class List<R> extends Run<[], R> implements ReactiveController {
+  #endpoint: string | null = null;
+
+  constructor(flow: PayFlow, work: (signal: AbortSignal) => Promise<R>) {
+    super(flow, 'load', (_, signal) => work(signal));
+    flow.host.addController(this);
+  }
+
+  hostUpdate(): void {
+    const { endpoint } = this.flow.host;
+    if (endpoint === this.#endpoint) return;
+    this.#endpoint = endpoint;
+    void this.run();
+  }
+}
+
 export const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
 
 /** Why a run failed when the steps' chunk could not be loaded (told as NETWORK, said as stepsUnavailable). */
@@ -127,9 +196,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * @internal Set by the checkout too.
    */
   requestError: FlowError | null = null;
-  #lists: Task[] = [];
-  /** Each task's current run: a cancelled run is no longer busy, even before its request has ended. */
-  #runs = new Map<object, AbortSignal>();
+  #lists: Pick<List<unknown>, 'pending' | 'abort' | 'run'>[] = [];
   /** @internal The storage key this flow holds (its claim), if any. */
   claimed: string | null = null;
   #connected = false;
@@ -149,7 +216,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   /** @internal The proxy's routes, each request with the host's access token. */
   readonly client = proxyClient((name, params, options) => this.#request(name, params, options));
-  readonly #lookupTask: Task<[LookupRequest<S>], Quote>;
+  readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
 
   constructor(
     /** @internal */
@@ -158,7 +225,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     readonly chosen: (quote: Quote) => Chosen | null = () => null,
   ) {
     host.addController(this);
-    this.#lookupTask = this.manual(
+    this.#lookupTask = new Run(
+      this as PayFlow,
       'lookup',
       // The answer is shown once the steps after the lookup are here: until then the lookup is still busy.
       async ([body], signal) => (await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]))[0],
@@ -196,31 +264,16 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   /**
-   * A task run on demand whose failure becomes the flow's error, with a retry of the same arguments when
-   * trying again is safe.
+   * Runs a request; a cancelled or superseded run ends quietly. A failure the customer sees is told to the
+   * host (`pay-error` with its stage) and shown, with `retry` when trying again is safe.
    * @internal
    */
-  manual<A extends unknown[], R>(stage: PayErrorStage, work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
-    const task: Task<A, R> = new Task<A, R>(this.host, {
-      autoRun: false,
-      task: (args, { signal }) => this.#guard(stage, task, () => work(args, signal), signal, () => retry(args)),
-      onComplete: done,
-    });
-    return task;
-  }
-
-  /**
-   * Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). A
-   * failure the customer sees is told to the host (`pay-error` with its stage).
-   */
-  async #guard<R>(stage: PayErrorStage, task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
-    this.#runs.set(task, signal);
+  async guard<R>(stage: PayErrorStage, signal: AbortSignal, work: () => Promise<R>, retry: () => void): Promise<R> {
     this.requestError = null;
     try {
       return await work();
     } catch (error) {
-      if (signal.aborted) return initialState;
-      this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
+      if (!signal.aborted) this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
       throw error;
     }
   }
@@ -238,13 +291,10 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * A list the lookup step needs (NEA's counters, Dreamer's services): loaded when the element first
    * renders and again whenever `endpoint` changes.
    */
-  list<K extends ListRoute>(name: K): Task<[string], ResponseOf<K>> {
-    const task: Task<[string], ResponseOf<K>> = new Task(this.host, {
-      args: () => [this.host.endpoint] as [string],
-      task: (_, { signal }) => this.#guard('load', task, () => this.client.list(name, { signal }), signal, () => void task.run()),
-    });
-    this.#lists.push(task);
-    return task;
+  list<K extends ListRoute>(name: K): List<ResponseOf<K>> {
+    const list = new List(this as PayFlow, (signal) => this.client.list(name, { signal }));
+    this.#lists.push(list);
+    return list;
   }
 
   hostConnected(): void {
@@ -307,14 +357,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     if (this.#resuming) return 'load';
     const busy = this.#checkout?.busy;
     if (busy) return busy;
-    const pending = (task: { status: TaskStatus }) => task.status === TaskStatus.PENDING && !this.#runs.get(task)?.aborted;
-    if (pending(this.#lookupTask)) return 'lookup';
-    return this.#lists.some(pending) ? 'load' : null;
-  }
-
-  /** @internal Whether a run of this task is pending and not cancelled (the checkout's tasks). */
-  running(task: Task): boolean {
-    return task.status === TaskStatus.PENDING && !this.#runs.get(task)?.aborted;
+    if (this.#lookupTask.pending) return 'lookup';
+    return this.#lists.some((list) => list.pending) ? 'load' : null;
   }
 
   get error(): FlowError | null {
@@ -389,7 +433,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#lookupTask.abort();
     this.#checkout?.cancel();
     for (const task of this.#lists) {
-      if (!this.running(task)) continue;
+      if (!task.pending) continue;
       task.abort();
       // The form cannot be used without its list: a stopped load leaves a way to load it again.
       this.requestError = { code: 'ABORTED', reasonCode: null, retry: () => void task.run() };
@@ -401,7 +445,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   async lookup(body: LookupRequest<S>): Promise<void> {
     if (this.state.step !== 'lookup') return;
     this.lastLookup = body;
-    await this.#lookupTask.run([body]);
+    await this.#lookupTask.run(body);
   }
 
   /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */

@@ -8,6 +8,27 @@ import type { FundingMethod, ReasonCode, ServiceId, WidgetErrorCode } from '../a
 /** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
+/** The error codes only the steps after the lookup meet (pricing, paying, funding): their texts are in the steps' chunk. */
+export type StepErrorCode = Extract<
+  WidgetErrorCode,
+  'QUOTE_NOT_FOUND'
+  | 'AMOUNT_OUT_OF_RANGE'
+  | 'QUOTE_ALREADY_PAID'
+  | 'PAYMENT_UNRESOLVED'
+  | 'PAYMENT_REJECTED'
+  | 'IDEMPOTENCY_IN_FLIGHT'
+  | 'PAY_UNCONFIRMED'
+  | 'NOT_FOUND'
+  | 'PACKAGE_NOT_IN_QUOTE'
+  | 'IDEMPOTENCY_KEY_REQUIRED'
+  | 'IDEMPOTENCY_MISMATCH'
+  | 'FUNDING_REFUSED'
+  | 'FUNDING_CANCELLED'
+  | 'FUNDING_MISMATCH'
+  | 'FUNDING_EXPIRED'
+  | 'FUNDING_NOT_CONFIRMED'
+>;
+
 /** What every element's lookup step says (in its first chunk): titles, progress, errors and reasons. */
 export interface SharedMessages {
   /** Each service's element heading: a service of the registry without one does not compile. */
@@ -22,8 +43,8 @@ export interface SharedMessages {
   /** The steps after the lookup could not be loaded (their chunk): said with a retry. */
   stepsUnavailable: string;
   stepLookup: string;
-  /** Every code a widget may report: a missing translation does not compile. */
-  errors: Record<WidgetErrorCode, string>;
+  /** The codes a lookup step may meet: a missing translation does not compile (the rest: `stepErrors`). */
+  errors: Record<Exclude<WidgetErrorCode, StepErrorCode>, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
   reasons: Record<ReasonCode, string>;
   stillWaiting: string;
@@ -72,6 +93,8 @@ export interface DishhomeMessages {
 
 /** The steps after the lookup (in the steps chunk): choice, confirmation, pending, receipt, failure, funding. */
 export interface StepMessages {
+  /** The codes only the steps after the lookup meet: with `errors`, every code a widget may report. */
+  stepErrors: Record<StepErrorCode, string>;
   billAmount: string;
   discount: string;
   penalty: string;
@@ -183,41 +206,25 @@ export const enShared: SharedMessages = {
   stepLookup: 'Find your account',
   errors: {
     VALIDATION: 'Some details are not valid. Check them and try again.',
-    QUOTE_NOT_FOUND: 'This lookup is no longer valid. Look up the account again.',
     QUOTE_EXPIRED: 'This lookup has expired. Look up the account again.',
     NO_DUES: 'This account has no dues.',
-    AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
-    QUOTE_ALREADY_PAID: 'These bills are already paid, or a payment for them is under way. Nothing more was charged.',
-    PAYMENT_UNRESOLVED: 'A payment for this account is still being confirmed. Wait for its outcome before paying again.',
     LOOKUP_REJECTED: 'The biller could not find this account.',
-    PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
     SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',
     SHUTTING_DOWN: 'The payment service is restarting. Try again in a moment.',
     UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
     UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
     AUTH_REQUIRED: 'Your session has ended. Sign in again to continue.',
-    IDEMPOTENCY_IN_FLIGHT: 'Your payment is still being processed.',
     NETWORK: 'No connection to the payment service. Check your connection and try again.',
     TIMEOUT: 'The payment service took too long to answer.',
     BAD_RESPONSE: 'The payment service gave an answer we could not read.',
-    PAY_UNCONFIRMED: 'We could not confirm your payment. Do not pay again: check its status.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
-    NOT_FOUND: 'This payment could not be found.',
-    PACKAGE_NOT_IN_QUOTE: 'This package is not offered for this account. Look up the account again.',
     SERVICE_NOT_ENABLED: 'This provider is not available here.',
-    IDEMPOTENCY_KEY_REQUIRED: 'Something went wrong. Nothing was charged.',
-    IDEMPOTENCY_MISMATCH: 'This payment was already sent with other details. Nothing more was charged.',
     PAYLOAD_TOO_LARGE: 'Some details are too long. Check them and try again.',
     UNSUPPORTED_MEDIA_TYPE: 'Something went wrong. Nothing was charged.',
     FORBIDDEN_ORIGIN: 'Payments are not allowed from this page.',
     INTERNAL: 'Something went wrong. Nothing was charged.',
     ABORTED: 'The request was stopped.',
-    FUNDING_REFUSED: 'This payment method did not accept the payment. Nothing was charged.',
-    FUNDING_CANCELLED: 'You cancelled at the payment gateway. Nothing was charged.',
-    FUNDING_MISMATCH: 'The gateway received a different amount. It is being refunded and the bill was not paid.',
-    FUNDING_EXPIRED: 'The payment was not completed in time at the gateway. Anything paid is refunded.',
-    FUNDING_NOT_CONFIRMED: 'The payment gateway has not confirmed this payment yet.',
   },
   // The biller's own wording, which customers and support staff already know.
   reasons: {
@@ -302,7 +309,8 @@ export function plural(forms: Plural, locale: string, count: number): string {
 
 /** The localized text for an error code. */
 export function errorText(m: Messages, code: WidgetErrorCode): string {
-  return m.errors[code];
+  // A steps' code before their chunk is here (never expected at a lookup): the generic text.
+  return (m.errors as Record<string, string>)[code] ?? m.stepErrors?.[code as StepErrorCode] ?? m.errors.UNKNOWN;
 }
 
 /** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */

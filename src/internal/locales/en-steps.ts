@@ -2,6 +2,24 @@
 import type { StepMessages } from '../i18n.js';
 
 export const enSteps: StepMessages = {
+  stepErrors: {
+    QUOTE_NOT_FOUND: 'This lookup is no longer valid. Look up the account again.',
+    AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
+    QUOTE_ALREADY_PAID: 'These bills are already paid, or a payment for them is under way. Nothing more was charged.',
+    PAYMENT_UNRESOLVED: 'A payment for this account is still being confirmed. Wait for its outcome before paying again.',
+    PAYMENT_REJECTED: 'The biller did not accept this payment. Nothing was charged.',
+    IDEMPOTENCY_IN_FLIGHT: 'Your payment is still being processed.',
+    PAY_UNCONFIRMED: 'We could not confirm your payment. Do not pay again: check its status.',
+    NOT_FOUND: 'This payment could not be found.',
+    PACKAGE_NOT_IN_QUOTE: 'This package is not offered for this account. Look up the account again.',
+    IDEMPOTENCY_KEY_REQUIRED: 'Something went wrong. Nothing was charged.',
+    IDEMPOTENCY_MISMATCH: 'This payment was already sent with other details. Nothing more was charged.',
+    FUNDING_REFUSED: 'This payment method did not accept the payment. Nothing was charged.',
+    FUNDING_CANCELLED: 'You cancelled at the payment gateway. Nothing was charged.',
+    FUNDING_MISMATCH: 'The gateway received a different amount. It is being refunded and the bill was not paid.',
+    FUNDING_EXPIRED: 'The payment was not completed in time at the gateway. Anything paid is refunded.',
+    FUNDING_NOT_CONFIRMED: 'The payment gateway has not confirmed this payment yet.',
+  },
   billAmount: 'Amount',
   discount: 'Discount',
   penalty: 'Penalty',
