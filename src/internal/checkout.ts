@@ -1,6 +1,7 @@
 /**
  * The steps after the lookup (a chunk of their own, fetched when the element connects): choose -> confirm ->
- * pending -> done | failed. Pricing and the charge preview are @lit/task tasks; the pay path is the machine
+ * pending -> done | failed. Pricing is a `Run` (flow.ts); the charge preview and the payment methods are
+ * @lit/task tasks (they run by themselves as their arguments change); the pay path is the machine
  * in pay-machine.ts, driven with the host's clock; the funding chooser, the trip to a gateway and the
  * resume on return. The flow (flow.ts) owns the state and delegates every step after the lookup here.
  */

@@ -1,7 +1,7 @@
 /**
  * The flow core every payment element shares: lookup -> choose -> confirm -> pending -> done | failed.
  * Its state is one union (`FlowState`): each step carries exactly the data it needs. Lists, lookups and
- * pricing are @lit/task tasks (a newer run aborts an older one, so stale answers never land); the pay
+ * pricing are runs (`Run`: a newer run aborts an older one, so stale answers never land); the pay
  * path is the machine in pay-machine.ts, driven with the host's clock. A payment sent and not yet
  * shown survives a reload or a move in the DOM: the element resumes it (same idempotency key).
  *
