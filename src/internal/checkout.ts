@@ -1,11 +1,11 @@
 /**
  * The steps after the lookup (a chunk of their own, fetched when the element connects): choose -> confirm ->
  * pending -> done | failed. Pricing is a `Run` (flow.ts); the charge preview and the payment methods are
- * @lit/task tasks (they run by themselves as their arguments change); the pay path is the machine
+ * `Watch`es (they run by themselves as their arguments change); the pay path is the machine
  * in pay-machine.ts, driven with the host's clock; the funding chooser, the trip to a gateway and the
  * resume on return. The flow (flow.ts) owns the state and delegates every step after the lookup here.
  */
-import { Task, TaskStatus } from '@lit/task';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as z from 'zod/mini';
 import { payment as paymentSchema, type Charge, type FundingMethod, type Payment, type Quote, type ServiceId, type WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
@@ -51,6 +51,43 @@ function firstAnnouncement(reference: string): boolean {
   }
 }
 
+/**
+ * A request that runs by itself whenever its arguments change (compared one by one on each host update): a
+ * change aborts the run before (during its wait or its request), so a stale answer never lands; `value` is
+ * null until the current run answers, and stays null when it fails.
+ */
+class Watch<A extends unknown[], R> implements ReactiveController {
+  value: R | null = null;
+  #args: A | null = null;
+  #run: AbortController | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly args: () => A,
+    private readonly work: (args: A, signal: AbortSignal) => Promise<R | null>,
+  ) {
+    host.addController(this);
+  }
+
+  hostUpdate(): void {
+    const args = this.args();
+    const before = this.#args;
+    if (before && args.length === before.length && args.every((arg, i) => arg === before[i])) return;
+    this.#args = args;
+    this.#run?.abort();
+    this.value = null;
+    const run = (this.#run = new AbortController());
+    this.work(args, run.signal).then(
+      (value) => {
+        if (this.#run !== run) return;
+        this.value = value;
+        this.host.requestUpdate();
+      },
+      () => undefined,
+    );
+  }
+}
+
 export class Checkout<S extends ServiceId = ServiceId> {
   #payRun: AbortController | null = null;
   /** The payment method the customer picked (null: the first offered). */
@@ -62,38 +99,40 @@ export class Checkout<S extends ServiceId = ServiceId> {
   /** The gateway's return parameters for the attempt being resumed. */
   #returnParams: Record<string, string> = {};
   /** The payment methods the proxy offers (FUNDING). */
-  readonly #fundingTask: Task<[string], FundingMethod[]>;
+  readonly #fundingTask: Watch<[string], FundingMethod[]>;
   readonly #chargeTask: Run<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
   /**
    * The charge of what the customer is choosing, asked of the proxy as they choose: a change of choice
    * aborts the run before (during its debounce wait or its request), so a stale answer never shows.
    */
-  readonly #previewTask: Task<[Quote | null, number | null, number | undefined], Charge | null>;
+  readonly #previewTask: Watch<[Quote | null, number | null, number | undefined], Charge>;
 
   constructor(private readonly flow: PayFlow<S>) {
     const host = flow.host;
-    this.#fundingTask = new Task(host, {
-      args: () => [host.endpoint] as [string],
+    this.#fundingTask = new Watch(
+      host,
+      () => [host.endpoint] as [string],
       // An older proxy without the route: no choice, the payment goes as before (no funding sent).
       // Public (no token, no renewal): the merchant's terms, not the customer's data.
-      task: ([endpoint], { signal }) => proxyRequest(endpoint, 'funding', {}, { signal }).then(
+      ([endpoint], signal) => proxyRequest(endpoint, 'funding', {}, { signal }).then(
         (r) => r.methods,
         () => [] as FundingMethod[],
       ),
-    });
-    this.#previewTask = new Task(host, {
-      args: () => {
+    );
+    this.#previewTask = new Watch(
+      host,
+      () => {
         const s = flow.state;
         const choice = s.step === 'choose' ? flow.chosen(s.quote) : null;
         return [s.step === 'choose' ? s.quote : null, choice?.amount ?? null, choice?.packageId] as [Quote | null, number | null, number | undefined];
       },
-      task: async ([quote, amount, packageId], { signal }) => {
+      async ([quote, amount, packageId], signal) => {
         if (!quote || amount === null) return null;
         await host.clock.sleep(PREVIEW_DEBOUNCE_MS, signal);
         signal.throwIfAborted();
         return flow.client.charge(host.service, { quote_id: quote.quote_id, amount_paisa: amount, package_id: packageId }, { signal });
       },
-    });
+    );
     this.#chargeTask = new Run(
       flow as PayFlow,
       'price',
@@ -143,8 +182,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
   }
 
   get preview(): Charge | null {
-    const task = this.#previewTask;
-    return task.status === TaskStatus.COMPLETE ? task.value ?? null : null;
+    return this.#previewTask.value;
   }
 
   get methods(): FundingMethod[] {
