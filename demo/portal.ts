@@ -4,6 +4,7 @@
  * proxy refuses it), and the consumer's payment history and receipts from the proxy.
  */
 import '../src/index.js';
+import '../src/themes/portal.js'; // The portal's colour themes (olive, purple, vector, grey): opted into, as a host does.
 import { formatCount, formatNpr } from '../src/money.js';
 import type { HistoryRecord, Receipt } from '../src/api.js';
 import type { PayElement } from '../src/internal/pay-element.js';

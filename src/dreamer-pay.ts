@@ -1,27 +1,35 @@
 import { html } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import type { DreamerService, Quote } from './api.js';
+import type { DreamerService } from './api.js';
 import { CUSTOMER_CODE } from './fields.js';
+import { addEnglish } from './internal/i18n.js';
+import { enDreamer } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+
+addEnglish(enDreamer);
 
 /**
  * Pays a Dreamer Electricity bill (e.g. Khamari Khola Electricity) through the merchant proxy: choose the
  * provider (hidden when the merchant enables only one), enter the customer code, see the due bills with
  * their discounts and penalties, confirm the total payable, pay, and get a receipt with the receipt no.
  */
-@customElement('dreamer-pay')
 export class DreamerPay extends PayElement<'dreamer'> {
+  static override properties = {
+    serviceSlug: { attribute: 'service-slug' },
+    customerCode: { attribute: 'customer-code' },
+    errors: { state: true, attribute: false },
+  };
+
   readonly service = 'dreamer' as const;
 
   /** Prefill: the Dreamer service's slug, e.g. `khamari-khola-electricity`. */
-  @property({ attribute: 'service-slug' }) serviceSlug = '';
+  serviceSlug = '';
 
   /** Prefill: the customer code, e.g. `01-1`. */
-  @property({ attribute: 'customer-code' }) customerCode = '';
+  customerCode = '';
 
   readonly #services = this.flow.list('dreamerServices');
-  @state() private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
+  private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
 
   get #list(): DreamerService[] {
     return this.#services.value?.services ?? [];
@@ -76,59 +84,17 @@ export class DreamerPay extends PayElement<'dreamer'> {
       </form>`;
   }
 
-  protected override renderChoice(quote: Quote) {
-    const m = this.m;
-    if (!quote.bills.length) return this.renderNoDues(quote);
-    const money = (paisa: number | null) => (paisa === null ? '' : this.money(paisa));
-    // The biller prefixes the name with the customer code ("01-2 Maya Tamang"), shown in its own row just below.
-    const code = quote.facts.find((f) => f.key === 'customer_code')?.value;
-    const name = code && quote.customer_name.startsWith(`${code} `) ? quote.customer_name.slice(code.length + 1) : quote.customer_name;
-    return html`${this.stepHeading(m.stepBills)}
-      <dl>
-        <dt>${m.customer}</dt>
-        <dd>${name}</dd>
-      </dl>
-      ${this.renderFacts(quote.facts)}
-      ${this.billsTable(quote.bills, [
-        [m.period, (b) => this.biller(b.label)],
-        [m.billAmount, (b) => money(b.bill_paisa), true],
-        [m.discount, (b) => money(b.discount_paisa), true],
-        [m.penalty, (b) => money(b.penalty_paisa), true],
-        [m.days, (b) => this.count(b.days), true],
-        [m.total, (b) => money(b.payable_paisa), true],
-      ])}
-      <form
-        @submit=${(e: Event) => {
-          e.preventDefault();
-          void this.flow.choose(quote.max_paisa);
-        }}
-      >
-        <p class="hint">${m.payInFull}</p>
-        <dl>
-          <dt class="total">${m.totalPayable}</dt>
-          <dd class="total">${this.money(quote.total_due_paisa)}</dd>
-        </dl>
-        ${this.renderChoiceActions(true)}
-      </form>`;
+  /** @internal The chosen provider's name (the confirmation and the receipt show it). */
+  get serviceName(): string {
+    return this.#list.find((s) => s.slug === this.#slug)?.name ?? this.#slug;
   }
 
-  protected override currentChoice(quote: Quote) {
-    return quote.bills.length ? { amount: quote.max_paisa } : null;
-  }
-
-  protected override accountLines(): [string, string][] {
-    const name = this.#list.find((s) => s.slug === this.#slug)?.name ?? this.#slug;
-    return [
-      [this.m.service, name],
-      [this.m.customerCode, latinDigits(this.customerCode.trim())],
-    ];
-  }
-
-  protected override coveredLines(quote: Quote | null, _amount: number, _packageId: number | undefined, done: boolean): [string, string][] {
-    const m = this.m;
-    return quote?.bills.length ? [[done ? m.billsPaid : m.billsCovered, quote.bills.map((b) => this.biller(b.label)).join(', ')]] : [];
+  protected override stepsModule() {
+    return import('./dreamer-pay-steps.js');
   }
 }
+
+customElements.define('dreamer-pay', DreamerPay);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,16 +1,15 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import type { Counter, Quote } from './api.js';
-import { CONSUMER_ID, CONSUMER_NO, SC_NO, billsReached } from './fields.js';
-import { fill } from './internal/i18n.js';
+import type { Counter } from './api.js';
+import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
+import { addEnglish } from './internal/i18n.js';
+import { enNea } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
 import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
-import { rupeesToPaisa } from './money.js';
 
-const CUSTOM = -1;
+addEnglish(enNea);
 
 /** Which lookup form the counter asks for: the seed's (v1), or at a migrated counter the new number or the old ones. */
-type Form = 'v1' | 'consumer-no' | 'old-numbers';
+export type Form = 'v1' | 'consumer-no' | 'old-numbers';
 
 /**
  * Pays an NEA (Nepal Electricity Authority) bill through the merchant proxy: choose the counter, enter
@@ -22,31 +21,40 @@ type Form = 'v1' | 'consumer-no' | 'old-numbers';
  * amount is at least the oldest bill, more than all dues is allowed, and with nothing due the customer
  * may pay in advance. The receipt lists the bills the payment reached; the events carry `generation`.
  */
-@customElement('nea-pay')
 export class NeaPay extends PayElement<'nea'> {
+  static override properties = {
+    officeCode: { attribute: 'office-code' },
+    scNo: { attribute: 'sc-no' },
+    consumerId: { attribute: 'consumer-id' },
+    consumerNo: { attribute: 'consumer-no' },
+    query: { state: true, attribute: false },
+    open: { state: true, attribute: false },
+    active: { state: true, attribute: false },
+    errors: { state: true, attribute: false },
+    oldNumbers: { state: true, attribute: false },
+  };
+
   readonly service = 'nea' as const;
 
   /** Prefill: the NEA counter's value, e.g. `201:ratnapark-dc`. */
-  @property({ attribute: 'office-code' }) officeCode = '';
+  officeCode = '';
 
   /** Prefill: the customer's SC No, e.g. `024.12.512`. */
-  @property({ attribute: 'sc-no' }) scNo = '';
+  scNo = '';
 
   /** Prefill: the customer's consumer ID, e.g. `3042`. */
-  @property({ attribute: 'consumer-id' }) consumerId = '';
+  consumerId = '';
 
   /** Prefill: the new consumer number, at a counter migrated to NEA's second generation, e.g. `1001595737`. */
-  @property({ attribute: 'consumer-no' }) consumerNo = '';
+  consumerNo = '';
 
   readonly #counters = this.flow.list('counters');
-  @state() private query = '';
-  @state() private open = false;
-  @state() private active = 0;
-  @state() private errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
+  private query = '';
+  private open = false;
+  private active = 0;
+  private errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
   /** At a migrated counter: whether the customer gives the old numbers (null: as the prefill suggests). */
-  @state() private oldNumbers: boolean | null = null;
-  @state() private option = 0;
-  @state() private custom = '';
+  private oldNumbers: boolean | null = null;
 
   get #list(): Counter[] {
     return this.#counters.value?.counters ?? [];
@@ -56,7 +64,8 @@ export class NeaPay extends PayElement<'nea'> {
     return this.m.titles.nea;
   }
 
-  get #selected(): Counter | undefined {
+  /** @internal The chosen counter (the confirmation and the receipt name it). */
+  get selected(): Counter | undefined {
     return this.#list.find((c) => c.value === this.officeCode);
   }
 
@@ -87,8 +96,9 @@ export class NeaPay extends PayElement<'nea'> {
    * The form the chosen counter asks for. At a migrated counter: the new consumer number, unless the
    * customer chose the old numbers (or only the old numbers were prefilled).
    */
-  get #form(): Form {
-    if (!this.#selected?.migrated_to_v2) return 'v1';
+  /** @internal */
+  get form(): Form {
+    if (!this.selected?.migrated_to_v2) return 'v1';
     const old = this.oldNumbers ?? (!this.consumerNo && Boolean(this.scNo || this.consumerId));
     return old ? 'old-numbers' : 'consumer-no';
   }
@@ -133,7 +143,7 @@ export class NeaPay extends PayElement<'nea'> {
     }
     const counter = [this.officeCode, oneOf(this.#list.map((c) => c.value), 'invalidCounter')] as const;
     const { errors, valid } =
-      this.#form === 'consumer-no'
+      this.form === 'consumer-no'
         ? validateFields({ counter: [...counter], no: [this.consumerNo, required, matches(CONSUMER_NO, 'invalidConsumerNo')] })
         : validateFields({
             counter: [...counter],
@@ -143,20 +153,17 @@ export class NeaPay extends PayElement<'nea'> {
     this.errors = errors;
     if (!valid) return this.focusInvalid();
     await this.flow.lookup(
-      this.#form === 'consumer-no'
+      this.form === 'consumer-no'
         ? { office_code: this.officeCode, consumer_no: latinDigits(this.consumerNo.trim()) }
         : { office_code: this.officeCode, sc_no: latinDigits(this.scNo.trim()), consumer_id: latinDigits(this.consumerId.trim()) },
     );
-    // Preselected: all due bills; with none due (NEA v2), an amount in advance.
-    this.option = this.flow.quote?.bills.length || CUSTOM;
-    this.custom = '';
   }
 
   protected override renderLookup() {
     const m = this.m;
     const matches = this.#matches;
     const busy = this.flow.busy;
-    const text = this.query || this.#selected?.name || '';
+    const text = this.query || this.selected?.name || '';
     return html`${this.stepHeading(m.stepLookup)}
       <form @submit=${this.#submit} novalidate>
         <div>
@@ -229,7 +236,7 @@ export class NeaPay extends PayElement<'nea'> {
   /** The customer's numbers, as the counter asks for them. */
   #numbers() {
     const m = this.m;
-    const form = this.#form;
+    const form = this.form;
     if (form === 'consumer-no') {
       return html`<p class="note">${m.migratedCounter}</p>
         ${this.field('consumer-no', m.consumerNo, m.consumerNoHint, this.errors.no, this.consumerNo, (v) => (this.consumerNo = v), {
@@ -245,108 +252,13 @@ export class NeaPay extends PayElement<'nea'> {
       ${form === 'old-numbers' ? html`<button type="button" class="link" @click=${() => this.#switchForm(false)}>${m.useConsumerNo}</button>` : nothing}`;
   }
 
-  /** The amount the customer chose, or null while a custom amount is not valid. */
-  #amount(quote: Quote): number | null {
-    if (this.option !== CUSTOM) {
-      return quote.bills.slice(0, this.option).reduce((sum, b) => sum + b.payable_paisa, 0) || null;
-    }
-    const paisa = rupeesToPaisa(latinDigits(this.custom));
-    return paisa !== null && paisa >= quote.min_paisa && paisa <= quote.max_paisa ? paisa : null;
-  }
 
-  protected override renderChoice(quote: Quote) {
-    const m = this.m;
-    const v2 = quote.generation === 'v2';
-    const advance = !quote.bills.length;
-    if (advance && !v2) return this.renderNoDues(quote);
-    const rule = { min: this.money(quote.min_paisa), max: this.money(quote.max_paisa), total: this.money(quote.total_due_paisa) };
-    let running = 0;
-    const amount = this.#amount(quote);
-    const customInvalid = this.option === CUSTOM && this.custom !== '' && amount === null;
-    return html`${this.stepHeading(m.stepChoose)}
-      ${quote.new_consumer_no ? html`<p class="note" role="note">${fill(m.newConsumerNo, { number: quote.new_consumer_no })}</p>` : nothing}
-      <dl>
-        <dt>${m.customer}</dt>
-        <dd>${quote.customer_name}</dd>
-        ${quote.facts.map((f) => html`<dt>${m.facts[f.key] ?? f.key}</dt><dd>${this.biller(f.value)}</dd>`)}
-      </dl>
-      ${advance
-        ? nothing
-        : this.billsTable(quote.bills, [
-        [m.period, (b) => this.biller(b.label)],
-        [m.status, (b) => this.biller(b.status ?? '')],
-        [m.days, (b) => this.count(b.days), true],
-        [m.payable, (b) => this.money(b.payable_paisa), true],
-      ])}
-      <form
-        @submit=${(e: Event) => {
-          e.preventDefault();
-          if (amount !== null) void this.flow.choose(amount);
-        }}
-      >
-        <fieldset>
-          <legend>${m.chooseAmount}</legend>
-          <p class="hint" id="rule">${fill(v2 ? (advance ? m.advanceRule : m.amountRuleV2) : m.amountRule, rule)}</p>
-          ${quote.bills.map((b, i) => {
-            running += b.payable_paisa;
-            return html`<label class="choice">
-              <input type="radio" name="amount" .checked=${this.option === i + 1} @change=${() => (this.option = i + 1)} />
-              ${this.plural(m.payBills, i + 1, { amount: this.money(running) })}
-            </label>`;
-          })}
-          ${advance
-            ? html`<label for="custom-amount">${m.advanceAmount}</label>`
-            : quote.min_paisa === quote.max_paisa
-              ? nothing // one amount only: nothing else to offer
-              : html`<label class="choice">
-                <input type="radio" name="amount" .checked=${this.option === CUSTOM} @change=${() => (this.option = CUSTOM)} />
-                ${m.customAmount}
-              </label>`}
-          ${this.option === CUSTOM
-            ? html`<input
-                  id="custom-amount"
-                  inputmode="decimal"
-                  aria-label=${advance ? nothing : m.customAmount}
-                  aria-describedby="rule custom-error"
-                  aria-invalid=${customInvalid ? 'true' : 'false'}
-                  .value=${this.custom}
-                  @input=${(e: Event) => (this.custom = (e.target as HTMLInputElement).value)}
-                />
-                <p class="invalid" id="custom-error">${customInvalid ? fill(m.invalidAmount, rule) : ''}</p>`
-            : nothing}
-        </fieldset>
-        ${this.renderChoiceActions(amount !== null)}
-      </form>`;
-  }
-
-  protected override currentChoice(quote: Quote) {
-    const amount = this.#amount(quote);
-    return amount === null ? null : { amount };
-  }
-
-  protected override accountLines(): [string, string][] {
-    const m = this.m;
-    const quote = this.flow.quote;
-    const lines: [string, string][] = [[m.counter, this.#selected?.name ?? this.officeCode]];
-    if (this.#form !== 'consumer-no') lines.push([m.scNo, latinDigits(this.scNo.trim())], [m.consumerId, latinDigits(this.consumerId.trim())]);
-    const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? (this.#form === 'consumer-no' ? latinDigits(this.consumerNo.trim()) : '');
-    lines.push([m.consumerNo, consumerNo]);
-    return lines;
-  }
-
-  /** The bills the amount reaches (oldest first), what it pays in advance, and what stays due. */
-  protected override coveredLines(quote: Quote | null, amount: number, _packageId: number | undefined, done: boolean): [string, string][] {
-    if (!quote) return [];
-    const m = this.m;
-    const lines: [string, string][] = [];
-    const paid = billsReached(quote.bills, amount);
-    if (paid.length) lines.push([done ? m.billsPaid : m.billsCovered, paid.map((b) => this.biller(b.label)).join(', ')]);
-    const ahead = amount - quote.total_due_paisa;
-    if (ahead > 0) lines.push([m.paidInAdvance, this.money(ahead)]);
-    if (ahead < 0) lines.push([m.remainingDue, this.money(-ahead)]);
-    return lines;
+  protected override stepsModule() {
+    return import('./nea-pay-steps.js');
   }
 }
+
+customElements.define('nea-pay', NeaPay);
 
 declare global {
   interface HTMLElementTagNameMap {

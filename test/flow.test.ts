@@ -220,6 +220,8 @@ describe('flow core with a fake host, proxy and clock', () => {
     const [flowA, flowB] = [new PayFlow(a), new PayFlow(b)];
     a.connect();
     b.connect();
+    // The resume waits for the steps' chunk (checkout.ts), fetched at connect.
+    await Promise.all([flowA.load(), flowB.load()]);
     await settle();
     assert.deepEqual([flowA.state.step, flowB.state.step], ['done', 'lookup']);
     // The payment was announced pending before the "reload": the element that resumes it does not announce it again.

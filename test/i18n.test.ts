@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLIENT_ERROR_CODES, ERROR_CODES, REASON_CODES } from '../src/api.js';
-import { en, type Messages } from '../src/internal/i18n.js';
+import { CLIENT_ERROR_CODES, ERROR_CODES, REASON_CODES, type WidgetErrorCode } from '../src/api.js';
+import { errorText, type Messages } from '../src/internal/i18n.js';
+import { en } from '../src/internal/locales/en.js';
 import ne from '../src/internal/locales/ne.js';
 
 
 describe('translations', () => {
   for (const [name, table] of [['English', en], ['Nepali', ne]] as [string, Messages][]) {
     it(`${name} explains every error a customer can meet`, () => {
-      // The type (Record<WidgetErrorCode, string>) makes a missing code a compile error; this checks the texts.
+      // The types (the lookup's `errors` and the steps' `stepErrors`, together every WidgetErrorCode) make a
+      // missing code a compile error; this checks the texts, and that no code is in both.
       const codes = [...Object.keys(ERROR_CODES), ...CLIENT_ERROR_CODES];
-      assert.deepEqual(Object.keys(table.errors).sort(), codes.sort());
-      for (const code of codes) assert.ok(table.errors[code as keyof Messages['errors']].length > 0, code);
+      assert.deepEqual([...Object.keys(table.errors), ...Object.keys(table.stepErrors)].sort(), codes.sort());
+      for (const code of codes) assert.ok(errorText(table, code as WidgetErrorCode).length > 0, code);
     });
     it(`${name} explains every biller reason the proxy recognises`, () => {
       assert.deepEqual(Object.keys(table.reasons).sort(), [...REASON_CODES].sort());

@@ -1,20 +1,24 @@
 /**
  * The flow core every payment element shares: lookup -> choose -> confirm -> pending -> done | failed.
  * Its state is one union (`FlowState`): each step carries exactly the data it needs. Lists, lookups and
- * pricing are @lit/task tasks (a newer run aborts an older one, so stale answers never land); the pay
+ * pricing are runs (`Run`: a newer run aborts an older one, so stale answers never land); the pay
  * path is the machine in pay-machine.ts, driven with the host's clock. A payment sent and not yet
  * shown survives a reload or a move in the DOM: the element resumes it (same idempotency key).
+ *
+ * Split for the first load: this module is the lookup (lists, the lookup request, errors, the resume
+ * claim); everything after the lookup is `Checkout` (checkout.ts), a chunk fetched when the element
+ * connects, alongside the element's own steps (`FlowHost.loadSteps`). A lookup answered before they are
+ * here waits for them (still busy), so the choice step always has what it needs.
  */
-import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
-import { formatNpr } from '../money.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
-import { RequestError, check, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
-import { isPayment, isReferenceDetails } from './guards.generated.js';
+import type { Checkout } from './checkout.js';
+import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
 import { emit, type PayErrorStage } from './events.js';
-import { errorText, fill, messages, reasonText } from './i18n.js';
-import { START, drive, idle, transition, type Answer, type Clock, type PayClient, type PayState } from './pay-machine.js';
+import { errorText, messages, reasonText } from './i18n.js';
+import type { Clock } from './clock.js';
+import type { PayState } from './pay-machine.js';
 
 export interface Attempt {
   /** The idempotency key: every resend of this attempt is the same payment to the proxy. */
@@ -35,28 +39,11 @@ export type Leave = { kind: 'redirect'; url: string } | { kind: 'form'; form: HT
 
 /** The query parameter that marks a return from the gateway as this attempt's (its idempotency key). */
 export const RETURN_PARAM = 'bill-pay-return';
-const GATEWAYS: ReadonlySet<FundingMethod> = new Set<FundingMethod>(['khalti', 'esewa']);
-const isGateway = (method: FundingMethod | undefined) => method !== undefined && GATEWAYS.has(method);
-
-/** What the customer is told about their money after a funded payment: cancelled, refunded, refund due, held. */
-export function fundingText(locale: string, code: WidgetErrorCode | null, payment: Payment): string | null {
-  const f = payment.funding;
-  if (!f) return null;
-  const m = messages(locale);
-  const params = { method: m.fundingNames[f.method], account: m.fundingAccounts[f.method], amount: formatNpr(payment.total_paisa, locale) };
-  if (code === 'FUNDING_CANCELLED' && isGateway(f.method)) return fill(m.fundingCancelled, params);
-  // The biller's refusal (another total paid, an expiry: the error code's own text says what happened).
-  const refused = payment.state === 'failed' && (code === null || code === 'PAYMENT_REJECTED');
-  if (refused && f.state === 'refunded') return fill(m.fundingRefunded, params);
-  if (refused && (f.state === 'refund_due' || f.state === 'refunding')) return fill(m.fundingRefundDue, params);
-  if (payment.state === 'pending' && f.state === 'secured') return fill(m.fundingHeld, params);
-  return null;
-}
 
 type SendingPay = Extract<PayState, { phase: 'sending' | 'resending' | 'unconfirmed' | 'refused' }>;
 type PendingPay = Extract<PayState, { phase: 'pending' | 'checking' }>;
 /** What the steps after the choice share: the attempt, and the quote it came from (none after a reload). */
-interface Paying {
+export interface Paying {
   quote: Quote | null;
   attempt: Attempt;
 }
@@ -77,6 +64,8 @@ export type Busy = 'load' | 'lookup' | 'charge' | 'pay' | 'status' | null;
 
 export interface FlowError {
   code: WidgetErrorCode;
+  /** The steps after the lookup could not be loaded (said as such; the code is NETWORK). */
+  steps?: boolean;
   /** A recognised biller reason code, shown translated beside the error. */
   reasonCode: string | null;
   /** Present when trying again is safe: the action that does it. */
@@ -84,7 +73,7 @@ export interface FlowError {
 }
 
 /** What is saved for a resume: the attempt, and its payment once that is pending. */
-interface Saved extends Attempt {
+export interface Saved extends Attempt {
   pending?: Payment;
 }
 
@@ -103,6 +92,11 @@ export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveContr
    * Tests intercept it.
    */
   navigate?: (to: Leave) => void;
+  /**
+   * Loads what the host needs to show the steps after the lookup (its chunk); the flow waits for it too.
+   * Nothing (undefined) when that is here already.
+   */
+  loadSteps?: () => Promise<unknown> | undefined;
 }
 
 /** What the customer has chosen on the choice step so far: an amount, and for a package its id. */
@@ -117,208 +111,264 @@ export const PREVIEW_DEBOUNCE_MS = 300;
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
 
-/** Pending payments already announced (`pay-pending`) in this tab, by reference: kept in session storage across reloads. */
-const ANNOUNCED_KEY = 'bill-pay:announced';
-/** The same, for a page without session storage (privacy modes, sandboxed frames). */
-const announced = new Set<string>();
-/** Whether a pending payment is told for the first time in this tab (and marks it told). */
-function firstAnnouncement(reference: string): boolean {
-  try {
-    const told = JSON.parse(sessionStorage.getItem(ANNOUNCED_KEY) ?? '[]') as string[];
-    if (told.includes(reference)) return false;
-    sessionStorage.setItem(ANNOUNCED_KEY, JSON.stringify([...told, reference].slice(-50)));
-    return true;
-  } catch {
-    if (announced.has(reference)) return false;
-    announced.add(reference);
-    return true;
+/** The steps' module once fetched: later elements (a reload's, a move's) start with it at once. */
+let checkoutModule: typeof import('./checkout.js') | null = null;
+
+/**
+ * A request the flow runs on demand (a lookup, a price; a list): the latest run wins, a cancelled or
+ * superseded run ends quietly, a failure becomes the flow's error with a retry of the same arguments when
+ * trying again is safe. (Small on purpose: the first chunk carries no task library.)
+ */
+export class Run<A extends unknown[], R> {
+  #current: AbortController | null = null;
+  /** The last run's answer. */
+  value?: R;
+  /** Settles when the latest run has ended (answered, failed or cancelled). */
+  taskComplete: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    protected readonly flow: PayFlow,
+    private readonly stage: PayErrorStage,
+    private readonly work: (args: A, signal: AbortSignal) => Promise<R>,
+    private readonly done: (value: R) => void = () => {},
+    private readonly retry: (args: A) => void = (args) => void this.run(...args),
+  ) {}
+
+  /** Whether a run is going on (and not cancelled). */
+  get pending(): boolean {
+    return this.#current !== null;
+  }
+
+  run(...args: A): Promise<unknown> {
+    this.#current?.abort();
+    const run = (this.#current = new AbortController());
+    const { flow } = this;
+    flow.host.requestUpdate();
+    return (this.taskComplete = flow
+      .guard(this.stage, run.signal, () => this.work(args, run.signal), () => this.retry(args))
+      .then(
+        (value) => {
+          if (this.#current !== run) return;
+          this.#current = null;
+          this.value = value;
+          this.done(value);
+        },
+        () => {
+          if (this.#current === run) this.#current = null;
+        },
+      )
+      .finally(() => flow.host.requestUpdate()));
+  }
+
+  abort(): void {
+    this.#current?.abort();
+    this.#current = null;
+    this.flow.host.requestUpdate();
   }
 }
 
-const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
+/** A list the lookup step needs: loaded when the element first updates, and again whenever `endpoint` changes. */
+export class List<R> extends Run<[], R> implements ReactiveController {
+  #endpoint: string | null = null;
+
+  constructor(flow: PayFlow, work: (signal: AbortSignal) => Promise<R>) {
+    super(flow, 'load', (_, signal) => work(signal));
+    flow.host.addController(this);
+  }
+
+  hostUpdate(): void {
+    const { endpoint } = this.flow.host;
+    if (endpoint === this.#endpoint) return;
+    this.#endpoint = endpoint;
+    void this.run();
+  }
+}
+
+export const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
+
+/** Why a run failed when the steps' chunk could not be loaded (told as NETWORK, said as stepsUnavailable). */
+const STEPS_UNAVAILABLE = new RequestError('NETWORK', true);
 
 export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveController {
   state: FlowState = { step: 'lookup' };
-  /** The last failed list, lookup or pricing request (the pay path's errors live in its state). */
-  #requestError: FlowError | null = null;
-  #lists: Task[] = [];
-  /** Each task's current run: a cancelled run is no longer busy, even before its request has ended. */
-  #runs = new Map<object, AbortSignal>();
-  #payRun: AbortController | null = null;
-  #claimed: string | null = null;
+  /**
+   * The last failed list, lookup or pricing request (the pay path's errors live in its state).
+   * @internal Set by the checkout too.
+   */
+  requestError: FlowError | null = null;
+  #lists: Pick<List<unknown>, 'pending' | 'abort' | 'run'>[] = [];
+  /** @internal The storage key this flow holds (its claim), if any. */
+  claimed: string | null = null;
   #connected = false;
   #started = false;
-  /** The last lookup asked for: looked up again when the biller's session ends before a payment. */
-  #lastLookup: LookupRequest<S> | null = null;
-  /** The payment method the customer picked (null: the first offered). */
-  #method: FundingMethod | null = null;
-  /** Set while the page is leaving for the gateway. */
-  #leaving = false;
-  /** This pay run was started by the customer's pay: a gateway's `next` sends the page there (not after a return). */
-  #leaveOnNext = false;
-  /** The gateway's return parameters for the attempt being resumed. */
-  #returnParams: Record<string, string> = {};
-  /** The payment methods the proxy offers (FUNDING), loaded with the lists. */
-  readonly #fundingTask: Task<[string], FundingMethod[]>;
+  /** @internal The last lookup asked for: looked up again when the biller's session ends before a payment. */
+  lastLookup: LookupRequest<S> | null = null;
+  /** The steps after the lookup, once their chunk is here; and its loading. */
+  #checkout: Checkout<S> | null = null;
+  #loading: Promise<Checkout<S>> | null = null;
+  /** A saved attempt being resumed while the steps' chunk loads. */
+  #resuming = false;
 
-  /** The proxy's routes, each request with the host's access token. */
-  readonly #client = proxyClient((name, params, options) => this.#request(name, params, options));
-  readonly #lookupTask: Task<[LookupRequest<S>], Quote>;
-  readonly #chargeTask: Task<[Quote, Attempt['body']], { quote: Quote; body: Attempt['body']; charge: Charge }>;
-  /**
-   * The charge of what the customer is choosing, asked of the proxy as they choose: a change of choice
-   * aborts the run before (during its debounce wait or its request), so a stale answer never shows.
-   */
-  readonly #previewTask: Task<[Quote | null, number | null, number | undefined], Charge | null>;
+  /** Whether a saved attempt is being resumed (its steps are loading). */
+  get resuming(): boolean {
+    return this.#resuming;
+  }
+
+  /** @internal The proxy's routes, each request with the host's access token. */
+  readonly client = proxyClient((name, params, options) => this.#request(name, params, options));
+  readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
 
   constructor(
-    private readonly host: FlowHost<S>,
-    /** The element's current choice on the choice step (none while it is not a valid one). */
-    chosen: (quote: Quote) => Chosen | null = () => null,
+    /** @internal */
+    readonly host: FlowHost<S>,
+    /** @internal The element's current choice on the choice step (none while it is not a valid one). */
+    readonly chosen: (quote: Quote) => Chosen | null = () => null,
   ) {
     host.addController(this);
-    this.#fundingTask = new Task(host, {
-      args: () => [host.endpoint] as [string],
-      // An older proxy without the route: no choice, the payment goes as before (no funding sent).
-      // Public (no token, no renewal): the merchant's terms, not the customer's data.
-      task: ([endpoint], { signal }) => proxyRequest(endpoint, 'funding', {}, { signal }).then(
-        (r) => r.methods,
-        () => [] as FundingMethod[],
-      ),
-    });
-    this.#previewTask = new Task(host, {
-      args: () => {
-        const s = this.state;
-        const choice = s.step === 'choose' ? chosen(s.quote) : null;
-        return [s.step === 'choose' ? s.quote : null, choice?.amount ?? null, choice?.packageId] as [Quote | null, number | null, number | undefined];
-      },
-      task: async ([quote, amount, packageId], { signal }) => {
-        if (!quote || amount === null) return null;
-        await host.clock.sleep(PREVIEW_DEBOUNCE_MS, signal);
-        signal.throwIfAborted();
-        return this.#client.charge(host.service, { quote_id: quote.quote_id, amount_paisa: amount, package_id: packageId }, { signal });
-      },
-    });
-    this.#lookupTask = this.#manual(
+    this.#lookupTask = new Run(
+      this as PayFlow,
       'lookup',
-      ([body], signal) => this.#client.lookup(host.service, body, { signal }),
+      // The answer is shown once the steps after the lookup are here: until then the lookup is still busy.
+      async ([body], signal) => (await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]))[0],
       (quote) => {
-        if (this.state.step === 'lookup') this.#to({ step: 'choose', quote });
+        if (this.state.step === 'lookup') this.to({ step: 'choose', quote });
       },
       ([body]) => void this.lookup(body),
     );
-    this.#chargeTask = this.#manual(
-      'price',
-      async ([quote, body]: [Quote, Attempt['body']], signal) => ({
-        quote,
-        body,
-        charge: await this.#client.charge(host.service, body, { signal }),
-      }),
-      ({ quote, body, charge }) => {
-        if (this.state.step !== 'choose' || this.state.quote !== quote) return;
-        const generation = quote.generation ? { generation: quote.generation } : {};
-        this.#to({ step: 'confirm', quote, attempt: { key: crypto.randomUUID(), body, charge, customer: quote.customer_name, ...generation }, pay: null });
+  }
+
+  /**
+   * Loads the steps after the lookup (checkout.ts and the host's own, `loadSteps`): started when the element
+   * connects, so it is usually here before the lookup's answer. A failed load is tried again on the next call.
+   * @internal
+   */
+  load(): Promise<Checkout<S>> {
+    const now = this.#now();
+    if (now) return Promise.resolve(now);
+    return (this.#loading ??= Promise.all([checkoutModule ?? import('./checkout.js'), this.host.loadSteps?.()]).then(
+      ([module]) => {
+        checkoutModule = module;
+        return (this.#checkout ??= new module.Checkout(this));
       },
-      (args) => void this.#chargeTask.run(args),
-    );
+      () => {
+        this.#loading = null;
+        throw STEPS_UNAVAILABLE;
+      },
+    ));
+  }
+
+  /** The steps after the lookup when they can start at once (their chunk, and the host's, already here). */
+  #now(): Checkout<S> | null {
+    if (!this.#checkout && checkoutModule && !this.host.loadSteps?.()) this.#checkout = new checkoutModule.Checkout(this);
+    return this.#checkout;
   }
 
   /**
-   * A task run on demand whose failure becomes the flow's error, with a retry of the same arguments when
-   * trying again is safe.
+   * Runs a request; a cancelled or superseded run ends quietly. A failure the customer sees is told to the
+   * host (`pay-error` with its stage) and shown, with `retry` when trying again is safe.
+   * @internal
    */
-  #manual<A extends unknown[], R>(stage: PayErrorStage, work: (args: A, signal: AbortSignal) => Promise<R>, done: (value: R) => void, retry: (args: A) => void): Task<A, R> {
-    const task: Task<A, R> = new Task<A, R>(this.host, {
-      autoRun: false,
-      task: (args, { signal }) => this.#guard(stage, task, () => work(args, signal), signal, () => retry(args)),
-      onComplete: done,
-    });
-    return task;
-  }
-
-  /**
-   * Runs a task's request; a cancelled or superseded run ends quietly (back to the initial status). A
-   * failure the customer sees is told to the host (`pay-error` with its stage).
-   */
-  async #guard<R>(stage: PayErrorStage, task: object, work: () => Promise<R>, signal: AbortSignal, retry: () => void): Promise<R | typeof initialState> {
-    this.#runs.set(task, signal);
-    this.#requestError = null;
+  async guard<R>(stage: PayErrorStage, signal: AbortSignal, work: () => Promise<R>, retry: () => void): Promise<R> {
+    this.requestError = null;
     try {
       return await work();
     } catch (error) {
-      if (signal.aborted) return initialState;
-      const e = toRequestError(error);
-      this.#requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined };
-      this.#emitError(stage, e.code, e.retryable, null, e.reasonCode);
-      throw e;
+      if (!signal.aborted) this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
+      throw error;
     }
+  }
+
+  /** Shows a failure with its retry (when trying again is safe) and tells the host. */
+  #fail(stage: PayErrorStage, error: unknown, retry: () => void): void {
+    const e = toRequestError(error);
+    const steps = error === STEPS_UNAVAILABLE;
+    this.requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined, ...(steps ? { steps } : {}) };
+    this.emitError(stage, e.code, e.retryable, null, e.reasonCode, undefined, null, steps ? messages(this.host.locale).stepsUnavailable : undefined);
+    this.host.requestUpdate();
   }
 
   /**
    * A list the lookup step needs (NEA's counters, Dreamer's services): loaded when the element first
    * renders and again whenever `endpoint` changes.
    */
-  list<K extends ListRoute>(name: K): Task<[string], ResponseOf<K>> {
-    const task: Task<[string], ResponseOf<K>> = new Task(this.host, {
-      args: () => [this.host.endpoint] as [string],
-      task: (_, { signal }) => this.#guard('load', task, () => this.#client.list(name, { signal }), signal, () => void task.run()),
-    });
-    this.#lists.push(task);
-    return task;
+  list<K extends ListRoute>(name: K): List<ResponseOf<K>> {
+    const list = new List(this as PayFlow, (signal) => this.client.list(name, { signal }));
+    this.#lists.push(list);
+    return list;
   }
 
   hostConnected(): void {
     this.#connected = true;
+    // Fetched alongside the lookup: usually here before its answer.
+    this.load().catch(() => undefined);
     const s = this.state;
     if (s.step === 'lookup') {
-      this.#resume();
+      if (!this.#resuming) this.#resume();
       // The first step, told once (a resumed payment tells its own step).
-      if (!this.#started && this.state.step === 'lookup') queueMicrotask(() => emit(this.host, 'pay-step', { service: this.host.service, step: 'lookup' }));
+      if (!this.#started && !this.#resuming) queueMicrotask(() => emit(this.host, 'pay-step', { service: this.host.service, step: 'lookup' }));
       this.#started = true;
       return;
     }
     // Moved in the DOM: carry on with the attempt it was driving, unless another element took it over.
-    if ((s.step === 'confirm' || s.step === 'pending') && s.pay && !idle(s.pay) && this.#claim()) this.#run(s, s.pay);
+    this.#checkout?.reconnect();
   }
 
   hostDisconnected(): void {
     this.#connected = false;
-    this.#payRun?.abort();
-    this.#payRun = null;
-    this.#release();
+    this.#checkout?.disconnect();
+    this.release();
+  }
+
+  /**
+   * Resumes the attempt this element saved (a reload, a return from a gateway, the element created again),
+   * once the steps' chunk is here: pending -> checks its status; otherwise resends it with the same key.
+   */
+  #resume(): void {
+    let saved: Saved | null = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(this.#storageKey) ?? 'null') as Saved | null;
+    } catch {
+      saved = null;
+    }
+    if (!saved?.key || !saved.charge || !this.claim()) return;
+    const attempt = saved;
+    const now = this.#now();
+    if (now) return now.resume(attempt);
+    this.#resuming = true;
+    this.requestError = null;
+    this.host.requestUpdate();
+    this.load().then(
+      (checkout) => {
+        this.#resuming = false;
+        if (this.#connected && this.state.step === 'lookup') checkout.resume(attempt);
+      },
+      (error: unknown) => {
+        this.#resuming = false;
+        this.#fail('load', error, () => {
+          this.requestError = null;
+          this.#resume();
+        });
+        this.host.requestUpdate();
+      },
+    );
   }
 
   get busy(): Busy {
-    const s = this.state;
-    if (s.step === 'confirm' && (s.pay?.phase === 'sending' || s.pay?.phase === 'resending')) return 'pay';
-    if (s.step === 'pending' && s.pay.phase === 'checking') return 'status';
-    if (s.step === 'confirm' && s.renewal === 'running') return 'lookup';
-    const pending = (task: { status: TaskStatus }) => task.status === TaskStatus.PENDING && !this.#runs.get(task)?.aborted;
-    if (pending(this.#lookupTask)) return 'lookup';
-    if (pending(this.#chargeTask)) return 'charge';
-    return this.#lists.some(pending) ? 'load' : null;
+    if (this.#resuming) return 'load';
+    const busy = this.#checkout?.busy;
+    if (busy) return busy;
+    if (this.#lookupTask.pending) return 'lookup';
+    return this.#lists.some((list) => list.pending) ? 'load' : null;
   }
 
   get error(): FlowError | null {
-    const s = this.state;
-    // "Already paid" says it all: the biller's "No due bills" is not shown beside it.
-    if (s.step === 'failed') return { code: s.code, reasonCode: s.code === 'QUOTE_ALREADY_PAID' ? null : s.payment.reason_code };
-    if (s.step === 'confirm' && s.pay?.phase === 'unconfirmed') return { code: 'PAY_UNCONFIRMED', reasonCode: null, retry: () => this.pay() };
-    if (s.step === 'confirm' && s.pay?.phase === 'refused') return { code: s.pay.code, reasonCode: null };
-    if (s.step === 'pending' && s.pay.phase === 'pending' && s.pay.code) return { code: s.pay.code, reasonCode: null, retry: () => this.check() };
-    return this.#requestError;
+    return (this.state.step !== 'lookup' && this.#checkout?.error) || this.requestError;
   }
 
   /** Whose payment this is: from the lookup, or the attempt being paid. */
   get customerName(): string {
     const s = this.state;
     return s.step === 'lookup' ? '' : s.step === 'choose' ? s.quote.customer_name : s.attempt.customer;
-  }
-
-  /** The charge of the current choice once the proxy told it (null while asking, or with no valid choice). */
-  get preview(): Charge | null {
-    const task = this.#previewTask;
-    return task.status === TaskStatus.COMPLETE ? task.value ?? null : null;
   }
 
   /** The quote on screen (for its test-mode flag), if any. */
@@ -349,62 +399,58 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     }
   }
 
+  /** The charge of the current choice once the proxy told it (null while asking, or with no valid choice). */
+  get preview(): Charge | null {
+    return this.#checkout?.preview ?? null;
+  }
+
   /** The payment methods the customer can choose from (`none` is never a choice). */
   get methods(): FundingMethod[] {
-    return (this.#fundingTask.value ?? []).filter((m) => m !== 'none');
+    return this.#checkout?.methods ?? [];
   }
 
   /** The method the payment goes with: the customer's pick, else the first offered. */
   get method(): FundingMethod | null {
-    const offered = this.#fundingTask.value ?? [];
-    return this.#method && offered.includes(this.#method) ? this.#method : (offered[0] ?? null);
+    return this.#checkout?.method ?? null;
   }
 
   selectMethod(method: FundingMethod): void {
-    this.#method = method;
-    this.host.requestUpdate();
+    this.#checkout?.selectMethod(method);
   }
 
   /** The gateway of the attempt on screen (Khalti, eSewa), if it goes through one; and whether the page is leaving for it. */
   get gateway(): { method: FundingMethod; leaving: boolean } | null {
-    const s = this.state;
-    if (s.step === 'lookup' || s.step === 'choose' || !isGateway(s.attempt.funding)) return null;
-    return { method: s.attempt.funding!, leaving: this.#leaving };
+    return this.#checkout?.gateway ?? null;
   }
 
   /** After a funding that did not go through (cancelled, refused): the same amount again, on the confirm step, to pay with any method. */
   again(): void {
-    const s = this.state;
-    if (s.step !== 'failed') return;
-    const { funding: _f, returnTo: _r, ...attempt } = s.attempt;
-    this.#to({ step: 'confirm', quote: s.quote, attempt: { ...attempt, key: crypto.randomUUID() }, pay: null });
+    this.#checkout?.again();
   }
 
   /** Stops waiting for the current list, lookup or price request. A payment cannot be cancelled once sent. */
   cancel(): void {
     this.#lookupTask.abort();
-    this.#chargeTask.abort();
+    this.#checkout?.cancel();
     for (const task of this.#lists) {
-      if (task.status !== TaskStatus.PENDING || this.#runs.get(task)?.aborted) continue;
+      if (!task.pending) continue;
       task.abort();
       // The form cannot be used without its list: a stopped load leaves a way to load it again.
-      this.#requestError = { code: 'ABORTED', reasonCode: null, retry: () => void task.run() };
-      this.#emitError('load', 'ABORTED', true, null, null);
+      this.requestError = { code: 'ABORTED', reasonCode: null, retry: () => void task.run() };
+      this.emitError('load', 'ABORTED', true, null, null);
     }
     this.host.requestUpdate();
   }
 
   async lookup(body: LookupRequest<S>): Promise<void> {
     if (this.state.step !== 'lookup') return;
-    this.#lastLookup = body;
-    await this.#lookupTask.run([body]);
+    this.lastLookup = body;
+    await this.#lookupTask.run(body);
   }
 
   /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
   async choose(amountPaisa: number, packageId?: number): Promise<void> {
-    const s = this.state;
-    if (s.step !== 'choose') return;
-    await this.#chargeTask.run([s.quote, { quote_id: s.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId }]);
+    await this.#checkout?.choose(amountPaisa, packageId);
   }
 
   /**
@@ -412,242 +458,22 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * idempotency key, which the proxy turns into the recorded outcome, never a second payment.
    */
   pay(): void {
-    const s = this.state;
-    if (s.step !== 'confirm' || s.renewal === 'running' || (s.pay && !idle(s.pay)) || !this.#claim()) return;
-    const unconfirmed = s.pay?.phase === 'unconfirmed';
-    const method = this.method;
-    let attempt = s.attempt;
-    // The method is part of the attempt: another method is another attempt (unless this one may have been recorded).
-    if (!unconfirmed && method && method !== attempt.funding) {
-      attempt = { ...attempt, funding: method, key: s.pay ? crypto.randomUUID() : attempt.key };
-      if (isGateway(method)) attempt.returnTo = location.href;
-    }
-    const base = { quote: s.quote, attempt };
-    this.#leaveOnNext = true;
-    this.#remember(attempt);
-    this.#run(base, unconfirmed ? transition(s.pay!, { type: 'retry' }) : START);
+    this.#checkout?.pay();
   }
 
   /** Asks the proxy for a pending payment's status now; automatic checks go on from there. */
   check(): void {
-    const s = this.state;
-    if (s.step === 'pending' && s.pay.phase === 'pending') this.#run(s, transition(s.pay, { type: 'check' }));
+    this.#checkout?.check();
   }
 
   back(): void {
-    const s = this.state;
-    if (s.step === 'choose') return this.reset();
-    // Once sent, an attempt is never dropped before its outcome is known.
-    if (s.step !== 'confirm' || s.pay?.phase === 'unconfirmed' || (s.pay && !idle(s.pay))) return;
-    this.#chargeTask.abort();
-    this.#forget();
-    this.#to(s.quote ? { step: 'choose', quote: s.quote } : { step: 'lookup' });
+    this.#checkout?.back();
   }
 
   reset(): void {
-    const s = this.state;
-    if (s.step === 'confirm' && s.pay && !idle(s.pay)) return;
+    if (this.#checkout) return this.#checkout.reset();
     this.cancel();
-    this.#payRun?.abort();
-    if (s.step !== 'lookup' && s.step !== 'choose') this.#forget();
-    this.#to({ step: 'lookup' });
-  }
-
-  /** Drives the pay machine from `pay` for the attempt in `base`; one run at a time. */
-  #run(base: Paying, pay: PayState): void {
-    this.#payRun?.abort();
-    const run = (this.#payRun = new AbortController());
-    const client = this.#payClient(base.attempt);
-    this.#apply(base, pay);
-    void drive(pay, { client, clock: this.host.clock, signal: run.signal, onState: (next) => this.#apply(base, next) });
-  }
-
-  #payClient({ key, body, funding, returnTo }: Attempt): PayClient {
-    const answer = async (request: () => Promise<Payment>): Promise<Answer> => {
-      try {
-        return { payment: await request() };
-      } catch (error) {
-        const e = toRequestError(error);
-        const record = check(isPayment, e.response);
-        const named = check(isReferenceDetails, e.details);
-        return { code: e.code, payment: record.success ? record.data : null, ...(named.success ? { reference: named.data.reference } : {}) };
-      }
-    };
-    const service = this.host.service;
-    const sent = { ...body, ...(funding ? { funding } : {}), ...(isGateway(funding) && returnTo ? { return_url: marked(returnTo, key) } : {}) };
-    return {
-      send: (signal) => answer(() => this.#client.pay(service, key, sent, { signal, timeoutMs: 60_000 })),
-      // Through a gateway, the proxy verifies with the gateway on resume (the return's parameters are hints).
-      status: (reference, signal) =>
-        answer(() => (isGateway(funding) ? this.#client.resume(reference, this.#returnParams, { signal }) : this.#client.status(reference, { signal }))),
-    };
-  }
-
-  /** Shows a pay machine state, and tells the host what became of the payment. */
-  #apply({ quote, attempt }: Paying, pay: PayState): void {
-    const { service } = this.host;
-    const generation = attempt.generation ? { generation: attempt.generation } : {};
-    const funded = (p: Payment) => (p.funding ? { funding: p.funding } : {});
-    const before = this.state.step;
-    switch (pay.phase) {
-      case 'settled': {
-        // A final outcome is shown: nothing left to resume after a reload.
-        this.#forget();
-        const p = pay.payment;
-        if (pay.code !== null && p.reason_code === 'SESSION_EXPIRED' && this.#lastLookup) return void this.#renew(quote, attempt);
-        if (pay.code === null) {
-          this.#to({ step: 'done', quote, attempt, payment: p }, () => emit(this.host, 'pay-success', {
-            service,
-            reference: p.reference,
-            transactionId: p.transaction_id,
-            amountPaisa: p.amount_paisa,
-            serviceChargePaisa: p.service_charge_paisa,
-            totalPaisa: p.total_paisa,
-            ...generation,
-            ...funded(p),
-          }));
-        } else {
-          // The bills were paid meanwhile (another tab, another device): said as such, not as a refusal.
-          const code = p.reason_code === 'NO_DUE_BILLS' ? 'QUOTE_ALREADY_PAID' : pay.code;
-          this.#to({ step: 'failed', quote, attempt, payment: p, code }, () =>
-            this.#emitError(code.startsWith('FUNDING_') ? 'funding' : 'pay', code, false, p.reference, code === 'QUOTE_ALREADY_PAID' ? null : p.reason_code, attempt, p),
-          );
-        }
-        return;
-      }
-      case 'pending':
-      case 'checking': {
-        if (pay.phase === 'pending' && pay.payment.next && this.#leaveOnNext && isGateway(attempt.funding)) return this.#leave({ quote, attempt }, pay);
-        const fresh = before !== 'pending';
-        const p = pay.payment;
-        if (fresh) this.#remember({ ...attempt, pending: p });
-        // Announced once per payment on the page and in the tab, however many widgets show it again.
-        const announce = () => {
-          if (!firstAnnouncement(p.reference)) return;
-          emit(this.host, 'pay-pending', { service, reference: p.reference, amountPaisa: p.amount_paisa, totalPaisa: p.total_paisa, ...generation, ...funded(p) });
-        };
-        this.#to({ step: 'pending', quote, attempt, pay }, fresh ? announce : undefined);
-        return;
-      }
-      case 'refused':
-        if (pay.code === 'QUOTE_EXPIRED' && this.#lastLookup) return void this.#renew(quote, attempt);
-        this.#forget();
-        this.#to({ step: 'confirm', quote, attempt, pay }, () => this.#emitError('pay', pay.code, false, null, null, attempt));
-        return;
-      case 'unconfirmed':
-        this.#to({ step: 'confirm', quote, attempt, pay }, () =>
-          this.#emitError('pay', 'PAY_UNCONFIRMED', true, pay.reference ?? null, null, attempt),
-        );
-        return;
-      default:
-        this.#to({ step: 'confirm', quote, attempt, pay });
-    }
-  }
-
-  /**
-   * The proxy answered the gateway's next step: the attempt is saved for the return, the host is told
-   * (`pay-funding`), and the page goes to the gateway (its page, or its signed form posted).
-   */
-  #leave(base: Paying, pay: Extract<PayState, { phase: 'pending' }>): void {
-    this.#payRun?.abort();
-    this.#payRun = null;
-    this.#leaveOnNext = false;
-    this.#leaving = true;
-    const { attempt } = base;
-    const payment = pay.payment;
-    const next = payment.next!;
-    this.#remember({ ...attempt, pending: payment });
-    this.#to({ step: 'pending', ...base, pay: { ...pay, waitMs: null } });
-    emit(this.host, 'pay-funding', { service: this.host.service, method: attempt.funding!, reference: payment.reference });
-    let to: Leave;
-    if (next.kind === 'redirect') {
-      to = next;
-    } else {
-      // A real form in the light DOM (no script of ours runs on the gateway's side; a strict CSP allows it).
-      const form = document.createElement('form');
-      form.method = 'post';
-      form.action = next.action;
-      form.hidden = true;
-      for (const [name, value] of Object.entries(next.fields)) {
-        const input = document.createElement('input');
-        input.type = 'hidden';
-        input.name = name;
-        input.value = value;
-        form.append(input);
-      }
-      (this.host as unknown as HTMLElement).append(form);
-      to = { kind: 'form', form };
-    }
-    const navigate = this.host.navigate ?? ((t: Leave) => (t.kind === 'redirect' ? location.assign(t.url) : t.form.submit()));
-    navigate(to);
-  }
-
-  /**
-   * The biller's session (or the proxy's quote) ended before the payment, and nothing was charged: looks
-   * the account up again, prices the same amount (or package) on the new lookup, and asks the customer to
-   * confirm it, as a new attempt. When that is not possible, the lookup or choice step says why.
-   */
-  async #renew(quote: Quote | null, attempt: Attempt): Promise<void> {
-    const body = this.#lastLookup!;
-    const { service } = this.host;
-    this.#forget();
-    const running: FlowState = { step: 'confirm', quote, attempt, pay: null, renewal: 'running' };
-    this.#to(running);
-    let fresh: Quote | null = null;
-    try {
-      fresh = await this.#client.lookup(service, body);
-      const again = { ...attempt.body, quote_id: fresh.quote_id };
-      const charge = await this.#client.charge(service, again);
-      if (this.state !== running) return;
-      const generation = fresh.generation ? { generation: fresh.generation } : {};
-      const renewed: Attempt = { key: crypto.randomUUID(), body: again, charge, customer: fresh.customer_name, ...generation };
-      this.#to({ step: 'confirm', quote: fresh, attempt: renewed, pay: null, renewal: 'done' });
-    } catch (error) {
-      if (this.state !== running) return;
-      const e = toRequestError(error);
-      this.#to(fresh ? { step: 'choose', quote: fresh } : { step: 'lookup' });
-      this.#requestError = { code: e.code, reasonCode: e.reasonCode };
-      this.#emitError(fresh ? 'price' : 'lookup', e.code, e.retryable, null, e.reasonCode, attempt);
-    }
-  }
-
-  /**
-   * Resumes the attempt this element saved (a reload, or the element created again): pending -> checks
-   * its status; otherwise resends it with the same key.
-   */
-  #resume(): void {
-    let saved: Saved | null = null;
-    try {
-      saved = JSON.parse(sessionStorage.getItem(this.#storageKey) ?? 'null') as Saved | null;
-    } catch {
-      saved = null;
-    }
-    if (!saved?.key || !saved.charge || !this.#claim()) return;
-    const { pending, ...attempt } = saved;
-    const base = { quote: null, attempt };
-    this.#leaveOnNext = false;
-    if (pending && isGateway(attempt.funding)) this.#returnParams = this.#takeReturn(attempt);
-    if (pending) {
-      this.#run(base, { phase: 'checking', payment: pending, since: this.host.clock.now(), polls: 0 });
-    } else {
-      this.#to({ step: 'confirm', ...base, pay: null });
-      this.#run(base, START);
-    }
-  }
-
-  /**
-   * The gateway's return parameters when the page came back for this attempt (marked with its key); the
-   * address bar then loses them (the page's own address as before it left).
-   */
-  #takeReturn(attempt: Attempt): Record<string, string> {
-    const url = new URL(location.href);
-    if (url.searchParams.get(RETURN_PARAM) !== attempt.key) return {};
-    const params: Record<string, string> = {};
-    url.searchParams.forEach((value, name) => {
-      if (name !== RETURN_PARAM) params[name] = value;
-    });
-    history.replaceState(history.state, '', attempt.returnTo ?? `${url.pathname}${url.hash}`);
-    return params;
+    this.to({ step: 'lookup' });
   }
 
   /** This element's resume slot: per service and endpoint, and per element when it has a name. */
@@ -656,41 +482,33 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     return `bill-pay:${this.host.service}:${this.host.endpoint}${name ? `:${name}` : ''}`;
   }
 
-  /** Takes the attempt in this element's slot for this element; false when another element drives it. */
-  #claim(): boolean {
+  /** @internal This element's resume slot (the claimed one while it holds a claim). */
+  get slot(): string {
+    return this.claimed ?? this.#storageKey;
+  }
+
+  /** @internal Takes the attempt in this element's slot for this element; false when another element drives it. */
+  claim(): boolean {
     if (!this.#connected) return false;
     const key = this.#storageKey;
     const holder = claims.get(key);
     if (holder && holder !== this) return false;
     claims.set(key, this);
-    this.#claimed = key;
+    this.claimed = key;
     return true;
   }
 
-  #release(): void {
-    if (this.#claimed && claims.get(this.#claimed) === this) claims.delete(this.#claimed);
-    this.#claimed = null;
+  /** @internal */
+  release(): void {
+    if (this.claimed && claims.get(this.claimed) === this) claims.delete(this.claimed);
+    this.claimed = null;
   }
 
-  #remember(saved: Saved): void {
-    try {
-      sessionStorage.setItem(this.#claimed ?? this.#storageKey, JSON.stringify(saved));
-    } catch {
-      // Storage can be unavailable (privacy modes, sandboxed frames): resuming is then not possible.
-    }
-  }
-
-  #forget(): void {
-    try {
-      if (this.#claimed) sessionStorage.removeItem(this.#claimed);
-    } catch {
-      // As above.
-    }
-    this.#release();
-  }
-
-  /** Tells the host of a failure the customer sees: where it happened, its code, and the text and reason shown. */
-  #emitError(
+  /**
+   * Tells the host of a failure the customer sees: where it happened, its code, and the text and reason shown.
+   * @internal `message`: the text shown when it is not the code's (a funded payment's, the steps' chunk).
+   */
+  emitError(
     stage: PayErrorStage,
     code: WidgetErrorCode,
     retryable: boolean,
@@ -698,6 +516,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     reasonCode: string | null,
     attempt?: Attempt,
     payment: Payment | null = null,
+    message?: string,
   ) {
     const m = messages(this.host.locale);
     const generation = attempt?.generation ? { generation: attempt.generation } : {};
@@ -706,8 +525,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       service: this.host.service,
       stage,
       code,
-      // A funded payment says what became of the money (cancelled, refunded, refund due).
-      message: (payment && fundingText(this.host.locale, code, payment)) ?? errorText(m, code),
+      message: message ?? errorText(m, code),
       reason,
       reasonCode: reason === null ? null : reasonCode,
       retryable,
@@ -717,21 +535,16 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     });
   }
 
-  /** Moves to a state; `outcome` announces what led there before the step event that follows from it. */
-  #to(state: FlowState, outcome?: () => void): void {
+  /**
+   * Moves to a state; `outcome` announces what led there before the step event that follows from it.
+   * @internal
+   */
+  to(state: FlowState, outcome?: () => void): void {
     const step = this.state.step;
-    if (state.step !== 'pending') this.#leaving = false;
     this.state = state;
-    if (step !== state.step) this.#requestError = null;
+    if (step !== state.step) this.requestError = null;
     this.host.requestUpdate();
     outcome?.();
     if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
-}
-
-/** The return address with this attempt's mark, so that back on the page only its widget resumes with the gateway's answer. */
-function marked(returnTo: string, key: string): string {
-  const url = new URL(returnTo);
-  url.searchParams.set(RETURN_PARAM, key);
-  return url.href;
 }

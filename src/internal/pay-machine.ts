@@ -7,27 +7,9 @@
  */
 import type { Payment, WidgetErrorCode } from '../api.js';
 
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or as soon as `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
+import type { Clock } from './clock.js';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    }),
-};
+export { systemClock, type Clock } from './clock.js';
 
 /** A request's outcome as a value: the payment record, or an error code (with the record a refusal carries). */
 export type Answer = { payment: Payment } | { code: WidgetErrorCode; payment: Payment | null; reference?: string };

@@ -1,32 +1,40 @@
-import { css, unsafeCSS } from 'lit';
+import { css, unsafeCSS, type CSSResult } from 'lit';
 
 const TOKENS = ['bg', 'fg', 'muted', 'border', 'accent', 'on-accent', 'error', 'success', 'surface'];
 
-/** The built-in themes' names (the `theme` attribute's values). */
+/** The themes' names (the `theme` attribute's values): built in, and the portal's (themes/portal.ts). */
 export type Theme = 'light' | 'dark' | 'olive' | 'purple' | 'vector' | 'grey';
 
 /**
- * The themes' colours, in TOKENS order. `theme` picks one: `light` (the default), `dark`, and the
- * ElectroSoft portal's `olive`, `purple`, `vector` and `grey` (its `color_theme_id`). Every theme meets
- * WCAG AA contrast (tested). A host's `--pay-color-*` custom properties win over any theme.
+ * Themes as CSS: each theme's colours, in TOKENS order. `light` is the default (`:host`); each other one
+ * applies with its `theme` attribute. A host's `--pay-color-*` custom properties win over any theme.
+ * Built from constant tables, never from input.
  */
-const THEMES: Record<Theme, string[]> = {
+export function themeStyles(table: Partial<Record<Theme, string[]>>): CSSResult {
+  return unsafeCSS(
+    Object.entries(table)
+      .map(([name, colours]) => `${name === 'light' ? ':host' : `:host([theme='${name}'])`} { ${TOKENS.map((token, i) => `--_${token}: var(--pay-color-${token}, ${colours[i]});`).join('')} }`)
+      .join('\n'),
+  );
+}
+
+/** The built-in themes; the ElectroSoft portal's are in themes/portal.ts. Every theme meets WCAG AA contrast (tested). */
+const themes = themeStyles({
   light: ['#ffffff', '#1d2330', '#545c6b', '#c5cad3', '#1f5fbf', '#ffffff', '#b3261e', '#1e7a3c', '#f3f5f8'],
   dark: ['#161a22', '#eef1f6', '#b4bccb', '#4a5262', '#8ab4f8', '#0b1a33', '#ffb4ab', '#7dd99a', '#222834'],
-  olive: ['#fbfaf3', '#2b2d1a', '#55573b', '#b9bb96', '#556b2f', '#ffffff', '#a4271e', '#2e6b2f', '#efeedb'],
-  purple: ['#fcfaff', '#2a1d3a', '#5a4b6e', '#c9bde0', '#6a3fb5', '#ffffff', '#b3261e', '#1e7a3c', '#f1ecfa'],
-  vector: ['#f7fbfc', '#10303a', '#3f5f69', '#a9c6cf', '#006d8f', '#ffffff', '#b3261e', '#1e6e46', '#e6f2f5'],
-  grey: ['#f6f6f6', '#222222', '#555555', '#b0b0b0', '#4a4a4a', '#ffffff', '#a61b1b', '#2d6a2d', '#e9e9e9'],
-};
+});
 
-const palette = (colours: string[]) => TOKENS.map((token, i) => `--_${token}: var(--pay-color-${token}, ${colours[i]});`).join('');
-
-/** Built from the constant table above, never from input. */
-const themes = unsafeCSS(
-  Object.entries(THEMES)
-    .map(([name, colours]) => `${name === 'light' ? ':host' : `:host([theme='${name}'])`} { ${palette(colours)} }`)
-    .join('\n'),
-);
+/**
+ * Styles that arrive after the elements (the steps' chunk, the portal themes): every element's shadow root
+ * adopts them, the ones already on the page at once (`onStyles`, set by the elements' base class).
+ */
+export const addedStyles: CSSResult[] = [];
+export const styleHub = { onStyles: () => {} };
+export function addStyles(style: CSSResult): void {
+  if (addedStyles.includes(style)) return;
+  addedStyles.push(style);
+  styleHub.onStyles();
+}
 
 /**
  * Shared styles. Every colour and size is a `--pay-*` custom property with a default, so a host themes a
@@ -75,14 +83,6 @@ export const payStyles = [
   }
   h3:focus {
     outline: none;
-  }
-  .badge {
-    justify-self: start;
-    background: var(--_surface);
-    border: 1px dashed var(--_border);
-    border-radius: 999px;
-    padding: 0 0.6em;
-    font-size: 0.85em;
   }
   form,
   .grid {
@@ -170,93 +170,9 @@ export const payStyles = [
     opacity: 0.6;
     cursor: progress;
   }
-  table {
-    width: 100%;
-    border-collapse: collapse;
-    font-size: 0.9em;
-  }
-  th,
-  td {
-    text-align: start;
-    padding: 0.3em;
-    border-bottom: 1px solid var(--_border);
-  }
-  .num {
-    text-align: end;
-    font-variant-numeric: tabular-nums;
-  }
   select {
     max-width: 100%;
     font: inherit;
-  }
-  /* A narrow widget (a phone, a sidebar): each table row becomes a stack of "label value" lines. */
-  @container (max-width: 30rem) {
-    table,
-    tbody,
-    tr,
-    td,
-    caption {
-      display: block;
-      text-align: start;
-    }
-    thead {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-    tr {
-      border-bottom: 1px solid var(--_border);
-      padding: 0.3em 0;
-    }
-    td {
-      display: flex;
-      justify-content: space-between;
-      gap: var(--_space);
-      border: 0;
-      padding: 0.1em 0;
-      text-align: end;
-      overflow-wrap: anywhere;
-    }
-    td::before {
-      content: attr(data-label);
-      text-align: start;
-      color: var(--_muted);
-    }
-    td:first-child {
-      font-weight: 600;
-    }
-    td.blank {
-      display: none;
-    }
-    /* The reference stays unbroken: on its own line under its label. */
-    dd.reference {
-      grid-column: 1 / -1;
-      justify-content: flex-start;
-    }
-    dd.reference code {
-      /* 32 characters on one line down to a 320 px widget. */
-      font-size: min(0.85em, 4.2cqi);
-    }
-  }
-  dl {
-    display: grid;
-    /* Values keep their width (amounts and numbers never break); labels wrap at their words instead. */
-    grid-template-columns: minmax(35%, 1fr) minmax(0, auto);
-    gap: 0.25em var(--_space);
-    margin: 0;
-  }
-  dd {
-    margin: 0;
-    text-align: end;
-    font-variant-numeric: tabular-nums;
-    overflow-wrap: break-word;
-    min-width: 0;
-  }
-  .total {
-    font-weight: 700;
   }
   [role='status']:empty {
     display: none;
@@ -269,27 +185,6 @@ export const payStyles = [
     color: var(--_error);
     border-inline-start: 4px solid var(--_error);
     padding-inline-start: var(--_space);
-  }
-  .ok {
-    color: var(--_success);
-  }
-  fieldset {
-    border: 0;
-    padding: 0;
-    margin: 0;
-    display: grid;
-    gap: 0.4em;
-  }
-  legend {
-    font-weight: 600;
-    padding: 0;
-    margin-bottom: 0.4em;
-  }
-  .choice {
-    display: flex;
-    gap: 0.5em;
-    align-items: center;
-    font-weight: 400;
   }
   [role='listbox'] {
     list-style: none;
@@ -314,44 +209,6 @@ export const payStyles = [
     border-radius: calc(var(--_radius) / 2);
     background: var(--_surface);
   }
-  .preview {
-    margin: 0;
-    padding: 0.5em var(--_space);
-    background: var(--_surface);
-    border-radius: calc(var(--_radius) / 2);
-  }
-  .reference {
-    display: flex;
-    gap: 0.5em;
-    align-items: center;
-    justify-content: flex-end;
-    flex-wrap: wrap;
-  }
-  .reference {
-    min-width: 0;
-  }
-  .reference code {
-    white-space: nowrap;
-    font: inherit;
-    font-variant-numeric: tabular-nums;
-    user-select: all;
-  }
-  @media print {
-    :host {
-      max-width: none;
-      color: #000;
-    }
-    [part='base'] {
-      border: 0;
-      padding: 0;
-      background: #fff;
-    }
-    [part='base'] > :not([part='header']):not([part='receipt']):not(.badge),
-    [part='receipt'] .actions,
-    [part='receipt'] .reference button {
-      display: none;
-      }
-    }
   .spinner {
     display: inline-block;
     width: 0.9em;

@@ -6,6 +6,7 @@ import { expect, fixture } from '@open-wc/testing';
 import { html, unsafeStatic } from 'lit/static-html.js';
 import type { PayElement } from '../../src/internal/pay-element.js';
 import { $, $$, fastClock, resetSandbox, until } from './helpers.js';
+import '../../src/themes/portal.js'; // The portal's themes, opted into as a host does.
 
 const THEMES = ['light', 'dark', 'olive', 'purple', 'vector', 'grey'] as const;
 const LOCALES = ['en', 'ne'] as const;

@@ -180,7 +180,8 @@ describe('checkout: charge preview, confirm summary, receipt', () => {
       try {
         el.requestUpdate();
         await el.updateComplete;
-        (el as unknown as { copiedReference: string }).copiedReference = '';
+        el.steps!.copiedReference = '';
+        el.requestUpdate();
         await el.updateComplete;
         button(el, 'Copy').click();
         await until(el, () => commands.length === 1, 'copied by execCommand');

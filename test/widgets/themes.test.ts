@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { NeaPay } from '../../src/nea-pay.js';
 import { $, resetSandbox, until } from './helpers.js';
+import '../../src/themes/portal.js'; // The portal's themes, opted into as a host does.
 
 const THEMES = ['light', 'dark', 'olive', 'purple', 'vector', 'grey'];
 
