@@ -34,8 +34,8 @@ export const BUDGET_ALL = 15 * 1024;
  * The ratchet: the figures reached (2026-12-02, zod/mini still in the browser: 25.83 and 27.19 KB), rounded up
  * to the next 0.5 KB. Never raise them.
  */
-export const RATCHET_ELEMENT = 26 * 1024;
-export const RATCHET_ALL = 27.5 * 1024;
+export const RATCHET_ELEMENT = 17.5 * 1024;
+export const RATCHET_ALL = 19 * 1024;
 const ratchet = args.has('--ratchet');
 
 interface Entry {
