@@ -13,7 +13,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { createLedger } from '../../src/server/store/ledger.js';
 import type { Ledger } from '../../src/server/store/schema.js';
-import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, SQLITE } from '../../src/server/store/sqlite.js';
+import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, QUOTE_BATCH, SQLITE } from '../../src/server/store/sqlite.js';
 import type { StoredQuote } from '../../src/server/store/store.js';
 import { paymentRow } from './harness.js';
 
@@ -133,9 +133,11 @@ describe('SQLite ledger group commit', () => {
 });
 
 describe('SQLite quotes written behind the answer', () => {
-  it('serves a quote at once, writes concurrent ones in one insert, and writes pending ones before a charge, a payment or closing', async () => {
+  it('serves a quote at once, writes the window\'s quotes in one insert, and writes pending ones before a charge, a payment or closing', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'behind-')), 'ledger.sqlite');
-    const store = openSqliteStore(file);
+    // The window's end, in the test's hands (QUOTE_WINDOW_MS in production).
+    const windows: (() => void)[] = [];
+    const store = openSqliteStore(file, { scheduleQuotes: (write) => (windows.push(write), () => windows.splice(windows.indexOf(write), 1)) });
     await store.ready();
     const inDatabase = async (id: string) => {
       const raw = new Sqlite(file, { readonly: true });
@@ -147,8 +149,18 @@ describe('SQLite quotes written behind the answer', () => {
     };
     await Promise.all(['a', 'b', 'c'].map((id) => store.saveQuote(quote(`q-${id}`))));
     assert.equal((await store.getQuote('q-a'))?.customerName, '1111', 'served before it is written');
+    assert.equal(windows.length, 1, 'one window for the three');
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(await inDatabase('q-a'), undefined, 'not written before the window ends');
+    windows.shift()!();
     for (let i = 0; i < 20 && !(await inDatabase('q-c')); i++) await new Promise((r) => setImmediate(r));
-    assert.ok(await inDatabase('q-a'), 'written soon after, without anyone asking');
+    assert.ok(await inDatabase('q-a'), 'written when the window ends, without anyone asking');
+    assert.ok(await inDatabase('q-c'));
+
+    await Promise.all(Array.from({ length: QUOTE_BATCH }, (_, i) => store.saveQuote(quote(`q-full-${i}`))));
+    for (let i = 0; i < 20 && !(await inDatabase(`q-full-${QUOTE_BATCH - 1}`)); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(await inDatabase(`q-full-${QUOTE_BATCH - 1}`), 'a full batch is written without waiting for the window');
+    assert.ok(await inDatabase('q-full-0'));
 
     await store.saveQuote(quote('q-charged'));
     await store.saveCharge('q-charged', 40000, 500);

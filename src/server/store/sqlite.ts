@@ -111,7 +111,12 @@ function walSync(file: string): SyncWal {
   };
 }
 
-export function openSqliteStore(file: string): Store {
+export interface SqliteStoreOptions {
+  /** When the pending quotes are written (default: QUOTE_WINDOW_MS after the first, or at once past QUOTE_BATCH). */
+  scheduleQuotes?: ScheduleWrite;
+}
+
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   // The driver (an optional peer, built natively) is loaded on the first query: `store.ready()` reports it missing.
   let durability: ReturnType<typeof ledgerDatabase> | undefined;
   const database = async (): Promise<SqliteDatabase> => {
@@ -125,21 +130,40 @@ export function openSqliteStore(file: string): Store {
   };
   // Every ledger call waits for the migrations, which open the database: `durability` is set by then.
   const synced = () => durability?.synced() ?? Promise.resolve();
-  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }));
+  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }), options.scheduleQuotes);
 }
 
 /**
- * Quotes written behind the answer, many to a commit: a lookup's answer does not wait for its quote's
- * write, and the quotes of concurrent lookups share one insert. Until written, a quote is served from
- * memory (an SQLite ledger has one proxy instance: no one else reads its quotes); whatever uses a quote
- * in the database (a charge, a payment, closing) writes the pending ones first. A crash may lose quotes
- * not yet written: the customer looks the account up again.
+ * How long a quote may wait in memory for the next batch: a lookup's quote costs about 55 us to insert
+ * 16 to a statement, 20 us 100 to a statement and 10 us 500 to a statement (this machine).
  */
-export function quotesWrittenBehind(store: Store): Store {
+export const QUOTE_WINDOW_MS = 100;
+/** Pending quotes that are written at once, without waiting for the window. */
+export const QUOTE_BATCH = 500;
+/** Calls `write` once, later; returns a function that cancels it. */
+export type ScheduleWrite = (write: () => void) => () => void;
+const afterWindow: ScheduleWrite = (write) => {
+  const timer = setTimeout(write, QUOTE_WINDOW_MS);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+/**
+ * Quotes written behind the answer, many to a statement: a lookup's answer does not wait for its quote's
+ * write, and the quotes of the lookups of a window (QUOTE_WINDOW_MS, or QUOTE_BATCH of them) share one
+ * insert. Until written, a quote is served from memory (an SQLite ledger has one proxy instance: no one
+ * else reads its quotes); whatever uses a quote in the database (a charge, a payment, closing) writes
+ * the pending ones first. A crash may lose the quotes of the last window: the customer looks the account
+ * up again.
+ */
+export function quotesWrittenBehind(store: Store, schedule: ScheduleWrite = afterWindow): Store {
   const pending = new Map<string, StoredQuote>();
   let writing: Promise<void> | null = null;
+  let cancel: (() => void) | null = null;
   const write = () =>
     (writing ??= (async () => {
+      cancel?.();
+      cancel = null;
       await new Promise((resolve) => setImmediate(resolve));
       const batch = [...pending.values()];
       try {
@@ -147,8 +171,15 @@ export function quotesWrittenBehind(store: Store): Store {
         for (const q of batch) if (pending.get(q.id) === q) pending.delete(q.id);
       } finally {
         writing = null;
+        // Quotes saved while this batch was written (or left by a failed write) wait for the next window.
+        if (pending.size > 0) cancel ??= schedule(later);
       }
     })());
+  const later = () => {
+    cancel = null;
+    // A failed write leaves the quotes pending: the next write, or whatever needs them, tries again.
+    write().catch(() => undefined);
+  };
   /** Resolves once every quote saved before the call is in the database. */
   const written = async () => {
     while (pending.size > 0) await write();
@@ -157,8 +188,8 @@ export function quotesWrittenBehind(store: Store): Store {
     ...store,
     async saveQuote(quote) {
       pending.set(quote.id, quote);
-      // A failed write leaves the quotes pending: the next write, or whatever needs them, tries again.
-      write().catch(() => undefined);
+      if (pending.size >= QUOTE_BATCH) later();
+      else cancel ??= schedule(later);
     },
     async saveQuotes(quotes) {
       await written();
@@ -178,6 +209,7 @@ export function quotesWrittenBehind(store: Store): Store {
     },
     async close() {
       await written().catch(() => undefined);
+      cancel?.();
       return store.close();
     },
   };
