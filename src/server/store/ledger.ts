@@ -8,7 +8,7 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder } from 'kyse
 import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely/migration';
 import type { LedgerState } from '../providers/upstream.js';
 import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow } from './rows.js';
-import { FUNDING_OPEN_STATES, migrations, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
+import { FUNDING_OPEN_STATES, LIVE_CONDITION, migrations, OPEN_CONDITION, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
 import type { InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
 
 /** The query that picks the payments a reconciler claims. */
@@ -57,14 +57,19 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
   const byReference = async (reference: string) => (await payments()).where('reference', '=', reference).executeTakeFirst();
 
   const blocking = async (quoteId: string, service: string, account: string | null) => {
-    // Both asked at once (on PostgreSQL, over two connections: one round trip of the pay's few); the quote's wins.
-    const [live, unresolved] = await Promise.all([
-      (await payments()).where('quote_id', '=', quoteId).where('state', 'in', LIVE).executeTakeFirst(),
-      account === null
-        ? undefined
-        : (await payments()).where('service', '=', service).where('account', '=', account).where('state', 'in', OPEN).executeTakeFirst(),
-    ]);
+    // One statement for both rules, each in its partial index's own words (one live payment per quote,
+    // one unresolved per account): an index search each, however long the ledger. The quote's wins.
+    const rows = await (await payments())
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('quote_id', '=', quoteId), sql<boolean>`${sql.raw(LIVE_CONDITION)}`]),
+          ...(account === null ? [] : [eb.and([eb('service', '=', service), eb('account', '=', account), sql<boolean>`${sql.raw(OPEN_CONDITION)}`])]),
+        ]),
+      )
+      .execute();
+    const live = rows.find((r) => r.quote_id === quoteId && LIVE.includes(r.state as LedgerState));
     if (live) return { conflict: 'quote' as const, existing: toRow(live) };
+    const unresolved = rows.find((r) => r.service === service && r.account === account && OPEN.includes(r.state as LedgerState));
     if (unresolved) return { conflict: 'account' as const, existing: toRow(unresolved) };
     return null;
   };
