@@ -41,14 +41,19 @@ const QUOTES_PER_INSERT = 500;
 type QuoteBody = Omit<StoredQuote, 'id' | 'service' | 'sessionId' | 'charges' | 'createdAt' | 'expiresAt'>;
 const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
-/** A Store over a Kysely database; migrates it first (every query waits for that). */
-export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store {
+/**
+ * A Store over a Kysely database; migrates it first (every query waits for that). `relaxed`, when given,
+ * is the same database through connections whose commits do not wait for durability (postgres.ts): the
+ * writes cheap to lose, or made durable by the payment write that follows them, go through it.
+ */
+export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed: Kysely<Ledger> = database): Store {
   const migrator = new Migrator({ db: database, provider: { getMigrations: async () => migrations(d) } });
   const migrated = migrator.migrateToLatest().then(({ error }) => {
     if (error) throw error;
   });
   migrated.catch(() => undefined);
   const db = async () => (await migrated, database);
+  const relaxedDb = async () => (await migrated, relaxed);
   /** A payment write's result, once the write is durable. */
   const durable = async <T>(result: T): Promise<T> => (await d.synced?.(), result);
 
@@ -102,9 +107,9 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
     async rateHit(key, windowStart) {
       if (++hitsSincePrune >= 1000) {
         hitsSincePrune = 0;
-        await (await db()).deleteFrom('rate_limits').where('window_start', '<', windowStart).execute();
+        await (await relaxedDb()).deleteFrom('rate_limits').where('window_start', '<', windowStart).execute();
       }
-      const { hits } = await (await db())
+      const { hits } = await (await relaxedDb())
         .insertInto('rate_limits')
         .values({ key, window_start: windowStart, hits: 1 })
         .onConflict((c) => c.columns(['key', 'window_start']).doUpdateSet({ hits: sql<number>`rate_limits.hits + 1` }))
@@ -126,7 +131,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
           created_at: createdAt,
           expires_at: expiresAt,
         }));
-        await (await db()).insertInto('quotes').values(values).execute();
+        await (await relaxedDb()).insertInto('quotes').values(values).execute();
       }
     },
     async getQuote(id) {
@@ -229,7 +234,9 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
     },
     async updateFunding(reference, from, patch, now) {
       if (from.length === 0) return null;
-      const r = await (await db())
+      // A funding becoming `secured` is always followed by its payment's write (the commit's intent, or the
+      // refusal before a release) before anything leaves: that write's flush makes it durable.
+      const r = await (await (patch.state === 'secured' ? relaxedDb() : db()))
         .updateTable('fundings')
         .set({ ...fundingPatchRecord(patch), updated_at: now })
         .where('reference', '=', reference)
@@ -283,6 +290,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
     async close() {
       await migrated.catch(() => undefined);
       await database.destroy();
+      if (relaxed !== database) await relaxed.destroy();
     },
   };
 }
