@@ -25,8 +25,15 @@ function heldLedger() {
   const opened = new Sqlite(file);
   opened.pragma('journal_mode = WAL');
   const prepared: string[] = [];
+  let commits = 0;
   const prepare = opened.prepare.bind(opened);
-  opened.prepare = ((source: string) => (prepared.push(source), prepare(source))) as typeof opened.prepare;
+  opened.prepare = ((source: string) => {
+    prepared.push(source);
+    const stmt = prepare(source);
+    if (source !== 'COMMIT') return stmt;
+    const run = stmt.run.bind(stmt);
+    return Object.assign(stmt, { run: (...args: unknown[]) => (commits++, run(...args)) });
+  }) as typeof opened.prepare;
   let syncs = 0;
   let held: (() => void)[] = [];
   const { database, synced } = ledgerDatabase(opened, () => {
@@ -37,6 +44,10 @@ function heldLedger() {
   return {
     store,
     prepared,
+    file,
+    get commits() {
+      return commits;
+    },
     synchronous: () => opened.pragma('synchronous', { simple: true }),
     get syncs() {
       return syncs;
@@ -108,12 +119,38 @@ describe('SQLite ledger group commit', () => {
     assert.equal(ledger.release(), 1);
     assert.equal(await second, true);
 
-    // Eight reservations written together share the syncs.
+    // Eight reservations written together share the syncs, and the commits: one transaction per sync.
     const before = ledger.syncs;
+    const commitsBefore = ledger.commits;
     const eight = Array.from({ length: 8 }, (_, i) => store.insertPayment(paymentRow({ quoteId: `q-${10 + i}` })));
     while (!(await settled(Promise.all(eight)))) ledger.release();
     assert.ok(ledger.syncs - before <= 2, `${ledger.syncs - before} syncs for 8 payments`);
+    assert.ok(ledger.commits - commitsBefore <= ledger.syncs - before, `${ledger.commits - commitsBefore} commits for 8 payments`);
     assert.equal(ledger.prepared.filter((sql) => sql.startsWith('insert into "payments"')).length, 1, 'the insert was prepared once');
+    await store.close();
+  });
+
+  it('commits a write nobody waits for within the turn, and a group before its sync: another connection sees them', async () => {
+    const ledger = heldLedger();
+    const { store } = ledger;
+    await store.ready();
+    await store.paymentByKey('none');
+    ledger.release();
+    const other = new Sqlite(ledger.file, { readonly: true });
+    const seen = (reference: string) => other.prepare('SELECT state FROM payments WHERE reference = ?').get(reference) as { state: string } | undefined;
+    const row = paymentRow({ quoteId: 'q-seen' });
+    const inserting = store.insertPayment(row);
+    assert.equal(await settled(inserting), false, 'waiting for its sync');
+    assert.equal(seen(row.reference)?.state, 'pending', 'committed before the sync was asked for');
+    ledger.release();
+    await inserting;
+    // A funding write waits for no sync: its transaction is committed at the end of the event loop's turn.
+    const commits = ledger.commits;
+    await store.insertFunding({ reference: row.reference, method: 'host', state: 'initiated', ids: {}, nextStep: null, totalPaisa: 1, paidPaisa: null, expiresAt: 1, nextCheckAt: 1, attempts: 0, refundReason: null, refundedAt: null, createdAt: 1, updatedAt: 1 });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(ledger.commits, commits + 1);
+    assert.ok(other.prepare('SELECT 1 FROM fundings WHERE reference = ?').get(row.reference));
+    other.close();
     await store.close();
   });
 
