@@ -174,12 +174,19 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
   return { database, synced };
 }
 
-/** fdatasync of the database's WAL file, through a handle opened on first use and kept. */
-function walSync(file: string): SyncWal {
+/** fdatasync of the database's WAL file, through a handle opened on first use and kept until `close`. */
+function walSync(file: string): { sync: SyncWal; close: () => Promise<void> } {
   let handle: Promise<FileHandle> | null = null;
-  return async () => {
-    handle ??= open(`${file}-wal`, 'r');
-    await (await handle).datasync();
+  return {
+    async sync() {
+      handle ??= open(`${file}-wal`, 'r');
+      await (await handle).datasync();
+    },
+    async close() {
+      const opened = handle;
+      handle = null;
+      await (await opened?.catch(() => null))?.close();
+    },
   };
 }
 
@@ -197,8 +204,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const opened = new Sqlite(file);
     opened.pragma('journal_mode = WAL');
     opened.pragma('busy_timeout = 5000');
-    durability = ledgerDatabase(opened, walSync(file));
-    return durability.database;
+    const wal = walSync(file);
+    durability = ledgerDatabase(opened, wal.sync);
+    const { close } = durability.database;
+    return {
+      ...durability.database,
+      close: () => {
+        close();
+        // Not left to the garbage collector (Node warns, and will refuse).
+        void wal.close();
+      },
+    };
   };
   // Every ledger call waits for the migrations, which open the database: `durability` is set by then.
   const synced = () => durability?.synced() ?? Promise.resolve();
