@@ -4,7 +4,10 @@
  * sides alike:
  * - overhead: latency of an NEA lookup through the proxy vs the same lookup through a plain node:http
  *   passthrough (and the details call straight to the sandbox), one request at a time, interleaved;
- * - throughput: lookups per second at 16 in flight, proxy and passthrough back to back in each round;
+ * - throughput: lookups per second at 16 in flight, proxy and passthrough back to back in each round, and
+ *   the servers' process CPU time per lookup on each side (user + system, from /proc): on a machine busy
+ *   with other work the lookups per second measure the scheduler as much as the code, the CPU per lookup
+ *   much less so (its ratio is the capacity ratio once the server's core is the limit);
  * - ledgered commits per second (lookups beforehand, pays timed; one account per commit, as the ledger
  *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight;
  * - a fixed-rate load (BENCH_SECONDS, default 60; 0 skips it) of lookups and payments: errors and memory.
@@ -94,7 +97,15 @@ async function latencyRound(count: number) {
   return Object.fromEntries(order.map((s) => [s, { p50: percentile(times[s], 50), p99: percentile(times[s], 99) }])) as Record<Side, { p50: number; p99: number }>;
 }
 
+/** The servers' process CPU time (user + system) so far, in microseconds. */
+const serverCpu = () => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+};
+const CLOCK_TICKS = 100;
+
 async function throughput(call: () => Promise<{ status: number }>, seconds: number, inFlight = 16) {
+  const cpu = serverCpu();
   const end = performance.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -107,7 +118,7 @@ async function throughput(call: () => Promise<{ status: number }>, seconds: numb
       }
     }),
   );
-  return { perSecond: done / seconds, errors };
+  return { perSecond: done / seconds, errors, cpuPerCall: (serverCpu() - cpu) / Math.max(1, done + errors) };
 }
 
 /** Pays `count` Dish Home quotes of distinct accounts, 8 in flight; only the pays are timed, only successes counted. */
@@ -118,6 +129,7 @@ async function commits(proxy: string, count: number, inFlight = 8) {
     quotes.push(json.data!.response!.quote_id as string);
   }
   const t = performance.now();
+  const cpu = serverCpu();
   const errors: Record<string, number> = {};
   let ok = 0;
   let next = 0;
@@ -131,7 +143,7 @@ async function commits(proxy: string, count: number, inFlight = 8) {
       }
     }),
   );
-  return { perSecond: ok / ((performance.now() - t) / 1000), errors };
+  return { perSecond: ok / ((performance.now() - t) / 1000), errors, cpuPerCall: (serverCpu() - cpu) / count };
 }
 const errorText = (errors: Record<string, number>) => Object.entries(errors).map(([k, v]) => `${v} ${k}`).join(', ') || '0 errors';
 
@@ -153,6 +165,9 @@ console.log(`  proxy p50 overhead over the passthrough: +${ms(overhead)} (rounds
 const ratios: number[] = [];
 const tps: number[] = [];
 const tqs: number[] = [];
+const cps: number[] = [];
+const cqs: number[] = [];
+const cpuRatios: number[] = [];
 let throughputErrors = 0;
 for (let r = 0; r < ROUNDS; r++) {
   // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
@@ -164,11 +179,16 @@ for (let r = 0; r < ROUNDS; r++) {
   tps.push(tp.perSecond);
   tqs.push(tq.perSecond);
   ratios.push(tq.perSecond / tp.perSecond);
+  cps.push(tp.cpuPerCall);
+  cqs.push(tq.cpuPerCall);
+  cpuRatios.push(tp.cpuPerCall / tq.cpuPerCall);
 }
 console.log(`\nThroughput, 16 in flight, ${SLICE_SECONDS} s per side per round (${throughputErrors} errors):`);
 console.log(`  node:http passthrough ${median(tps).toFixed(0)} lookups/s`);
 console.log(`  merchant proxy        ${median(tqs).toFixed(0)} lookups/s`);
 console.log(`  ratio proxy/passthrough ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')}; target >= 0.5x)`);
+console.log(`  servers' CPU per lookup (sandbox included on both sides): passthrough ${median(cps).toFixed(0)} us, proxy ${median(cqs).toFixed(0)} us`);
+console.log(`  capacity ratio passthrough CPU/proxy CPU ${median(cpuRatios).toFixed(2)}x (rounds: ${cpuRatios.map((x) => x.toFixed(2)).join(' ')})`);
 
 console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand; successes only):`);
 for (const [name, url, target] of [['SQLite    ', urls.sqlite, 1500], ['PostgreSQL', urls.postgres, 1000]] as const) {
@@ -180,7 +200,7 @@ for (const [name, url, target] of [['SQLite    ', urls.sqlite, 1500], ['PostgreS
   for (let r = 0; r < (QUICK ? 1 : 3); r++) runs.push(await commits(url, COMMITS));
   const errors: Record<string, number> = {};
   for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
-  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s)`);
+  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s); servers' CPU ${median(runs.map((x) => x.cpuPerCall)).toFixed(0)} us per commit`);
 }
 
 if (SECONDS > 0) {

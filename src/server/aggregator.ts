@@ -54,13 +54,39 @@ interface Outgoing {
   headers: Record<string, string>;
   body?: string;
 }
-/** One request and its whole answer; rejects (with the error's code) when the exchange broke. */
-type Exchange = (url: string, init: Outgoing, signal: AbortSignal) => Promise<{ status: number; text: string }>;
+/** One request (its path below the base URL) and its whole answer; rejects (with the error's code) when the exchange broke. */
+type Exchange = (path: string, init: Outgoing, deadline: Deadline) => Promise<{ status: number; text: string }>;
 
 /** Removes secrets from an answer's text, in every form an echo may carry them: as sent, URL-encoded, JSON-escaped. */
 export function secretScrubber(secrets: string[]): (text: string) => string {
   const forms = secrets.filter(Boolean).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
   return (text) => forms.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join('[redacted]') : out), text);
+}
+
+/**
+ * How an exchange learns that its time is up: an AbortSignal for fetch (made on first use: node:http
+ * needs none, and an AbortController with the listeners node:http hangs on it costs more than the rest
+ * of the call's bookkeeping), or a plain callback.
+ */
+export class Deadline {
+  #controller: AbortController | null = null;
+  #onExpiry: (() => void) | null = null;
+  #expired = false;
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#expired) this.#controller.abort();
+    return this.#controller.signal;
+  }
+  /** `cancel` is called once if the time runs out (at once if it has). */
+  onExpiry(cancel: () => void) {
+    if (this.#expired) cancel();
+    else this.#onExpiry = cancel;
+  }
+  expire() {
+    this.#expired = true;
+    this.#controller?.abort();
+    this.#onExpiry?.();
+  }
 }
 
 export interface GuardRules {
@@ -79,21 +105,21 @@ export interface GuardRules {
  * scrubbed before the answer is parsed, and every ending returned as a value with its outcome for metrics.
  */
 export async function guardedExchange(
-  send: (signal: AbortSignal) => Promise<{ status: number; text: string }>,
+  send: (deadline: Deadline) => Promise<{ status: number; text: string }>,
   rules: GuardRules,
 ): Promise<{ result: UpstreamResult; outcome: UpstreamOutcome }> {
   const { log, prefix, fields } = rules;
-  const controller = new AbortController();
+  const deadline = new Deadline();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort();
+      deadline.expire();
       resolve('timeout');
     }, rules.timeoutMs);
   });
   const started = performance.now();
   try {
-    const exchange = send(controller.signal);
+    const exchange = send(deadline);
     const answer = await Promise.race([exchange, timedOut]);
     if (answer === 'timeout') {
       exchange.catch(() => undefined);
@@ -128,8 +154,8 @@ export async function guardedExchange(
 // Never follow a redirect: it would re-send the body, token included, to a host nobody configured.
 export const fetchExchange =
   (send: typeof fetch) =>
-  async (url: string, init: RequestInit, signal: AbortSignal): Promise<{ status: number; text: string }> => {
-    const response = await send(url, { ...init, redirect: 'manual', signal });
+  async (url: string, init: RequestInit, deadline: Deadline): Promise<{ status: number; text: string }> => {
+    const response = await send(url, { ...init, redirect: 'manual', signal: deadline.signal });
     return { status: response.status, text: await response.text() };
   };
 
@@ -141,17 +167,22 @@ const IDLE_CONNECTION_MS = 4_000;
  * aggregator's announced keep-alive timeout, so a commit is not sent on a socket the server is closing.
  */
 function nodeExchange(baseUrl: string): Exchange {
-  const secure = baseUrl.startsWith('https:');
+  const base = new URL(baseUrl);
+  const secure = base.protocol === 'https:';
   // An idle connection is closed after 4 s (undici's default) or before the server's announced timeout,
   // whichever is sooner: one an aggregator dropped silently would fail the next commit as "network".
   const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
   const agent = secure ? new HttpsAgent(options) : new HttpAgent(options);
   const send = secure ? httpsRequest : httpRequest;
-  return (url, init, signal) =>
+  // The base URL is read once (as node:http would read `${baseUrl}${path}` at every call).
+  const hostname = base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname;
+  const port = base.port || (secure ? 443 : 80);
+  const prefix = base.pathname.replace(/\/$/, '');
+  return (path, init, deadline) =>
     new Promise((resolve, reject) => {
       const headers: OutgoingHttpHeaders = { ...init.headers };
       if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
-      const req = send(url, { agent, method: init.method, headers, signal }, (res) => {
+      const req = send({ agent, protocol: base.protocol, hostname, port, path: `${prefix}${path}`, method: init.method, headers }, (res) => {
         res.setEncoding('utf8');
         let text = '';
         res.on('data', (chunk: string) => (text += chunk));
@@ -159,6 +190,7 @@ function nodeExchange(baseUrl: string): Exchange {
         res.on('error', reject);
       });
       req.on('error', reject);
+      deadline.onExpiry(() => req.destroy(Object.assign(new Error('The upstream call timed out'), { code: 'ABORT_ERR' })));
       req.end(init.body);
     });
 }
@@ -168,7 +200,8 @@ export class Aggregator {
   /** Removes the token from an answer before anything reads it. */
   readonly #scrub: (text: string) => string;
   constructor(private readonly options: AggregatorOptions) {
-    this.#exchange = options.fetch ? fetchExchange(options.fetch) : nodeExchange(options.baseUrl);
+    const viaFetch = options.fetch && fetchExchange(options.fetch);
+    this.#exchange = viaFetch ? (path, init, deadline) => viaFetch(`${options.baseUrl}${path}`, init, deadline) : nodeExchange(options.baseUrl);
     // An aggregator that echoes its request (in `details`, say) must not carry the secret into the ledger,
     // a log line or a customer's screen.
     this.#scrub = secretScrubber([options.token]);
@@ -199,10 +232,9 @@ export class Aggregator {
   }
 
   async #call(path: string, init: Outgoing): Promise<UpstreamResult> {
-    const url = `${this.options.baseUrl}${path}`;
     const logPath = path.split('?')[0]!;
     const started = performance.now();
-    const { result, outcome } = await guardedExchange((signal) => this.#exchange(url, init, signal), {
+    const { result, outcome } = await guardedExchange((deadline) => this.#exchange(path, init, deadline), {
       timeoutMs: this.options.timeoutMs,
       log: this.options.log,
       prefix: 'upstream',

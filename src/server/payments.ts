@@ -154,7 +154,7 @@ export class Payments {
     body: ChargeRequest & { funding?: FundingMethod },
     subject: string | null,
     choice: FundingChoice,
-  ): Promise<{ payment: PaymentRow; replayed: boolean }> {
+  ): Promise<{ payment: PaymentRow; replayed: boolean; funding?: FundingRow | null }> {
     const module = this.#module(choice.method);
     const hash = requestHash(provider.service, body, subject);
     const previous = await this.#known(key, hash);
@@ -162,7 +162,8 @@ export class Payments {
     const quote = await this.loadQuote(body.quote_id, provider.service, subject);
     checkPayment(quote, body.amount_paisa, body.package_id);
     const account = quote.account ?? null;
-    const blocked = await this.#blocked(key, hash, quote.id, provider.service, account);
+    // The key was just looked up: a request with it recorded since is found by the quote or account below.
+    const blocked = await this.#blocked(key, hash, quote.id, provider.service, account, false);
     if (blocked) return blocked;
     let charge: number;
     try {
@@ -240,20 +241,20 @@ export class Payments {
       ...(subject === null ? {} : { subject }),
     });
     if (started.kind === 'failed') {
-      await this.#updateFunding(funding, ['initiated'], { state: 'abandoned', nextCheckAt: null });
+      const abandoned = await this.#updateFunding(funding, ['initiated'], { state: 'abandoned', nextCheckAt: null });
       const failed = await this.#update(row, ['pending'], { state: 'failed', errorCode: 'FUNDING_REFUSED', nextCheckAt: null });
       this.o.log('info', 'funding.refused', { reference: row.reference, method: choice.method, reason: started.reason });
-      return { payment: failed, replayed: false };
+      return { payment: failed, replayed: false, funding: abandoned };
     }
     if (started.kind !== 'secured') {
       const expiresAt = started.kind === 'redirect' && started.expiresAt ? started.expiresAt : funding.expiresAt;
       const nextStep = started.kind === 'redirect' ? { kind: 'redirect' as const, url: started.url } : { kind: 'form' as const, action: started.action, fields: started.fields };
-      await this.#updateFunding(funding, ['initiated'], { ids: started.ids, nextStep, expiresAt, nextCheckAt: expiresAt });
+      const waiting = await this.#updateFunding(funding, ['initiated'], { ids: started.ids, nextStep, expiresAt, nextCheckAt: expiresAt });
       this.o.log('info', 'funding.started', { reference: row.reference, method: choice.method, next: nextStep.kind });
-      return { payment: row, replayed: false };
+      return { payment: row, replayed: false, funding: waiting };
     }
-    await this.#updateFunding(funding, ['initiated'], { state: 'secured', ids: started.ids, paidPaisa: totalPaisa, nextCheckAt: null });
-    return { payment: await this.#commitFunded(provider, row, quote), replayed: false };
+    const secured = await this.#updateFunding(funding, ['initiated'], { state: 'secured', ids: started.ids, paidPaisa: totalPaisa, nextCheckAt: null });
+    return { ...(await this.#commitFunded(provider, row, quote, secured)), replayed: false };
   }
 
   /** The funding module of a method offered by FUNDING. */
@@ -322,7 +323,7 @@ export class Payments {
         const provider = this.providers.get(payment.service);
         const quote = await this.o.store.getQuote(payment.quoteId);
         if (!provider || !quote) throw new Error(`payment ${payment.reference}: its provider or quote is gone`);
-        return this.#commitFunded(provider, payment, quote);
+        return (await this.#commitFunded(provider, payment, quote)).payment;
       }
       case 'mismatch': {
         this.o.log('warn', 'funding.mismatch', { reference: payment.reference, method: funding.method, paid_paisa: verdict.paidPaisa, expected_paisa: verdict.expectedPaisa });
@@ -356,19 +357,19 @@ export class Payments {
   }
 
   /** Commits a payment whose funding is secured: the commit's intent is written first, then the funding follows the outcome. */
-  async #commitFunded(provider: Provider<never>, row: PaymentRow, quote: StoredQuote): Promise<PaymentRow> {
+  async #commitFunded(provider: Provider<never>, row: PaymentRow, quote: StoredQuote, secured?: FundingRow): Promise<{ payment: PaymentRow; funding: FundingRow | null }> {
     // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end,
     // and asks the aggregator's status lookup (it never commits again).
     const intent = await this.o.store.updatePayment(row.reference, ['pending'], { nextCheckAt: this.o.now() + Math.max(this.o.reconcileDelayMs, this.#commitWindowMs()) }, this.o.now());
     if (!intent) {
       // Failed meanwhile (the reconciler gave up on it): never commit; the funding follows the payment.
       const current = await this.#current(row);
-      await this.settleFunding(current);
-      return current;
+      return { payment: current, funding: await this.settleFunding(current) };
     }
     const payment = await this.#commit(provider, intent, quote);
-    await this.settleFunding(payment);
-    return payment;
+    // The funding as this request secured it: nothing else moves a secured funding while its commit is in
+    // flight, and every change below is conditional on its state (a stale row only reads it again).
+    return { payment, funding: await this.settleFunding(payment, secured) };
   }
 
   /** Sends the commit once and records its outcome (today's rules: unknown is held, a 400 is looked up now). */
@@ -402,8 +403,8 @@ export class Payments {
    * The funding follows its payment: success -> capture; failed -> refund (or refund due); open -> held
    * (the reconciler comes back). Each intent (`capturing`, `refunding`) is written before the call it guards.
    */
-  async settleFunding(payment: PaymentRow): Promise<FundingRow | null> {
-    const funding = await this.o.store.fundingByReference(payment.reference);
+  async settleFunding(payment: PaymentRow, known?: FundingRow): Promise<FundingRow | null> {
+    const funding = known ?? (await this.o.store.fundingByReference(payment.reference));
     if (!funding) return null;
     if (!this.o.fundings?.has(funding.method)) {
       // A tool without this method's hooks or keys (bill-pay-settle): the proxy's reconciler finishes it.
@@ -499,8 +500,8 @@ export class Payments {
    * What the ledger already says against paying this quote with this key: the key's own outcome
    * (also when it was recorded a moment ago by a concurrent request), else a refusal; null when free.
    */
-  async #blocked(key: string, hash: string, quoteId: string, service: string, account: string | null) {
-    const known = await this.#known(key, hash);
+  async #blocked(key: string, hash: string, quoteId: string, service: string, account: string | null, askKey = true) {
+    const known = askKey ? await this.#known(key, hash) : null;
     if (known) return known;
     const blocked = await this.o.store.blockingPayment(quoteId, service, account);
     if (!blocked) return null;

@@ -13,7 +13,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { createLedger } from '../../src/server/store/ledger.js';
 import type { Ledger } from '../../src/server/store/schema.js';
-import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, SQLITE } from '../../src/server/store/sqlite.js';
+import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, QUOTE_BATCH, SQLITE } from '../../src/server/store/sqlite.js';
 import type { StoredQuote } from '../../src/server/store/store.js';
 import { paymentRow } from './harness.js';
 
@@ -25,8 +25,15 @@ function heldLedger() {
   const opened = new Sqlite(file);
   opened.pragma('journal_mode = WAL');
   const prepared: string[] = [];
+  let commits = 0;
   const prepare = opened.prepare.bind(opened);
-  opened.prepare = ((source: string) => (prepared.push(source), prepare(source))) as typeof opened.prepare;
+  opened.prepare = ((source: string) => {
+    prepared.push(source);
+    const stmt = prepare(source);
+    if (source !== 'COMMIT') return stmt;
+    const run = stmt.run.bind(stmt);
+    return Object.assign(stmt, { run: (...args: unknown[]) => (commits++, run(...args)) });
+  }) as typeof opened.prepare;
   let syncs = 0;
   let held: (() => void)[] = [];
   const { database, synced } = ledgerDatabase(opened, () => {
@@ -37,6 +44,10 @@ function heldLedger() {
   return {
     store,
     prepared,
+    file,
+    get commits() {
+      return commits;
+    },
     synchronous: () => opened.pragma('synchronous', { simple: true }),
     get syncs() {
       return syncs;
@@ -108,12 +119,38 @@ describe('SQLite ledger group commit', () => {
     assert.equal(ledger.release(), 1);
     assert.equal(await second, true);
 
-    // Eight reservations written together share the syncs.
+    // Eight reservations written together share the syncs, and the commits: one transaction per sync.
     const before = ledger.syncs;
+    const commitsBefore = ledger.commits;
     const eight = Array.from({ length: 8 }, (_, i) => store.insertPayment(paymentRow({ quoteId: `q-${10 + i}` })));
     while (!(await settled(Promise.all(eight)))) ledger.release();
     assert.ok(ledger.syncs - before <= 2, `${ledger.syncs - before} syncs for 8 payments`);
+    assert.ok(ledger.commits - commitsBefore <= ledger.syncs - before, `${ledger.commits - commitsBefore} commits for 8 payments`);
     assert.equal(ledger.prepared.filter((sql) => sql.startsWith('insert into "payments"')).length, 1, 'the insert was prepared once');
+    await store.close();
+  });
+
+  it('commits a write nobody waits for within the turn, and a group before its sync: another connection sees them', async () => {
+    const ledger = heldLedger();
+    const { store } = ledger;
+    await store.ready();
+    await store.paymentByKey('none');
+    ledger.release();
+    const other = new Sqlite(ledger.file, { readonly: true });
+    const seen = (reference: string) => other.prepare('SELECT state FROM payments WHERE reference = ?').get(reference) as { state: string } | undefined;
+    const row = paymentRow({ quoteId: 'q-seen' });
+    const inserting = store.insertPayment(row);
+    assert.equal(await settled(inserting), false, 'waiting for its sync');
+    assert.equal(seen(row.reference)?.state, 'pending', 'committed before the sync was asked for');
+    ledger.release();
+    await inserting;
+    // A funding write waits for no sync: its transaction is committed at the end of the event loop's turn.
+    const commits = ledger.commits;
+    await store.insertFunding({ reference: row.reference, method: 'host', state: 'initiated', ids: {}, nextStep: null, totalPaisa: 1, paidPaisa: null, expiresAt: 1, nextCheckAt: 1, attempts: 0, refundReason: null, refundedAt: null, createdAt: 1, updatedAt: 1 });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(ledger.commits, commits + 1);
+    assert.ok(other.prepare('SELECT 1 FROM fundings WHERE reference = ?').get(row.reference));
+    other.close();
     await store.close();
   });
 
@@ -133,9 +170,11 @@ describe('SQLite ledger group commit', () => {
 });
 
 describe('SQLite quotes written behind the answer', () => {
-  it('serves a quote at once, writes concurrent ones in one insert, and writes pending ones before a charge, a payment or closing', async () => {
+  it('serves a quote at once, writes the window\'s quotes in one insert, and writes pending ones before a charge, a payment or closing', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'behind-')), 'ledger.sqlite');
-    const store = openSqliteStore(file);
+    // The window's end, in the test's hands (QUOTE_WINDOW_MS in production).
+    const windows: (() => void)[] = [];
+    const store = openSqliteStore(file, { scheduleQuotes: (write) => (windows.push(write), () => windows.splice(windows.indexOf(write), 1)) });
     await store.ready();
     const inDatabase = async (id: string) => {
       const raw = new Sqlite(file, { readonly: true });
@@ -147,8 +186,18 @@ describe('SQLite quotes written behind the answer', () => {
     };
     await Promise.all(['a', 'b', 'c'].map((id) => store.saveQuote(quote(`q-${id}`))));
     assert.equal((await store.getQuote('q-a'))?.customerName, '1111', 'served before it is written');
+    assert.equal(windows.length, 1, 'one window for the three');
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(await inDatabase('q-a'), undefined, 'not written before the window ends');
+    windows.shift()!();
     for (let i = 0; i < 20 && !(await inDatabase('q-c')); i++) await new Promise((r) => setImmediate(r));
-    assert.ok(await inDatabase('q-a'), 'written soon after, without anyone asking');
+    assert.ok(await inDatabase('q-a'), 'written when the window ends, without anyone asking');
+    assert.ok(await inDatabase('q-c'));
+
+    await Promise.all(Array.from({ length: QUOTE_BATCH }, (_, i) => store.saveQuote(quote(`q-full-${i}`))));
+    for (let i = 0; i < 20 && !(await inDatabase(`q-full-${QUOTE_BATCH - 1}`)); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(await inDatabase(`q-full-${QUOTE_BATCH - 1}`), 'a full batch is written without waiting for the window');
+    assert.ok(await inDatabase('q-full-0'));
 
     await store.saveQuote(quote('q-charged'));
     await store.saveCharge('q-charged', 40000, 500);

@@ -21,7 +21,7 @@ export function gatewayClient(options: GatewayClientOptions) {
   const exchange = fetchExchange(options.fetch ?? fetch);
   const scrub = secretScrubber(options.secrets);
   return async function call(url: string, init: RequestInit): Promise<UpstreamResult> {
-    const { result } = await guardedExchange((signal) => exchange(url, init, signal), {
+    const { result } = await guardedExchange((deadline) => exchange(url, init, deadline), {
       timeoutMs: options.timeoutMs,
       log: options.log,
       prefix: 'funding',

@@ -42,12 +42,12 @@ export function serviceRoutes({ config, payments, aggregator, perCustomer, testM
       }
       const body = await parseBody(c, ROUTES.pay.request);
       const choice = fundingChoice(config, body);
-      const { payment, replayed } = await payments.pay(provider, key, body, subjectOf(c), choice).catch((error: unknown) => {
+      const { payment, replayed, funding } = await payments.pay(provider, key, body, subjectOf(c), choice).catch((error: unknown) => {
         if (error instanceof ProxyError && error.code === 'IDEMPOTENCY_IN_FLIGHT') c.header('retry-after', '1');
         throw error;
       });
       if (replayed) c.header('idempotent-replayed', 'true');
-      return answerPayment(c, payment, await payments.fundingOf(payment.reference));
+      return answerPayment(c, payment, funding !== undefined ? funding : await payments.fundingOf(payment.reference));
     });
 
     app.route('/', api);

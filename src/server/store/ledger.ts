@@ -8,7 +8,7 @@ import { sql, type Expression, type Kysely, type SelectQueryBuilder } from 'kyse
 import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely/migration';
 import type { LedgerState } from '../providers/upstream.js';
 import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow } from './rows.js';
-import { FUNDING_OPEN_STATES, migrations, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
+import { FUNDING_OPEN_STATES, LIVE_CONDITION, migrations, OPEN_CONDITION, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
 import type { InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
 
 /** The query that picks the payments a reconciler claims. */
@@ -41,14 +41,19 @@ const QUOTES_PER_INSERT = 500;
 type QuoteBody = Omit<StoredQuote, 'id' | 'service' | 'sessionId' | 'charges' | 'createdAt' | 'expiresAt'>;
 const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
-/** A Store over a Kysely database; migrates it first (every query waits for that). */
-export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store {
+/**
+ * A Store over a Kysely database; migrates it first (every query waits for that). `relaxed`, when given,
+ * is the same database through connections whose commits do not wait for durability (postgres.ts): the
+ * writes cheap to lose, or made durable by the payment write that follows them, go through it.
+ */
+export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed: Kysely<Ledger> = database): Store {
   const migrator = new Migrator({ db: database, provider: { getMigrations: async () => migrations(d) } });
   const migrated = migrator.migrateToLatest().then(({ error }) => {
     if (error) throw error;
   });
   migrated.catch(() => undefined);
   const db = async () => (await migrated, database);
+  const relaxedDb = async () => (await migrated, relaxed);
   /** A payment write's result, once the write is durable. */
   const durable = async <T>(result: T): Promise<T> => (await d.synced?.(), result);
 
@@ -57,14 +62,19 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
   const byReference = async (reference: string) => (await payments()).where('reference', '=', reference).executeTakeFirst();
 
   const blocking = async (quoteId: string, service: string, account: string | null) => {
-    // Both asked at once (on PostgreSQL, over two connections: one round trip of the pay's few); the quote's wins.
-    const [live, unresolved] = await Promise.all([
-      (await payments()).where('quote_id', '=', quoteId).where('state', 'in', LIVE).executeTakeFirst(),
-      account === null
-        ? undefined
-        : (await payments()).where('service', '=', service).where('account', '=', account).where('state', 'in', OPEN).executeTakeFirst(),
-    ]);
+    // One statement for both rules, each in its partial index's own words (one live payment per quote,
+    // one unresolved per account): an index search each, however long the ledger. The quote's wins.
+    const rows = await (await payments())
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('quote_id', '=', quoteId), sql<boolean>`${sql.raw(LIVE_CONDITION)}`]),
+          ...(account === null ? [] : [eb.and([eb('service', '=', service), eb('account', '=', account), sql<boolean>`${sql.raw(OPEN_CONDITION)}`])]),
+        ]),
+      )
+      .execute();
+    const live = rows.find((r) => r.quote_id === quoteId && LIVE.includes(r.state as LedgerState));
     if (live) return { conflict: 'quote' as const, existing: toRow(live) };
+    const unresolved = rows.find((r) => r.service === service && r.account === account && OPEN.includes(r.state as LedgerState));
     if (unresolved) return { conflict: 'account' as const, existing: toRow(unresolved) };
     return null;
   };
@@ -97,9 +107,9 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
     async rateHit(key, windowStart) {
       if (++hitsSincePrune >= 1000) {
         hitsSincePrune = 0;
-        await (await db()).deleteFrom('rate_limits').where('window_start', '<', windowStart).execute();
+        await (await relaxedDb()).deleteFrom('rate_limits').where('window_start', '<', windowStart).execute();
       }
-      const { hits } = await (await db())
+      const { hits } = await (await relaxedDb())
         .insertInto('rate_limits')
         .values({ key, window_start: windowStart, hits: 1 })
         .onConflict((c) => c.columns(['key', 'window_start']).doUpdateSet({ hits: sql<number>`rate_limits.hits + 1` }))
@@ -121,7 +131,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
           created_at: createdAt,
           expires_at: expiresAt,
         }));
-        await (await db()).insertInto('quotes').values(values).execute();
+        await (await relaxedDb()).insertInto('quotes').values(values).execute();
       }
     },
     async getQuote(id) {
@@ -224,7 +234,9 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
     },
     async updateFunding(reference, from, patch, now) {
       if (from.length === 0) return null;
-      const r = await (await db())
+      // A funding becoming `secured` is always followed by its payment's write (the commit's intent, or the
+      // refusal before a release) before anything leaves: that write's flush makes it durable.
+      const r = await (await (patch.state === 'secured' ? relaxedDb() : db()))
         .updateTable('fundings')
         .set({ ...fundingPatchRecord(patch), updated_at: now })
         .where('reference', '=', reference)
@@ -278,6 +290,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect): Store 
     async close() {
       await migrated.catch(() => undefined);
       await database.destroy();
+      if (relaxed !== database) await relaxed.destroy();
     },
   };
 }

@@ -30,11 +30,23 @@ export const POSTGRES: LedgerDialect = {
 
 export function openPostgresStore(url: string, poolSize = 10): Store {
   // The driver (an optional peer) is loaded on the first query: `store.ready()` reports it missing.
-  const pool = async () => {
+  const pool = (options: string | undefined, max: number) => async () => {
     const { default: pg } = await import('pg').catch(missingPeer('pg', 'DATABASE_URL=postgres://...'));
-    const opened = new pg.Pool({ connectionString: url, max: poolSize });
+    const opened = new pg.Pool({ connectionString: url, max, ...(options ? { options } : {}) });
     opened.on('error', () => undefined);
     return opened;
   };
-  return createLedger(new Kysely<Ledger>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+  const relaxed = new Kysely<Ledger>({ dialect: new PostgresDialect({ pool: pool(RELAXED_OPTIONS, RELAXED_POOL) }) });
+  return createLedger(new Kysely<Ledger>({ dialect: new PostgresDialect({ pool: pool(undefined, poolSize) }) }), POSTGRES, relaxed);
 }
+
+/**
+ * The relaxed writes (quotes, rate-limit counts, a funding becoming `secured`) commit without waiting for
+ * the WAL's flush (`synchronous_commit = off`): the server flushes within a few hundred milliseconds, and a
+ * server crash may lose the last of them, never corrupting anything. A quote lost costs a lookup, a count
+ * a little leniency. Every payment write commits synchronously, and its flush carries every relaxed commit
+ * made before it (the WAL is one sequence): a `secured` funding is durable once the payment write that
+ * follows it in every path (the commit's intent) is.
+ */
+const RELAXED_OPTIONS = '-c synchronous_commit=off';
+const RELAXED_POOL = 4;

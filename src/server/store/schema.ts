@@ -101,10 +101,13 @@ export interface SchemaDialect {
 }
 
 const OPEN = "state IN ('pending', 'unknown')";
+/** The partial indexes' own conditions: a query that repeats them word for word may use those indexes (SQLite never can with bound states). */
+export const OPEN_CONDITION = OPEN;
 /** Fundings the reconciler may still have to act on (see FUNDING_STATES in store.ts). */
 export const FUNDING_OPEN_STATES = ['initiated', 'secured', 'capturing', 'refunding'] as const;
 export { FUNDING_STATES } from '../../api.js';
 const LIVE = "state IN ('pending', 'unknown', 'success')";
+export const LIVE_CONDITION = LIVE;
 
 /**
  * The steps, in order, named so that Kysely's migrator keeps them in order. Steps 1-5 are the SQLite

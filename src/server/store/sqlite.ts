@@ -39,6 +39,8 @@ export const SQLITE: LedgerDialect = {
  */
 const RELAXED = /^(insert into|update|delete from) "(quotes|rate_limits)"/;
 const WRITE = /^(insert|update|delete|create|alter|drop)\b/i;
+const DML = /^(insert|update|delete)\b/i;
+const TRANSACTION = /^(begin|commit|end|rollback|savepoint|release)\b/i;
 /** Distinct SQL texts kept prepared (the ledger's queries are a few dozen; lists of states vary a little). */
 const STATEMENT_CACHE = 256;
 
@@ -54,7 +56,13 @@ export type SyncWal = () => Promise<void>;
  *   each payment write, so a reserved payment is on disk before its commit leaves and a recorded
  *   outcome before it is answered: the guarantee of `synchronous = FULL` (which fsyncs the WAL at each
  *   commit, on the event loop), at a fraction of the syncs. Quote and rate-limit writes do not wait:
- *   a power cut may lose the last few, never a payment.
+ *   a power cut may lose the last few, never a payment;
+ * - the ledger writes made between two syncs share one transaction (begun by the first, committed just
+ *   before the sync, or at the end of the event loop's turn when no one waits for a sync): one commit
+ *   writes each page they touched once, instead of one commit per statement (each a few page writes
+ *   and six lock calls). Other connections see them at that commit. Should SQLite roll such a
+ *   transaction back (disk full, an I/O error), the writes of several requests are gone: every later
+ *   write and wait for durability then fails, until the proxy restarts (it never reports them durable).
  */
 export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
   // Outside WAL (an in-memory database, a file system without shared memory) each commit syncs itself.
@@ -64,32 +72,96 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
   let written = 0;
   let durable = 0;
   let syncing: Promise<void> | null = null;
-  const counted = (stmt: SqliteStatement): SqliteStatement => ({
+  // The group's own transaction: the ledger writes made between two syncs share one commit.
+  const begin = opened.prepare('BEGIN');
+  const end = opened.prepare('COMMIT');
+  let open = false;
+  let lost: Error | null = null;
+  const lose = (error: unknown) => {
+    lost ??= new Error(`the ledger lost a group of writes (${(error as Error).message}); payments are refused until the proxy restarts`);
+  };
+  /** Commits the group's transaction, if one is open. */
+  const commit = () => {
+    if (!open) return;
+    open = false;
+    try {
+      end.run();
+    } catch (error) {
+      lose(error);
+      if (opened.inTransaction) opened.prepare('ROLLBACK').run();
+      throw lost;
+    }
+  };
+  const counted = (stmt: SqliteStatement, dml: boolean): SqliteStatement => {
+    const write = <T>(run: () => T): T => {
+      if (lost) throw lost;
+      written++;
+      if (dml && !open && !opened.inTransaction) {
+        begin.run();
+        open = true;
+        // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn.
+        setImmediate(() => {
+          try {
+            commit();
+          } catch {
+            // recorded in `lost`: the next synced() or write reports it
+          }
+        });
+      }
+      try {
+        return run();
+      } catch (error) {
+        // An error that rolled the whole transaction back (disk full, I/O) took other requests' writes with it.
+        if (open && !opened.inTransaction) {
+          open = false;
+          lose(error);
+        }
+        throw error;
+      }
+    };
+    return {
+      reader: stmt.reader,
+      all: (parameters) => write(() => stmt.all(parameters as unknown[])),
+      run: (parameters) => write(() => stmt.run(parameters as unknown[])),
+      iterate: (parameters) => stmt.iterate(parameters as unknown[]),
+    };
+  };
+  // A transaction of Kysely's own (the migrations) first commits the group's.
+  const explicit = (stmt: SqliteStatement): SqliteStatement => ({
     reader: stmt.reader,
-    all: (parameters) => (written++, stmt.all(parameters as unknown[])),
-    run: (parameters) => (written++, stmt.run(parameters as unknown[])),
-    iterate: (parameters) => stmt.iterate(parameters as unknown[]),
+    all: (parameters) => (commit(), stmt.all(parameters as unknown[])),
+    run: (parameters) => (commit(), stmt.run(parameters as unknown[])),
+    iterate: (parameters) => (commit(), stmt.iterate(parameters as unknown[])),
   });
   const statements = new Map<string, SqliteStatement>();
   const database: SqliteDatabase = {
-    close: () => opened.close(),
+    close: () => {
+      try {
+        commit();
+      } finally {
+        opened.close();
+      }
+    },
     prepare(source) {
       let stmt = statements.get(source);
       if (!stmt) {
         if (statements.size >= STATEMENT_CACHE) statements.clear();
         const prepared = opened.prepare(source);
-        stmt = WRITE.test(source) && !RELAXED.test(source) ? counted(prepared) : prepared;
+        if (TRANSACTION.test(source)) stmt = explicit(prepared);
+        else stmt = WRITE.test(source) && !RELAXED.test(source) ? counted(prepared, DML.test(source)) : prepared;
         statements.set(source, stmt);
       }
       return stmt;
     },
   };
   async function synced() {
+    if (lost) throw lost;
     const target = written;
     while (durable < target) {
       syncing ??= (async () => {
         const upTo = written;
         try {
+          commit();
           await syncWal();
           durable = Math.max(durable, upTo);
         } finally {
@@ -102,16 +174,28 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
   return { database, synced };
 }
 
-/** fdatasync of the database's WAL file, through a handle opened on first use and kept. */
-function walSync(file: string): SyncWal {
+/** fdatasync of the database's WAL file, through a handle opened on first use and kept until `close`. */
+function walSync(file: string): { sync: SyncWal; close: () => Promise<void> } {
   let handle: Promise<FileHandle> | null = null;
-  return async () => {
-    handle ??= open(`${file}-wal`, 'r');
-    await (await handle).datasync();
+  return {
+    async sync() {
+      handle ??= open(`${file}-wal`, 'r');
+      await (await handle).datasync();
+    },
+    async close() {
+      const opened = handle;
+      handle = null;
+      await (await opened?.catch(() => null))?.close();
+    },
   };
 }
 
-export function openSqliteStore(file: string): Store {
+export interface SqliteStoreOptions {
+  /** When the pending quotes are written (default: QUOTE_WINDOW_MS after the first, or at once past QUOTE_BATCH). */
+  scheduleQuotes?: ScheduleWrite;
+}
+
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   // The driver (an optional peer, built natively) is loaded on the first query: `store.ready()` reports it missing.
   let durability: ReturnType<typeof ledgerDatabase> | undefined;
   const database = async (): Promise<SqliteDatabase> => {
@@ -120,26 +204,54 @@ export function openSqliteStore(file: string): Store {
     const opened = new Sqlite(file);
     opened.pragma('journal_mode = WAL');
     opened.pragma('busy_timeout = 5000');
-    durability = ledgerDatabase(opened, walSync(file));
-    return durability.database;
+    const wal = walSync(file);
+    durability = ledgerDatabase(opened, wal.sync);
+    const { close } = durability.database;
+    return {
+      ...durability.database,
+      close: () => {
+        close();
+        // Not left to the garbage collector (Node warns, and will refuse).
+        void wal.close();
+      },
+    };
   };
   // Every ledger call waits for the migrations, which open the database: `durability` is set by then.
   const synced = () => durability?.synced() ?? Promise.resolve();
-  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }));
+  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }), options.scheduleQuotes);
 }
 
 /**
- * Quotes written behind the answer, many to a commit: a lookup's answer does not wait for its quote's
- * write, and the quotes of concurrent lookups share one insert. Until written, a quote is served from
- * memory (an SQLite ledger has one proxy instance: no one else reads its quotes); whatever uses a quote
- * in the database (a charge, a payment, closing) writes the pending ones first. A crash may lose quotes
- * not yet written: the customer looks the account up again.
+ * How long a quote may wait in memory for the next batch: a lookup's quote costs about 55 us to insert
+ * 16 to a statement, 20 us 100 to a statement and 10 us 500 to a statement (this machine).
  */
-export function quotesWrittenBehind(store: Store): Store {
+export const QUOTE_WINDOW_MS = 100;
+/** Pending quotes that are written at once, without waiting for the window. */
+export const QUOTE_BATCH = 500;
+/** Calls `write` once, later; returns a function that cancels it. */
+export type ScheduleWrite = (write: () => void) => () => void;
+const afterWindow: ScheduleWrite = (write) => {
+  const timer = setTimeout(write, QUOTE_WINDOW_MS);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+/**
+ * Quotes written behind the answer, many to a statement: a lookup's answer does not wait for its quote's
+ * write, and the quotes of the lookups of a window (QUOTE_WINDOW_MS, or QUOTE_BATCH of them) share one
+ * insert. Until written, a quote is served from memory (an SQLite ledger has one proxy instance: no one
+ * else reads its quotes); whatever uses a quote in the database (a charge, a payment, closing) writes
+ * the pending ones first. A crash may lose the quotes of the last window: the customer looks the account
+ * up again.
+ */
+export function quotesWrittenBehind(store: Store, schedule: ScheduleWrite = afterWindow): Store {
   const pending = new Map<string, StoredQuote>();
   let writing: Promise<void> | null = null;
+  let cancel: (() => void) | null = null;
   const write = () =>
     (writing ??= (async () => {
+      cancel?.();
+      cancel = null;
       await new Promise((resolve) => setImmediate(resolve));
       const batch = [...pending.values()];
       try {
@@ -147,8 +259,15 @@ export function quotesWrittenBehind(store: Store): Store {
         for (const q of batch) if (pending.get(q.id) === q) pending.delete(q.id);
       } finally {
         writing = null;
+        // Quotes saved while this batch was written (or left by a failed write) wait for the next window.
+        if (pending.size > 0) cancel ??= schedule(later);
       }
     })());
+  const later = () => {
+    cancel = null;
+    // A failed write leaves the quotes pending: the next write, or whatever needs them, tries again.
+    write().catch(() => undefined);
+  };
   /** Resolves once every quote saved before the call is in the database. */
   const written = async () => {
     while (pending.size > 0) await write();
@@ -157,8 +276,8 @@ export function quotesWrittenBehind(store: Store): Store {
     ...store,
     async saveQuote(quote) {
       pending.set(quote.id, quote);
-      // A failed write leaves the quotes pending: the next write, or whatever needs them, tries again.
-      write().catch(() => undefined);
+      if (pending.size >= QUOTE_BATCH) later();
+      else cancel ??= schedule(later);
     },
     async saveQuotes(quotes) {
       await written();
@@ -178,6 +297,7 @@ export function quotesWrittenBehind(store: Store): Store {
     },
     async close() {
       await written().catch(() => undefined);
+      cancel?.();
       return store.close();
     },
   };
