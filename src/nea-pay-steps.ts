@@ -2,9 +2,8 @@
 import { html, nothing } from 'lit';
 import type { Quote } from './api.js';
 import { billsReached } from './fields.js';
-import { fill } from './internal/i18n.js';
+import { fill, latinDigits } from './internal/i18n.js';
 import { StepsView } from './internal/steps.js';
-import { latinDigits } from './internal/validators.js';
 import { rupeesToPaisa } from './money.js';
 import type { NeaPay } from './nea-pay.js';
 

@@ -261,13 +261,13 @@ describe('the client reads answers with the guards', () => {
 
   it('answers what passes its route guard', async () => {
     answer = envelope(charge);
-    assert.deepEqual(await proxyRequest('http://proxy.test/api', 'charge', { service: 'nea' }), charge);
+    assert.deepEqual(await proxyRequest('http://proxy.test/api', 'charge', guards.isChargeResponse, { service: 'nea' }), charge);
   });
 
   it('turns an answer its route guard refuses into BAD_RESPONSE (retryable)', async () => {
     for (const bad of [envelope({ ...charge, amount_paisa: 450.5 }), envelope(null), envelope({ counters: [] }), { data: null }, [], 'ok']) {
       answer = bad;
-      await assert.rejects(proxyRequest('http://proxy.test/api', 'charge', { service: 'nea' }), (e: unknown) => {
+      await assert.rejects(proxyRequest('http://proxy.test/api', 'charge', guards.isChargeResponse, { service: 'nea' }), (e: unknown) => {
         assert.ok(e instanceof RequestError);
         assert.deepEqual([e.code, e.retryable], ['BAD_RESPONSE', true], JSON.stringify(bad));
         return true;
@@ -277,7 +277,7 @@ describe('the client reads answers with the guards', () => {
 
   it('keeps an error envelope\'s code, reason and parts, and `check` gives safeParse\'s shape', async () => {
     answer = { data: { response: null, success_message: '' }, error_message: 'x', is_error: true, error_code: 'IDEMPOTENCY_IN_FLIGHT', retryable: true, details: { reference: 'REF1' } };
-    const error = await proxyRequest('http://proxy.test/api', 'pay', { service: 'nea' }).catch((e: unknown) => e);
+    const error = await proxyRequest('http://proxy.test/api', 'pay', guards.isPayment, { service: 'nea' }).catch((e: unknown) => e);
     assert.ok(error instanceof RequestError);
     assert.deepEqual([error.code, error.retryable], ['IDEMPOTENCY_IN_FLIGHT', true]);
     assert.deepEqual(check(guards.isReferenceDetails, error.details), { success: true, data: { reference: 'REF1' } });

@@ -14,10 +14,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import type { Checkout } from './checkout.js';
-import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
+import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams, type Send } from './client.js';
 import { emit, type PayErrorStage } from './events.js';
 import { errorText, messages, reasonText } from './i18n.js';
 import type { Clock } from './clock.js';
+import type { Guard } from './guards.generated.js';
 import type { PayState } from './pay-machine.js';
 
 export interface Attempt {
@@ -215,7 +216,9 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   /** @internal The proxy's routes, each request with the host's access token. */
-  readonly client = proxyClient((name, params, options) => this.#request(name, params, options));
+  /** Sends with the host's access token (renewed when refused): the pay stage's client (checkout.ts) is built on it. @internal */
+  readonly send: Send = (name, guard, params, options) => this.#request(name, guard, params, options);
+  readonly client = proxyClient(this.send);
   readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
 
   constructor(
@@ -382,11 +385,11 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<K extends WidgetRouteName>(name: K, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
+  async #request<K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
-      return proxyRequest(this.host.endpoint, name, params, { ...options, headers });
+      return proxyRequest(this.host.endpoint, name, guard, params, { ...options, headers });
     };
     try {
       return await send();

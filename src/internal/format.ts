@@ -2,8 +2,7 @@
  * Dates and the biller's wording in the widget's language: used by the steps after the lookup (their chunk).
  */
 import { localDigits } from '../money.js';
-import { messages, type Messages } from './i18n.js';
-import { latinDigits } from './validators.js';
+import { latinDigits, messages, type Messages } from './i18n.js';
 
 /** The date and time of `iso` in Nepal, in the locale's words and digits. */
 export function formatDateTime(iso: string, locale: string): string {

@@ -317,3 +317,13 @@ export function errorText(m: Messages, code: WidgetErrorCode): string {
 export function reasonText(m: Messages, code: string | null): string | null {
   return code !== null && Object.hasOwn(m.reasons, code) ? m.reasons[code as ReasonCode] : null;
 }
+
+const DEVANAGARI_ZERO = 0x0966;
+
+/**
+ * Devanagari digits (०-९) as Latin ones: customers type either, the checks and the proxy see Latin.
+ * Validation and every value sent go through this, so `०२४.१२.५१२` is the SC No `024.12.512`.
+ */
+export function latinDigits(value: string): string {
+  return value.replace(/[०-९]/g, (d) => String(d.charCodeAt(0) - DEVANAGARI_ZERO));
+}
