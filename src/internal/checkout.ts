@@ -9,7 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
 import { check, proxyRequest, type CallOptions, type Guards, type PayStageRoute, type Send } from './client.js';
-import { isChargeResponse, isFundingResponse, isPayment, isReferenceDetails } from './guards.generated.js';
+import { isChargeResponse, isFundingResponse, isPayment, isReferenceDetails } from './pay-guards.generated.js';
 import { emit } from './events.js';
 import { PREVIEW_DEBOUNCE_MS, RETURN_PARAM, Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
 import { fill, messages } from './i18n.js';
