@@ -36,6 +36,15 @@ export function addStyles(style: CSSResult): void {
   styleHub.onStyles();
 }
 
+/** Theme tables added: the portal's comes from its opt-in module, or from an element naming one of its themes. */
+const addedThemes = new Set<object>();
+/** Adds a table of themes (as `themeStyles`) to every element, once per table. */
+export function addThemes(table: Partial<Record<Theme, string[]>>): void {
+  if (addedThemes.has(table)) return;
+  addedThemes.add(table);
+  addStyles(themeStyles(table));
+}
+
 /**
  * Shared styles. Every colour and size is a `--pay-*` custom property with a default, so a host themes a
  * widget with tokens first and the documented parts second.
