@@ -6,6 +6,9 @@ import { fill, latinDigits, plural } from './internal/i18n.js';
 import { enSteps } from './internal/locales/en-steps.js';
 import { StepsView } from './internal/steps.js';
 
+/** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
+export { Checkout } from './internal/checkout.js';
+
 export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
   /** The package chosen, for the quote it was chosen from (a new lookup starts with none). */
   #choice: { quote: Quote; id: number } | null = null;

@@ -9,6 +9,9 @@ import type { NeaPay } from './nea-pay.js';
 
 const CUSTOM = -1;
 
+/** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
+export { Checkout } from './internal/checkout.js';
+
 export default class NeaSteps extends StepsView<NeaPay> {
   /** The amount option and custom amount, for the quote they were chosen from (a new lookup starts afresh). */
   #choice: { quote: Quote | null; option: number; custom: string } = { quote: null, option: 0, custom: '' };
