@@ -2,7 +2,8 @@
 import { html, nothing } from 'lit';
 import type { Package, Quote } from './api.js';
 import type { DishhomeRecharge } from './dishhome-recharge.js';
-import { fill, latinDigits, plural } from './internal/i18n.js';
+import { plural } from './internal/format.js';
+import { fill, latinDigits } from './internal/i18n.js';
 import { enSteps } from './internal/locales/en-steps.js';
 import { StepsView } from './internal/steps.js';
 

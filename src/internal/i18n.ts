@@ -298,15 +298,6 @@ export function fill(template: string, params: Record<string, string | number> =
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
-const pluralRules = new Map<string, Intl.PluralRules>();
-
-/** The wording of `forms` for `count` in `locale`, e.g. "1 month" / "3 months". */
-export function plural(forms: Plural, locale: string, count: number): string {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
-  return forms[rules.select(count)] ?? forms.other;
-}
-
 /** The localized text for an error code. */
 export function errorText(m: Messages, code: WidgetErrorCode): string {
   // A steps' code before their chunk is here (never expected at a lookup): the generic text.
