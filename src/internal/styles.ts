@@ -93,8 +93,7 @@ export const payStyles = [
   h3:focus {
     outline: none;
   }
-  form,
-  .grid {
+  form {
     display: grid;
     gap: var(--_space);
   }
@@ -128,10 +127,6 @@ export const payStyles = [
   label + input,
   label + select {
     margin-top: 0.35rem;
-  }
-  input[type='radio'] {
-    width: auto;
-    accent-color: var(--_accent);
   }
   input[aria-invalid='true'] {
     border-color: var(--_error);
