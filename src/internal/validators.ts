@@ -5,9 +5,6 @@
  */
 import { latinDigits, type Messages } from './i18n.js';
 
-/** Devanagari digits as Latin ones (in i18n.ts, where the lazy steps take it from too: one shared chunk fewer). */
-export { latinDigits };
-
 /** Keys of the messages that are plain strings (what an error line can show). */
 export type MessageKey = { [K in keyof Messages]: Messages[K] extends string ? K : never }[keyof Messages];
 export type Validator = (value: string) => MessageKey | null;
