@@ -5,7 +5,7 @@
  * What really differs between the two databases is in `LedgerDialect`, small and named.
  */
 import { sql, type Expression, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely/migration';
+import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely';
 import type { LedgerState } from '../providers/upstream.js';
 import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow } from './rows.js';
 import { FUNDING_OPEN_STATES, migrations, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';

@@ -4,7 +4,7 @@
  * two column types, PostgreSQL's unlogged scratch table, and how the old code counted its steps.
  */
 import { sql, type ColumnType, type Kysely, type SqlBool } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { FUNDING_STATES, type Fact } from '../../api.js';
 
 /** SQLite answers numbers; PostgreSQL answers BIGINT as strings. Written as numbers. */
