@@ -1,7 +1,9 @@
 /**
- * Writes src/internal/guards.generated.ts: the browser's checks of the proxy's answers, generated from the
- * contract's zod/mini response schemas (src/api.ts, the widget routes of src/contract.ts), so the browser
- * bundles no zod and the checks cannot drift from the schemas. Run `npm run guards` after changing a
+ * Writes src/internal/guards.generated.ts and src/internal/pay-guards.generated.ts: the browser's checks of
+ * the proxy's answers, generated from the contract's zod/mini response schemas (src/api.ts, the widget routes
+ * of src/contract.ts), so the browser bundles no zod and the checks cannot drift from the schemas. The first
+ * module holds the lookup stage's (the envelope, the lookup's and the lists' answers: the widgets' first
+ * load), the second the pay stage's (the lazy checkout's), each whole by itself. Run `npm run guards` after changing a
  * response schema; `--check` fails when the checked-in module is not what this script generates now.
  *
  * Each guard accepts exactly what `z.safeParse` accepts for JSON values (test/guards.test.ts checks the
@@ -16,6 +18,11 @@ import * as api from '../src/api.js';
 import { WIDGET_ROUTES } from '../src/contract.js';
 
 export const GUARDS_FILE = fileURLToPath(new URL('../src/internal/guards.generated.ts', import.meta.url));
+export const PAY_GUARDS_FILE = fileURLToPath(new URL('../src/internal/pay-guards.generated.ts', import.meta.url));
+
+/** Which module a stage's guards are written to (client.ts checks the lookup stage's, checkout.ts the pay stage's). */
+export const STAGE_FILES = { lookup: GUARDS_FILE, pay: PAY_GUARDS_FILE } as const;
+export type Stage = keyof typeof STAGE_FILES;
 
 interface Def {
   type: string;
@@ -34,13 +41,21 @@ function contractNames(): Map<unknown, string> {
   return names;
 }
 
+/** The lookup stage's routes: the lookup and the lists (a GET of one service, as contract.ts `ListRoute`). */
+const lookupStage = (name: string, route: { method: string; service?: string }) => name === 'lookup' || (route.method === 'GET' && route.service !== undefined);
+
 /**
  * The schemas the browser reads, by their api.ts name: the envelope, each widget route's answer, and an
- * error's `details.reference`. Each becomes the guard `is<Name>`.
+ * error's `details.reference` (all of them, or one stage's). Each becomes the guard `is<Name>`.
  */
-export function guardedSchemas(): Record<string, Schema> {
+export function guardedSchemas(stage?: Stage): Record<string, Schema> {
   const names = contractNames();
-  const roots: unknown[] = [api.envelope, ...Object.values(WIDGET_ROUTES).map((route) => route.response), api.referenceDetails];
+  const routes = Object.entries(WIDGET_ROUTES).filter(([name, route]) => !stage || lookupStage(name, route) === (stage === 'lookup'));
+  const roots: unknown[] = [
+    ...(stage !== 'pay' ? [api.envelope] : []),
+    ...routes.map(([, route]) => route.response),
+    ...(stage !== 'lookup' ? [api.referenceDetails] : []),
+  ];
   return Object.fromEntries(
     [...new Set(roots)]
       .filter((s): s is Schema => s !== null)
@@ -216,15 +231,18 @@ export function generateGuards(schemas: Record<string, Schema> = guardedSchemas(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = generateGuards();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(GUARDS_FILE, 'utf8') !== text) {
-      console.error('src/internal/guards.generated.ts is out of date: run `npm run guards` and commit it.');
-      process.exit(1);
+  for (const [stage, file] of Object.entries(STAGE_FILES) as [Stage, string][]) {
+    const text = generateGuards(guardedSchemas(stage));
+    const shown = `src/internal/${file.split('/').pop()}`;
+    if (process.argv.includes('--check')) {
+      if (readFileSync(file, 'utf8') !== text) {
+        console.error(`${shown} is out of date: run \`npm run guards\` and commit it.`);
+        process.exit(1);
+      }
+      console.log(`${shown} is in sync with the contract`);
+    } else {
+      writeFileSync(file, text);
+      console.log(`wrote ${shown}`);
     }
-    console.log('src/internal/guards.generated.ts is in sync with the contract');
-  } else {
-    writeFileSync(GUARDS_FILE, text);
-    console.log('wrote src/internal/guards.generated.ts');
   }
 }

@@ -12,6 +12,8 @@ import { SERVICES } from './services.js';
 export { SERVICES, type ServiceId } from './services.js';
 /** The contract's zod-free half: patterns, enums, codes (fields.ts). */
 export * from './fields.js';
+/** The error codes' statuses (the server's; the widgets check names only: fields.ts `isErrorCode`). */
+export { ERROR_CODES } from './error-codes.js';
 
 const paisa = z.int().check(z.minimum(0), z.maximum(1e12));
 const positivePaisa = z.int().check(z.minimum(1), z.maximum(1e12));

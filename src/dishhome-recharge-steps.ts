@@ -2,10 +2,13 @@
 import { html, nothing } from 'lit';
 import type { Package, Quote } from './api.js';
 import type { DishhomeRecharge } from './dishhome-recharge.js';
-import { fill, plural } from './internal/i18n.js';
+import { plural } from './internal/format.js';
+import { fill, latinDigits } from './internal/i18n.js';
 import { enSteps } from './internal/locales/en-steps.js';
 import { StepsView } from './internal/steps.js';
-import { latinDigits } from './internal/validators.js';
+
+/** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
+export { Checkout } from './internal/checkout.js';
 
 export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
   /** The package chosen, for the quote it was chosen from (a new lookup starts with none). */

@@ -1,9 +1,9 @@
 import { html } from 'lit';
 import { DISHHOME_CUSTOMER_ID } from './fields.js';
-import { addEnglish } from './internal/i18n.js';
+import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDishhome } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
-import { latinDigits, matches, required, validate, type MessageKey } from './internal/validators.js';
+import { matches, required, validate, type MessageKey } from './internal/validators.js';
 
 addEnglish(enDishhome);
 

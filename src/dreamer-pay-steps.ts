@@ -2,8 +2,11 @@
 import { html } from 'lit';
 import type { Quote } from './api.js';
 import type { DreamerPay } from './dreamer-pay.js';
+import { latinDigits } from './internal/i18n.js';
 import { StepsView } from './internal/steps.js';
-import { latinDigits } from './internal/validators.js';
+
+/** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
+export { Checkout } from './internal/checkout.js';
 
 export default class DreamerSteps extends StepsView<DreamerPay> {
   override renderChoice(quote: Quote) {

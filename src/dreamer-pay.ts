@@ -1,10 +1,10 @@
 import { html } from 'lit';
 import type { DreamerService } from './api.js';
 import { CUSTOMER_CODE } from './fields.js';
-import { addEnglish } from './internal/i18n.js';
+import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDreamer } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
-import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 addEnglish(enDreamer);
 

@@ -2,13 +2,15 @@
 import { html, nothing } from 'lit';
 import type { Quote } from './api.js';
 import { billsReached } from './fields.js';
-import { fill } from './internal/i18n.js';
+import { fill, latinDigits } from './internal/i18n.js';
 import { StepsView } from './internal/steps.js';
-import { latinDigits } from './internal/validators.js';
 import { rupeesToPaisa } from './money.js';
 import type { NeaPay } from './nea-pay.js';
 
 const CUSTOM = -1;
+
+/** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
+export { Checkout } from './internal/checkout.js';
 
 export default class NeaSteps extends StepsView<NeaPay> {
   /** The amount option and custom amount, for the quote they were chosen from (a new lookup starts afresh). */

@@ -1,10 +1,10 @@
 import { html, nothing } from 'lit';
 import type { Counter } from './api.js';
 import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
-import { addEnglish } from './internal/i18n.js';
+import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
-import { latinDigits, matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 addEnglish(enNea);
 

@@ -79,6 +79,8 @@ class Host extends EventTarget implements FlowHost {
   resumeKey = '';
   id = '';
   readonly events: string[] = [];
+  /** The steps after the lookup, as an element's steps chunk gives them (no view here: the flow alone). */
+  loadSteps = () => import('../src/internal/checkout.js');
   #controllers: ReactiveController[] = [];
   constructor(readonly clock: Clock) {
     super();

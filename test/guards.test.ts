@@ -11,19 +11,28 @@ import { build, type Rolldown } from 'vite';
 import * as z from 'zod/mini';
 import * as api from '../src/api.js';
 import { RequestError, check, proxyRequest } from '../src/internal/client.js';
-import * as guards from '../src/internal/guards.generated.js';
+import * as lookupGuards from '../src/internal/guards.generated.js';
+import * as payGuards from '../src/internal/pay-guards.generated.js';
 import { loadConfig } from '../src/server/config.js';
 import { createEmbeddedProxy, type EmbeddedProxy } from '../src/server/embedded.js';
 import { SERVICE_TAGS } from '../src/services.js';
-import { GUARDS_FILE, generateGuards, guardedSchemas } from '../scripts/guards.js';
+import { STAGE_FILES, generateGuards, guardedSchemas, type Stage } from '../scripts/guards.js';
 
 type Json = unknown;
 const SCHEMAS = guardedSchemas();
+/** Both generated modules: the lookup stage's (first load) and the pay stage's (lazy checkout). */
+const guards = { ...lookupGuards, ...payGuards };
 const guardOf = (name: string) => (guards as unknown as Record<string, (v: unknown) => boolean>)[`is${name[0]!.toUpperCase()}${name.slice(1)}`]!;
 
 describe('the generated module', () => {
-  it('is what scripts/guards.ts generates from the contract now (`npm run guards`)', () => {
-    assert.equal(readFileSync(GUARDS_FILE, 'utf8'), generateGuards());
+  it('is what scripts/guards.ts generates from the contract now (`npm run guards`), one module per stage', () => {
+    for (const [stage, file] of Object.entries(STAGE_FILES) as [Stage, string][]) assert.equal(readFileSync(file, 'utf8'), generateGuards(guardedSchemas(stage)), stage);
+  });
+
+  it('puts the lookup stage\'s guards in the first load\'s module and the pay stage\'s in the lazy one, each once', () => {
+    assert.deepEqual(Object.keys(guardedSchemas('lookup')).sort(), ['countersResponse', 'dreamerServicesResponse', 'envelope', 'quote']);
+    assert.deepEqual(Object.keys(guardedSchemas('pay')).sort(), ['chargeResponse', 'fundingResponse', 'payment', 'referenceDetails']);
+    assert.ok(!('isPayment' in lookupGuards) && !('isQuote' in payGuards));
   });
 
   it('has one guard per schema the browser reads: the envelope, each widget route answer, the details reference', () => {
@@ -261,13 +270,13 @@ describe('the client reads answers with the guards', () => {
 
   it('answers what passes its route guard', async () => {
     answer = envelope(charge);
-    assert.deepEqual(await proxyRequest('http://proxy.test/api', 'charge', { service: 'nea' }), charge);
+    assert.deepEqual(await proxyRequest('http://proxy.test/api', 'charge', guards.isChargeResponse, { service: 'nea' }), charge);
   });
 
   it('turns an answer its route guard refuses into BAD_RESPONSE (retryable)', async () => {
     for (const bad of [envelope({ ...charge, amount_paisa: 450.5 }), envelope(null), envelope({ counters: [] }), { data: null }, [], 'ok']) {
       answer = bad;
-      await assert.rejects(proxyRequest('http://proxy.test/api', 'charge', { service: 'nea' }), (e: unknown) => {
+      await assert.rejects(proxyRequest('http://proxy.test/api', 'charge', guards.isChargeResponse, { service: 'nea' }), (e: unknown) => {
         assert.ok(e instanceof RequestError);
         assert.deepEqual([e.code, e.retryable], ['BAD_RESPONSE', true], JSON.stringify(bad));
         return true;
@@ -277,7 +286,7 @@ describe('the client reads answers with the guards', () => {
 
   it('keeps an error envelope\'s code, reason and parts, and `check` gives safeParse\'s shape', async () => {
     answer = { data: { response: null, success_message: '' }, error_message: 'x', is_error: true, error_code: 'IDEMPOTENCY_IN_FLIGHT', retryable: true, details: { reference: 'REF1' } };
-    const error = await proxyRequest('http://proxy.test/api', 'pay', { service: 'nea' }).catch((e: unknown) => e);
+    const error = await proxyRequest('http://proxy.test/api', 'pay', guards.isPayment, { service: 'nea' }).catch((e: unknown) => e);
     assert.ok(error instanceof RequestError);
     assert.deepEqual([error.code, error.retryable], ['IDEMPOTENCY_IN_FLIGHT', true]);
     assert.deepEqual(check(guards.isReferenceDetails, error.details), { success: true, data: { reference: 'REF1' } });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CONSUMER_ID, SC_NO } from '../src/api.js';
-import { plural } from '../src/internal/i18n.js';
+import { plural } from '../src/internal/format.js';
 import { en } from '../src/internal/locales/en.js';
 import ne from '../src/internal/locales/ne.js';
 import { matches, oneOf, required, validate, validateFields } from '../src/internal/validators.js';

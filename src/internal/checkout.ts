@@ -6,14 +6,35 @@
  * resume on return. The flow (flow.ts) owns the state and delegates every step after the lookup here.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Charge, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
+import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
-import { check, proxyRequest } from './client.js';
-import { isPayment, isReferenceDetails } from './guards.generated.js';
+import { check, proxyRequest, type CallOptions, type Guards, type PayStageRoute, type Send } from './client.js';
+import { isChargeResponse, isFundingResponse, isPayment, isReferenceDetails } from './pay-guards.generated.js';
 import { emit } from './events.js';
 import { PREVIEW_DEBOUNCE_MS, RETURN_PARAM, Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
 import { fill, messages } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type PayClient, type PayState } from './pay-machine.js';
+
+/** The pay stage's answer checks (the lookup stage's: client.ts): with this chunk, out of the first load. */
+const PAY_GUARDS: Guards<PayStageRoute> = {
+  charge: isChargeResponse,
+  pay: isPayment,
+  resume: isPayment,
+  status: isPayment,
+  funding: isFundingResponse,
+};
+
+/** The pay stage's routes as typed calls, sent as the flow sends (with the host's access token). */
+export function payClient(send: Send) {
+  return {
+    charge: (service: ServiceId, body: ChargeRequest, options?: CallOptions) => send('charge', PAY_GUARDS.charge, { service }, { ...options, body }),
+    pay: (service: ServiceId, key: string, body: PayRequest, options?: CallOptions) =>
+      send('pay', PAY_GUARDS.pay, { service }, { ...options, body, headers: { ...options?.headers, 'idempotency-key': key } }),
+    status: (reference: string, options?: CallOptions) => send('status', PAY_GUARDS.status, { reference }, options),
+    /** Back from the gateway: the return's query, for the proxy to verify. */
+    resume: (reference: string, params: Record<string, string>, options?: CallOptions) => send('resume', PAY_GUARDS.resume, { reference }, { ...options, body: { params } }),
+  };
+}
 
 const GATEWAYS: ReadonlySet<FundingMethod> = new Set<FundingMethod>(['khalti', 'esewa']);
 const isGateway = (method: FundingMethod | undefined) => method !== undefined && GATEWAYS.has(method);
@@ -107,14 +128,18 @@ export class Checkout<S extends ServiceId = ServiceId> {
    */
   readonly #previewTask: Watch<[Quote | null, number | null, number | undefined], Charge>;
 
+  /** The pay stage's calls (charge, pay, status, resume). */
+  readonly #client: ReturnType<typeof payClient>;
+
   constructor(private readonly flow: PayFlow<S>) {
     const host = flow.host;
+    const client = (this.#client = payClient(flow.send));
     this.#fundingTask = new Watch(
       host,
       () => [host.endpoint] as [string],
       // An older proxy without the route: no choice, the payment goes as before (no funding sent).
       // Public (no token, no renewal): the merchant's terms, not the customer's data.
-      ([endpoint], signal) => proxyRequest(endpoint, 'funding', {}, { signal }).then(
+      ([endpoint], signal) => proxyRequest(endpoint, 'funding', PAY_GUARDS.funding, {}, { signal }).then(
         (r) => r.methods,
         () => [] as FundingMethod[],
       ),
@@ -130,7 +155,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
         if (!quote || amount === null) return null;
         await host.clock.sleep(PREVIEW_DEBOUNCE_MS, signal);
         signal.throwIfAborted();
-        return flow.client.charge(host.service, { quote_id: quote.quote_id, amount_paisa: amount, package_id: packageId }, { signal });
+        return client.charge(host.service, { quote_id: quote.quote_id, amount_paisa: amount, package_id: packageId }, { signal });
       },
     );
     this.#chargeTask = new Run(
@@ -139,7 +164,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
       async ([quote, body]: [Quote, Attempt['body']], signal) => ({
         quote,
         body,
-        charge: await flow.client.charge(host.service, body, { signal }),
+        charge: await client.charge(host.service, body, { signal }),
       }),
       ({ quote, body, charge }) => {
         if (flow.state.step !== 'choose' || flow.state.quote !== quote) return;
@@ -283,7 +308,8 @@ export class Checkout<S extends ServiceId = ServiceId> {
         return { code: e.code, payment: record.success ? record.data : null, ...(named.success ? { reference: named.data.reference } : {}) };
       }
     };
-    const { client, host } = this.flow;
+    const { host } = this.flow;
+    const client = this.#client;
     const service = host.service;
     const sent = { ...body, ...(funding ? { funding } : {}), ...(isGateway(funding) && returnTo ? { return_url: marked(returnTo, key) } : {}) };
     return {
@@ -417,7 +443,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
     try {
       fresh = await flow.client.lookup(service, body);
       const again = { ...attempt.body, quote_id: fresh.quote_id };
-      const charge = await flow.client.charge(service, again);
+      const charge = await this.#client.charge(service, again);
       if (flow.state !== running) return;
       const generation = fresh.generation ? { generation: fresh.generation } : {};
       const renewed: Attempt = { key: crypto.randomUUID(), body: again, charge, customer: fresh.customer_name, ...generation };

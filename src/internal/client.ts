@@ -4,31 +4,23 @@
  * schemas: no zod in the browser); anything else becomes a RequestError with a code the widget can
  * translate, never an exception string shown to a customer.
  */
-import type { ChargeRequest, PayRequest, ServiceId } from '../api.js';
+import type { ServiceId } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { isErrorCode, type WidgetErrorCode } from '../fields.js';
 import { WIDGET_ROUTE_SHAPES, routePath } from '../routes.js';
-import {
-  isChargeResponse,
-  isCountersResponse,
-  isDreamerServicesResponse,
-  isEnvelope,
-  isFundingResponse,
-  isPayment,
-  isQuote,
-  type Guard,
-} from './guards.generated.js';
+import { isCountersResponse, isDreamerServicesResponse, isEnvelope, isQuote, type Guard } from './guards.generated.js';
 
-/** Each widget route's answer check (`data.response`): typed, so a route without its guard does not compile. */
-const GUARDS: { [K in WidgetRouteName]: Guard<ResponseOf<K>> } = {
+/** The routes the lookup step calls (the first load); the others are the pay stage's (checkout.ts, lazy). */
+export type LookupStageRoute = 'lookup' | ListRoute;
+export type PayStageRoute = Exclude<WidgetRouteName, LookupStageRoute>;
+/** Each route's answer check (`data.response`): typed, so a route without its guard does not compile. */
+export type Guards<K extends WidgetRouteName> = { [R in K]: Guard<ResponseOf<R>> };
+
+/** The lookup stage's answer checks; the pay stage's are in checkout.ts (`PAY_GUARDS`), with its chunk. */
+const LOOKUP_GUARDS: Guards<LookupStageRoute> = {
   lookup: isQuote,
-  charge: isChargeResponse,
-  pay: isPayment,
-  resume: isPayment,
-  status: isPayment,
   counters: isCountersResponse,
   dreamerServices: isDreamerServicesResponse,
-  funding: isFundingResponse,
 };
 
 /** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
@@ -68,6 +60,7 @@ export interface RouteParams {
 export async function proxyRequest<K extends WidgetRouteName>(
   endpoint: string,
   name: K,
+  guard: Guard<ResponseOf<K>>,
   params: RouteParams,
   { body, headers, signal, timeoutMs = 20_000 }: RequestOptions = {},
 ): Promise<ResponseOf<K>> {
@@ -99,31 +92,23 @@ export async function proxyRequest<K extends WidgetRouteName>(
     throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null, e.details ?? null);
   }
   const answer = e.data?.response;
-  if (!(GUARDS[name] as Guard<ResponseOf<K>>)(answer)) throw new RequestError('BAD_RESPONSE', true);
+  if (!guard(answer)) throw new RequestError('BAD_RESPONSE', true);
   return answer;
 }
 
 /** How the typed client sends: `proxyRequest` with the endpoint (and whatever the caller adds, such as a token). */
-export type Send = <K extends WidgetRouteName>(name: K, params: RouteParams, options?: RequestOptions) => Promise<ResponseOf<K>>;
+export type Send = <K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options?: RequestOptions) => Promise<ResponseOf<K>>;
 export type CallOptions = Omit<RequestOptions, 'body'>;
 
 /**
- * The contract's routes as typed calls: a lookup's body is its service's lookup schema, so a field renamed
- * in api.ts breaks the callers' compilation.
+ * The lookup stage's routes as typed calls: a lookup's body is its service's lookup schema, so a field renamed
+ * in api.ts breaks the callers' compilation. The pay stage's calls: `payClient` in checkout.ts.
  */
 export function proxyClient(send: Send) {
   return {
-    lookup: <S extends ServiceId>(service: S, body: LookupRequest<S>, options?: CallOptions) => send('lookup', { service }, { ...options, body }),
-    charge: (service: ServiceId, body: ChargeRequest, options?: CallOptions) => send('charge', { service }, { ...options, body }),
-    pay: (service: ServiceId, key: string, body: PayRequest, options?: CallOptions) =>
-      send('pay', { service }, { ...options, body, headers: { ...options?.headers, 'idempotency-key': key } }),
-    status: (reference: string, options?: CallOptions) => send('status', { reference }, options),
-    /** Back from the gateway: the return's query, for the proxy to verify. */
-    resume: (reference: string, params: Record<string, string>, options?: CallOptions) => send('resume', { reference }, { ...options, body: { params } }),
-    /** The payment methods the proxy offers. */
-    funding: (options?: CallOptions) => send('funding', {}, options),
+    lookup: <S extends ServiceId>(service: S, body: LookupRequest<S>, options?: CallOptions) => send('lookup', LOOKUP_GUARDS.lookup, { service }, { ...options, body }),
     /** A list the lookup step needs (NEA's counters, Dreamer's services). */
-    list: <K extends ListRoute>(name: K, options?: CallOptions) => send(name, {}, options),
+    list: <K extends ListRoute>(name: K, options?: CallOptions) => send(name, LOOKUP_GUARDS[name] as Guard<ResponseOf<K>>, {}, options),
   };
 }
 export type ProxyClient = ReturnType<typeof proxyClient>;

@@ -6,18 +6,20 @@
  * shown survives a reload or a move in the DOM: the element resumes it (same idempotency key).
  *
  * Split for the first load: this module is the lookup (lists, the lookup request, errors, the resume
- * claim); everything after the lookup is `Checkout` (checkout.ts), a chunk fetched when the element
- * connects, alongside the element's own steps (`FlowHost.loadSteps`). A lookup answered before they are
+ * claim); everything after the lookup is `Checkout` (checkout.ts), which comes with the element's own steps
+ * (`FlowHost.loadSteps`: one lazy chunk, fetched when the element connects; it imports nothing the first
+ * load does not already share, so the first load stays in as few chunks as possible). A lookup answered before they are
  * here waits for them (still busy), so the choice step always has what it needs.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import type { Checkout } from './checkout.js';
-import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams } from './client.js';
+import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams, type Send } from './client.js';
 import { emit, type PayErrorStage } from './events.js';
 import { errorText, messages, reasonText } from './i18n.js';
 import type { Clock } from './clock.js';
+import type { Guard } from './guards.generated.js';
 import type { PayState } from './pay-machine.js';
 
 export interface Attempt {
@@ -93,10 +95,10 @@ export interface FlowHost<S extends ServiceId = ServiceId> extends ReactiveContr
    */
   navigate?: (to: Leave) => void;
   /**
-   * Loads what the host needs to show the steps after the lookup (its chunk); the flow waits for it too.
-   * Nothing (undefined) when that is here already.
+   * Loads the steps after the lookup (the host's chunk, which carries checkout.ts): the checkout module, at
+   * once when it is here already, else its loading.
    */
-  loadSteps?: () => Promise<unknown> | undefined;
+  loadSteps: () => CheckoutModule | Promise<CheckoutModule>;
 }
 
 /** What the customer has chosen on the choice step so far: an amount, and for a package its id. */
@@ -111,8 +113,10 @@ export const PREVIEW_DEBOUNCE_MS = 300;
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
 
-/** The steps' module once fetched: later elements (a reload's, a move's) start with it at once. */
-let checkoutModule: typeof import('./checkout.js') | null = null;
+/** What the host's steps chunk gives the flow: the steps after the lookup. */
+export interface CheckoutModule {
+  Checkout: typeof Checkout;
+}
 
 /**
  * A request the flow runs on demand (a lookup, a price; a list): the latest run wins, a cancelled or
@@ -215,7 +219,9 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   /** @internal The proxy's routes, each request with the host's access token. */
-  readonly client = proxyClient((name, params, options) => this.#request(name, params, options));
+  /** Sends with the host's access token (renewed when refused): the pay stage's client (checkout.ts) is built on it. @internal */
+  readonly send: Send = (name, guard, params, options) => this.#request(name, guard, params, options);
+  readonly client = proxyClient(this.send);
   readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
 
   constructor(
@@ -238,18 +244,15 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   /**
-   * Loads the steps after the lookup (checkout.ts and the host's own, `loadSteps`): started when the element
+   * Loads the steps after the lookup (checkout.ts, in the host's steps chunk: `loadSteps`): started when the element
    * connects, so it is usually here before the lookup's answer. A failed load is tried again on the next call.
    * @internal
    */
   load(): Promise<Checkout<S>> {
     const now = this.#now();
     if (now) return Promise.resolve(now);
-    return (this.#loading ??= Promise.all([checkoutModule ?? import('./checkout.js'), this.host.loadSteps?.()]).then(
-      ([module]) => {
-        checkoutModule = module;
-        return (this.#checkout ??= new module.Checkout(this));
-      },
+    return (this.#loading ??= Promise.resolve(this.host.loadSteps()).then(
+      (module) => (this.#checkout ??= new module.Checkout(this)),
       () => {
         this.#loading = null;
         throw STEPS_UNAVAILABLE;
@@ -257,9 +260,12 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     ));
   }
 
-  /** The steps after the lookup when they can start at once (their chunk, and the host's, already here). */
+  /** The steps after the lookup when they can start at once (the host's chunk already here). */
   #now(): Checkout<S> | null {
-    if (!this.#checkout && checkoutModule && !this.host.loadSteps?.()) this.#checkout = new checkoutModule.Checkout(this);
+    if (!this.#checkout) {
+      const ready = this.host.loadSteps();
+      if (!(ready instanceof Promise)) this.#checkout = new ready.Checkout(this);
+    }
     return this.#checkout;
   }
 
@@ -382,11 +388,11 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<K extends WidgetRouteName>(name: K, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
+  async #request<K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
-      return proxyRequest(this.host.endpoint, name, params, { ...options, headers });
+      return proxyRequest(this.host.endpoint, name, guard, params, { ...options, headers });
     };
     try {
       return await send();

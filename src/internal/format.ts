@@ -2,8 +2,7 @@
  * Dates and the biller's wording in the widget's language: used by the steps after the lookup (their chunk).
  */
 import { localDigits } from '../money.js';
-import { messages, type Messages } from './i18n.js';
-import { latinDigits } from './validators.js';
+import { latinDigits, messages, type Messages, type Plural } from './i18n.js';
 
 /** The date and time of `iso` in Nepal, in the locale's words and digits. */
 export function formatDateTime(iso: string, locale: string): string {
@@ -50,4 +49,13 @@ export function billerText(m: Messages, locale: string, text: string): string {
     return words.map((w) => term(w) ?? digits(w)).join(' ');
   }
   return text;
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The wording (only the steps after the lookup count things: here, in their chunk) of `forms` for `count` in `locale`, e.g. "1 month" / "3 months". */
+export function plural(forms: Plural, locale: string, count: number): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return forms[rules.select(count)] ?? forms.other;
 }

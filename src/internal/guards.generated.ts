@@ -12,7 +12,6 @@ const every = (values: Iterable<unknown>, check: (x: any) => boolean): boolean =
   return true;
 };
 const array = (v: any, check: (x: any) => boolean): boolean => Array.isArray(v) && every(v, check);
-const record = (v: any, check: (x: any) => boolean): boolean => object(v) && every(Object.values(v), check);
 const int = (v: any, min: number, max: number): boolean => Number.isSafeInteger(v) && v >= min && v <= max;
 
 const envelope_data = (v: any): boolean =>
@@ -68,47 +67,6 @@ const quote = (v: any): boolean =>
   int(v.max_paisa, 0, 1000000000000) &&
   (v.generation === undefined || ["v1","v2"].includes(v.generation)) &&
   (v.new_consumer_no === undefined || typeof v.new_consumer_no == 'string');
-const chargeResponse = (v: any): boolean =>
-  object(v) &&
-  int(v.amount_paisa, 0, 1000000000000) &&
-  int(v.service_charge_paisa, 0, 1000000000000) &&
-  int(v.total_paisa, 0, 1000000000000);
-const payment_funding = (v: any): boolean =>
-  object(v) &&
-  ["khalti","esewa","host","none"].includes(v.method) &&
-  ["initiated","secured","capturing","refunding","captured","refund_due","refunded","abandoned"].includes(v.state);
-const nextStep_redirect = (v: any): boolean =>
-  object(v) &&
-  v.kind === "redirect" &&
-  typeof v.url == 'string';
-const nextStep_form = (v: any): boolean =>
-  object(v) &&
-  v.kind === "form" &&
-  typeof v.action == 'string' &&
-  record(v.fields, (x: any) => typeof x == 'string');
-const nextStep = (v: any): boolean =>
-  nextStep_redirect(v) || nextStep_form(v);
-const payment = (v: any): boolean =>
-  object(v) &&
-  typeof v.reference == 'string' &&
-  ["nea","dreamer","dishhome"].includes(v.service) &&
-  ["pending","success","failed"].includes(v.state) &&
-  int(v.amount_paisa, 0, 1000000000000) &&
-  int(v.service_charge_paisa, 0, 1000000000000) &&
-  int(v.total_paisa, 0, 1000000000000) &&
-  (v.transaction_id === null || typeof v.transaction_id == 'string') &&
-  typeof v.customer_name == 'string' &&
-  array(v.receipt, fact) &&
-  (v.error_code === null || typeof v.error_code == 'string') &&
-  (v.reason_code === null || typeof v.reason_code == 'string') &&
-  (v.reason === null || typeof v.reason == 'string') &&
-  typeof v.created_at == 'string' &&
-  typeof v.updated_at == 'string' &&
-  (v.settled_by === undefined || typeof v.settled_by == 'string') &&
-  (v.settled_at === undefined || typeof v.settled_at == 'string') &&
-  (v.note === undefined || typeof v.note == 'string') &&
-  (v.funding === undefined || payment_funding(v.funding)) &&
-  (v.next === undefined || nextStep(v.next));
 const counter = (v: any): boolean =>
   object(v) &&
   typeof v.name == 'string' &&
@@ -124,18 +82,8 @@ const dreamerServicesResponse_services = (v: any): boolean =>
 const dreamerServicesResponse = (v: any): boolean =>
   object(v) &&
   array(v.services, dreamerServicesResponse_services);
-const fundingResponse = (v: any): boolean =>
-  object(v) &&
-  array(v.methods, (x: any) => ["khalti","esewa","host","none"].includes(x));
-const referenceDetails = (v: any): boolean =>
-  object(v) &&
-  typeof v.reference == 'string';
 
 export const isEnvelope = envelope as Guard<z.output<typeof api.envelope>>;
 export const isQuote = quote as Guard<z.output<typeof api.quote>>;
-export const isChargeResponse = chargeResponse as Guard<z.output<typeof api.chargeResponse>>;
-export const isPayment = payment as Guard<z.output<typeof api.payment>>;
 export const isCountersResponse = countersResponse as Guard<z.output<typeof api.countersResponse>>;
 export const isDreamerServicesResponse = dreamerServicesResponse as Guard<z.output<typeof api.dreamerServicesResponse>>;
-export const isFundingResponse = fundingResponse as Guard<z.output<typeof api.fundingResponse>>;
-export const isReferenceDetails = referenceDetails as Guard<z.output<typeof api.referenceDetails>>;

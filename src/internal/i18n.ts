@@ -298,15 +298,6 @@ export function fill(template: string, params: Record<string, string | number> =
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
-const pluralRules = new Map<string, Intl.PluralRules>();
-
-/** The wording of `forms` for `count` in `locale`, e.g. "1 month" / "3 months". */
-export function plural(forms: Plural, locale: string, count: number): string {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
-  return forms[rules.select(count)] ?? forms.other;
-}
-
 /** The localized text for an error code. */
 export function errorText(m: Messages, code: WidgetErrorCode): string {
   // A steps' code before their chunk is here (never expected at a lookup): the generic text.
@@ -316,4 +307,14 @@ export function errorText(m: Messages, code: WidgetErrorCode): string {
 /** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */
 export function reasonText(m: Messages, code: string | null): string | null {
   return code !== null && Object.hasOwn(m.reasons, code) ? m.reasons[code as ReasonCode] : null;
+}
+
+const DEVANAGARI_ZERO = 0x0966;
+
+/**
+ * Devanagari digits (०-९) as Latin ones: customers type either, the checks and the proxy see Latin.
+ * Validation and every value sent go through this, so `०२४.१२.५१२` is the SC No `024.12.512`.
+ */
+export function latinDigits(value: string): string {
+  return value.replace(/[०-९]/g, (d) => String(d.charCodeAt(0) - DEVANAGARI_ZERO));
 }

@@ -5,15 +5,15 @@
  */
 import { LitElement, html, nothing, type CSSResult, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { ServiceId } from '../api.js';
-import { PayFlow, type Busy, type Leave } from './flow.js';
+import { PayFlow, type Busy, type CheckoutModule, type Leave } from './flow.js';
 import { errorText, fill, hasLocale, loadLocale, messages, reasonText, type Locale, type Messages } from './i18n.js';
 import { systemClock, type Clock } from './clock.js';
 import type { StepsView } from './steps.js';
-import { addedStyles, payStyles, styleHub, type Theme } from './styles.js';
+import { addThemes, addedStyles, payStyles, styleHub, type Theme } from './styles.js';
 import type { MessageKey } from './validators.js';
 
 /** An element's steps module (its chunk): its default export is its steps view, made for the element. */
-export interface StepsModule {
+export interface StepsModule extends CheckoutModule {
   // Each element's module takes that element (the base class cannot name it).
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   default: new (el: any) => StepsView<any>;
@@ -133,7 +133,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   readonly flow = new PayFlow<S>(this, (quote) => this.steps?.currentChoice(quote) ?? null);
   /** @internal The steps after the lookup (their chunk), once it is here. */
   steps: StepsView | null = null;
-  #stepsLoading: Promise<unknown> | null = null;
+  #stepsModule: StepsModule | null = null;
+  #stepsLoading: Promise<StepsModule> | null = null;
   /** The added styles this element's shadow root has adopted. */
   #adopted = new Set<CSSResult>();
   /**
@@ -160,15 +161,19 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
    * waits for it). A failed load is tried again on the next call.
    * @internal
    */
-  loadSteps(): Promise<unknown> | undefined {
-    const ready = stepsModules.get(this.constructor);
-    if (ready && !this.importSteps) this.steps ??= new ready.default(this);
-    if (this.steps) return undefined;
+  loadSteps(): StepsModule | Promise<StepsModule> {
+    const ready = this.#stepsModule ?? (this.importSteps ? null : stepsModules.get(this.constructor));
+    if (ready) {
+      this.steps ??= new ready.default(this);
+      return (this.#stepsModule = ready);
+    }
     return (this.#stepsLoading ??= (this.importSteps ?? (() => this.stepsModule()))().then(
       (module) => {
         if (!this.importSteps) stepsModules.set(this.constructor, module);
+        this.#stepsModule = module;
         this.steps ??= new module.default(this);
         this.requestUpdate();
+        return module;
       },
       (error: unknown) => {
         this.#stepsLoading = null;
@@ -221,8 +226,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('locale')) void loadLocale(this.locale).then((fresh) => fresh && this.requestUpdate());
-    // The portal's themes: opt-in (themes/portal.js), or loaded when a widget names one.
-    if (changed.has('theme') && this.theme !== 'light' && this.theme !== 'dark') void import('../themes/portal.js').catch(() => undefined);
+    // The portal's themes: opt-in (themes/portal.js), or loaded when a widget names one (their table only: a leaf chunk).
+    if (changed.has('theme') && this.theme !== 'light' && this.theme !== 'dark') void import('./portal-themes.js').then((m) => addThemes(m.PORTAL_THEMES), () => undefined);
   }
 
   protected override update(changed: PropertyValues<this>): void {

@@ -2,6 +2,15 @@ import { css } from 'lit';
 
 /** The styles of the steps after the lookup (their chunk): added to every element's shadow root when it arrives. */
 export const stepStyles = css`
+  .grid {
+    display: grid;
+    gap: var(--_space);
+  }
+  /* The choices of these steps (amount, package, payment method). */
+  input[type='radio'] {
+    width: auto;
+    accent-color: var(--_accent);
+  }
   .badge {
     justify-self: start;
     background: var(--_surface);

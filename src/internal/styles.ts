@@ -36,6 +36,15 @@ export function addStyles(style: CSSResult): void {
   styleHub.onStyles();
 }
 
+/** Theme tables added: the portal's comes from its opt-in module, or from an element naming one of its themes. */
+const addedThemes = new Set<object>();
+/** Adds a table of themes (as `themeStyles`) to every element, once per table. */
+export function addThemes(table: Partial<Record<Theme, string[]>>): void {
+  if (addedThemes.has(table)) return;
+  addedThemes.add(table);
+  addStyles(themeStyles(table));
+}
+
 /**
  * Shared styles. Every colour and size is a `--pay-*` custom property with a default, so a host themes a
  * widget with tokens first and the documented parts second.
@@ -84,8 +93,7 @@ export const payStyles = [
   h3:focus {
     outline: none;
   }
-  form,
-  .grid {
+  form {
     display: grid;
     gap: var(--_space);
   }
@@ -119,10 +127,6 @@ export const payStyles = [
   label + input,
   label + select {
     margin-top: 0.35rem;
-  }
-  input[type='radio'] {
-    width: auto;
-    accent-color: var(--_accent);
   }
   input[aria-invalid='true'] {
     border-color: var(--_error);

@@ -3,21 +3,11 @@
  * message that says what is wrong, or null; the element translates the key when it renders, so a
  * language switch translates the errors on screen too.
  */
-import type { Messages } from './i18n.js';
+import { latinDigits, type Messages } from './i18n.js';
 
 /** Keys of the messages that are plain strings (what an error line can show). */
 export type MessageKey = { [K in keyof Messages]: Messages[K] extends string ? K : never }[keyof Messages];
 export type Validator = (value: string) => MessageKey | null;
-
-const DEVANAGARI_ZERO = 0x0966;
-
-/**
- * Devanagari digits (०-९) as Latin ones: customers type either, the checks and the proxy see Latin.
- * Validation and every value sent go through this, so `०२४.१२.५१२` is the SC No `024.12.512`.
- */
-export function latinDigits(value: string): string {
-  return value.replace(/[०-९]/g, (d) => String(d.charCodeAt(0) - DEVANAGARI_ZERO));
-}
 
 export const required: Validator = (value) => (value.trim() ? null : 'required');
 

@@ -5,7 +5,7 @@ import type { NeaPay } from '../../src/nea-pay.js';
 import type { PaySuccessDetail } from '../../src/internal/events.js';
 import { billerText } from '../../src/internal/format.js';
 import { messages } from '../../src/internal/i18n.js';
-import { latinDigits } from '../../src/internal/validators.js';
+import { latinDigits } from '../../src/internal/i18n.js';
 import { formatNpr } from '../../src/money.js';
 import { $, $$, SEED, fastClock, lookUp, resetSandbox, type, until } from './helpers.js';
 
