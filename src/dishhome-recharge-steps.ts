@@ -1,5 +1,5 @@
 /** `<dishhome-recharge>`'s steps after the lookup (in the steps chunk): the package chooser, its confirmation and receipt lines. */
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import type { Package, Quote } from './api.js';
 import type { DishhomeRecharge } from './dishhome-recharge.js';
 import { plural } from './internal/format.js';

@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import { DISHHOME_CUSTOMER_ID } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDishhome } from './internal/locales/en-lookup.js';

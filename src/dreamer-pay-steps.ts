@@ -1,5 +1,5 @@
 /** `<dreamer-pay>`'s steps after the lookup (in the steps chunk): the bills, paid in full; its confirmation and receipt lines. */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import type { Quote } from './api.js';
 import type { DreamerPay } from './dreamer-pay.js';
 import { latinDigits } from './internal/i18n.js';

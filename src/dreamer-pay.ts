@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import type { DreamerService } from './api.js';
 import { CUSTOMER_CODE } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';

@@ -1,5 +1,5 @@
 /** `<nea-pay>`'s steps after the lookup (in the steps chunk): the bills and the amount, its confirmation and receipt lines. */
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import type { Quote } from './api.js';
 import { billsReached } from './fields.js';
 import { fill, latinDigits } from './internal/i18n.js';

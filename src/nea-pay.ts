@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import type { Counter } from './api.js';
 import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';

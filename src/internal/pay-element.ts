@@ -3,7 +3,8 @@
  * failure steps, progress and error rendering, state attributes and focus handling. An element adds
  * its lookup form, its choice step and its receipt lines.
  */
-import { LitElement, html, nothing, type CSSResult, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
+import { BaseElement, type Css, type PropertyDeclarations, type PropertyValues } from './base-element.js';
 import type { ServiceId } from '../api.js';
 import { PayFlow, type Busy, type CheckoutModule, type Leave } from './flow.js';
 import { errorText, fill, hasLocale, loadLocale, messages, reasonText, type Locale, type Messages } from './i18n.js';
@@ -72,7 +73,7 @@ const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' 
  * @cssprop --pay-max-width - Largest width of the widget.
  * @cssprop --pay-logo-height - Height of the logo.
  */
-export abstract class PayElement<S extends ServiceId = ServiceId> extends LitElement {
+export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseElement {
   static override styles = payStyles;
 
   static override properties: PropertyDeclarations = {
@@ -136,7 +137,7 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   #stepsModule: StepsModule | null = null;
   #stepsLoading: Promise<StepsModule> | null = null;
   /** The added styles this element's shadow root has adopted. */
-  #adopted = new Set<CSSResult>();
+  #adopted = new Set<Css>();
   /**
    * Loads the element's steps module (default: its own `stepsModule()`).
    * @internal Tests make it fail; pages leave it alone.
@@ -185,18 +186,10 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
   /** @internal Adopts the styles added since (the steps', the portal themes). */
   adoptAdded(): void {
     const root = this.renderRoot;
-    if (!(root instanceof ShadowRoot)) return;
     for (const style of addedStyles) {
       if (this.#adopted.has(style)) continue;
       this.#adopted.add(style);
-      const sheet = style.styleSheet;
-      if (sheet) {
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      } else {
-        const element = document.createElement('style');
-        element.textContent = style.cssText;
-        root.append(element);
-      }
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, style.styleSheet];
     }
   }
 
@@ -224,13 +217,13 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends LitEle
     return busy ? html`<span class="spinner" aria-hidden="true"></span>${busyText}` : label;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('locale')) void loadLocale(this.locale).then((fresh) => fresh && this.requestUpdate());
     // The portal's themes: opt-in (themes/portal.js), or loaded when a widget names one (their table only: a leaf chunk).
     if (changed.has('theme') && this.theme !== 'light' && this.theme !== 'dark') void import('./portal-themes.js').then((m) => addThemes(m.PORTAL_THEMES), () => undefined);
   }
 
-  protected override update(changed: PropertyValues<this>): void {
+  protected override update(changed: PropertyValues): void {
     // After the controllers' hostUpdate, so a list that starts loading in this update shows as loading.
     this.setAttribute('step', this.flow.state.step);
     this.toggleAttribute('loading', this.flow.busy !== null);

@@ -4,7 +4,7 @@
  * strings and styles), fetched when an element connects; each element's module adds its choice step and its
  * lines (e.g. nea-pay-steps.ts).
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { Bill, Fact, Quote } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
 import { fundingText } from './checkout.js';

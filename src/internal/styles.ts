@@ -1,4 +1,4 @@
-import { css, unsafeCSS, type CSSResult } from 'lit';
+import { Css, css } from './base-element.js';
 
 const TOKENS = ['bg', 'fg', 'muted', 'border', 'accent', 'on-accent', 'error', 'success', 'surface'];
 
@@ -10,8 +10,8 @@ export type Theme = 'light' | 'dark' | 'olive' | 'purple' | 'vector' | 'grey';
  * applies with its `theme` attribute. A host's `--pay-color-*` custom properties win over any theme.
  * Built from constant tables, never from input.
  */
-export function themeStyles(table: Partial<Record<Theme, string[]>>): CSSResult {
-  return unsafeCSS(
+export function themeStyles(table: Partial<Record<Theme, string[]>>): Css {
+  return new Css(
     Object.entries(table)
       .map(([name, colours]) => `${name === 'light' ? ':host' : `:host([theme='${name}'])`} { ${TOKENS.map((token, i) => `--_${token}: var(--pay-color-${token}, ${colours[i]});`).join('')} }`)
       .join('\n'),
@@ -28,9 +28,9 @@ const themes = themeStyles({
  * Styles that arrive after the elements (the steps' chunk, the portal themes): every element's shadow root
  * adopts them, the ones already on the page at once (`onStyles`, set by the elements' base class).
  */
-export const addedStyles: CSSResult[] = [];
+export const addedStyles: Css[] = [];
 export const styleHub = { onStyles: () => {} };
-export function addStyles(style: CSSResult): void {
+export function addStyles(style: Css): void {
   if (addedStyles.includes(style)) return;
   addedStyles.push(style);
   styleHub.onStyles();
