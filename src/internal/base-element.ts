@@ -52,6 +52,7 @@ export type PropertyValues = Map<PropertyKey, unknown>;
 
 /** A style sheet made with `css`: its CSSStyleSheet is made when first adopted, then shared. */
 export class Css {
+  /** @internal */
   #sheet?: CSSStyleSheet;
   constructor(readonly cssText: string) {}
   get styleSheet(): CSSStyleSheet {
@@ -141,18 +142,25 @@ export abstract class BaseElement extends HTMLElement implements ReactiveControl
    * @internal
    */
   hasUpdated = false;
+  /** @internal */
   #meta = meta(this.constructor as typeof BaseElement);
+  /** @internal */
   #changed: PropertyValues = new Map();
+  /** @internal */
   #pending = false;
+  /** @internal */
   #enable!: (value: boolean) => void;
+  /** @internal */
   #update: Promise<boolean> = new Promise((resolve) => (this.#enable = resolve));
+  /** @internal */
   #controllers = new Set<ReactiveController>();
-  /** Properties to reflect to their attributes at the next update. */
+  /** Properties to reflect to their attributes at the next update. @internal */
   #reflect = new Set<string>();
-  /** The property being set from its attribute, or being reflected to it (neither goes back the other way). */
+  /** The property being set from its attribute, or being reflected to it (neither goes back the other way). @internal */
   #syncing: string | null = null;
-  /** Values set on the element before its class was defined, set again at the first update. */
+  /** Values set on the element before its class was defined, set again at the first update. @internal */
   #early: [string, unknown][] = [];
+  /** @internal */
   #part?: RootPart;
 
   constructor() {
@@ -199,6 +207,7 @@ export abstract class BaseElement extends HTMLElement implements ReactiveControl
     if (!this.#pending) this.#update = this.#enqueue();
   }
 
+  /** @internal */
   async #enqueue(): Promise<boolean> {
     this.#pending = true;
     try {
@@ -212,6 +221,7 @@ export abstract class BaseElement extends HTMLElement implements ReactiveControl
     return !this.#pending;
   }
 
+  /** @internal */
   #perform(): void {
     for (const [name, value] of this.#early.splice(0)) (this as unknown as Values)[name] = value;
     const changed = this.#changed;
@@ -231,6 +241,7 @@ export abstract class BaseElement extends HTMLElement implements ReactiveControl
     this.updated(changed);
   }
 
+  /** @internal */
   #done(): void {
     this.#changed = new Map();
     this.#pending = false;
