@@ -80,6 +80,15 @@ interface Meta {
 
 const metas = new WeakMap<Function, Meta>();
 
+// Imported where there is no DOM (Node: a server, a tool reading the classes), as lit's Node build does: a
+// stand-in HTMLElement and element registry, so the modules load and define their elements.
+const dom = globalThis as { HTMLElement?: unknown; customElements?: Pick<CustomElementRegistry, 'define' | 'get'> };
+if (!dom.HTMLElement) {
+  const defined = new Map<string, CustomElementConstructor>();
+  dom.HTMLElement = class {};
+  dom.customElements ??= { define: (name, ctor) => void defined.set(name, ctor), get: (name) => defined.get(name) };
+}
+
 type Values = Record<PropertyKey, unknown>;
 
 /** The class's Meta: its base's, with its own `static properties` added (and their accessors defined). */
