@@ -14,7 +14,7 @@
  *   property to its old value. `updateComplete` resolves when the update is done (true when no other one is
  *   pending). An update that throws rejects `updateComplete`; the next one runs as usual.
  * - An open shadow root that adopts the class's `static styles` (made with `css`: one CSSStyleSheet per
- *   style, shared by every element).
+ *   style, shared by every element; `<style>` elements where a browser cannot adopt sheets).
  */
 import { render, type RootPart } from 'lit/html.js';
 
@@ -64,18 +64,26 @@ export class Css {
   }
 }
 
+/**
+ * Adds style sheets to a shadow root: adopted (one CSSStyleSheet per style, shared by every root), or where a
+ * browser cannot adopt them (Safari before 16.4), as `<style>` elements, as Lit does.
+ */
+export function adopt(root: ShadowRoot, styles: Css[]): void {
+  if ('adoptedStyleSheets' in root) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...styles.map((style) => style.styleSheet)];
+  else for (const style of styles) (root as ShadowRoot).appendChild(document.createElement('style')).textContent = style.cssText;
+}
+
 /** A style sheet, from the widgets' own constant CSS (values: other sheets, or numbers). */
 export const css = (strings: TemplateStringsArray, ...values: (Css | number)[]): Css =>
   new Css(values.reduce<string>((text, value, i) => text + (value instanceof Css ? value.cssText : value) + strings[i + 1], strings[0]!));
 
-/** A class's properties, attributes and style sheets, gathered once. */
+/** A class's properties and attributes, gathered once. */
 interface Meta {
   props: Map<string, PropertyDeclaration>;
   /** Attribute name -> property name. */
   attrs: Map<string, string>;
   /** Property name -> attribute name (those with one). */
   names: Map<string, string>;
-  sheets: CSSStyleSheet[] | null;
 }
 
 const metas = new WeakMap<Function, Meta>();
@@ -97,7 +105,7 @@ function meta(ctor: typeof BaseElement): Meta {
   if (found) return found;
   const base = Object.getPrototypeOf(ctor) as typeof BaseElement;
   const inherited = base === BaseElement ? null : meta(base);
-  found = { props: new Map(inherited?.props), attrs: new Map(inherited?.attrs), names: new Map(inherited?.names), sheets: null };
+  found = { props: new Map(inherited?.props), attrs: new Map(inherited?.attrs), names: new Map(inherited?.names) };
   if (Object.hasOwn(ctor, 'properties')) {
     for (const [name, options] of Object.entries(ctor.properties)) {
       found.props.set(name, options);
@@ -289,8 +297,7 @@ export abstract class BaseElement extends HTMLElement implements ReactiveControl
   connectedCallback(): void {
     if (!this.renderRoot) {
       this.renderRoot = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-      const ctor = this.constructor as typeof BaseElement;
-      this.renderRoot.adoptedStyleSheets = this.#meta.sheets ??= [ctor.styles ?? []].flat().map((s) => s.styleSheet);
+      adopt(this.renderRoot, [(this.constructor as typeof BaseElement).styles ?? []].flat());
     }
     this.#enable(true);
     for (const c of this.#controllers) c.hostConnected?.();

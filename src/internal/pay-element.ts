@@ -4,7 +4,7 @@
  * its lookup form, its choice step and its receipt lines.
  */
 import { html, nothing, type TemplateResult } from 'lit/html.js';
-import { BaseElement, type Css, type PropertyDeclarations, type PropertyValues } from './base-element.js';
+import { BaseElement, adopt, type PropertyDeclarations, type PropertyValues } from './base-element.js';
 import type { ServiceId } from '../api.js';
 import { PayFlow, type Busy, type CheckoutModule, type Leave } from './flow.js';
 import { errorText, fill, hasLocale, loadLocale, messages, reasonText, type Locale, type Messages } from './i18n.js';
@@ -136,8 +136,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseEl
   steps: StepsView | null = null;
   #stepsModule: StepsModule | null = null;
   #stepsLoading: Promise<StepsModule> | null = null;
-  /** The added styles this element's shadow root has adopted. */
-  #adopted = new Set<Css>();
+  /** How many of the added styles (a list that only grows) this element's shadow root has adopted. */
+  #adopted = 0;
   /**
    * Loads the element's steps module (default: its own `stepsModule()`).
    * @internal Tests make it fail; pages leave it alone.
@@ -185,12 +185,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseEl
 
   /** @internal Adopts the styles added since (the steps', the portal themes). */
   adoptAdded(): void {
-    const root = this.renderRoot;
-    for (const style of addedStyles) {
-      if (this.#adopted.has(style)) continue;
-      this.#adopted.add(style);
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, style.styleSheet];
-    }
+    adopt(this.renderRoot, addedStyles.slice(this.#adopted));
+    this.#adopted = addedStyles.length;
   }
 
   override connectedCallback(): void {

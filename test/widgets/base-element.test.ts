@@ -213,6 +213,24 @@ describe('the reactive base', () => {
     expect(getComputedStyle(a.shadowRoot!.querySelector('p')!).marginTop).to.equal('7px');
   });
 
+  it('falls back to <style> elements where a browser cannot adopt style sheets', async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(ShadowRoot.prototype, 'adoptedStyleSheets')!;
+    delete (ShadowRoot.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+    let el: TestBase;
+    try {
+      el = await fixture<TestBase>(fixtureHtml`<test-base></test-base>`);
+    } finally {
+      Object.defineProperty(ShadowRoot.prototype, 'adoptedStyleSheets', descriptor);
+    }
+    expect(el.shadowRoot!.adoptedStyleSheets).to.deep.equal([]);
+    expect([...el.shadowRoot!.querySelectorAll('style')].map((s) => s.textContent!.trim())).to.deep.equal([
+      ':host { display: block; color: rgb(1, 2, 3); }',
+      'p { margin: 7px; }',
+    ]);
+    expect(getComputedStyle(el).color).to.equal('rgb(1, 2, 3)');
+    expect(text(el)).to.equal('x 0 0');
+  });
+
   it('calls template event listeners with the element as `this`', async () => {
     const el = await fixture<TestBase>(fixtureHtml`<test-base></test-base>`);
     el.shadowRoot!.querySelector('button')!.click();
