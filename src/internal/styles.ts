@@ -48,6 +48,11 @@ export function addThemes(table: Partial<Record<Theme, string[]>>): void {
 /**
  * Shared styles. Every colour and size is a `--pay-*` custom property with a default, so a host themes a
  * widget with tokens first and the documented parts second.
+ *
+ * Notes on the rules (here, not in the CSS, which ships as written): `:host` is an inline-size container, so
+ * the widget lays itself out by its own width, not the page's (container queries in step-styles.ts); the
+ * margin above a field (`.hint + input` and the like) is room for the focus ring (3px + 2px offset), so the
+ * ring never covers the hint above the field.
  */
 export const payStyles = [
   themes,
@@ -57,7 +62,6 @@ export const payStyles = [
     --_space: var(--pay-space, 0.75rem);
     display: block;
     max-width: var(--pay-max-width, 32rem);
-    /* The widget lays itself out by its own width, not the page's (container queries below). */
     container-type: inline-size;
     font: var(--pay-font, 400 1rem/1.5 system-ui, sans-serif);
     color: var(--_fg);
@@ -121,7 +125,6 @@ export const payStyles = [
     border-radius: calc(var(--_radius) / 2);
     padding: 0.5em 0.6em;
   }
-  /* Room for the focus ring (3px + 2px offset), so it never covers the hint above the field. */
   .hint + input,
   .hint + .combo,
   label + input,
