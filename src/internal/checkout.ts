@@ -8,15 +8,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
-import { check, proxyRequest, type CallOptions, type Guards, type PayStageRoute, type Send } from './client.js';
-import { isChargeResponse, isFundingResponse, isPayment, isReferenceDetails } from './pay-guards.generated.js';
+import { RequestError, check, proxyRequest, type CallOptions, type CheckoutRoute, type Guards, type Send } from './client.js';
+import { isChargeResponse, isFundingResponse, isPayment, isQuote, isReferenceDetails } from './pay-guards.generated.js';
 import { emit } from './events.js';
 import { PREVIEW_DEBOUNCE_MS, RETURN_PARAM, Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
 import { fill, messages } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type PayClient, type PayState } from './pay-machine.js';
 
-/** The pay stage's answer checks (the lookup stage's: client.ts): with this chunk, out of the first load. */
-const PAY_GUARDS: Guards<PayStageRoute> = {
+/** The lookup's and the pay stage's answer checks (the lists': client.ts): with this chunk, out of the first load. */
+const PAY_GUARDS: Guards<CheckoutRoute> = {
+  lookup: isQuote,
   charge: isChargeResponse,
   pay: isPayment,
   resume: isPayment,
@@ -174,6 +175,12 @@ export class Checkout<S extends ServiceId = ServiceId> {
     );
     // The tasks that run by themselves (funding methods, preview) start on the host's next update.
     host.requestUpdate();
+  }
+
+  /** The lookup's answer, checked here (the first load sends the lookup; its answer waits for this chunk anyway). */
+  quote(answer: unknown): Quote {
+    if (!PAY_GUARDS.lookup(answer)) throw new RequestError('BAD_RESPONSE', true);
+    return answer;
   }
 
   /** Moved in the DOM: carry on with the attempt it was driving, unless another element took it over. */
@@ -441,7 +448,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
     this.#to(running);
     let fresh: Quote | null = null;
     try {
-      fresh = await flow.client.lookup(service, body);
+      fresh = this.quote(await flow.client.lookup(service, body));
       const again = { ...attempt.body, quote_id: fresh.quote_id };
       const charge = await this.#client.charge(service, again);
       if (flow.state !== running) return;

@@ -220,7 +220,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   /** @internal The proxy's routes, each request with the host's access token. */
   /** Sends with the host's access token (renewed when refused): the pay stage's client (checkout.ts) is built on it. @internal */
-  readonly send: Send = (name, guard, params, options) => this.#request(name, guard, params, options);
+  readonly send = ((name: WidgetRouteName, guard: Guard<unknown> | null, params: RouteParams, options?: RequestOptions) =>
+    this.#request(name, guard, params, options)) as Send;
   readonly client = proxyClient(this.send);
   readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
 
@@ -234,8 +235,11 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#lookupTask = new Run(
       this as PayFlow,
       'lookup',
-      // The answer is shown once the steps after the lookup are here: until then the lookup is still busy.
-      async ([body], signal) => (await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]))[0],
+      // The answer is shown once the steps after the lookup are here (until then the lookup is still busy); they check it.
+      async ([body], signal) => {
+        const [answer, checkout] = await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]);
+        return checkout.quote(answer);
+      },
       (quote) => {
         if (this.state.step === 'lookup') this.to({ step: 'choose', quote });
       },
@@ -388,11 +392,11 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
+  async #request(name: WidgetRouteName, guard: Guard<unknown> | null, params: RouteParams, options: RequestOptions = {}): Promise<unknown> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
-      return proxyRequest(this.host.endpoint, name, guard, params, { ...options, headers });
+      return proxyRequest(this.host.endpoint, name, guard as null, params, { ...options, headers });
     };
     try {
       return await send();
