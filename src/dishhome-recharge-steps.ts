@@ -15,12 +15,12 @@ export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
   #choice: { quote: Quote; id: number } | null = null;
 
   get #chosen(): number | null {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     return this.#choice && this.#choice.quote === quote ? this.#choice.id : null;
   }
 
   set #chosen(id: number) {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     if (quote) this.#choice = { quote, id };
     this.el.requestUpdate();
   }
@@ -73,7 +73,7 @@ export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          if (chosen) void this.flow.choose(chosen.price_paisa, chosen.id);
+          if (chosen) void this.checkout.choose(chosen.price_paisa, chosen.id);
         }}
       >
         ${durations.length ? html`<fieldset><legend>${m.packages}</legend>${durations.map((p) => this.#option(p))}</fieldset>` : nothing}

@@ -33,7 +33,7 @@ export default class DreamerSteps extends StepsView<DreamerPay> {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          void this.flow.choose(quote.max_paisa);
+          void this.checkout.choose(quote.max_paisa);
         }}
       >
         <p class="hint">${m.payInFull}</p>

@@ -18,7 +18,7 @@ export default class NeaSteps extends StepsView<NeaPay> {
 
   /** The choice for the quote on screen: preselected all due bills; with none due (NEA v2), an amount in advance. */
   get #current() {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     if (quote && this.#choice.quote !== quote) this.#choice = { quote, option: quote.bills.length || CUSTOM, custom: '' };
     return this.#choice;
   }
@@ -77,7 +77,7 @@ export default class NeaSteps extends StepsView<NeaPay> {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          if (amount !== null) void this.flow.choose(amount);
+          if (amount !== null) void this.checkout.choose(amount);
         }}
       >
         <fieldset>
@@ -122,7 +122,7 @@ export default class NeaSteps extends StepsView<NeaPay> {
 
   override accountLines(): [string, string][] {
     const m = this.m;
-    const quote = this.flow.quote;
+    const quote = this.quote;
     const lines: [string, string][] = [[m.counter, this.el.selected?.name ?? this.el.officeCode]];
     if (this.el.form !== 'consumer-no') lines.push([m.scNo, latinDigits(this.el.scNo.trim())], [m.consumerId, latinDigits(this.el.consumerId.trim())]);
     const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? (this.el.form === 'consumer-no' ? latinDigits(this.el.consumerNo.trim()) : '');

@@ -39,9 +39,6 @@ export interface Attempt {
 /** How the page leaves for a gateway: to its page, or by posting its signed form (built in the light DOM). */
 export type Leave = { kind: 'redirect'; url: string } | { kind: 'form'; form: HTMLFormElement };
 
-/** The query parameter that marks a return from the gateway as this attempt's (its idempotency key). */
-export const RETURN_PARAM = 'bill-pay-return';
-
 type SendingPay = Extract<PayState, { phase: 'sending' | 'resending' | 'unconfirmed' | 'refused' }>;
 type PendingPay = Extract<PayState, { phase: 'pending' | 'checking' }>;
 /** What the steps after the choice share: the attempt, and the quote it came from (none after a reload). */
@@ -106,9 +103,6 @@ export interface Chosen {
   amount: number;
   packageId?: number;
 }
-
-/** How long the charge preview waits for the customer to stop typing before it asks the proxy. */
-export const PREVIEW_DEBOUNCE_MS = 300;
 
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
@@ -375,18 +369,6 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     return (this.state.step !== 'lookup' && this.#checkout?.error) || this.requestError;
   }
 
-  /** Whose payment this is: from the lookup, or the attempt being paid. */
-  get customerName(): string {
-    const s = this.state;
-    return s.step === 'lookup' ? '' : s.step === 'choose' ? s.quote.customer_name : s.attempt.customer;
-  }
-
-  /** The quote on screen (for its test-mode flag), if any. */
-  get quote(): Quote | null {
-    const s = this.state;
-    return s.step === 'lookup' ? null : s.quote;
-  }
-
   /**
    * A request to the proxy with the host's access token. When the proxy refuses the token, the host is
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
@@ -409,33 +391,17 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     }
   }
 
-  /** The charge of the current choice once the proxy told it (null while asking, or with no valid choice). */
-  get preview(): Charge | null {
-    return this.#checkout?.preview ?? null;
-  }
-
-  /** The payment methods the customer can choose from (`none` is never a choice). */
-  get methods(): FundingMethod[] {
-    return this.#checkout?.methods ?? [];
-  }
-
-  /** The method the payment goes with: the customer's pick, else the first offered. */
-  get method(): FundingMethod | null {
-    return this.#checkout?.method ?? null;
-  }
-
-  selectMethod(method: FundingMethod): void {
-    this.#checkout?.selectMethod(method);
+  /**
+   * The steps after the lookup (choose, pay, check, back, start over...), once their chunk is here: a step after
+   * the lookup is only reached through them, so its view always has them.
+   */
+  get checkout(): Checkout<S> | null {
+    return this.#checkout;
   }
 
   /** The gateway of the attempt on screen (Khalti, eSewa), if it goes through one; and whether the page is leaving for it. */
   get gateway(): { method: FundingMethod; leaving: boolean } | null {
     return this.#checkout?.gateway ?? null;
-  }
-
-  /** After a funding that did not go through (cancelled, refused): the same amount again, on the confirm step, to pay with any method. */
-  again(): void {
-    this.#checkout?.again();
   }
 
   /** Stops waiting for the current list, lookup or price request. A payment cannot be cancelled once sent. */
@@ -456,34 +422,6 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     if (this.state.step !== 'lookup') return;
     this.lastLookup = body;
     await this.#lookupTask.run(body);
-  }
-
-  /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
-  async choose(amountPaisa: number, packageId?: number): Promise<void> {
-    await this.#checkout?.choose(amountPaisa, packageId);
-  }
-
-  /**
-   * Pays the confirmed amount, or asks again about an unconfirmed payment: the same attempt with the same
-   * idempotency key, which the proxy turns into the recorded outcome, never a second payment.
-   */
-  pay(): void {
-    this.#checkout?.pay();
-  }
-
-  /** Asks the proxy for a pending payment's status now; automatic checks go on from there. */
-  check(): void {
-    this.#checkout?.check();
-  }
-
-  back(): void {
-    this.#checkout?.back();
-  }
-
-  reset(): void {
-    if (this.#checkout) return this.#checkout.reset();
-    this.cancel();
-    this.to({ step: 'lookup' });
   }
 
   /** This element's resume slot: per service and endpoint, and per element when it has a name. */
