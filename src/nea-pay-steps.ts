@@ -1,7 +1,7 @@
 /** `<nea-pay>`'s steps after the lookup (in the steps chunk): the bills and the amount, its confirmation and receipt lines. */
 import { html, nothing } from 'lit';
 import type { Quote } from './api.js';
-import { billsReached } from './fields.js';
+import { billsReached } from './bills.js';
 import { fill, latinDigits } from './internal/i18n.js';
 import { StepsView } from './internal/steps.js';
 import { rupeesToPaisa } from './money.js';

@@ -8,12 +8,18 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
-import { RequestError, check, proxyRequest, type CallOptions, type CheckoutRoute, type Guards, type Send } from './client.js';
+import { RequestError, proxyRequest, type CallOptions, type CheckoutRoute, type Guards, type Send } from './client.js';
+import type { Guard } from './guards.generated.js';
 import { isChargeResponse, isFundingResponse, isPayment, isQuote, isReferenceDetails } from './pay-guards.generated.js';
 import { emit } from './events.js';
 import { Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
 import { fill, messages } from './i18n.js';
 import { START, drive, idle, transition, type Answer, type PayClient, type PayState } from './pay-machine.js';
+
+/** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
+export function check<T>(guard: Guard<T>, value: unknown): { success: true; data: T } | { success: false } {
+  return guard(value) ? { success: true, data: value } : { success: false };
+}
 
 /** How long the charge preview waits for the customer to stop typing before it asks the proxy. */
 export const PREVIEW_DEBOUNCE_MS = 300;

@@ -24,11 +24,6 @@ const LIST_GUARDS: Guards<ListRoute> = {
   dreamerServices: isDreamerServicesResponse,
 };
 
-/** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
-export function check<T>(guard: Guard<T>, value: unknown): { success: true; data: T } | { success: false } {
-  return guard(value) ? { success: true, data: value } : { success: false };
-}
-
 export class RequestError extends Error {
   constructor(
     readonly code: WidgetErrorCode,
