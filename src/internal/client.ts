@@ -8,21 +8,16 @@ import type { ServiceId } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { isErrorCode, type WidgetErrorCode } from '../fields.js';
 import { WIDGET_ROUTE_SHAPES, routePath } from '../routes.js';
-import { isCountersResponse, isDreamerServicesResponse, isEnvelope, type Guard } from './guards.generated.js';
+import { isEnvelope, type Guard } from './guards.generated.js';
 
 /**
- * The routes whose answers the first load checks: the lists. The lookup is sent by the first load too, but its
- * answer is checked by the checkout (checkout.ts, lazy), which the answer waits for anyway; so are the others.
+ * The routes whose answers the first load checks: the lists (each element passes its list's guard, so it bundles
+ * only its own). The lookup is sent by the first load too, but its answer is checked by the checkout (checkout.ts,
+ * lazy), which the answer waits for anyway; so are the others'.
  */
 export type CheckoutRoute = Exclude<WidgetRouteName, ListRoute>;
 /** Each route's answer check (`data.response`): typed, so a route without its guard does not compile. */
 export type Guards<K extends WidgetRouteName> = { [R in K]: Guard<ResponseOf<R>> };
-
-/** The lists' answer checks; the lookup's and the pay stage's are in checkout.ts (`CHECKOUT_GUARDS`), with its chunk. */
-const LIST_GUARDS: Guards<ListRoute> = {
-  counters: isCountersResponse,
-  dreamerServices: isDreamerServicesResponse,
-};
 
 export class RequestError extends Error {
   constructor(
@@ -112,8 +107,8 @@ export type CallOptions = Omit<RequestOptions, 'body'>;
 export function proxyClient(send: Send) {
   return {
     lookup: <S extends ServiceId>(service: S, body: LookupRequest<S>, options?: CallOptions) => send('lookup', null, { service }, { ...options, body }),
-    /** A list the lookup step needs (NEA's counters, Dreamer's services). */
-    list: <K extends ListRoute>(name: K, options?: CallOptions) => send(name, LIST_GUARDS[name] as Guard<ResponseOf<K>>, {}, options),
+    /** A list the lookup step needs (NEA's counters, Dreamer's services), checked with its guard. */
+    list: <K extends ListRoute>(name: K, guard: Guard<ResponseOf<K>>, options?: CallOptions) => send(name, guard, {}, options),
   };
 }
 export type ProxyClient = ReturnType<typeof proxyClient>;

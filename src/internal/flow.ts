@@ -297,8 +297,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * A list the lookup step needs (NEA's counters, Dreamer's services): loaded when the element first
    * renders and again whenever `endpoint` changes.
    */
-  list<K extends ListRoute>(name: K): List<ResponseOf<K>> {
-    const list = new List(this as PayFlow, (signal) => this.client.list(name, { signal }));
+  list<K extends ListRoute>(name: K, guard: Guard<ResponseOf<K>>): List<ResponseOf<K>> {
+    const list = new List(this as PayFlow, (signal) => this.client.list(name, guard, { signal }));
     this.#lists.push(list);
     return list;
   }
