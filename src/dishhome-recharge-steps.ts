@@ -1,11 +1,12 @@
 /** `<dishhome-recharge>`'s steps after the lookup (in the steps chunk): the package chooser, its confirmation and receipt lines. */
-import { html, nothing } from 'lit';
 import type { Package, Quote } from './api.js';
 import type { DishhomeRecharge } from './dishhome-recharge.js';
 import { plural } from './internal/format.js';
-import { fill, latinDigits } from './internal/i18n.js';
+import { fromKit } from './internal/from-kit.js';
 import { enSteps } from './internal/locales/en-steps.js';
 import { StepsView } from './internal/steps.js';
+
+const { fill, html, latinDigits, nothing } = fromKit('fill', 'html', 'latinDigits', 'nothing');
 
 /** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
 export { Checkout } from './internal/checkout.js';

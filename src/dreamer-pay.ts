@@ -5,6 +5,7 @@ import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDreamer } from './internal/locales/en-lookup.js';
 import { isDreamerServicesResponse } from './internal/guards.generated.js';
 import { PayElement } from './internal/pay-element.js';
+import './internal/view-kit.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 addEnglish(enDreamer);

@@ -1,11 +1,12 @@
 /** `<nea-pay>`'s steps after the lookup (in the steps chunk): the bills and the amount, its confirmation and receipt lines. */
-import { html, nothing } from 'lit';
 import type { Quote } from './api.js';
 import { billsReached } from './bills.js';
-import { fill, latinDigits } from './internal/i18n.js';
+import { fromKit } from './internal/from-kit.js';
 import { StepsView } from './internal/steps.js';
 import { rupeesToPaisa } from './money.js';
 import type { NeaPay } from './nea-pay.js';
+
+const { fill, html, latinDigits, nothing } = fromKit('fill', 'html', 'latinDigits', 'nothing');
 
 const CUSTOM = -1;
 

@@ -5,6 +5,7 @@ import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { isCountersResponse } from './internal/guards.generated.js';
 import { PayElement } from './internal/pay-element.js';
+import './internal/view-kit.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 addEnglish(enNea);

@@ -10,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { build, type Rolldown } from 'vite';
 import * as z from 'zod/mini';
 import * as api from '../src/api.js';
+// The first load (flow.ts) provides what the steps' modules take from the kit (internal/kit.ts): before them.
+import '../src/internal/flow.js';
 import { check } from '../src/internal/checkout.js';
 import { RequestError, proxyRequest } from '../src/internal/client.js';
 import * as firstGuards from '../src/internal/guards.generated.js';

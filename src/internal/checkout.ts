@@ -8,13 +8,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
-import { RequestError, proxyRequest, type CallOptions, type CheckoutRoute, type Guards, type Send } from './client.js';
+import type { CallOptions, CheckoutRoute, Guards, Send } from './client.js';
 import type { Guard } from './guards.generated.js';
 import { isChargeResponse, isFundingResponse, isPayment, isQuote, isReferenceDetails } from './pay-guards.generated.js';
-import { emit } from './events.js';
-import { Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
-import { fill, messages } from './i18n.js';
+import type { Attempt, Busy, FlowError, FlowState, Leave, Paying, PayFlow, Saved } from './flow.js';
+import { fromKit } from './from-kit.js';
 import { START, drive, idle, transition, type Answer, type PayClient, type PayState } from './pay-machine.js';
+
+const { RequestError, Run, emit, fill, messages, proxyRequest, toRequestError } = fromKit('RequestError', 'Run', 'emit', 'fill', 'messages', 'proxyRequest', 'toRequestError');
+type Run<A extends unknown[], R> = import('./flow.js').Run<A, R>;
 
 /** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
 export function check<T>(guard: Guard<T>, value: unknown): { success: true; data: T } | { success: false } {

@@ -17,7 +17,8 @@ import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../c
 import type { Checkout } from './checkout.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams, type Send } from './client.js';
 import { emit, type PayErrorStage } from './events.js';
-import { errorText, messages, reasonText } from './i18n.js';
+import { addEnglish, errorText, fill, latinDigits, localCalendarDate, messages, reasonText } from './i18n.js';
+import { provide } from './kit.js';
 import type { Clock } from './clock.js';
 import type { Guard } from './guards.generated.js';
 import type { PayState } from './pay-machine.js';
@@ -498,3 +499,6 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
 }
+
+// The core's part of the kit (kit.ts) the steps' chunk takes from the first load.
+provide({ Run, toRequestError, RequestError, proxyRequest, emit, addEnglish, fill, latinDigits, localCalendarDate, messages, reasonText });

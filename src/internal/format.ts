@@ -1,7 +1,10 @@
 /**
  * Dates and the biller's wording in the widget's language: used by the steps after the lookup (their chunk).
  */
-import { latinDigits, messages, type Messages, type Plural } from './i18n.js';
+import type { Messages, Plural } from './i18n.js';
+import { fromKit } from './from-kit.js';
+
+const { latinDigits, messages } = fromKit('latinDigits', 'messages');
 
 /**
  * Latin digits in a text as the locale's digits (Devanagari in Nepali): "2073 Magh" -> "२०७३ Magh". (Here, not in

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './kit.js';
 
 /** The styles of the steps after the lookup (their chunk): added to every element's shadow root when it arrives. */
 export const stepStyles = css`

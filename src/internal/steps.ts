@@ -4,17 +4,19 @@
  * strings and styles), fetched when an element connects; each element's module adds its choice step and its
  * lines (e.g. nea-pay-steps.ts).
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { Bill, Fact, Quote } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
 import { fundingText, type Checkout } from './checkout.js';
 import type { Chosen, FlowState } from './flow.js';
 import { billerText, formatDateTime, plural } from './format.js';
-import { addEnglish, fill, localCalendarDate, reasonText, type Messages, type Plural } from './i18n.js';
+import type { Messages, Plural } from './i18n.js';
+import { fromKit } from './from-kit.js';
 import { enSteps } from './locales/en-steps.js';
 import type { PayElement } from './pay-element.js';
 import { stepStyles } from './step-styles.js';
-import { addStyles } from './styles.js';
+
+const { addEnglish, addStyles, fill, html, localCalendarDate, nothing, reasonText } = fromKit('addEnglish', 'addStyles', 'fill', 'html', 'localCalendarDate', 'nothing', 'reasonText');
 
 addEnglish(enSteps);
 addStyles(stepStyles);
