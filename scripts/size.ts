@@ -31,11 +31,12 @@ const withoutZod = args.has('--without-zod');
 export const BUDGET_ELEMENT = 12 * 1024;
 export const BUDGET_ALL = 15 * 1024;
 /**
- * The ratchet: the figures reached (2026-12-02, after the second trimming round: 16.34 KB for the largest
- * element, <nea-pay>, and 17.69 KB for all three), rounded up to the next 0.5 KB. Never raise them.
+ * The ratchet: the figures reached (2026-12-02, after the third trimming round, the first load holding only the
+ * lookup: 15.12 KB for the largest element, <nea-pay>, and 16.50 KB for all three), rounded up to the next
+ * 0.5 KB. Never raise them.
  */
-export const RATCHET_ELEMENT = 16.5 * 1024;
-export const RATCHET_ALL = 18 * 1024;
+export const RATCHET_ELEMENT = 15.5 * 1024;
+export const RATCHET_ALL = 17 * 1024;
 const ratchet = args.has('--ratchet');
 
 interface Entry {
