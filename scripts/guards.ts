@@ -2,8 +2,8 @@
  * Writes src/internal/guards.generated.ts and src/internal/pay-guards.generated.ts: the browser's checks of
  * the proxy's answers, generated from the contract's zod/mini response schemas (src/api.ts, the widget routes
  * of src/contract.ts), so the browser bundles no zod and the checks cannot drift from the schemas. The first
- * module holds the lookup stage's (the envelope, the lookup's and the lists' answers: the widgets' first
- * load), the second the pay stage's (the lazy checkout's), each whole by itself. Run `npm run guards` after changing a
+ * module holds the first load's (the envelope and the lists' answers), the second the checkout's (the lazy
+ * steps' chunk: the lookup's answer, which waits for that chunk anyway, and the pay stage's), each whole by itself. Run `npm run guards` after changing a
  * response schema; `--check` fails when the checked-in module is not what this script generates now.
  *
  * Each guard accepts exactly what `z.safeParse` accepts for JSON values (test/guards.test.ts checks the
@@ -20,8 +20,8 @@ import { WIDGET_ROUTES } from '../src/contract.js';
 export const GUARDS_FILE = fileURLToPath(new URL('../src/internal/guards.generated.ts', import.meta.url));
 export const PAY_GUARDS_FILE = fileURLToPath(new URL('../src/internal/pay-guards.generated.ts', import.meta.url));
 
-/** Which module a stage's guards are written to (client.ts checks the lookup stage's, checkout.ts the pay stage's). */
-export const STAGE_FILES = { lookup: GUARDS_FILE, pay: PAY_GUARDS_FILE } as const;
+/** Which module a stage's guards are written to (client.ts checks the first load's, checkout.ts the rest). */
+export const STAGE_FILES = { first: GUARDS_FILE, checkout: PAY_GUARDS_FILE } as const;
 export type Stage = keyof typeof STAGE_FILES;
 
 interface Def {
@@ -41,8 +41,8 @@ function contractNames(): Map<unknown, string> {
   return names;
 }
 
-/** The lookup stage's routes: the lookup and the lists (a GET of one service, as contract.ts `ListRoute`). */
-const lookupStage = (name: string, route: { method: string; service?: string }) => name === 'lookup' || (route.method === 'GET' && route.service !== undefined);
+/** The first load's routes: the lists (a GET of one service, as contract.ts `ListRoute`). */
+const firstStage = (route: { method: string; service?: string }) => route.method === 'GET' && route.service !== undefined;
 
 /**
  * The schemas the browser reads, by their api.ts name: the envelope, each widget route's answer, and an
@@ -50,11 +50,11 @@ const lookupStage = (name: string, route: { method: string; service?: string }) 
  */
 export function guardedSchemas(stage?: Stage): Record<string, Schema> {
   const names = contractNames();
-  const routes = Object.entries(WIDGET_ROUTES).filter(([name, route]) => !stage || lookupStage(name, route) === (stage === 'lookup'));
+  const routes = Object.values(WIDGET_ROUTES).filter((route) => !stage || firstStage(route) === (stage === 'first'));
   const roots: unknown[] = [
-    ...(stage !== 'pay' ? [api.envelope] : []),
-    ...routes.map(([, route]) => route.response),
-    ...(stage !== 'lookup' ? [api.referenceDetails] : []),
+    ...(stage !== 'checkout' ? [api.envelope] : []),
+    ...routes.map((route) => route.response),
+    ...(stage !== 'first' ? [api.referenceDetails] : []),
   ];
   return Object.fromEntries(
     [...new Set(roots)]

@@ -12,6 +12,8 @@ import { SERVICES } from './services.js';
 export { SERVICES, type ServiceId } from './services.js';
 /** The contract's zod-free half: patterns, enums, codes (fields.ts). */
 export * from './fields.js';
+/** Which bills an amount reaches (bills.ts). */
+export * from './bills.js';
 /** The error codes' statuses (the server's; the widgets check names only: fields.ts `isErrorCode`). */
 export { ERROR_CODES } from './error-codes.js';
 

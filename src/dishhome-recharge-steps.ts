@@ -1,11 +1,12 @@
 /** `<dishhome-recharge>`'s steps after the lookup (in the steps chunk): the package chooser, its confirmation and receipt lines. */
-import { html, nothing } from 'lit/html.js';
 import type { Package, Quote } from './api.js';
 import type { DishhomeRecharge } from './dishhome-recharge.js';
 import { plural } from './internal/format.js';
-import { fill, latinDigits } from './internal/i18n.js';
+import { fromKit } from './internal/from-kit.js';
 import { enSteps } from './internal/locales/en-steps.js';
 import { StepsView } from './internal/steps.js';
+
+const { fill, html, latinDigits, nothing } = fromKit('fill', 'html', 'latinDigits', 'nothing');
 
 /** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
 export { Checkout } from './internal/checkout.js';
@@ -15,12 +16,12 @@ export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
   #choice: { quote: Quote; id: number } | null = null;
 
   get #chosen(): number | null {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     return this.#choice && this.#choice.quote === quote ? this.#choice.id : null;
   }
 
   set #chosen(id: number) {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     if (quote) this.#choice = { quote, id };
     this.el.requestUpdate();
   }
@@ -73,7 +74,7 @@ export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          if (chosen) void this.flow.choose(chosen.price_paisa, chosen.id);
+          if (chosen) void this.checkout.choose(chosen.price_paisa, chosen.id);
         }}
       >
         ${durations.length ? html`<fieldset><legend>${m.packages}</legend>${durations.map((p) => this.#option(p))}</fieldset>` : nothing}

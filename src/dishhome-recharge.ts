@@ -3,6 +3,7 @@ import { DISHHOME_CUSTOMER_ID } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDishhome } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
+import './internal/view-kit.js';
 import { matches, required, validate, type MessageKey } from './internal/validators.js';
 
 addEnglish(enDishhome);

@@ -1,9 +1,10 @@
 /** `<dreamer-pay>`'s steps after the lookup (in the steps chunk): the bills, paid in full; its confirmation and receipt lines. */
-import { html } from 'lit/html.js';
 import type { Quote } from './api.js';
 import type { DreamerPay } from './dreamer-pay.js';
-import { latinDigits } from './internal/i18n.js';
+import { fromKit } from './internal/from-kit.js';
 import { StepsView } from './internal/steps.js';
+
+const { html, latinDigits } = fromKit('html', 'latinDigits');
 
 /** The steps after the lookup, which this chunk carries for the flow (internal/flow.ts `loadSteps`). */
 export { Checkout } from './internal/checkout.js';
@@ -33,7 +34,7 @@ export default class DreamerSteps extends StepsView<DreamerPay> {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          void this.flow.choose(quote.max_paisa);
+          void this.checkout.choose(quote.max_paisa);
         }}
       >
         <p class="hint">${m.payInFull}</p>

@@ -3,7 +3,9 @@ import type { DreamerService } from './api.js';
 import { CUSTOMER_CODE } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDreamer } from './internal/locales/en-lookup.js';
+import { isDreamerServicesResponse } from './internal/guards.generated.js';
 import { PayElement } from './internal/pay-element.js';
+import './internal/view-kit.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 addEnglish(enDreamer);
@@ -28,7 +30,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
   /** Prefill: the customer code, e.g. `01-1`. */
   customerCode = '';
 
-  readonly #services = this.flow.list('dreamerServices');
+  readonly #services = this.flow.list('dreamerServices', isDreamerServicesResponse);
   private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
 
   get #list(): DreamerService[] {

@@ -22,21 +22,6 @@ export const CUSTOMER_CODE = /^[A-Za-z0-9-]{1,30}$/;
 /** Dish Home customer id: digits (staging: "71909771942"). */
 export const DISHHOME_CUSTOMER_ID = /^\d{1,20}$/;
 
-/**
- * The bills (oldest first) that an amount reaches, fully or in part, paying oldest first: what an NEA v2
- * payment pays (its commit's `bill_id`, the receipt's bills). None for an advance with no bill due.
- */
-export function billsReached<B extends { payable_paisa: number }>(bills: B[], amountPaisa: number): B[] {
-  const reached: B[] = [];
-  let before = 0;
-  for (const b of bills) {
-    if (before >= amountPaisa) break;
-    reached.push(b);
-    before += b.payable_paisa;
-  }
-  return reached;
-}
-
 /** How the customer pays (the proxy's FUNDING lists those offered). */
 export const FUNDING_METHODS = ['khalti', 'esewa', 'host', 'none'] as const;
 export type FundingMethod = (typeof FUNDING_METHODS)[number];

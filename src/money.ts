@@ -65,11 +65,6 @@ export function formatNpr(paisa: number, locale: string): string {
     .replace(/^रू(?=\d|[०-९])/, 'रू ');
 }
 
-/** Latin digits in a text as the locale's digits (Devanagari in Nepali): "2073 Magh" -> "२०७३ Magh". */
-export function localDigits(text: string, locale: string): string {
-  return locale === 'ne' ? text.replace(/[0-9]/g, (d) => String.fromCharCode(0x0966 + Number(d))) : text;
-}
-
 /** Formats a count (days, months) in the locale's digits. */
 export function formatCount(count: number, locale: string): string {
   return formatter(locale, false).format(count);

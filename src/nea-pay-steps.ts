@@ -1,11 +1,12 @@
 /** `<nea-pay>`'s steps after the lookup (in the steps chunk): the bills and the amount, its confirmation and receipt lines. */
-import { html, nothing } from 'lit/html.js';
 import type { Quote } from './api.js';
-import { billsReached } from './fields.js';
-import { fill, latinDigits } from './internal/i18n.js';
+import { billsReached } from './bills.js';
+import { fromKit } from './internal/from-kit.js';
 import { StepsView } from './internal/steps.js';
 import { rupeesToPaisa } from './money.js';
 import type { NeaPay } from './nea-pay.js';
+
+const { fill, html, latinDigits, nothing } = fromKit('fill', 'html', 'latinDigits', 'nothing');
 
 const CUSTOM = -1;
 
@@ -18,7 +19,7 @@ export default class NeaSteps extends StepsView<NeaPay> {
 
   /** The choice for the quote on screen: preselected all due bills; with none due (NEA v2), an amount in advance. */
   get #current() {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     if (quote && this.#choice.quote !== quote) this.#choice = { quote, option: quote.bills.length || CUSTOM, custom: '' };
     return this.#choice;
   }
@@ -77,7 +78,7 @@ export default class NeaSteps extends StepsView<NeaPay> {
       <form
         @submit=${(e: Event) => {
           e.preventDefault();
-          if (amount !== null) void this.flow.choose(amount);
+          if (amount !== null) void this.checkout.choose(amount);
         }}
       >
         <fieldset>
@@ -122,7 +123,7 @@ export default class NeaSteps extends StepsView<NeaPay> {
 
   override accountLines(): [string, string][] {
     const m = this.m;
-    const quote = this.flow.quote;
+    const quote = this.quote;
     const lines: [string, string][] = [[m.counter, this.el.selected?.name ?? this.el.officeCode]];
     if (this.el.form !== 'consumer-no') lines.push([m.scNo, latinDigits(this.el.scNo.trim())], [m.consumerId, latinDigits(this.el.consumerId.trim())]);
     const consumerNo = quote?.facts.find((f) => f.key === 'consumer_no')?.value ?? quote?.new_consumer_no ?? (this.el.form === 'consumer-no' ? latinDigits(this.el.consumerNo.trim()) : '');

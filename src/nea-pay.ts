@@ -3,7 +3,9 @@ import type { Counter } from './api.js';
 import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
+import { isCountersResponse } from './internal/guards.generated.js';
 import { PayElement } from './internal/pay-element.js';
+import './internal/view-kit.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
 addEnglish(enNea);
@@ -48,7 +50,7 @@ export class NeaPay extends PayElement<'nea'> {
   /** Prefill: the new consumer number, at a counter migrated to NEA's second generation, e.g. `1001595737`. */
   consumerNo = '';
 
-  readonly #counters = this.flow.list('counters');
+  readonly #counters = this.flow.list('counters', isCountersResponse);
   private query = '';
   private open = false;
   private active = 0;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { ReactiveController } from 'lit';
+import type { ReactiveController } from '../src/internal/base-element.js';
 import type { Payment, Quote } from '../src/api.js';
 import { PayFlow, type FlowHost } from '../src/internal/flow.js';
 import type { Clock } from '../src/internal/pay-machine.js';
@@ -110,7 +110,7 @@ async function toConfirm(host: Host, flow: PayFlow) {
   script['/nea/lookup'] = [ok(quote)];
   script['/nea/charge'] = [ok({ amount_paisa: 45000, service_charge_paisa: 0, total_paisa: 45000 })];
   await flow.lookup({ office_code: '201:ratnapark-dc', sc_no: '024.12.512', consumer_id: '3042' });
-  await flow.choose(45000);
+  await flow.checkout!.choose(45000);
   assert.equal(flow.state.step, 'confirm');
 }
 
@@ -139,7 +139,7 @@ describe('flow core with a fake host, proxy and clock', () => {
     const flow = new PayFlow(host);
     await toConfirm(host, flow);
     script['/nea/pay'] = [null, failed('IDEMPOTENCY_IN_FLIGHT'), ok(payment('success'))];
-    flow.pay();
+    flow.checkout!.pay();
     assert.equal(flow.busy, 'pay');
     await settle();
     const keys = requests.filter((r) => r.path === '/nea/pay').map((r) => r.key);
@@ -166,7 +166,7 @@ describe('flow core with a fake host, proxy and clock', () => {
         signal.addEventListener('abort', () => resolve());
       });
     script['/nea/pay'] = [ok(payment('pending'))];
-    flow.pay();
+    flow.checkout!.pay();
     await settle();
     assert.equal(flow.state.step, 'pending');
     assert.deepEqual(host.events, ['pay-pending']);
@@ -192,7 +192,7 @@ describe('flow core with a fake host, proxy and clock', () => {
     const flow = new PayFlow(host);
     await toConfirm(host, flow);
     script['/nea/pay'] = [null, null, null, null];
-    flow.pay();
+    flow.checkout!.pay();
     await settle();
     assert.equal(flow.state.step, 'confirm');
     assert.equal(flow.error?.code, 'PAY_UNCONFIRMED');
@@ -214,7 +214,7 @@ describe('flow core with a fake host, proxy and clock', () => {
     script['/nea/pay'] = [ok(payment('pending'))];
     // The first check keeps the payment pending until the page "reloads".
     script['/payments/REF1'] = Array.from({ length: 12 }, () => ok(payment('pending')));
-    flow.pay();
+    flow.checkout!.pay();
     await settle();
     first.disconnect();
     script['/payments/REF1'] = [ok(payment('success'))];

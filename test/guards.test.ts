@@ -10,8 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { build, type Rolldown } from 'vite';
 import * as z from 'zod/mini';
 import * as api from '../src/api.js';
-import { RequestError, check, proxyRequest } from '../src/internal/client.js';
-import * as lookupGuards from '../src/internal/guards.generated.js';
+// The first load (flow.ts) provides what the steps' modules take from the kit (internal/kit.ts): before them.
+import '../src/internal/flow.js';
+import { check } from '../src/internal/checkout.js';
+import { RequestError, proxyRequest } from '../src/internal/client.js';
+import * as firstGuards from '../src/internal/guards.generated.js';
 import * as payGuards from '../src/internal/pay-guards.generated.js';
 import { loadConfig } from '../src/server/config.js';
 import { createEmbeddedProxy, type EmbeddedProxy } from '../src/server/embedded.js';
@@ -20,8 +23,8 @@ import { STAGE_FILES, generateGuards, guardedSchemas, type Stage } from '../scri
 
 type Json = unknown;
 const SCHEMAS = guardedSchemas();
-/** Both generated modules: the lookup stage's (first load) and the pay stage's (lazy checkout). */
-const guards = { ...lookupGuards, ...payGuards };
+/** Both generated modules: the first load's and the lazy checkout's. */
+const guards = { ...firstGuards, ...payGuards };
 const guardOf = (name: string) => (guards as unknown as Record<string, (v: unknown) => boolean>)[`is${name[0]!.toUpperCase()}${name.slice(1)}`]!;
 
 describe('the generated module', () => {
@@ -29,10 +32,10 @@ describe('the generated module', () => {
     for (const [stage, file] of Object.entries(STAGE_FILES) as [Stage, string][]) assert.equal(readFileSync(file, 'utf8'), generateGuards(guardedSchemas(stage)), stage);
   });
 
-  it('puts the lookup stage\'s guards in the first load\'s module and the pay stage\'s in the lazy one, each once', () => {
-    assert.deepEqual(Object.keys(guardedSchemas('lookup')).sort(), ['countersResponse', 'dreamerServicesResponse', 'envelope', 'quote']);
-    assert.deepEqual(Object.keys(guardedSchemas('pay')).sort(), ['chargeResponse', 'fundingResponse', 'payment', 'referenceDetails']);
-    assert.ok(!('isPayment' in lookupGuards) && !('isQuote' in payGuards));
+  it('puts the lists\' guards in the first load\'s module and the lookup\'s and pay stage\'s in the lazy one, each once', () => {
+    assert.deepEqual(Object.keys(guardedSchemas('first')).sort(), ['countersResponse', 'dreamerServicesResponse', 'envelope']);
+    assert.deepEqual(Object.keys(guardedSchemas('checkout')).sort(), ['chargeResponse', 'fundingResponse', 'payment', 'quote', 'referenceDetails']);
+    assert.ok(!('isPayment' in firstGuards) && !('isQuote' in firstGuards) && !('isCountersResponse' in payGuards));
   });
 
   it('has one guard per schema the browser reads: the envelope, each widget route answer, the details reference', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CONSUMER_ID, SC_NO } from '../src/api.js';
+// The first load (flow.ts) provides what the steps' modules take from the kit (internal/kit.ts): before them.
+import '../src/internal/flow.js';
 import { plural } from '../src/internal/format.js';
 import { en } from '../src/internal/locales/en.js';
 import ne from '../src/internal/locales/ne.js';

@@ -3,20 +3,35 @@
  * pending -> done | failed. Pricing is a `Run` (flow.ts); the charge preview and the payment methods are
  * `Watch`es (they run by themselves as their arguments change); the pay path is the machine
  * in pay-machine.ts, driven with the host's clock; the funding chooser, the trip to a gateway and the
- * resume on return. The flow (flow.ts) owns the state and delegates every step after the lookup here.
+ * resume on return. The flow (flow.ts) owns the state; the steps (steps.ts) call this directly (`flow.checkout`).
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from './base-element.js';
 import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import { formatNpr } from '../money.js';
-import { check, proxyRequest, type CallOptions, type Guards, type PayStageRoute, type Send } from './client.js';
-import { isChargeResponse, isFundingResponse, isPayment, isReferenceDetails } from './pay-guards.generated.js';
-import { emit } from './events.js';
-import { PREVIEW_DEBOUNCE_MS, RETURN_PARAM, Run, toRequestError, type Attempt, type Busy, type FlowError, type FlowState, type Leave, type Paying, type PayFlow, type Saved } from './flow.js';
-import { fill, messages } from './i18n.js';
+import type { CallOptions, CheckoutRoute, Guards, Send } from './client.js';
+import type { Guard } from './guards.generated.js';
+import { isChargeResponse, isFundingResponse, isPayment, isQuote, isReferenceDetails } from './pay-guards.generated.js';
+import type { Attempt, Busy, FlowError, FlowState, Leave, Paying, PayFlow, Saved } from './flow.js';
+import { fromKit } from './from-kit.js';
 import { START, drive, idle, transition, type Answer, type PayClient, type PayState } from './pay-machine.js';
 
-/** The pay stage's answer checks (the lookup stage's: client.ts): with this chunk, out of the first load. */
-const PAY_GUARDS: Guards<PayStageRoute> = {
+const { RequestError, Run, emit, fill, messages, proxyRequest, toRequestError } = fromKit('RequestError', 'Run', 'emit', 'fill', 'messages', 'proxyRequest', 'toRequestError');
+type Run<A extends unknown[], R> = import('./flow.js').Run<A, R>;
+
+/** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
+export function check<T>(guard: Guard<T>, value: unknown): { success: true; data: T } | { success: false } {
+  return guard(value) ? { success: true, data: value } : { success: false };
+}
+
+/** How long the charge preview waits for the customer to stop typing before it asks the proxy. */
+export const PREVIEW_DEBOUNCE_MS = 300;
+
+/** The query parameter that marks a return from the gateway as this attempt's (its idempotency key). */
+export const RETURN_PARAM = 'bill-pay-return';
+
+/** The lookup's and the pay stage's answer checks (the lists': client.ts): with this chunk, out of the first load. */
+const PAY_GUARDS: Guards<CheckoutRoute> = {
+  lookup: isQuote,
   charge: isChargeResponse,
   pay: isPayment,
   resume: isPayment,
@@ -176,6 +191,12 @@ export class Checkout<S extends ServiceId = ServiceId> {
     host.requestUpdate();
   }
 
+  /** The lookup's answer, checked here (the first load sends the lookup; its answer waits for this chunk anyway). */
+  quote(answer: unknown): Quote {
+    if (!PAY_GUARDS.lookup(answer)) throw new RequestError('BAD_RESPONSE', true);
+    return answer;
+  }
+
   /** Moved in the DOM: carry on with the attempt it was driving, unless another element took it over. */
   reconnect(): void {
     const s = this.flow.state;
@@ -206,14 +227,17 @@ export class Checkout<S extends ServiceId = ServiceId> {
     return null;
   }
 
+  /** The charge of the current choice once the proxy told it (null while asking, or with no valid choice). */
   get preview(): Charge | null {
     return this.#previewTask.value;
   }
 
+  /** The payment methods the customer can choose from (`none` is never a choice). */
   get methods(): FundingMethod[] {
     return (this.#fundingTask.value ?? []).filter((m) => m !== 'none');
   }
 
+  /** The method the payment goes with: the customer's pick, else the first offered. */
   get method(): FundingMethod | null {
     const offered = this.#fundingTask.value ?? [];
     return this.#method && offered.includes(this.#method) ? this.#method : (offered[0] ?? null);
@@ -230,6 +254,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
     return { method: s.attempt.funding!, leaving: this.#leaving };
   }
 
+  /** After a funding that did not go through (cancelled, refused): the same amount again, on the confirm step, to pay with any method. */
   again(): void {
     const s = this.flow.state;
     if (s.step !== 'failed') return;
@@ -241,12 +266,17 @@ export class Checkout<S extends ServiceId = ServiceId> {
     this.#chargeTask.abort();
   }
 
+  /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
   async choose(amountPaisa: number, packageId?: number): Promise<void> {
     const s = this.flow.state;
     if (s.step !== 'choose') return;
     await this.#chargeTask.run(s.quote, { quote_id: s.quote.quote_id, amount_paisa: amountPaisa, package_id: packageId });
   }
 
+  /**
+   * Pays the confirmed amount, or asks again about an unconfirmed payment: the same attempt with the same
+   * idempotency key, which the proxy turns into the recorded outcome, never a second payment.
+   */
   pay(): void {
     const s = this.flow.state;
     if (s.step !== 'confirm' || s.renewal === 'running' || (s.pay && !idle(s.pay)) || !this.flow.claim()) return;
@@ -264,6 +294,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
     this.#run(base, unconfirmed ? transition(s.pay!, { type: 'retry' }) : START);
   }
 
+  /** Asks the proxy for a pending payment's status now; automatic checks go on from there. */
   check(): void {
     const s = this.flow.state;
     if (s.step === 'pending' && s.pay.phase === 'pending') this.#run(s, transition(s.pay, { type: 'check' }));
@@ -441,7 +472,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
     this.#to(running);
     let fresh: Quote | null = null;
     try {
-      fresh = await flow.client.lookup(service, body);
+      fresh = this.quote(await flow.client.lookup(service, body));
       const again = { ...attempt.body, quote_id: fresh.quote_id };
       const charge = await this.#client.charge(service, again);
       if (flow.state !== running) return;

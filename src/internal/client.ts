@@ -8,25 +8,16 @@ import type { ServiceId } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import { isErrorCode, type WidgetErrorCode } from '../fields.js';
 import { WIDGET_ROUTE_SHAPES, routePath } from '../routes.js';
-import { isCountersResponse, isDreamerServicesResponse, isEnvelope, isQuote, type Guard } from './guards.generated.js';
+import { isEnvelope, type Guard } from './guards.generated.js';
 
-/** The routes the lookup step calls (the first load); the others are the pay stage's (checkout.ts, lazy). */
-export type LookupStageRoute = 'lookup' | ListRoute;
-export type PayStageRoute = Exclude<WidgetRouteName, LookupStageRoute>;
+/**
+ * The routes whose answers the first load checks: the lists (each element passes its list's guard, so it bundles
+ * only its own). The lookup is sent by the first load too, but its answer is checked by the checkout (checkout.ts,
+ * lazy), which the answer waits for anyway; so are the others'.
+ */
+export type CheckoutRoute = Exclude<WidgetRouteName, ListRoute>;
 /** Each route's answer check (`data.response`): typed, so a route without its guard does not compile. */
 export type Guards<K extends WidgetRouteName> = { [R in K]: Guard<ResponseOf<R>> };
-
-/** The lookup stage's answer checks; the pay stage's are in checkout.ts (`PAY_GUARDS`), with its chunk. */
-const LOOKUP_GUARDS: Guards<LookupStageRoute> = {
-  lookup: isQuote,
-  counters: isCountersResponse,
-  dreamerServices: isDreamerServicesResponse,
-};
-
-/** A guard's verdict in `z.safeParse`'s shape: the value itself when it passes (it is not copied). */
-export function check<T>(guard: Guard<T>, value: unknown): { success: true; data: T } | { success: false } {
-  return guard(value) ? { success: true, data: value } : { success: false };
-}
 
 export class RequestError extends Error {
   constructor(
@@ -56,14 +47,19 @@ export interface RouteParams {
   reference?: string;
 }
 
-/** Calls a route of the contract (`ROUTES`): its method and path, its answer checked with its schema's guard. */
-export async function proxyRequest<K extends WidgetRouteName>(
+/**
+ * Calls a route of the contract (`ROUTES`): its method and path, its answer checked with its schema's guard;
+ * with `null` for the guard, the answer is the caller's to check (the lookup's: the checkout checks it).
+ */
+export function proxyRequest<K extends WidgetRouteName>(endpoint: string, name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options?: RequestOptions): Promise<ResponseOf<K>>;
+export function proxyRequest(endpoint: string, name: WidgetRouteName, guard: null, params: RouteParams, options?: RequestOptions): Promise<unknown>;
+export async function proxyRequest(
   endpoint: string,
-  name: K,
-  guard: Guard<ResponseOf<K>>,
+  name: WidgetRouteName,
+  guard: Guard<unknown> | null,
   params: RouteParams,
   { body, headers, signal, timeoutMs = 20_000 }: RequestOptions = {},
-): Promise<ResponseOf<K>> {
+): Promise<unknown> {
   const route = WIDGET_ROUTE_SHAPES[name];
   const path = routePath(route, params);
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -92,23 +88,27 @@ export async function proxyRequest<K extends WidgetRouteName>(
     throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null, e.details ?? null);
   }
   const answer = e.data?.response;
-  if (!guard(answer)) throw new RequestError('BAD_RESPONSE', true);
+  if (guard && !guard(answer)) throw new RequestError('BAD_RESPONSE', true);
   return answer;
 }
 
 /** How the typed client sends: `proxyRequest` with the endpoint (and whatever the caller adds, such as a token). */
-export type Send = <K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options?: RequestOptions) => Promise<ResponseOf<K>>;
+export interface Send {
+  <K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options?: RequestOptions): Promise<ResponseOf<K>>;
+  (name: WidgetRouteName, guard: null, params: RouteParams, options?: RequestOptions): Promise<unknown>;
+}
 export type CallOptions = Omit<RequestOptions, 'body'>;
 
 /**
- * The lookup stage's routes as typed calls: a lookup's body is its service's lookup schema, so a field renamed
- * in api.ts breaks the callers' compilation. The pay stage's calls: `payClient` in checkout.ts.
+ * The first load's routes as typed calls: a lookup's body is its service's lookup schema, so a field renamed
+ * in api.ts breaks the callers' compilation; its answer is checked by the checkout (`Checkout.quote`). The pay
+ * stage's calls: `payClient` in checkout.ts.
  */
 export function proxyClient(send: Send) {
   return {
-    lookup: <S extends ServiceId>(service: S, body: LookupRequest<S>, options?: CallOptions) => send('lookup', LOOKUP_GUARDS.lookup, { service }, { ...options, body }),
-    /** A list the lookup step needs (NEA's counters, Dreamer's services). */
-    list: <K extends ListRoute>(name: K, options?: CallOptions) => send(name, LOOKUP_GUARDS[name] as Guard<ResponseOf<K>>, {}, options),
+    lookup: <S extends ServiceId>(service: S, body: LookupRequest<S>, options?: CallOptions) => send('lookup', null, { service }, { ...options, body }),
+    /** A list the lookup step needs (NEA's counters, Dreamer's services), checked with its guard. */
+    list: <K extends ListRoute>(name: K, guard: Guard<ResponseOf<K>>, options?: CallOptions) => send(name, guard, {}, options),
   };
 }
 export type ProxyClient = ReturnType<typeof proxyClient>;

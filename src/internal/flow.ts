@@ -11,13 +11,14 @@
  * load does not already share, so the first load stays in as few chunks as possible). A lookup answered before they are
  * here waits for them (still busy), so the choice step always has what it needs.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from './base-element.js';
 import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import type { Checkout } from './checkout.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams, type Send } from './client.js';
 import { emit, type PayErrorStage } from './events.js';
-import { errorText, messages, reasonText } from './i18n.js';
+import { addEnglish, errorText, fill, latinDigits, localCalendarDate, messages, reasonText } from './i18n.js';
+import { provide } from './kit.js';
 import type { Clock } from './clock.js';
 import type { Guard } from './guards.generated.js';
 import type { PayState } from './pay-machine.js';
@@ -38,9 +39,6 @@ export interface Attempt {
 
 /** How the page leaves for a gateway: to its page, or by posting its signed form (built in the light DOM). */
 export type Leave = { kind: 'redirect'; url: string } | { kind: 'form'; form: HTMLFormElement };
-
-/** The query parameter that marks a return from the gateway as this attempt's (its idempotency key). */
-export const RETURN_PARAM = 'bill-pay-return';
 
 type SendingPay = Extract<PayState, { phase: 'sending' | 'resending' | 'unconfirmed' | 'refused' }>;
 type PendingPay = Extract<PayState, { phase: 'pending' | 'checking' }>;
@@ -106,9 +104,6 @@ export interface Chosen {
   amount: number;
   packageId?: number;
 }
-
-/** How long the charge preview waits for the customer to stop typing before it asks the proxy. */
-export const PREVIEW_DEBOUNCE_MS = 300;
 
 /** Attempts being driven on this page, by storage key: one element at a time resumes an attempt. */
 const claims = new Map<string, PayFlow>();
@@ -220,7 +215,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   /** @internal The proxy's routes, each request with the host's access token. */
   /** Sends with the host's access token (renewed when refused): the pay stage's client (checkout.ts) is built on it. @internal */
-  readonly send: Send = (name, guard, params, options) => this.#request(name, guard, params, options);
+  readonly send = ((name: WidgetRouteName, guard: Guard<unknown> | null, params: RouteParams, options?: RequestOptions) =>
+    this.#request(name, guard, params, options)) as Send;
   readonly client = proxyClient(this.send);
   readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
 
@@ -234,8 +230,11 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#lookupTask = new Run(
       this as PayFlow,
       'lookup',
-      // The answer is shown once the steps after the lookup are here: until then the lookup is still busy.
-      async ([body], signal) => (await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]))[0],
+      // The answer is shown once the steps after the lookup are here (until then the lookup is still busy); they check it.
+      async ([body], signal) => {
+        const [answer, checkout] = await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]);
+        return checkout.quote(answer);
+      },
       (quote) => {
         if (this.state.step === 'lookup') this.to({ step: 'choose', quote });
       },
@@ -279,6 +278,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     try {
       return await work();
     } catch (error) {
+      // The texts of the rarer codes come with the steps' chunk (i18n.ts StepErrorCode): told once it is here or failed.
+      await this.#loading?.catch(() => undefined);
       if (!signal.aborted) this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
       throw error;
     }
@@ -297,8 +298,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
    * A list the lookup step needs (NEA's counters, Dreamer's services): loaded when the element first
    * renders and again whenever `endpoint` changes.
    */
-  list<K extends ListRoute>(name: K): List<ResponseOf<K>> {
-    const list = new List(this as PayFlow, (signal) => this.client.list(name, { signal }));
+  list<K extends ListRoute>(name: K, guard: Guard<ResponseOf<K>>): List<ResponseOf<K>> {
+    const list = new List(this as PayFlow, (signal) => this.client.list(name, guard, { signal }));
     this.#lists.push(list);
     return list;
   }
@@ -371,28 +372,16 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     return (this.state.step !== 'lookup' && this.#checkout?.error) || this.requestError;
   }
 
-  /** Whose payment this is: from the lookup, or the attempt being paid. */
-  get customerName(): string {
-    const s = this.state;
-    return s.step === 'lookup' ? '' : s.step === 'choose' ? s.quote.customer_name : s.attempt.customer;
-  }
-
-  /** The quote on screen (for its test-mode flag), if any. */
-  get quote(): Quote | null {
-    const s = this.state;
-    return s.step === 'lookup' ? null : s.quote;
-  }
-
   /**
    * A request to the proxy with the host's access token. When the proxy refuses the token, the host is
    * asked to renew it (`pay-auth-required`) and the request is sent once more: a refused request did
    * nothing, so this is safe even for a payment.
    */
-  async #request<K extends WidgetRouteName>(name: K, guard: Guard<ResponseOf<K>>, params: RouteParams, options: RequestOptions = {}): Promise<ResponseOf<K>> {
+  async #request(name: WidgetRouteName, guard: Guard<unknown> | null, params: RouteParams, options: RequestOptions = {}): Promise<unknown> {
     const send = async () => {
       const token = this.host.getAccessToken ? await this.host.getAccessToken() : this.host.accessToken;
       const headers = token ? { ...options.headers, authorization: `Bearer ${token}` } : options.headers;
-      return proxyRequest(this.host.endpoint, name, guard, params, { ...options, headers });
+      return proxyRequest(this.host.endpoint, name, guard as null, params, { ...options, headers });
     };
     try {
       return await send();
@@ -405,33 +394,17 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     }
   }
 
-  /** The charge of the current choice once the proxy told it (null while asking, or with no valid choice). */
-  get preview(): Charge | null {
-    return this.#checkout?.preview ?? null;
-  }
-
-  /** The payment methods the customer can choose from (`none` is never a choice). */
-  get methods(): FundingMethod[] {
-    return this.#checkout?.methods ?? [];
-  }
-
-  /** The method the payment goes with: the customer's pick, else the first offered. */
-  get method(): FundingMethod | null {
-    return this.#checkout?.method ?? null;
-  }
-
-  selectMethod(method: FundingMethod): void {
-    this.#checkout?.selectMethod(method);
+  /**
+   * The steps after the lookup (choose, pay, check, back, start over...), once their chunk is here: a step after
+   * the lookup is only reached through them, so its view always has them.
+   */
+  get checkout(): Checkout<S> | null {
+    return this.#checkout;
   }
 
   /** The gateway of the attempt on screen (Khalti, eSewa), if it goes through one; and whether the page is leaving for it. */
   get gateway(): { method: FundingMethod; leaving: boolean } | null {
     return this.#checkout?.gateway ?? null;
-  }
-
-  /** After a funding that did not go through (cancelled, refused): the same amount again, on the confirm step, to pay with any method. */
-  again(): void {
-    this.#checkout?.again();
   }
 
   /** Stops waiting for the current list, lookup or price request. A payment cannot be cancelled once sent. */
@@ -452,34 +425,6 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     if (this.state.step !== 'lookup') return;
     this.lastLookup = body;
     await this.#lookupTask.run(body);
-  }
-
-  /** Asks the proxy for the service charge of an amount (or a package) and moves to the confirmation. */
-  async choose(amountPaisa: number, packageId?: number): Promise<void> {
-    await this.#checkout?.choose(amountPaisa, packageId);
-  }
-
-  /**
-   * Pays the confirmed amount, or asks again about an unconfirmed payment: the same attempt with the same
-   * idempotency key, which the proxy turns into the recorded outcome, never a second payment.
-   */
-  pay(): void {
-    this.#checkout?.pay();
-  }
-
-  /** Asks the proxy for a pending payment's status now; automatic checks go on from there. */
-  check(): void {
-    this.#checkout?.check();
-  }
-
-  back(): void {
-    this.#checkout?.back();
-  }
-
-  reset(): void {
-    if (this.#checkout) return this.#checkout.reset();
-    this.cancel();
-    this.to({ step: 'lookup' });
   }
 
   /** This element's resume slot: per service and endpoint, and per element when it has a name. */
@@ -554,3 +499,6 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     if (step !== state.step) emit(this.host, 'pay-step', { service: this.host.service, step: state.step });
   }
 }
+
+// The core's part of the kit (kit.ts) the steps' chunk takes from the first load.
+provide({ Run, toRequestError, RequestError, proxyRequest, emit, addEnglish, fill, latinDigits, localCalendarDate, messages, reasonText });

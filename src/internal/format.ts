@@ -1,8 +1,18 @@
 /**
  * Dates and the biller's wording in the widget's language: used by the steps after the lookup (their chunk).
  */
-import { localDigits } from '../money.js';
-import { latinDigits, messages, type Messages, type Plural } from './i18n.js';
+import type { Messages, Plural } from './i18n.js';
+import { fromKit } from './from-kit.js';
+
+const { latinDigits, messages } = fromKit('latinDigits', 'messages');
+
+/**
+ * Latin digits in a text as the locale's digits (Devanagari in Nepali): "2073 Magh" -> "२०७३ Magh". (Here, not in
+ * money.ts, whose module the index's first load carries for its public helpers.)
+ */
+export function localDigits(text: string, locale: string): string {
+  return locale === 'ne' ? text.replace(/[0-9]/g, (d) => String.fromCharCode(0x0966 + Number(d))) : text;
+}
 
 /** The date and time of `iso` in Nepal, in the locale's words and digits. */
 export function formatDateTime(iso: string, locale: string): string {

@@ -12,7 +12,6 @@ const every = (values: Iterable<unknown>, check: (x: any) => boolean): boolean =
   return true;
 };
 const array = (v: any, check: (x: any) => boolean): boolean => Array.isArray(v) && every(v, check);
-const int = (v: any, min: number, max: number): boolean => Number.isSafeInteger(v) && v >= min && v <= max;
 
 const envelope_data = (v: any): boolean =>
   object(v) &&
@@ -27,46 +26,6 @@ const envelope = (v: any): boolean =>
   (v.retryable === undefined || typeof v.retryable == 'boolean') &&
   (v.reason == null || typeof v.reason == 'string') &&
   (v.reason_code == null || typeof v.reason_code == 'string');
-const fact = (v: any): boolean =>
-  object(v) &&
-  typeof v.key == 'string' &&
-  typeof v.value == 'string';
-const bill = (v: any): boolean =>
-  object(v) &&
-  typeof v.label == 'string' &&
-  (v.date === null || typeof v.date == 'string') &&
-  (v.days === null || Number.isSafeInteger(v.days)) &&
-  (v.status === null || typeof v.status == 'string') &&
-  int(v.bill_paisa, 0, 1000000000000) &&
-  (v.discount_paisa === null || int(v.discount_paisa, 0, 1000000000000)) &&
-  (v.penalty_paisa === null || int(v.penalty_paisa, 0, 1000000000000)) &&
-  int(v.payable_paisa, 0, 1000000000000) &&
-  (v.bill_id === undefined || typeof v.bill_id == 'string') &&
-  (v.bill_month === undefined || typeof v.bill_month == 'string') &&
-  (v.received_paisa === undefined || int(v.received_paisa, 0, 1000000000000));
-const pkg = (v: any): boolean =>
-  object(v) &&
-  Number.isSafeInteger(v.id) &&
-  typeof v.description == 'string' &&
-  int(v.price_paisa, 0, 1000000000000) &&
-  Number.isSafeInteger(v.months) &&
-  int(v.bonus_paisa, 0, 1000000000000) &&
-  typeof v.regular == 'boolean';
-const quote = (v: any): boolean =>
-  object(v) &&
-  typeof v.quote_id == 'string' &&
-  ["nea","dreamer","dishhome"].includes(v.service) &&
-  typeof v.expires_at == 'string' &&
-  typeof v.test_mode == 'boolean' &&
-  typeof v.customer_name == 'string' &&
-  array(v.facts, fact) &&
-  array(v.bills, bill) &&
-  array(v.packages, pkg) &&
-  int(v.total_due_paisa, 0, 1000000000000) &&
-  int(v.min_paisa, 0, 1000000000000) &&
-  int(v.max_paisa, 0, 1000000000000) &&
-  (v.generation === undefined || ["v1","v2"].includes(v.generation)) &&
-  (v.new_consumer_no === undefined || typeof v.new_consumer_no == 'string');
 const counter = (v: any): boolean =>
   object(v) &&
   typeof v.name == 'string' &&
@@ -84,6 +43,5 @@ const dreamerServicesResponse = (v: any): boolean =>
   array(v.services, dreamerServicesResponse_services);
 
 export const isEnvelope = envelope as Guard<z.output<typeof api.envelope>>;
-export const isQuote = quote as Guard<z.output<typeof api.quote>>;
 export const isCountersResponse = countersResponse as Guard<z.output<typeof api.countersResponse>>;
 export const isDreamerServicesResponse = dreamerServicesResponse as Guard<z.output<typeof api.dreamerServicesResponse>>;

@@ -8,10 +8,23 @@ import type { FundingMethod, ReasonCode, ServiceId, WidgetErrorCode } from '../a
 /** A wording per plural category of the language (Intl.PluralRules); `other` is always there. */
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
-/** The error codes only the steps after the lookup meet (pricing, paying, funding): their texts are in the steps' chunk. */
+/**
+ * The error codes only the steps after the lookup meet (pricing, paying, funding), and those a lookup or a list
+ * meets only by a fault of the set-up or the proxy's (a refused origin or body, a restart, an unreadable answer):
+ * their texts are in the steps' chunk. A failed lookup or list is shown once that chunk is here (it is fetched
+ * from the moment the element connects); if it cannot be fetched, such a code is said with UNKNOWN's text.
+ */
 export type StepErrorCode = Extract<
   WidgetErrorCode,
-  'QUOTE_NOT_FOUND'
+  | 'QUOTE_EXPIRED'
+  | 'SHUTTING_DOWN'
+  | 'BAD_RESPONSE'
+  | 'SERVICE_NOT_ENABLED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'FORBIDDEN_ORIGIN'
+  | 'INTERNAL'
+  | 'QUOTE_NOT_FOUND'
   | 'AMOUNT_OUT_OF_RANGE'
   | 'QUOTE_ALREADY_PAID'
   | 'PAYMENT_UNRESOLVED'
@@ -39,11 +52,10 @@ export interface SharedMessages {
   lookingUp: string;
   cancel: string;
   retry: string;
-  checkNow: string;
   /** The steps after the lookup could not be loaded (their chunk): said with a retry. */
   stepsUnavailable: string;
   stepLookup: string;
-  /** The codes a lookup step may meet: a missing translation does not compile (the rest: `stepErrors`). */
+  /** The codes a lookup step commonly meets: a missing translation does not compile (the rest: `stepErrors`). */
   errors: Record<Exclude<WidgetErrorCode, StepErrorCode>, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
   reasons: Record<ReasonCode, string>;
@@ -95,6 +107,8 @@ export interface DishhomeMessages {
 export interface StepMessages {
   /** The codes only the steps after the lookup meet: with `errors`, every code a widget may report. */
   stepErrors: Record<StepErrorCode, string>;
+  /** An unconfirmed payment's retry: asks for its status. */
+  checkNow: string;
   billAmount: string;
   discount: string;
   penalty: string;
@@ -201,29 +215,20 @@ export const enShared: SharedMessages = {
   lookingUp: 'Looking up your bills…',
   cancel: 'Cancel',
   retry: 'Try again',
-  checkNow: 'Check status now',
   stepsUnavailable: 'This part of the payment form could not be loaded. Check your connection and try again.',
   stepLookup: 'Find your account',
   errors: {
     VALIDATION: 'Some details are not valid. Check them and try again.',
-    QUOTE_EXPIRED: 'This lookup has expired. Look up the account again.',
     NO_DUES: 'This account has no dues.',
     LOOKUP_REJECTED: 'The biller could not find this account.',
     SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',
-    SHUTTING_DOWN: 'The payment service is restarting. Try again in a moment.',
     UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
     UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
     RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
     AUTH_REQUIRED: 'Your session has ended. Sign in again to continue.',
     NETWORK: 'No connection to the payment service. Check your connection and try again.',
     TIMEOUT: 'The payment service took too long to answer.',
-    BAD_RESPONSE: 'The payment service gave an answer we could not read.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
-    SERVICE_NOT_ENABLED: 'This provider is not available here.',
-    PAYLOAD_TOO_LARGE: 'Some details are too long. Check them and try again.',
-    UNSUPPORTED_MEDIA_TYPE: 'Something went wrong. Nothing was charged.',
-    FORBIDDEN_ORIGIN: 'Payments are not allowed from this page.',
-    INTERNAL: 'Something went wrong. Nothing was charged.',
     ABORTED: 'The request was stopped.',
   },
   // The biller's own wording, which customers and support staff already know.
@@ -300,7 +305,7 @@ export function fill(template: string, params: Record<string, string | number> =
 
 /** The localized text for an error code. */
 export function errorText(m: Messages, code: WidgetErrorCode): string {
-  // A steps' code before their chunk is here (never expected at a lookup): the generic text.
+  // A steps' code when their chunk could not be fetched (a lookup's failure waits for it): the generic text.
   return (m.errors as Record<string, string>)[code] ?? m.stepErrors?.[code as StepErrorCode] ?? m.errors.UNKNOWN;
 }
 

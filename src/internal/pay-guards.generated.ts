@@ -15,15 +15,51 @@ const array = (v: any, check: (x: any) => boolean): boolean => Array.isArray(v) 
 const record = (v: any, check: (x: any) => boolean): boolean => object(v) && every(Object.values(v), check);
 const int = (v: any, min: number, max: number): boolean => Number.isSafeInteger(v) && v >= min && v <= max;
 
+const fact = (v: any): boolean =>
+  object(v) &&
+  typeof v.key == 'string' &&
+  typeof v.value == 'string';
+const bill = (v: any): boolean =>
+  object(v) &&
+  typeof v.label == 'string' &&
+  (v.date === null || typeof v.date == 'string') &&
+  (v.days === null || Number.isSafeInteger(v.days)) &&
+  (v.status === null || typeof v.status == 'string') &&
+  int(v.bill_paisa, 0, 1000000000000) &&
+  (v.discount_paisa === null || int(v.discount_paisa, 0, 1000000000000)) &&
+  (v.penalty_paisa === null || int(v.penalty_paisa, 0, 1000000000000)) &&
+  int(v.payable_paisa, 0, 1000000000000) &&
+  (v.bill_id === undefined || typeof v.bill_id == 'string') &&
+  (v.bill_month === undefined || typeof v.bill_month == 'string') &&
+  (v.received_paisa === undefined || int(v.received_paisa, 0, 1000000000000));
+const pkg = (v: any): boolean =>
+  object(v) &&
+  Number.isSafeInteger(v.id) &&
+  typeof v.description == 'string' &&
+  int(v.price_paisa, 0, 1000000000000) &&
+  Number.isSafeInteger(v.months) &&
+  int(v.bonus_paisa, 0, 1000000000000) &&
+  typeof v.regular == 'boolean';
+const quote = (v: any): boolean =>
+  object(v) &&
+  typeof v.quote_id == 'string' &&
+  ["nea","dreamer","dishhome"].includes(v.service) &&
+  typeof v.expires_at == 'string' &&
+  typeof v.test_mode == 'boolean' &&
+  typeof v.customer_name == 'string' &&
+  array(v.facts, fact) &&
+  array(v.bills, bill) &&
+  array(v.packages, pkg) &&
+  int(v.total_due_paisa, 0, 1000000000000) &&
+  int(v.min_paisa, 0, 1000000000000) &&
+  int(v.max_paisa, 0, 1000000000000) &&
+  (v.generation === undefined || ["v1","v2"].includes(v.generation)) &&
+  (v.new_consumer_no === undefined || typeof v.new_consumer_no == 'string');
 const chargeResponse = (v: any): boolean =>
   object(v) &&
   int(v.amount_paisa, 0, 1000000000000) &&
   int(v.service_charge_paisa, 0, 1000000000000) &&
   int(v.total_paisa, 0, 1000000000000);
-const fact = (v: any): boolean =>
-  object(v) &&
-  typeof v.key == 'string' &&
-  typeof v.value == 'string';
 const payment_funding = (v: any): boolean =>
   object(v) &&
   ["khalti","esewa","host","none"].includes(v.method) &&
@@ -67,6 +103,7 @@ const referenceDetails = (v: any): boolean =>
   object(v) &&
   typeof v.reference == 'string';
 
+export const isQuote = quote as Guard<z.output<typeof api.quote>>;
 export const isChargeResponse = chargeResponse as Guard<z.output<typeof api.chargeResponse>>;
 export const isPayment = payment as Guard<z.output<typeof api.payment>>;
 export const isFundingResponse = fundingResponse as Guard<z.output<typeof api.fundingResponse>>;

@@ -1,4 +1,6 @@
-import { css } from './base-element.js';
+import { fromKit } from './from-kit.js';
+
+const { css } = fromKit('css');
 
 /** The styles of the steps after the lookup (their chunk): added to every element's shadow root when it arrives. */
 export const stepStyles = css`

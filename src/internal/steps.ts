@@ -4,17 +4,19 @@
  * strings and styles), fetched when an element connects; each element's module adds its choice step and its
  * lines (e.g. nea-pay-steps.ts).
  */
-import { html, nothing, type TemplateResult } from 'lit/html.js';
+import type { TemplateResult } from 'lit/html.js';
 import type { Bill, Fact, Quote } from '../api.js';
 import { formatCount, formatNpr } from '../money.js';
-import { fundingText } from './checkout.js';
+import { fundingText, type Checkout } from './checkout.js';
 import type { Chosen, FlowState } from './flow.js';
 import { billerText, formatDateTime, plural } from './format.js';
-import { addEnglish, fill, localCalendarDate, reasonText, type Messages, type Plural } from './i18n.js';
+import type { Messages, Plural } from './i18n.js';
+import { fromKit } from './from-kit.js';
 import { enSteps } from './locales/en-steps.js';
 import type { PayElement } from './pay-element.js';
 import { stepStyles } from './step-styles.js';
-import { addStyles } from './styles.js';
+
+const { addEnglish, addStyles, fill, html, localCalendarDate, nothing, reasonText } = fromKit('addEnglish', 'addStyles', 'fill', 'html', 'localCalendarDate', 'nothing', 'reasonText');
 
 addEnglish(enSteps);
 addStyles(stepStyles);
@@ -36,6 +38,23 @@ export abstract class StepsView<E extends PayElement = PayElement> {
 
   protected get flow(): E['flow'] {
     return this.el.flow;
+  }
+
+  /** The steps' checkout: a step after the lookup is only reached through it, so it is here whenever a step renders. */
+  protected get checkout(): Checkout {
+    return this.flow.checkout!;
+  }
+
+  /** The quote on screen (for its test-mode flag), if any. */
+  protected get quote(): Quote | null {
+    const s = this.flow.state;
+    return s.step === 'lookup' ? null : s.quote;
+  }
+
+  /** Whose payment this is: from the lookup, or the attempt being paid. */
+  protected get customerName(): string {
+    const s = this.flow.state;
+    return s.step === 'lookup' ? '' : s.step === 'choose' ? s.quote.customer_name : s.attempt.customer;
   }
 
   protected money(paisa: number): string {
@@ -161,7 +180,7 @@ export abstract class StepsView<E extends PayElement = PayElement> {
   protected renderNoDues(quote: Quote) {
     return html`${this.stepHeading(quote.customer_name)}
       <p>${this.m.noDues}</p>
-      <div class="actions"><button @click=${() => this.flow.back()}>${this.m.back}</button></div>`;
+      <div class="actions"><button @click=${() => this.checkout.back()}>${this.m.back}</button></div>`;
   }
 
   /** The choice step's actions: continue (to pricing), cancel while pricing, back. */
@@ -170,16 +189,16 @@ export abstract class StepsView<E extends PayElement = PayElement> {
     return html`${this.#preview()}<div class="actions">
       <button type="submit" class="primary" part="button" ?disabled=${pricing || !ready}>${this.busyLabel(this.m.continue, pricing)}</button>
       ${this.renderCancel()}
-      <button type="button" @click=${() => this.flow.back()}>${this.m.back}</button>
+      <button type="button" @click=${() => this.checkout.back()}>${this.m.back}</button>
     </div>`;
   }
 
   /** The service charge and total of the amount being chosen, as the proxy tells them (debounced). */
   #preview() {
-    const quote = this.flow.quote;
+    const quote = this.quote;
     const chosen = quote && this.flow.state.step === 'choose' ? this.currentChoice(quote) : null;
     if (!chosen) return nothing;
-    const charge = this.flow.preview;
+    const charge = this.checkout.preview;
     const m = this.m;
     const text = !charge
       ? m.pricing
@@ -199,7 +218,7 @@ export abstract class StepsView<E extends PayElement = PayElement> {
     const m = this.m;
     return html`<dl>
       <dt>${this.customerLabel()}</dt>
-      <dd>${this.flow.customerName}</dd>
+      <dd>${this.customerName}</dd>
       ${this.#lines(this.accountLines())} ${this.#lines(covered)}
       <dt>${m.amount}</dt>
       <dd>${this.money(amount)}</dd>
@@ -211,16 +230,16 @@ export abstract class StepsView<E extends PayElement = PayElement> {
 
   /** The payment method chooser on the confirm step: the methods the proxy offers, as a radio group. */
   protected renderPaymentMethod({ pay }: StepState<'confirm'>): unknown {
-    const methods = this.flow.methods;
+    const methods = this.checkout.methods;
     if (!methods.length) return nothing;
     const m = this.m;
-    const chosen = this.flow.method;
+    const chosen = this.checkout.method;
     const locked = pay?.phase === 'sending' || pay?.phase === 'resending' || pay?.phase === 'unconfirmed';
     return html`<fieldset class="methods">
       <legend>${m.paymentMethod}</legend>
       ${methods.map(
         (method) => html`<label class="choice"
-          ><input type="radio" name="funding" value=${method} .checked=${method === chosen} ?disabled=${locked} @change=${() => this.flow.selectMethod(method)} />
+          ><input type="radio" name="funding" value=${method} .checked=${method === chosen} ?disabled=${locked} @change=${() => this.checkout.selectMethod(method)} />
           ${m.fundingNames[method]}</label
         >`,
       )}
@@ -276,10 +295,10 @@ export abstract class StepsView<E extends PayElement = PayElement> {
       <div class="actions">
         ${unconfirmed || renewal === 'running'
           ? nothing
-          : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.flow.pay()}>
+          : html`<button class="primary" part="button pay-button" ?disabled=${paying} @click=${() => this.checkout.pay()}>
               ${this.busyLabel(this.payLabel(this.money(charge.total_paisa)), paying, m.payingShort)}
             </button>`}
-        ${paying || unconfirmed || renewal === 'running' ? nothing : html`<button @click=${() => this.flow.back()}>${m.back}</button>`}
+        ${paying || unconfirmed || renewal === 'running' ? nothing : html`<button @click=${() => this.checkout.back()}>${m.back}</button>`}
       </div>`;
   }
 
@@ -293,7 +312,7 @@ export abstract class StepsView<E extends PayElement = PayElement> {
    */
   #pending({ pay }: StepState<'pending'>) {
     const m = this.m;
-    const gateway = this.flow.gateway;
+    const gateway = this.checkout.gateway;
     if (gateway?.leaving) {
       return html`${this.stepHeading(fill(m.leavingFor, { method: m.fundingNames[gateway.method], total: this.money(pay.payment.total_paisa) }))}
         ${this.#reference(pay.payment.reference)}`;
@@ -315,8 +334,8 @@ export abstract class StepsView<E extends PayElement = PayElement> {
         <dd>${formatDateTime(p.created_at, this.el.locale)}</dd>
       </dl>
       <div class="actions">
-        <button ?disabled=${pay.phase === 'checking'} @click=${() => this.flow.check()}>${m.checkNow}</button>
-        ${stopped ? html`<button class="primary" @click=${() => this.flow.reset()}>${m.startAnother}</button>` : nothing}
+        <button ?disabled=${pay.phase === 'checking'} @click=${() => this.checkout.check()}>${m.checkNow}</button>
+        ${stopped ? html`<button class="primary" @click=${() => this.checkout.reset()}>${m.startAnother}</button>` : nothing}
       </div>`;
   }
 
@@ -346,7 +365,7 @@ export abstract class StepsView<E extends PayElement = PayElement> {
       </dl>
       ${this.renderFacts(p.receipt)}
       <div class="actions">
-        <button class="primary" @click=${() => this.flow.reset()}>${this.againLabel()}</button>
+        <button class="primary" @click=${() => this.checkout.reset()}>${this.againLabel()}</button>
         <button type="button" @click=${() => this.#print()}>${m.print}</button>
       </div>
     </div>`;
@@ -366,8 +385,8 @@ export abstract class StepsView<E extends PayElement = PayElement> {
     return html`${this.stepHeading(m.failedTitle)}
       ${funded ? this.#fundedError(funded, payment.reason_code) : this.renderError()} ${this.#reference(payment.reference)}
       <div class="actions">
-        ${again ? html`<button class="primary" part="button" @click=${() => this.flow.again()}>${m.tryAgainOrOther}</button>` : nothing}
-        <button class=${again ? '' : 'primary'} @click=${() => this.flow.reset()}>${m.startOver}</button>
+        ${again ? html`<button class="primary" part="button" @click=${() => this.checkout.again()}>${m.tryAgainOrOther}</button>` : nothing}
+        <button class=${again ? '' : 'primary'} @click=${() => this.checkout.reset()}>${m.startOver}</button>
       </div>`;
   }
 

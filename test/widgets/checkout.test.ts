@@ -2,7 +2,9 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { DishhomeRecharge } from '../../src/dishhome-recharge.js';
 import type { DreamerPay } from '../../src/dreamer-pay.js';
 import type { PaySuccessDetail } from '../../src/internal/events.js';
-import { PREVIEW_DEBOUNCE_MS } from '../../src/internal/flow.js';
+// The elements (the first load) provide what the steps' modules take from the kit (internal/kit.ts): before them.
+import '../../src/index.js';
+import { PREVIEW_DEBOUNCE_MS } from '../../src/internal/checkout.js';
 import { $, $$, SEED, button, customer, fastClock, lookUp, manualClock, resetSandbox, toConfirm, type, until, widget } from './helpers.js';
 
 const BHAKTAPUR = '245:bhaktapur-dc';

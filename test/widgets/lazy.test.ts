@@ -78,6 +78,36 @@ describe('issue 13: the steps after the lookup load alongside it', () => {
     }
   });
 
+  it('tells a failed lookup once the steps are here (they carry the texts of the rarer codes)', async () => {
+    const steps = deferred<StepsModule>();
+    const el = await neaPay(() => steps.promise);
+    const answered = deferred<void>();
+    const realFetch = window.fetch;
+    window.fetch = async (...args) => {
+      if (!String(args[0] instanceof Request ? args[0].url : args[0]).endsWith('/nea/lookup')) return realFetch(...args);
+      answered.resolve();
+      const body = { data: null, error_message: 'restarting', is_error: true, error_code: 'SHUTTING_DOWN', retryable: true };
+      return new Response(JSON.stringify(body), { status: 503, headers: { 'content-type': 'application/json' } });
+    };
+    try {
+      const told: PayErrorDetail[] = [];
+      el.addEventListener('pay-error', (e) => told.push(e.detail));
+      $<HTMLButtonElement>(el, 'form button[type=submit]')!.click();
+      await answered.promise;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await el.updateComplete;
+      expect(told, 'not told before the steps are here').to.deep.equal([]);
+      expect($(el, '[part=error]')).to.equal(null);
+      steps.resolve(await realSteps());
+      await until(el, () => $(el, '[part=error]') !== null, 'error shown');
+      expect(told.map((d) => [d.stage, d.code, d.message])).to.deep.equal([['lookup', 'SHUTTING_DOWN', 'The payment service is restarting. Try again in a moment.']]);
+      expect($(el, '[part=error]')!.textContent).to.contain('The payment service is restarting.');
+      expect(el.getAttribute('step')).to.equal('lookup');
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
   it('says so when the steps cannot be loaded, and a retry loads them and goes on', async () => {
     let fail = true;
     const el = await neaPay(() => (fail ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : realSteps()));

@@ -3,6 +3,8 @@ import type { DishhomeRecharge } from '../../src/dishhome-recharge.js';
 import type { DreamerPay } from '../../src/dreamer-pay.js';
 import type { NeaPay } from '../../src/nea-pay.js';
 import type { PaySuccessDetail } from '../../src/internal/events.js';
+// The elements (the first load) provide what the steps' modules take from the kit (internal/kit.ts): before them.
+import '../../src/index.js';
 import { billerText } from '../../src/internal/format.js';
 import { messages } from '../../src/internal/i18n.js';
 import { latinDigits } from '../../src/internal/i18n.js';
