@@ -15,7 +15,7 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TOKEN = 'TEST:bench';
 const LOOKUP = { office_code: '245:bhaktapur-dc', sc_no: '001.01.555', consumer_id: '555' };
@@ -24,6 +24,8 @@ const role = process.argv[2];
 if (role === '--server') {
   const kind = process.argv[3]!;
   const upstream = process.argv[4] ?? '';
+  // The proxy's code: this checkout's, or another's (LOOKUP_BEFORE) to compare side by side.
+  const root = process.argv[5] ? pathToFileURL(`${process.argv[5]}/`).href : new URL('../', import.meta.url).href;
   const { serve } = await import('@hono/node-server');
   const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
     new Promise<string>((resolve) => serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`)));
@@ -54,9 +56,9 @@ if (role === '--server') {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   } else {
-    const { loadConfig } = await import('../src/server/config.js');
-    const { createLogger } = await import('../src/server/log.js');
-    const { createProxy } = await import('../src/server/proxy.js');
+    const { loadConfig } = (await import(`${root}src/server/config.js`)) as typeof import('../src/server/config.js');
+    const { createLogger } = (await import(`${root}src/server/log.js`)) as typeof import('../src/server/log.js');
+    const { createProxy } = (await import(`${root}src/server/proxy.js`)) as typeof import('../src/server/proxy.js');
     const config = loadConfig({
       AGGREGATOR_BASE_URL: upstream,
       AGGREGATOR_TOKEN: TOKEN,
@@ -66,7 +68,7 @@ if (role === '--server') {
       RECONCILE_INTERVAL_MS: '0',
       FUNDING: 'host',
     });
-    const { createSandboxWallet } = await import('../src/sandbox/wallet.js');
+    const { createSandboxWallet } = (await import(`${root}src/sandbox/wallet.js`)) as typeof import('../src/sandbox/wallet.js');
     const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
     await proxy.store.ready();
     url = await listen(proxy.fetch);
@@ -79,14 +81,16 @@ if (role === '--server') {
   const rounds = Number(process.argv[3] ?? 3);
   const self = fileURLToPath(import.meta.url);
   const profile = process.env.LOOKUP_PROFILE;
-  const start = (kind: string, upstream = '', execArgv: string[] = []) =>
+  const before = process.env.LOOKUP_BEFORE;
+  const start = (kind: string, upstream = '', execArgv: string[] = [], root = '') =>
     new Promise<{ child: ChildProcess; url: string }>((resolve) => {
-      const child = fork(self, ['--server', kind, upstream], { execArgv: ['--import', 'tsx', ...execArgv] });
+      const child = fork(self, ['--server', kind, upstream, ...(root ? [root] : [])], { execArgv: ['--import', 'tsx', ...execArgv] });
       child.once('message', (url) => resolve({ child, url: url as string }));
     });
   const sandbox = await start('sandbox');
   const passthrough = await start('passthrough', sandbox.url);
   const proxy = await start('proxy', sandbox.url, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
+  const old = before ? await start('proxy', sandbox.url, [], before) : null;
   const cpu = (child: ChildProcess) =>
     new Promise<number>((resolve) => {
       child.once('message', (u) => resolve((u as NodeJS.CpuUsage).user + (u as NodeJS.CpuUsage).system));
@@ -124,19 +128,36 @@ if (role === '--server') {
   }
   for (let i = 0; i < 500; i++) await lookup(passthrough.url);
   for (let i = 0; i < 500; i++) await lookup(proxy.url);
-  const results: { passthrough: Awaited<ReturnType<typeof run>>; proxy: Awaited<ReturnType<typeof run>> }[] = [];
+  if (old) for (let i = 0; i < 500; i++) await lookup(old.url);
+  type Run = Awaited<ReturnType<typeof run>>;
+  const results: { passthrough: Run; proxy: Run; before: Run | null }[] = [];
+  const line = (name: string, x: Run) => `${name} ${x.cpu.toFixed(0)} us CPU (sandbox ${x.sandbox.toFixed(0)}), p50 ${x.p50.toFixed(3)} ms`;
   for (let r = 0; r < rounds; r++) {
-    const a = await run(passthrough);
-    const b = await run(proxy);
-    results.push({ passthrough: a, proxy: b });
-    console.log(
-      `round ${r + 1}: passthrough ${a.cpu.toFixed(0)} us CPU (sandbox ${a.sandbox.toFixed(0)}), p50 ${a.p50.toFixed(3)} ms; proxy ${b.cpu.toFixed(0)} us CPU (sandbox ${b.sandbox.toFixed(0)}), p50 ${b.p50.toFixed(3)} ms`,
-    );
+    // The order turns each round, so that no side always follows the same one.
+    const order = [['passthrough', passthrough], ['proxy', proxy], ...(old ? [['before', old]] : [])] as const;
+    const round: Partial<Record<string, Run>> = {};
+    for (let i = 0; i < order.length; i++) {
+      const [name, side] = order[(i + r) % order.length]!;
+      round[name] = await run(side);
+    }
+    results.push({ passthrough: round.passthrough!, proxy: round.proxy!, before: round.before ?? null });
+    console.log(`round ${r + 1}: ${[line('passthrough', round.passthrough!), ...(old ? [line('before', round.before!)] : []), line('proxy', round.proxy!)].join('; ')}`);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const pt = median(results.map((x) => x.passthrough.cpu));
-  const px = median(results.map((x) => x.proxy.cpu));
-  console.log(`median: passthrough ${pt.toFixed(0)} us, proxy ${px.toFixed(0)} us of its own process's CPU per lookup (+${(px - pt).toFixed(0)} us); p50 overhead +${median(results.map((x) => x.proxy.p50 - x.passthrough.p50)).toFixed(3)} ms`);
+  const summary = (name: string, pick: (x: (typeof results)[number]) => Run) => {
+    const pt = median(results.map((x) => x.passthrough.cpu));
+    const px = median(results.map((x) => pick(x).cpu));
+    const ratio = median(results.map((x) => pick(x).cpu / x.passthrough.cpu));
+    const overhead = median(results.map((x) => pick(x).p50 - x.passthrough.p50));
+    console.log(`${name}: ${px.toFixed(0)} us of its process's CPU per lookup (passthrough ${pt.toFixed(0)} us; ratio ${ratio.toFixed(2)}x), p50 overhead +${overhead.toFixed(3)} ms (medians of ${rounds} rounds)`);
+  };
+  if (old) summary('before', (x) => x.before!);
+  summary('proxy ', (x) => x.proxy);
+  if (old) {
+    const cpu = median(results.map((x) => x.proxy.cpu / x.before!.cpu));
+    const p50 = median(results.map((x) => x.proxy.p50 - x.before!.p50));
+    console.log(`proxy vs before, per round: CPU per lookup ${cpu.toFixed(3)}x (rounds ${results.map((x) => (x.proxy.cpu / x.before!.cpu).toFixed(2)).join(' ')}), p50 ${p50 >= 0 ? '+' : ''}${p50.toFixed(3)} ms`);
+  }
   agent.destroy();
-  for (const side of [proxy, passthrough, sandbox]) side.child.kill('SIGTERM');
+  for (const side of [proxy, old, passthrough, sandbox]) side?.child.kill('SIGTERM');
 }
