@@ -134,7 +134,7 @@ if (role === '--server') {
   const line = (name: string, x: Run) => `${name} ${x.cpu.toFixed(0)} us CPU (sandbox ${x.sandbox.toFixed(0)}), p50 ${x.p50.toFixed(3)} ms`;
   for (let r = 0; r < rounds; r++) {
     // The order turns each round, so that no side always follows the same one.
-    const order = [['passthrough', passthrough], ['proxy', proxy], ...(old ? [['before', old]] : [])] as const;
+    const order: [string, { child: ChildProcess; url: string }][] = [['passthrough', passthrough], ['proxy', proxy], ...(old ? [['before', old] as [string, typeof old]] : [])];
     const round: Partial<Record<string, Run>> = {};
     for (let i = 0; i < order.length; i++) {
       const [name, side] = order[(i + r) % order.length]!;
