@@ -74,6 +74,8 @@ if (role === '--server') {
       LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
       RECONCILE_INTERVAL_MS: '0',
       FUNDING: 'host',
+      // Under valgrind (--instructions) the first calls are slow.
+      ...(process.env.LOOKUP_VALGRIND_LOG ? { UPSTREAM_TIMEOUT_MS: '120000' } : {}),
     });
     const { createSandboxWallet } = (await import(`${root}src/sandbox/wallet.js`)) as typeof import('../src/sandbox/wallet.js');
     const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
@@ -98,8 +100,9 @@ if (role === '--server') {
   const lookup = (url: string) =>
     new Promise<void>((resolve, reject) => {
       const req = request(`${url}/api/nea/lookup`, { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}: ${text}`))));
       });
       req.on('error', reject);
       req.end(payload);
