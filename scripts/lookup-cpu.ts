@@ -8,16 +8,10 @@
  * one-at-a-time overhead is made of, plus the event-loop wake-ups. Prints the medians of the rounds.
  * LOOKUP_PROFILE=<dir>: the proxy's process runs under `node --cpu-prof` (sum it with scripts/bench-profile.ts).
  * LOOKUP_BEFORE=<dir>: also a proxy from another checkout (its src/), measured in the same rounds.
- *
- * `npx tsx scripts/lookup-cpu.ts --instructions [count] [dir]`: instructions per lookup, which no other load
- * moves: the proxy (of this checkout, or of <dir>) runs under valgrind's callgrind with instrumentation
- * off; after 300 lookups of warm-up it is switched on (callgrind_control -i on) for `count` lookups, and the
- * instructions collected by the exit, divided by count, are one lookup's (the quote batches written in
- * that time included: valgrind slows the proxy, so these batches are smaller than at full speed).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,8 +68,6 @@ if (role === '--server') {
       LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
       RECONCILE_INTERVAL_MS: '0',
       FUNDING: 'host',
-      // Under valgrind (--instructions) the first calls are slow.
-      ...(process.env.LOOKUP_VALGRIND_LOG ? { UPSTREAM_TIMEOUT_MS: '120000' } : {}),
     });
     const { createSandboxWallet } = (await import(`${root}src/sandbox/wallet.js`)) as typeof import('../src/sandbox/wallet.js');
     const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
@@ -85,45 +77,6 @@ if (role === '--server') {
   process.on('message', () => process.send!(process.cpuUsage()));
   process.on('SIGTERM', () => process.exit(0));
   process.send!(url);
-} else if (role === '--instructions') {
-  const count = Number(process.argv[3] ?? 1000);
-  const root = process.argv[4] ?? '';
-  const self = fileURLToPath(import.meta.url);
-  const dir = mkdtempSync(join(tmpdir(), 'lookup-instructions-'));
-  const wrapper = join(dir, 'node');
-  writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=${dir}/callgrind.%p --log-file="$LOOKUP_VALGRIND_LOG" ${process.execPath} "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  const sandboxChild = fork(self, ['--server', 'sandbox'], { execArgv: ['--import', 'tsx'] });
-  const sandboxUrl = await new Promise<string>((resolve) => sandboxChild.once('message', (url) => resolve(url as string)));
-  const agent = new Agent({ keepAlive: true });
-  const payload = JSON.stringify(LOOKUP);
-  const lookup = (url: string) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(`${url}/api/nea/lookup`, { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}: ${text}`))));
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  const log = join(dir, 'valgrind.log');
-  const child = fork(self, ['--server', 'proxy', sandboxUrl, ...(root ? [root] : [])], {
-    execPath: wrapper,
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LOOKUP_VALGRIND_LOG: log },
-  });
-  const url = await new Promise<string>((resolve) => child.once('message', (u) => resolve(u as string)));
-  for (let i = 0; i < 300; i++) await lookup(url);
-  execFileSync('callgrind_control', ['-i', 'on', String(child.pid)], { stdio: 'ignore' });
-  for (let i = 0; i < count; i++) await lookup(url);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-  const collected = Number(/Collected\s*:\s*(\d+)/.exec(readFileSync(log, 'utf8'))![1]);
-  console.log(`${root || 'this checkout'}: ${Math.round(collected / count).toLocaleString('en')} instructions per lookup (${collected.toLocaleString('en')} in ${count} lookups)`);
-  agent.destroy();
-  sandboxChild.kill('SIGTERM');
 } else {
   const count = Number(process.argv[2] ?? 2000);
   const rounds = Number(process.argv[3] ?? 3);
