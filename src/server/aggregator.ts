@@ -111,18 +111,18 @@ export async function guardedExchange(
   const { log, prefix, fields } = rules;
   const deadline = new Deadline();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
-      deadline.expire();
-      resolve('timeout');
-    }, rules.timeoutMs);
-  });
   const started = performance.now();
   try {
-    const exchange = send(deadline);
-    const answer = await Promise.race([exchange, timedOut]);
+    // One promise settled by whichever comes first: the exchange, or the timer (which also cancels it). An
+    // exchange that ends after the timer is ignored, its failure included.
+    const answer = await new Promise<{ status: number; text: string } | 'timeout'>((resolve, reject) => {
+      timer = setTimeout(() => {
+        deadline.expire();
+        resolve('timeout');
+      }, rules.timeoutMs);
+      send(deadline).then(resolve, reject);
+    });
     if (answer === 'timeout') {
-      exchange.catch(() => undefined);
       log('warn', `${prefix}.timeout`, { ...fields, ms: rules.timeoutMs });
       return { result: { kind: 'timeout' }, outcome: 'timeout' };
     }

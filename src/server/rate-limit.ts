@@ -11,6 +11,11 @@ export class RateLimiter {
     private readonly now: () => number,
   ) {}
 
+  /** Whether there is a limit to count (a limit of 0 is none): without one, callers need not wait for `hit`. */
+  get active(): boolean {
+    return this.perMinute > 0;
+  }
+
   /** Counts a hit; returns the seconds to wait when over the limit, else 0. A limit of 0 is no limit. */
   async hit(key: string): Promise<number> {
     if (this.perMinute <= 0) return 0;

@@ -51,6 +51,35 @@ describe('middleware', () => {
     assert.equal(probe.status, 200, 'the probes come before CORS');
   });
 
+  it('logs one request line per request with its status: answers, preflights and every refusal of the checks', async () => {
+    const limited = await startStack({ ALLOWED_ORIGINS: SHOP, RATE_LIMIT_PER_MINUTE: '1' });
+    try {
+      const requestLines = () => limited.logs.map((l) => JSON.parse(l) as { event: string; method: string; path: string; status: number }).filter((l) => l.event === 'request');
+      const first = await limited.call('GET', '/api/nowhere', undefined, { origin: SHOP });
+      const forbidden = await limited.call('GET', '/api/nowhere', undefined, { origin: 'https://evil.example' });
+      const preflight = await fetch(`${limited.url}/api/nea/pay`, { method: 'OPTIONS', headers: { origin: SHOP, 'access-control-request-method': 'POST' } });
+      await preflight.arrayBuffer();
+      // The limit is 1 a minute: this one is refused, whichever minute the first fell in, or counted in a new one.
+      const third = await limited.call('GET', '/api/nowhere');
+      const fourth = await limited.call('GET', '/api/nowhere');
+      assert.deepEqual([first.status, forbidden.status, preflight.status], [404, 403, 204]);
+      assert.ok([third.status, fourth.status].includes(429), `${third.status} ${fourth.status}`);
+      assert.deepEqual(
+        requestLines().map((l) => [l.method, l.path, l.status]),
+        [
+          ['GET', '/api/nowhere', 404],
+          ['GET', '/api/nowhere', 403],
+          ['OPTIONS', '/api/nea/pay', 204],
+          ['GET', '/api/nowhere', third.status],
+          ['GET', '/api/nowhere', fourth.status],
+        ],
+      );
+      assert.equal(limited.proxy.inFlight, 0, 'every request counted in flight was counted out');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('keeps a well-formed request id (8-128 of letters, digits . _ : -) and replaces any other', async () => {
     const idOf = async (given: string) => (await s.call('GET', '/api/nea/counters', undefined, { 'x-request-id': given })).headers.get('x-request-id');
     assert.equal(await idOf('lb.edge:0001-x_y'), 'lb.edge:0001-x_y');

@@ -165,9 +165,13 @@ export interface NeaOptions {
 export function nea(options: NeaOptions): Provider<NeaLookupRequest> {
   let cache: { at: number; counters: NeaCounter[] } | null = null;
 
+  /** The counters, while the cached list is fresh. */
+  const cached = () => (cache && Date.now() - cache.at <= COUNTERS_TTL_MS ? cache.counters : null);
+
   /** Every counter with its generation: from `counters/nea-v2/`, or all v1 where the aggregator has no v2 (404). */
   async function counters(aggregator: Aggregator): Promise<NeaCounter[]> {
-    if (cache && Date.now() - cache.at <= COUNTERS_TTL_MS) return cache.counters;
+    const fresh = cached();
+    if (fresh) return fresh;
     const v2 = await aggregator.post('/api/servicegroup/counters/nea-v2/', {});
     let list: NeaCounter[];
     if (v2.kind === 'answer' && v2.status === 404) {
@@ -229,7 +233,8 @@ export function nea(options: NeaOptions): Provider<NeaLookupRequest> {
     statusLookup: true,
 
     async lookup(aggregator, input, reference) {
-      const counter = (await counters(aggregator)).find((c) => c.value === input.office_code);
+      // Read from the cache without an await: most lookups find the list there.
+      const counter = (cached() ?? (await counters(aggregator))).find((c) => c.value === input.office_code);
       if ('consumer_no' in input) {
         if (!counter?.migrated_to_v2) {
           throw new ProxyError('VALIDATION', 'This counter takes the SC No and consumer ID, not a consumer number', {
