@@ -233,7 +233,7 @@ for (const [ledger, name, url, target] of [['sqlite', 'SQLite    ', LEDGERS.incl
   }
   const errors: Record<string, number> = {};
   for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
-  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s); servers' CPU ${median(runs.map((x) => x.cpuPerCall)).toFixed(0)} us per commit`);
+  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s); servers' CPU ${median(runs.map((x) => x.cpuPerCall)).toFixed(0)} us per commit (rounds: ${runs.map((x) => x.cpuPerCall.toFixed(0)).join(' ')})`);
 }
 
 if (SECONDS > 0 && !COMMITS_ONLY) {

@@ -4,12 +4,12 @@
  * unresolved payment per account and service), so they hold even if the code around them is wrong.
  * What really differs between the two databases is in `LedgerDialect`, small and named.
  */
-import { sql, type Expression, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Expression, type Kysely, type QueryResult, type SelectQueryBuilder } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely';
 import type { LedgerState } from '../providers/upstream.js';
 import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow } from './rows.js';
 import { FUNDING_OPEN_STATES, LIVE_CONDITION, migrations, OPEN_CONDITION, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
-import type { InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
+import type { FundingState, InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
 
 /** The query that picks the payments a reconciler claims. */
 export type DueQuery = SelectQueryBuilder<Ledger, 'payments', { reference: string }>;
@@ -41,6 +41,39 @@ const QUOTES_PER_INSERT = 500;
 type QuoteBody = Omit<StoredQuote, 'id' | 'service' | 'sessionId' | 'charges' | 'createdAt' | 'expiresAt'>;
 const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
+/** A value's place in a statement compiled once (see `compiledOnce`). */
+class Slot {
+  constructor(readonly name: string) {}
+}
+type Values = Record<string, unknown>;
+/** Builds a statement with `v(name)` in place of each value. */
+type Build<R> = (v: (name: string) => unknown) => Compilable<R>;
+
+/**
+ * The hot statements, compiled by Kysely once per shape and then run with new values: building and
+ * compiling a query cost more than SQLite takes to run it. `build` gets a slot in place of each value; the
+ * compiled statement's parameters are mapped back to the values by name at each run. `shape` must name
+ * everything the SQL text depends on (the columns set, the length of a list of states).
+ */
+function compiledOnce(database: Kysely<Ledger>) {
+  const cache = new Map<string, { sql: string; slots: readonly unknown[] }>();
+  return <R>(shape: string, values: Values, build: Build<R>): Promise<QueryResult<R>> => {
+    let statement = cache.get(shape);
+    if (!statement) {
+      const compiled = build((name) => new Slot(name)).compile();
+      statement = { sql: compiled.sql, slots: compiled.parameters };
+      cache.set(shape, statement);
+    }
+    const parameters = statement.slots.map((p) => (p instanceof Slot ? values[p.name] : p));
+    return database.executeQuery<R>(CompiledQuery.raw(statement.sql, parameters));
+  };
+}
+/** A record's columns as slots of the same names, and the shape they give a statement. */
+const slotsOf = (record: Values, v: (name: string) => unknown) => Object.fromEntries(Object.keys(record).map((k) => [k, v(k)]));
+/** `from` as slots `from0`, `from1`... and the values they stand for. */
+const listSlots = (from: readonly unknown[], v: (name: string) => unknown) => from.map((_, i) => v(`from${i}`));
+const listValues = (from: readonly unknown[]) => Object.fromEntries(from.map((x, i) => [`from${i}`, x]));
+
 /**
  * A Store over a Kysely database; migrates it first (every query waits for that). `relaxed`, when given,
  * is the same database through connections whose commits do not wait for durability (postgres.ts): the
@@ -54,24 +87,37 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
   migrated.catch(() => undefined);
   const db = async () => (await migrated, database);
   const relaxedDb = async () => (await migrated, relaxed);
+  const onDb = compiledOnce(database);
+  const onRelaxed = relaxed === database ? onDb : compiledOnce(relaxed);
+  /** A hot statement on the ledger (`relaxed`: through the relaxed connections), compiled once per shape. */
+  const run = async <R>(shape: string, values: Values, build: Build<R>, viaRelaxed = false) => {
+    await migrated;
+    return (viaRelaxed ? onRelaxed : onDb)(shape, values, build);
+  };
   /** A payment write's result, once the write is durable. */
   const durable = async <T>(result: T): Promise<T> => (await d.synced?.(), result);
 
-  const payments = async () => (await db()).selectFrom('payments').selectAll();
-  const byKey = async (key: string) => (await payments()).where('idempotency_key', '=', key).executeTakeFirst();
-  const byReference = async (reference: string) => (await payments()).where('reference', '=', reference).executeTakeFirst();
+  const paymentBy = async (column: 'idempotency_key' | 'reference', value: string) =>
+    (await run(`payment by ${column}`, { value }, (v) => database.selectFrom('payments').selectAll().where(column, '=', v('value') as string))).rows[0];
+  const byKey = (key: string) => paymentBy('idempotency_key', key);
+  const byReference = (reference: string) => paymentBy('reference', reference);
 
   const blocking = async (quoteId: string, service: string, account: string | null) => {
     // One statement for both rules, each in its partial index's own words (one live payment per quote,
     // one unresolved per account): an index search each, however long the ledger. The quote's wins.
-    const rows = await (await payments())
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('quote_id', '=', quoteId), sql<boolean>`${sql.raw(LIVE_CONDITION)}`]),
-          ...(account === null ? [] : [eb.and([eb('service', '=', service), eb('account', '=', account), sql<boolean>`${sql.raw(OPEN_CONDITION)}`])]),
-        ]),
-      )
-      .execute();
+    const { rows } = await run(`blocking ${account === null}`, { quoteId, service, account }, (v) =>
+      database
+        .selectFrom('payments')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('quote_id', '=', v('quoteId') as string), sql<boolean>`${sql.raw(LIVE_CONDITION)}`]),
+            ...(account === null
+              ? []
+              : [eb.and([eb('service', '=', v('service') as string), eb('account', '=', v('account') as string), sql<boolean>`${sql.raw(OPEN_CONDITION)}`])]),
+          ]),
+        ),
+    );
     const live = rows.find((r) => r.quote_id === quoteId && LIVE.includes(r.state as LedgerState));
     if (live) return { conflict: 'quote' as const, existing: toRow(live) };
     const unresolved = rows.find((r) => r.service === service && r.account === account && OPEN.includes(r.state as LedgerState));
@@ -82,12 +128,14 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
   /** Tries to insert the payment; the conflicting row, or null when it was inserted or the conflict is gone. */
   async function tryInsert(row: PaymentRow): Promise<InsertResult | null> {
     // ON CONFLICT DO NOTHING covers every unique index, the partial ones per quote and account included.
-    const inserted = await (await db())
-      .insertInto('payments')
-      .values(toRecord(row))
-      .onConflict((c) => c.doNothing())
-      .executeTakeFirst();
-    if (inserted.numInsertedOrUpdatedRows === 1n) return { inserted: true };
+    const record = toRecord(row);
+    const inserted = await run('insert payment', record, (v) =>
+      database
+        .insertInto('payments')
+        .values(slotsOf(record, v) as typeof record)
+        .onConflict((c) => c.doNothing()),
+    );
+    if (inserted.numAffectedRows === 1n) return { inserted: true };
     const sameKey = await byKey(row.idempotencyKey);
     if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
     const blocked = await blocking(row.quoteId, row.service, row.account);
@@ -135,7 +183,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
       }
     },
     async getQuote(id) {
-      const r = await (await db()).selectFrom('quotes').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = (await run('quote by id', { id }, (v) => database.selectFrom('quotes').selectAll().where('id', '=', v('id') as string))).rows[0];
       if (!r) return null;
       return {
         ...json<QuoteBody>(r.body as string | QuoteBody),
@@ -198,14 +246,16 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
     },
     async updatePayment(reference, from, patch, now) {
       if (from.length === 0) return null;
-      const r = await (await db())
-        .updateTable('payments')
-        .set({ ...patchRecord(patch), updated_at: now })
-        .where('reference', '=', reference)
-        .where('state', 'in', from)
-        .returningAll()
-        .executeTakeFirst();
-      return durable(r ? toRow(r) : null);
+      const set = { ...patchRecord(patch), updated_at: now };
+      const { rows } = await run(`update payment ${Object.keys(set).join()} from ${from.length}`, { ...set, reference_: reference, ...listValues(from) }, (v) =>
+        database
+          .updateTable('payments')
+          .set(slotsOf(set, v))
+          .where('reference', '=', v('reference_') as string)
+          .where('state', 'in', listSlots(from, v) as LedgerState[])
+          .returningAll(),
+      );
+      return durable(rows[0] ? toRow(rows[0]) : null);
     },
     async listPayments({ subject, states, services, search, limit, offset }) {
       let query = (await db()).selectFrom('payments').where('subject', '=', subject);
@@ -221,29 +271,37 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
       return { rows: rows.map(toRow), total: Number(total) };
     },
     async insertFunding(row) {
-      const inserted = await (await db())
-        .insertInto('fundings')
-        .values(toFundingRecord(row))
-        .onConflict((c) => c.doNothing())
-        .executeTakeFirst();
-      return inserted.numInsertedOrUpdatedRows === 1n;
+      const record = toFundingRecord(row);
+      const inserted = await run('insert funding', record, (v) =>
+        database
+          .insertInto('fundings')
+          .values(slotsOf(record, v) as typeof record)
+          .onConflict((c) => c.doNothing()),
+      );
+      return inserted.numAffectedRows === 1n;
     },
     async fundingByReference(reference) {
-      const r = await (await db()).selectFrom('fundings').selectAll().where('reference', '=', reference).executeTakeFirst();
+      const r = (await run('funding by reference', { reference }, (v) => database.selectFrom('fundings').selectAll().where('reference', '=', v('reference') as string))).rows[0];
       return r ? toFunding(r) : null;
     },
     async updateFunding(reference, from, patch, now) {
       if (from.length === 0) return null;
       // A funding becoming `secured` is always followed by its payment's write (the commit's intent, or the
       // refusal before a release) before anything leaves: that write's flush makes it durable.
-      const r = await (await (patch.state === 'secured' ? relaxedDb() : db()))
-        .updateTable('fundings')
-        .set({ ...fundingPatchRecord(patch), updated_at: now })
-        .where('reference', '=', reference)
-        .where('state', 'in', [...from])
-        .returningAll()
-        .executeTakeFirst();
-      return r ? toFunding(r) : null;
+      const set = { ...fundingPatchRecord(patch), updated_at: now };
+      const { rows } = await run(
+        `update funding ${Object.keys(set).join()} from ${from.length}`,
+        { ...set, reference_: reference, ...listValues(from) },
+        (v) =>
+          database
+            .updateTable('fundings')
+            .set(slotsOf(set, v))
+            .where('reference', '=', v('reference_') as string)
+            .where('state', 'in', listSlots(from, v) as FundingState[])
+            .returningAll(),
+        patch.state === 'secured',
+      );
+      return rows[0] ? toFunding(rows[0]) : null;
     },
     async claimDueFundings(dueBy, leaseUntil, limit, now) {
       const database = await db();

@@ -58,9 +58,10 @@ export type SyncWal = () => Promise<void>;
  *   commit, on the event loop), at a fraction of the syncs. Quote and rate-limit writes do not wait:
  *   a power cut may lose the last few, never a payment;
  * - the ledger writes made between two syncs share one transaction (begun by the first, committed just
- *   before the sync, or at the end of the event loop's turn when no one waits for a sync): one commit
- *   writes each page they touched once, instead of one commit per statement (each a few page writes
- *   and six lock calls). Other connections see them at that commit. Should SQLite roll such a
+ *   before the next sync starts; writes no one waits for at the end of the event loop's turn, or, while a
+ *   sync runs, of the turn it ends in): one commit writes each page they touched once, instead of one
+ *   commit per statement or per turn (each a few page writes and six lock calls). Other connections see
+ *   them at that commit, and wait (busy_timeout) to write while a group is open, at most one fdatasync. Should SQLite roll such a
  *   transaction back (disk full, an I/O error), the writes of several requests are gone: every later
  *   write and wait for durability then fails, until the proxy restarts (it never reports them durable).
  */
@@ -92,6 +93,15 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
       throw lost;
     }
   };
+  /** Commits the group unless a sync is running: the writes made meanwhile wait for the sync after it. */
+  const commitIdle = () => {
+    if (syncing) return;
+    try {
+      commit();
+    } catch {
+      // recorded in `lost`: the next synced() or write reports it
+    }
+  };
   const counted = (stmt: SqliteStatement, dml: boolean): SqliteStatement => {
     const write = <T>(run: () => T): T => {
       if (lost) throw lost;
@@ -99,14 +109,9 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
       if (dml && !open && !opened.inTransaction) {
         begin.run();
         open = true;
-        // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn.
-        setImmediate(() => {
-          try {
-            commit();
-          } catch {
-            // recorded in `lost`: the next synced() or write reports it
-          }
-        });
+        // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn, or,
+        // while a sync runs, by the next sync (someone waits) or at the end of the turn that sync ends in.
+        setImmediate(commitIdle);
       }
       try {
         return run();
@@ -166,6 +171,9 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
           durable = Math.max(durable, upTo);
         } finally {
           syncing = null;
+          // Writes made during the sync that nobody waits for: committed at the end of this turn, unless a
+          // waiter's sync (started before then) commits them first.
+          if (open) setImmediate(commitIdle);
         }
       })();
       await syncing;
