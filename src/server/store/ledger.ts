@@ -4,12 +4,12 @@
  * unresolved payment per account and service), so they hold even if the code around them is wrong.
  * What really differs between the two databases is in `LedgerDialect`, small and named.
  */
-import { CompiledQuery, sql, type Compilable, type Expression, type Kysely, type QueryResult, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Expression, type Kysely, type QueryCreator, type QueryResult, type SelectQueryBuilder } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely';
 import type { LedgerState } from '../providers/upstream.js';
-import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow } from './rows.js';
+import { fundingPatchRecord, patchRecord, toFunding, toFundingRecord, toRecord, toRow, type PaymentRecord } from './rows.js';
 import { FUNDING_OPEN_STATES, LIVE_CONDITION, migrations, OPEN_CONDITION, STEP_NAMES, type Ledger, type SchemaDialect } from './schema.js';
-import type { FundingState, InsertResult, PaymentRow, Store, StoredQuote } from './store.js';
+import type { Change, FundingRow, InsertResult, PaymentRow, RowOf, Store, StoredQuote } from './store.js';
 
 /** The query that picks the payments a reconciler claims. */
 export type DueQuery = SelectQueryBuilder<Ledger, 'payments', { reference: string }>;
@@ -73,6 +73,24 @@ const slotsOf = (record: Values, v: (name: string) => unknown) => Object.fromEnt
 /** `from` as slots `from0`, `from1`... and the values they stand for. */
 const listSlots = (from: readonly unknown[], v: (name: string) => unknown) => from.map((_, i) => v(`from${i}`));
 const listValues = (from: readonly unknown[]) => Object.fromEntries(from.map((x, i) => [`from${i}`, x]));
+const prefixed = (values: Values, prefix: string) => Object.fromEntries(Object.entries(values).map(([k, x]) => [prefix + k, x]));
+
+/** A change's columns (`patchRecord`, `fundingPatchRecord`) and when it was made. */
+const setOf = (c: Change, now: number): Values => ({ ...(c.table === 'payments' ? patchRecord(c.patch) : fundingPatchRecord(c.patch)), updated_at: now });
+/** What a change's UPDATE statement depends on: its table, the columns it sets, how many states it may start from. */
+const shapeOf = (c: Change, set: Values) => `update ${c.table} ${Object.keys(set).join()} from ${c.from.length}`;
+/** A change's values, by its slots' names (`prefix` tells two changes of one statement apart). */
+const changeValues = (c: Change, set: Values, reference: string, prefix = '') => prefixed({ ...set, reference_: reference, ...listValues(c.from) }, prefix);
+/** A change's UPDATE ... RETURNING *, with slots for its values. */
+const updateOf = (db: QueryCreator<Ledger>, c: Change, set: Values, v: (name: string) => unknown, prefix = '') =>
+  // Both tables have `reference`, `state` and `updated_at`: typed as payments' for the builder.
+  db
+    .updateTable(c.table as 'payments')
+    .set(slotsOf(set, (k) => v(prefix + k)))
+    .where('reference', '=', v(`${prefix}reference_`) as string)
+    .where('state', 'in', listSlots(c.from, (k) => v(prefix + k)) as LedgerState[]);
+/** A row of either table as the database answered it, or as PostgreSQL's row_to_json gave it. */
+const rowOf = (c: Change, r: unknown) => (r ? (c.table === 'payments' ? toRow(r as PaymentRecord) : toFunding(r as Parameters<typeof toFunding>[0])) : null);
 
 /**
  * A Store over a Kysely database; migrates it first (every query waits for that). `relaxed`, when given,
@@ -125,22 +143,61 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
     return null;
   };
 
-  /** Tries to insert the payment; the conflicting row, or null when it was inserted or the conflict is gone. */
-  async function tryInsert(row: PaymentRow): Promise<InsertResult | null> {
-    // ON CONFLICT DO NOTHING covers every unique index, the partial ones per quote and account included.
-    const record = toRecord(row);
-    const inserted = await run('insert payment', record, (v) =>
+  /** The payment's INSERT, doing nothing on a conflict, with slots for its values. */
+  const insertPaymentOf = (db: QueryCreator<Ledger>, record: ReturnType<typeof toRecord>, v: (name: string) => unknown) =>
+    db
+      .insertInto('payments')
+      .values(slotsOf(record, v) as typeof record)
+      .onConflict((c) => c.doNothing());
+  const insertFunding = async (row: FundingRow) => {
+    const record = toFundingRecord(row);
+    const inserted = await run('insert funding', record, (v) =>
       database
-        .insertInto('payments')
+        .insertInto('fundings')
         .values(slotsOf(record, v) as typeof record)
         .onConflict((c) => c.doNothing()),
     );
-    if (inserted.numAffectedRows === 1n) return { inserted: true };
+    return inserted.numAffectedRows === 1n;
+  };
+
+  /** Tries to insert the payment (and its funding); the conflicting row, or null when it was inserted or the conflict is gone. */
+  async function tryInsert(row: PaymentRow, funding?: FundingRow): Promise<InsertResult | null> {
+    // ON CONFLICT DO NOTHING covers every unique index, the partial ones per quote and account included.
+    const record = toRecord(row);
+    let inserted: boolean;
+    if (funding && d.writableCte) {
+      // One statement: the funding is inserted only if the payment was (its row from JSON, typed by the table).
+      const result = await run('insert payment and funding', { ...record, funding_: { ...toFundingRecord(funding), ids: funding.ids, next_step: funding.nextStep } }, (v) =>
+        database
+          .with('p', (db) => insertPaymentOf(db, record, v).returning('reference'))
+          .insertInto('fundings')
+          .expression(sql`SELECT * FROM json_populate_record(NULL::fundings, ${v('funding_')}::json) WHERE EXISTS (SELECT 1 FROM p)`),
+      );
+      inserted = result.numAffectedRows === 1n;
+    } else {
+      inserted = (await run('insert payment', record, (v) => insertPaymentOf(database, record, v))).numAffectedRows === 1n;
+      // SQLite: the same group transaction, made durable by the same sync below.
+      if (inserted && funding) await insertFunding(funding);
+    }
+    if (inserted) return { inserted: true };
     const sameKey = await byKey(row.idempotencyKey);
     if (sameKey) return { inserted: false, conflict: 'key', existing: toRow(sameKey) };
     const blocked = await blocking(row.quoteId, row.service, row.account);
     return blocked && { inserted: false, ...blocked };
   }
+
+  /**
+   * One change (not yet durable on SQLite). A funding becoming `secured` outside `updateTogether` is always
+   * followed by its payment's write before anything leaves, and a funding `captured` is a capture already
+   * made (lost, the reconciler captures again, which the modules allow): both through the relaxed connections.
+   */
+  const change = async (reference: string, c: Change, now: number) => {
+    if (c.from.length === 0) return null;
+    const set = setOf(c, now);
+    const relaxedWrite = c.table === 'fundings' && (c.patch.state === 'secured' || c.patch.state === 'captured');
+    const { rows } = await run(shapeOf(c, set), changeValues(c, set, reference), (v) => updateOf(database, c, set, v).returningAll(), relaxedWrite);
+    return rowOf(c, rows[0]);
+  };
 
   let hitsSincePrune = 0;
 
@@ -202,11 +259,11 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
         .where('id', '=', quoteId)
         .execute();
     },
-    async insertPayment(row): Promise<InsertResult> {
+    async insertPayment(row, funding): Promise<InsertResult> {
       // The row in conflict may become final (failed) between the insert and the select: then the quote
       // or account is free again, and the insert is simply tried again.
       for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
-        const result = await tryInsert(row);
+        const result = await tryInsert(row, funding);
         if (result) return durable(result);
       }
       throw new Error(`payment ${row.reference} was neither inserted nor in conflict after ${INSERT_ATTEMPTS} attempts`);
@@ -245,17 +302,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
       return r ? toRow(r) : null;
     },
     async updatePayment(reference, from, patch, now) {
-      if (from.length === 0) return null;
-      const set = { ...patchRecord(patch), updated_at: now };
-      const { rows } = await run(`update payment ${Object.keys(set).join()} from ${from.length}`, { ...set, reference_: reference, ...listValues(from) }, (v) =>
-        database
-          .updateTable('payments')
-          .set(slotsOf(set, v))
-          .where('reference', '=', v('reference_') as string)
-          .where('state', 'in', listSlots(from, v) as LedgerState[])
-          .returningAll(),
-      );
-      return durable(rows[0] ? toRow(rows[0]) : null);
+      return durable((await change(reference, { table: 'payments', from, patch }, now)) as PaymentRow | null);
     },
     async listPayments({ subject, states, services, search, limit, offset }) {
       let query = (await db()).selectFrom('payments').where('subject', '=', subject);
@@ -270,38 +317,32 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('reference').limit(limit).offset(offset).execute();
       return { rows: rows.map(toRow), total: Number(total) };
     },
-    async insertFunding(row) {
-      const record = toFundingRecord(row);
-      const inserted = await run('insert funding', record, (v) =>
-        database
-          .insertInto('fundings')
-          .values(slotsOf(record, v) as typeof record)
-          .onConflict((c) => c.doNothing()),
-      );
-      return inserted.numAffectedRows === 1n;
-    },
+    insertFunding,
     async fundingByReference(reference) {
       const r = (await run('funding by reference', { reference }, (v) => database.selectFrom('fundings').selectAll().where('reference', '=', v('reference') as string))).rows[0];
       return r ? toFunding(r) : null;
     },
     async updateFunding(reference, from, patch, now) {
-      if (from.length === 0) return null;
-      // A funding becoming `secured` is always followed by its payment's write (the commit's intent, or the
-      // refusal before a release) before anything leaves: that write's flush makes it durable.
-      const set = { ...fundingPatchRecord(patch), updated_at: now };
-      const { rows } = await run(
-        `update funding ${Object.keys(set).join()} from ${from.length}`,
-        { ...set, reference_: reference, ...listValues(from) },
-        (v) =>
-          database
-            .updateTable('fundings')
-            .set(slotsOf(set, v))
-            .where('reference', '=', v('reference_') as string)
-            .where('state', 'in', listSlots(from, v) as FundingState[])
-            .returningAll(),
-        patch.state === 'secured',
+      return (await change(reference, { table: 'fundings', from, patch }, now)) as FundingRow | null;
+    },
+    async updateTogether<A extends Change, B extends Change>(reference: string, first: A, then: B, now: number) {
+      type Result = { first: RowOf<A> | null; then: RowOf<B> | null };
+      if (first.from.length === 0) return { first: null, then: null } as Result;
+      if (!d.writableCte) {
+        // SQLite: both in the same group transaction, made durable by the same sync.
+        const a = await change(reference, first, now);
+        const b = a && then.from.length ? await change(reference, then, now) : null;
+        return durable({ first: a, then: b } as Result);
+      }
+      const [setA, setB] = [setOf(first, now), setOf(then, now)];
+      const values = { ...changeValues(first, setA, reference, 'a_'), ...changeValues(then, setB, reference, 'b_') };
+      const { rows } = await run(`together ${shapeOf(first, setA)}; ${shapeOf(then, setB)}`, values, (v) =>
+        database
+          .with('a', (db) => updateOf(db, first, setA, v, 'a_').returningAll())
+          .with('b', (db) => updateOf(db, then, setB, v, 'b_').where(sql<boolean>`EXISTS (SELECT 1 FROM a)`).returningAll())
+          .selectNoFrom([sql<unknown>`(SELECT row_to_json(a) FROM a)`.as('first'), sql<unknown>`(SELECT row_to_json(b) FROM b)`.as('second')]),
       );
-      return rows[0] ? toFunding(rows[0]) : null;
+      return { first: rowOf(first, rows[0]?.first), then: rowOf(then, rows[0]?.second) } as Result;
     },
     async claimDueFundings(dueBy, leaseUntil, limit, now) {
       const database = await db();

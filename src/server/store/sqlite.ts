@@ -299,9 +299,9 @@ export function quotesWrittenBehind(store: Store, schedule: ScheduleWrite = afte
       await written();
       return store.saveCharge(quoteId, amountPaisa, chargePaisa);
     },
-    async insertPayment(row) {
+    async insertPayment(row, funding) {
       await written();
-      return store.insertPayment(row);
+      return store.insertPayment(row, funding);
     },
     async close() {
       await written().catch(() => undefined);
