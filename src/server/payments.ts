@@ -329,7 +329,7 @@ export class Payments {
         const provider = this.providers.get(payment.service);
         const quote = await this.o.store.getQuote(payment.quoteId);
         if (!provider || !quote) throw new Error(`payment ${payment.reference}: its provider or quote is gone`);
-        const committed = await this.#commitFunded(provider, payment, quote, { state: 'secured', ids: verdict.ids, paidPaisa: verdict.paidPaisa, nextCheckAt: null });
+        const committed = await this.#commitFunded(provider, payment, quote, { state: 'secured', ids: verdict.ids, paidPaisa: verdict.paidPaisa, nextCheckAt: null }, true);
         // Another request secured it first: its commit is the one.
         return committed ? committed.payment : this.#current(payment);
       }
@@ -369,7 +369,14 @@ export class Payments {
    * requests, one commits) and the commit's intent are written together, durable before the commit leaves;
    * then the funding follows the outcome. Null when the funding was no longer `initiated` (nothing done).
    */
-  async #commitFunded(provider: Provider<never>, row: PaymentRow, quote: StoredQuote, secure: FundingPatch): Promise<{ payment: PaymentRow; funding: FundingRow | null } | null> {
+  async #commitFunded(
+    provider: Provider<never>,
+    row: PaymentRow,
+    quote: StoredQuote,
+    secure: FundingPatch,
+    /** Logs `funding.secured` (a gateway's verdict; a host hold is secured when made). */
+    announce = false,
+  ): Promise<{ payment: PaymentRow; funding: FundingRow | null } | null> {
     // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end,
     // and asks the aggregator's status lookup (it never commits again).
     const { first: secured, then: intent } = await this.o.store.updateTogether(
@@ -379,7 +386,7 @@ export class Payments {
       this.o.now(),
     );
     if (!secured) return null;
-    this.o.log('info', 'funding.secured', { reference: row.reference, method: secured.method });
+    if (announce) this.o.log('info', 'funding.secured', { reference: row.reference, method: secured.method });
     if (!intent) {
       // Failed meanwhile (the reconciler gave up on it): never commit; the funding follows the payment.
       const current = await this.#current(row);
