@@ -25,6 +25,11 @@ export interface LedgerDialect extends SchemaDialect {
   /** Case-insensitive LIKE: PostgreSQL's ILIKE; SQLite's LIKE already is (for ASCII). */
   like: 'like' | 'ilike';
   /**
+   * Runs a compiled statement at once, bypassing Kysely's driver (SQLite: better-sqlite3 is synchronous;
+   * the driver's connection lock and promises cost more than a small statement). Without it, Kysely runs it.
+   */
+  execute?(sql: string, parameters: readonly unknown[]): QueryResult<unknown>;
+  /**
    * Resolves once every payment write made so far is on disk: SQLite's group commit (sqlite.ts). Without
    * it (PostgreSQL) each commit is durable when it returns.
    */
@@ -55,7 +60,7 @@ type Build<R> = (v: (name: string) => unknown) => Compilable<R>;
  * compiled statement's parameters are mapped back to the values by name at each run. `shape` must name
  * everything the SQL text depends on (the columns set, the length of a list of states).
  */
-function compiledOnce(database: Kysely<Ledger>) {
+function compiledOnce(database: Kysely<Ledger>, execute?: LedgerDialect['execute']) {
   const cache = new Map<string, { sql: string; slots: readonly unknown[] }>();
   return <R>(shape: string, values: Values, build: Build<R>): Promise<QueryResult<R>> => {
     let statement = cache.get(shape);
@@ -65,6 +70,7 @@ function compiledOnce(database: Kysely<Ledger>) {
       cache.set(shape, statement);
     }
     const parameters = statement.slots.map((p) => (p instanceof Slot ? values[p.name] : p));
+    if (execute) return Promise.resolve(execute(statement.sql, parameters) as QueryResult<R>);
     return database.executeQuery<R>(CompiledQuery.raw(statement.sql, parameters));
   };
 }
@@ -105,7 +111,7 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
   migrated.catch(() => undefined);
   const db = async () => (await migrated, database);
   const relaxedDb = async () => (await migrated, relaxed);
-  const onDb = compiledOnce(database);
+  const onDb = compiledOnce(database, d.execute);
   const onRelaxed = relaxed === database ? onDb : compiledOnce(relaxed);
   /** A hot statement on the ledger (`relaxed`: through the relaxed connections), compiled once per shape. */
   const run = async <R>(shape: string, values: Values, build: Build<R>, viaRelaxed = false) => {

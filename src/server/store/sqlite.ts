@@ -226,7 +226,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
   // Every ledger call waits for the migrations, which open the database: `durability` is set by then.
   const synced = () => durability?.synced() ?? Promise.resolve();
-  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }), options.scheduleQuotes);
+  // The ledger's hot statements run on the same connection and statement cache as Kysely's (as its driver does).
+  const execute = (source: string, parameters: readonly unknown[]) => {
+    const stmt = durability!.database.prepare(source);
+    if (stmt.reader) return { rows: stmt.all(parameters) };
+    const { changes } = stmt.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes) };
+  };
+  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced, execute }), options.scheduleQuotes);
 }
 
 /**
