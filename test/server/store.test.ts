@@ -131,7 +131,7 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       assert.equal((await store.fundingByReference(q.reference))!.state, 'initiated');
     });
 
-    it('makes two changes together or neither where they are one statement (PostgreSQL)', { skip: name !== 'PostgreSQL' && 'SQLite runs them as two statements of one group transaction' }, async () => {
+    it('makes two changes together or neither', async () => {
       const p = row();
       await store.insertPayment(p, funding(p.reference));
       const intent = { table: 'payments', from: ['pending'], patch: { nextCheckAt: 4242 } } as const;
@@ -140,6 +140,9 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       await assert.rejects(store.updateTogether(p.reference, intent, refused, 700));
       assert.equal((await store.paymentByReference(p.reference))!.nextCheckAt, p.nextCheckAt);
       assert.equal((await store.fundingByReference(p.reference))!.state, 'initiated');
+      // The ledger goes on (SQLite: the group's transaction is intact).
+      assert.equal((await store.updateTogether(p.reference, intent, { ...refused, patch: { state: 'secured' } }, 800)).then?.state, 'secured');
+      assert.equal((await store.paymentByReference(p.reference))!.nextCheckAt, 4242);
     });
 
     it('lets one claimer at a time hold a due payment', async () => {

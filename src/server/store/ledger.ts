@@ -29,6 +29,8 @@ export interface LedgerDialect extends SchemaDialect {
    * the driver's connection lock and promises cost more than a small statement). Without it, Kysely runs it.
    */
   execute?(sql: string, parameters: readonly unknown[]): QueryResult<unknown>;
+  /** With `execute`: runs synchronous statements all or nothing, with nothing between them (SQLite: a savepoint). */
+  atomically?<T>(statements: () => T): T;
   /**
    * Resolves once every payment write made so far is on disk: SQLite's group commit (sqlite.ts). Without
    * it (PostgreSQL) each commit is durable when it returns.
@@ -62,17 +64,26 @@ type Build<R> = (v: (name: string) => unknown) => Compilable<R>;
  */
 function compiledOnce(database: Kysely<Ledger>, execute?: LedgerDialect['execute']) {
   const cache = new Map<string, { sql: string; slots: readonly unknown[] }>();
-  return <R>(shape: string, values: Values, build: Build<R>): Promise<QueryResult<R>> => {
+  const compile = <R>(shape: string, values: Values, build: Build<R>) => {
     let statement = cache.get(shape);
     if (!statement) {
       const compiled = build((name) => new Slot(name)).compile();
       statement = { sql: compiled.sql, slots: compiled.parameters };
       cache.set(shape, statement);
     }
-    const parameters = statement.slots.map((p) => (p instanceof Slot ? values[p.name] : p));
-    if (execute) return Promise.resolve(execute(statement.sql, parameters) as QueryResult<R>);
-    return database.executeQuery<R>(CompiledQuery.raw(statement.sql, parameters));
+    return { sql: statement.sql, parameters: statement.slots.map((p) => (p instanceof Slot ? values[p.name] : p)) };
   };
+  const run = <R>(shape: string, values: Values, build: Build<R>): Promise<QueryResult<R>> => {
+    const { sql, parameters } = compile(shape, values, build);
+    if (execute) return Promise.resolve(execute(sql, parameters) as QueryResult<R>);
+    return database.executeQuery<R>(CompiledQuery.raw(sql, parameters));
+  };
+  /** At once, where the database runs statements synchronously (`execute`). */
+  const now = execute && (<R>(shape: string, values: Values, build: Build<R>) => {
+    const { sql, parameters } = compile(shape, values, build);
+    return execute(sql, parameters) as QueryResult<R>;
+  });
+  return Object.assign(run, { now });
 }
 /** A record's columns as slots of the same names, and the shape they give a statement. */
 const slotsOf = (record: Values, v: (name: string) => unknown) => Object.fromEntries(Object.keys(record).map((k) => [k, v(k)]));
@@ -155,15 +166,14 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
       .insertInto('payments')
       .values(slotsOf(record, v) as typeof record)
       .onConflict((c) => c.doNothing());
+  const insertFundingOf = (record: ReturnType<typeof toFundingRecord>) => (v: (name: string) => unknown) =>
+    database
+      .insertInto('fundings')
+      .values(slotsOf(record, v) as typeof record)
+      .onConflict((c) => c.doNothing());
   const insertFunding = async (row: FundingRow) => {
     const record = toFundingRecord(row);
-    const inserted = await run('insert funding', record, (v) =>
-      database
-        .insertInto('fundings')
-        .values(slotsOf(record, v) as typeof record)
-        .onConflict((c) => c.doNothing()),
-    );
-    return inserted.numAffectedRows === 1n;
+    return (await run('insert funding', record, insertFundingOf(record))).numAffectedRows === 1n;
   };
 
   /** Tries to insert the payment (and its funding); the conflicting row, or null when it was inserted or the conflict is gone. */
@@ -180,9 +190,17 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
           .expression(sql`SELECT * FROM json_populate_record(NULL::fundings, ${v('funding_')}::json) WHERE EXISTS (SELECT 1 FROM p)`),
       );
       inserted = result.numAffectedRows === 1n;
+    } else if (funding && d.atomically && onDb.now) {
+      // SQLite: both at once, all or nothing, in the group transaction the sync below makes durable.
+      const [now, fundingRecord] = [onDb.now, toFundingRecord(funding)];
+      await migrated;
+      inserted = d.atomically(() => {
+        const done = now('insert payment', record, (v) => insertPaymentOf(database, record, v)).numAffectedRows === 1n;
+        if (done) now('insert funding', fundingRecord, insertFundingOf(fundingRecord));
+        return done;
+      });
     } else {
       inserted = (await run('insert payment', record, (v) => insertPaymentOf(database, record, v))).numAffectedRows === 1n;
-      // SQLite: the same group transaction, made durable by the same sync below.
       if (inserted && funding) await insertFunding(funding);
     }
     if (inserted) return { inserted: true };
@@ -193,17 +211,20 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
   }
 
   /**
-   * One change (not yet durable on SQLite). A funding becoming `secured` outside `updateTogether` is always
-   * followed by its payment's write before anything leaves, and a funding `captured` is a capture already
-   * made (lost, the reconciler captures again, which the modules allow): both through the relaxed connections.
+   * One change (not yet durable on SQLite). A funding `captured` is a capture already made (lost, the
+   * reconciler captures again, which the funding modules allow): through the relaxed connections.
    */
   const change = async (reference: string, c: Change, now: number) => {
     if (c.from.length === 0) return null;
-    const set = setOf(c, now);
-    const relaxedWrite = c.table === 'fundings' && (c.patch.state === 'secured' || c.patch.state === 'captured');
-    const { rows } = await run(shapeOf(c, set), changeValues(c, set, reference), (v) => updateOf(database, c, set, v).returningAll(), relaxedWrite);
+    const relaxedWrite = c.table === 'fundings' && c.patch.state === 'captured';
+    const { rows } = await run(...changeStatement(reference, c, now), relaxedWrite);
     return rowOf(c, rows[0]);
   };
+  /** A change's UPDATE ... RETURNING *: its shape, values and builder. */
+  function changeStatement(reference: string, c: Change, now: number): [string, Values, Build<PaymentRecord>] {
+    const set = setOf(c, now);
+    return [shapeOf(c, set), changeValues(c, set, reference), (v) => updateOf(database, c, set, v).returningAll()];
+  }
 
   let hitsSincePrune = 0;
 
@@ -335,10 +356,15 @@ export function createLedger(database: Kysely<Ledger>, d: LedgerDialect, relaxed
       type Result = { first: RowOf<A> | null; then: RowOf<B> | null };
       if (first.from.length === 0) return { first: null, then: null } as Result;
       if (!d.writableCte) {
-        // SQLite: both in the same group transaction, made durable by the same sync.
-        const a = await change(reference, first, now);
-        const b = a && then.from.length ? await change(reference, then, now) : null;
-        return durable({ first: a, then: b } as Result);
+        const [atomically, at] = [d.atomically, onDb.now];
+        if (!atomically || !at) throw new Error('updateTogether needs writable CTEs or synchronous statements');
+        await migrated;
+        // SQLite: both at once, all or nothing, in the group transaction the sync makes durable.
+        const changed = atomically(() => {
+          const a = rowOf(first, at(...changeStatement(reference, first, now)).rows[0]);
+          return { first: a, then: a && then.from.length ? rowOf(then, at(...changeStatement(reference, then, now)).rows[0]) : null };
+        });
+        return durable(changed as Result);
       }
       const [setA, setB] = [setOf(first, now), setOf(then, now)];
       const values = { ...changeValues(first, setA, reference, 'a_'), ...changeValues(then, setB, reference, 'b_') };

@@ -102,17 +102,29 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
       // recorded in `lost`: the next synced() or write reports it
     }
   };
+  /** Begins the group's transaction unless one is open (the group's, or Kysely's own). */
+  const join = () => {
+    if (open || opened.inTransaction) return;
+    begin.run();
+    open = true;
+    // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn, or,
+    // while a sync runs, by the next sync (someone waits) or at the end of the turn that sync ends in.
+    setImmediate(commitIdle);
+  };
+  /**
+   * Runs `statements` (synchronous) all or nothing: in the group's transaction, as a savepoint of it
+   * (nothing else runs between them, so no commit splits them either).
+   */
+  const atomically = <T>(statements: () => T): T => {
+    if (lost) throw lost;
+    join();
+    return opened.transaction(statements)();
+  };
   const counted = (stmt: SqliteStatement, dml: boolean): SqliteStatement => {
     const write = <T>(run: () => T): T => {
       if (lost) throw lost;
       written++;
-      if (dml && !open && !opened.inTransaction) {
-        begin.run();
-        open = true;
-        // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn, or,
-        // while a sync runs, by the next sync (someone waits) or at the end of the turn that sync ends in.
-        setImmediate(commitIdle);
-      }
+      if (dml) join();
       try {
         return run();
       } catch (error) {
@@ -179,7 +191,7 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
       await syncing;
     }
   }
-  return { database, synced };
+  return { database, synced, atomically };
 }
 
 /** fdatasync of the database's WAL file, through a handle opened on first use and kept until `close`. */
@@ -233,7 +245,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const { changes } = stmt.run(parameters);
     return { rows: [], numAffectedRows: BigInt(changes) };
   };
-  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced, execute }), options.scheduleQuotes);
+  const atomically = <T>(statements: () => T) => durability!.atomically(statements);
+  return quotesWrittenBehind(
+    createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced, execute, atomically }),
+    options.scheduleQuotes,
+  );
 }
 
 /**
