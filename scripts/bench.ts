@@ -180,37 +180,37 @@ console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores ($
 console.log(`${ROUNDS} rounds; medians of the rounds. Absolute figures depend on the machine's other load; the ratios are side by side.\n`);
 
 if (!COMMITS_ONLY) {
-for (const side of Object.values(sides)) for (let i = 0; i < 50; i++) await side();
-const latencies: Awaited<ReturnType<typeof latencyRound>>[] = [];
-for (let r = 0; r < ROUNDS; r++) latencies.push(await latencyRound(LATENCY_COUNT));
-const med = (side: Side, p: 'p50' | 'p99') => median(latencies.map((l) => l[side][p]));
-const overhead = median(latencies.map((l) => l.proxy.p50 - l.passthrough.p50));
-console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round):`);
-console.log(`  NEA details straight to the sandbox  p50 ${ms(med('sandbox', 'p50'))}  p99 ${ms(med('sandbox', 'p99'))}`);
-console.log(`  lookup through node:http passthrough p50 ${ms(med('passthrough', 'p50'))}  p99 ${ms(med('passthrough', 'p99'))}`);
-console.log(`  lookup through the merchant proxy    p50 ${ms(med('proxy', 'p50'))}  p99 ${ms(med('proxy', 'p99'))}`);
-console.log(`  proxy p50 overhead over the passthrough: +${ms(overhead)} (rounds: ${latencies.map((l) => (l.proxy.p50 - l.passthrough.p50).toFixed(2)).join(' ')}; target <= +0.25 ms)`);
+  for (const side of Object.values(sides)) for (let i = 0; i < 50; i++) await side();
+  const latencies: Awaited<ReturnType<typeof latencyRound>>[] = [];
+  for (let r = 0; r < ROUNDS; r++) latencies.push(await latencyRound(LATENCY_COUNT));
+  const med = (side: Side, p: 'p50' | 'p99') => median(latencies.map((l) => l[side][p]));
+  const overhead = median(latencies.map((l) => l.proxy.p50 - l.passthrough.p50));
+  console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round):`);
+  console.log(`  NEA details straight to the sandbox  p50 ${ms(med('sandbox', 'p50'))}  p99 ${ms(med('sandbox', 'p99'))}`);
+  console.log(`  lookup through node:http passthrough p50 ${ms(med('passthrough', 'p50'))}  p99 ${ms(med('passthrough', 'p99'))}`);
+  console.log(`  lookup through the merchant proxy    p50 ${ms(med('proxy', 'p50'))}  p99 ${ms(med('proxy', 'p99'))}`);
+  console.log(`  proxy p50 overhead over the passthrough: +${ms(overhead)} (rounds: ${latencies.map((l) => (l.proxy.p50 - l.passthrough.p50).toFixed(2)).join(' ')}; target <= +0.25 ms)`);
 
-const ratios: number[] = [];
-const tps: number[] = [];
-const tqs: number[] = [];
-const cps: number[] = [];
-const cqs: number[] = [];
-const cpuRatios: number[] = [];
-let throughputErrors = 0;
-for (let r = 0; r < ROUNDS; r++) {
-  // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
-  const [first, second] = r % 2 ? [sides.proxy, sides.passthrough] : [sides.passthrough, sides.proxy];
-  const a = await throughput(first, SLICE_SECONDS);
-  const b = await throughput(second, SLICE_SECONDS);
-  const [tp, tq] = r % 2 ? [b, a] : [a, b];
-  throughputErrors += tp.errors + tq.errors;
-  tps.push(tp.perSecond);
-  tqs.push(tq.perSecond);
-  ratios.push(tq.perSecond / tp.perSecond);
-  cps.push(tp.cpuPerCall);
-  cqs.push(tq.cpuPerCall);
-  cpuRatios.push(tp.cpuPerCall / tq.cpuPerCall);
+  const ratios: number[] = [];
+  const tps: number[] = [];
+  const tqs: number[] = [];
+  const cps: number[] = [];
+  const cqs: number[] = [];
+  const cpuRatios: number[] = [];
+  let throughputErrors = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
+    const [first, second] = r % 2 ? [sides.proxy, sides.passthrough] : [sides.passthrough, sides.proxy];
+    const a = await throughput(first, SLICE_SECONDS);
+    const b = await throughput(second, SLICE_SECONDS);
+    const [tp, tq] = r % 2 ? [b, a] : [a, b];
+    throughputErrors += tp.errors + tq.errors;
+    tps.push(tp.perSecond);
+    tqs.push(tq.perSecond);
+    ratios.push(tq.perSecond / tp.perSecond);
+    cps.push(tp.cpuPerCall);
+    cqs.push(tq.cpuPerCall);
+    cpuRatios.push(tp.cpuPerCall / tq.cpuPerCall);
 }
 console.log(`\nThroughput, 16 in flight, ${SLICE_SECONDS} s per side per round (${throughputErrors} errors):`);
 console.log(`  node:http passthrough ${median(tps).toFixed(0)} lookups/s`);
