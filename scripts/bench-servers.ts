@@ -7,7 +7,9 @@ import { createSandboxWallet } from '../src/sandbox/wallet.js';
 import { Agent, request as httpRequest, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -91,5 +93,28 @@ const urls = {
   postgres: process.env.BENCH_POSTGRES_URL ? await proxyOn(process.env.BENCH_POSTGRES_URL) : null,
 };
 process.stdout.write(`${JSON.stringify(urls)}\n`);
+
+// Commands from bench.ts, one a line, each answered with a line: `profile <name>` starts profiling (with
+// BENCH_PROFILE), `stop` writes the profile to <BENCH_PROFILE>/<name>.cpuprofile.
+const inspector = process.env.BENCH_PROFILE ? new Session() : null;
+inspector?.connect();
+const post = (method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) => inspector!.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+let profiling = '';
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  const [verb, name = ''] = line.split(' ');
+  if (inspector && verb === 'profile') {
+    profiling = name;
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 100 });
+    await post('Profiler.start');
+  } else if (inspector && verb === 'stop' && profiling) {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
+    writeFileSync(join(process.env.BENCH_PROFILE!, `${profiling}.cpuprofile`), JSON.stringify(profile));
+    profiling = '';
+  }
+  process.stdout.write('done\n');
+});
 // With --cpu-prof the profile is written on a normal exit: SIGTERM ends the process through process.exit.
 process.on('SIGTERM', () => process.exit(0));

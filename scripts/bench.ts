@@ -12,7 +12,10 @@
  *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight;
  * - a fixed-rate load (BENCH_SECONDS, default 60; 0 skips it) of lookups and payments: errors and memory.
  * `--quick` (or BENCH_QUICK=1): fewer, shorter rounds and no fixed-rate load, for development.
- * BENCH_PROFILE=<dir>: the servers run under `node --cpu-prof`, their profile written to <dir>.
+ * `--commits`: the ledgered commits alone (BENCH_COMMITS pays per round, BENCH_ROUNDS rounds; BENCH_LEDGERS
+ * `sqlite`, `postgres` or both, comma-separated), for work on the pay path.
+ * BENCH_PROFILE=<dir>: the servers run under `node --cpu-prof`, their profile written to <dir>; each ledger's
+ * timed pays (lookups excluded) are also profiled alone, into <dir>/commits-<ledger>.cpuprofile.
  * The servers run in a child process (scripts/bench-servers.ts), the load here: one core each.
  */
 import { spawn } from 'node:child_process';
@@ -27,25 +30,44 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 0 : 60));
 const ROUNDS = QUICK ? 3 : 5;
 const SLICE_SECONDS = QUICK ? 1 : 2;
 const LATENCY_COUNT = QUICK ? 150 : 300;
-const COMMITS = QUICK ? 200 : 600;
+const COMMITS_ONLY = process.argv.includes('--commits');
+const COMMITS = Number(process.env.BENCH_COMMITS ?? (QUICK ? 200 : 600));
+const COMMIT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+const LEDGERS = (process.env.BENCH_LEDGERS ?? 'sqlite,postgres').split(',');
 const PROFILE = process.env.BENCH_PROFILE;
 
-const pg = await tempPostgres();
+const pg = LEDGERS.includes('postgres') ? await tempPostgres() : { skip: 'not asked for (BENCH_LEDGERS)' };
 const server = spawn(
   process.execPath,
   ['--import', 'tsx', '--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'scripts/bench-servers.ts'],
   {
-    env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS * (COMMITS_ONLY ? COMMIT_ROUNDS : 1)) },
+    stdio: ['pipe', 'pipe', 'inherit'],
   },
 );
+// The servers' output after the first line: one line per command answered (see `command`).
+const answers: ((line: string) => void)[] = [];
 const urls = await new Promise<{ sandbox: string; passthrough: string; sqlite: string; postgres: string | null }>((resolve) => {
   let out = '';
+  let first = true;
   server.stdout!.on('data', (chunk: Buffer) => {
     out += chunk;
-    if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!));
+    for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      if (first) {
+        first = false;
+        resolve(JSON.parse(line));
+      } else answers.shift()?.(line);
+    }
   });
 });
+/** Asks the servers' process to do something (`profile <name>`, `stop`) and waits until it is done. */
+const command = (line: string) =>
+  new Promise<string>((resolve) => {
+    answers.push(resolve);
+    server.stdin!.write(`${line}\n`);
+  });
 
 // The load side uses node:http with keep-alive too: a cheap client leaves the core to the servers.
 const agent = new Agent({ keepAlive: true });
@@ -121,13 +143,17 @@ async function throughput(call: () => Promise<{ status: number }>, seconds: numb
   return { perSecond: done / seconds, errors, cpuPerCall: (serverCpu() - cpu) / Math.max(1, done + errors) };
 }
 
-/** Pays `count` Dish Home quotes of distinct accounts, 8 in flight; only the pays are timed, only successes counted. */
-async function commits(proxy: string, count: number, inFlight = 8) {
+/**
+ * Pays `count` Dish Home quotes of distinct accounts (from the `first`), 8 in flight; only the pays are timed,
+ * only successes counted. With `profile`, the servers profile the pays alone.
+ */
+async function commits(proxy: string, count: number, first = 0, profile?: string, inFlight = 8) {
   const quotes: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { json } = await post(`${proxy}/api/dishhome/lookup`, { customer_id: String(8_100_000_000 + i) });
+    const { json } = await post(`${proxy}/api/dishhome/lookup`, { customer_id: String(8_100_000_000 + first + i) });
     quotes.push(json.data!.response!.quote_id as string);
   }
+  if (profile) await command(`profile ${profile}`);
   const t = performance.now();
   const cpu = serverCpu();
   const errors: Record<string, number> = {};
@@ -143,7 +169,9 @@ async function commits(proxy: string, count: number, inFlight = 8) {
       }
     }),
   );
-  return { perSecond: ok / ((performance.now() - t) / 1000), errors, cpuPerCall: (serverCpu() - cpu) / count };
+  const result = { perSecond: ok / ((performance.now() - t) / 1000), errors, cpuPerCall: (serverCpu() - cpu) / count };
+  if (profile) await command('stop');
+  return result;
 }
 const errorText = (errors: Record<string, number>) => Object.entries(errors).map(([k, v]) => `${v} ${k}`).join(', ') || '0 errors';
 
@@ -151,37 +179,38 @@ console.log(`bill-pay proxy benchmark${QUICK ? ' (quick)' : ''}: loopback, serve
 console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
 console.log(`${ROUNDS} rounds; medians of the rounds. Absolute figures depend on the machine's other load; the ratios are side by side.\n`);
 
-for (const side of Object.values(sides)) for (let i = 0; i < 50; i++) await side();
-const latencies: Awaited<ReturnType<typeof latencyRound>>[] = [];
-for (let r = 0; r < ROUNDS; r++) latencies.push(await latencyRound(LATENCY_COUNT));
-const med = (side: Side, p: 'p50' | 'p99') => median(latencies.map((l) => l[side][p]));
-const overhead = median(latencies.map((l) => l.proxy.p50 - l.passthrough.p50));
-console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round):`);
-console.log(`  NEA details straight to the sandbox  p50 ${ms(med('sandbox', 'p50'))}  p99 ${ms(med('sandbox', 'p99'))}`);
-console.log(`  lookup through node:http passthrough p50 ${ms(med('passthrough', 'p50'))}  p99 ${ms(med('passthrough', 'p99'))}`);
-console.log(`  lookup through the merchant proxy    p50 ${ms(med('proxy', 'p50'))}  p99 ${ms(med('proxy', 'p99'))}`);
-console.log(`  proxy p50 overhead over the passthrough: +${ms(overhead)} (rounds: ${latencies.map((l) => (l.proxy.p50 - l.passthrough.p50).toFixed(2)).join(' ')}; target <= +0.25 ms)`);
+if (!COMMITS_ONLY) {
+  for (const side of Object.values(sides)) for (let i = 0; i < 50; i++) await side();
+  const latencies: Awaited<ReturnType<typeof latencyRound>>[] = [];
+  for (let r = 0; r < ROUNDS; r++) latencies.push(await latencyRound(LATENCY_COUNT));
+  const med = (side: Side, p: 'p50' | 'p99') => median(latencies.map((l) => l[side][p]));
+  const overhead = median(latencies.map((l) => l.proxy.p50 - l.passthrough.p50));
+  console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round):`);
+  console.log(`  NEA details straight to the sandbox  p50 ${ms(med('sandbox', 'p50'))}  p99 ${ms(med('sandbox', 'p99'))}`);
+  console.log(`  lookup through node:http passthrough p50 ${ms(med('passthrough', 'p50'))}  p99 ${ms(med('passthrough', 'p99'))}`);
+  console.log(`  lookup through the merchant proxy    p50 ${ms(med('proxy', 'p50'))}  p99 ${ms(med('proxy', 'p99'))}`);
+  console.log(`  proxy p50 overhead over the passthrough: +${ms(overhead)} (rounds: ${latencies.map((l) => (l.proxy.p50 - l.passthrough.p50).toFixed(2)).join(' ')}; target <= +0.25 ms)`);
 
-const ratios: number[] = [];
-const tps: number[] = [];
-const tqs: number[] = [];
-const cps: number[] = [];
-const cqs: number[] = [];
-const cpuRatios: number[] = [];
-let throughputErrors = 0;
-for (let r = 0; r < ROUNDS; r++) {
-  // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
-  const [first, second] = r % 2 ? [sides.proxy, sides.passthrough] : [sides.passthrough, sides.proxy];
-  const a = await throughput(first, SLICE_SECONDS);
-  const b = await throughput(second, SLICE_SECONDS);
-  const [tp, tq] = r % 2 ? [b, a] : [a, b];
-  throughputErrors += tp.errors + tq.errors;
-  tps.push(tp.perSecond);
-  tqs.push(tq.perSecond);
-  ratios.push(tq.perSecond / tp.perSecond);
-  cps.push(tp.cpuPerCall);
-  cqs.push(tq.cpuPerCall);
-  cpuRatios.push(tp.cpuPerCall / tq.cpuPerCall);
+  const ratios: number[] = [];
+  const tps: number[] = [];
+  const tqs: number[] = [];
+  const cps: number[] = [];
+  const cqs: number[] = [];
+  const cpuRatios: number[] = [];
+  let throughputErrors = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
+    const [first, second] = r % 2 ? [sides.proxy, sides.passthrough] : [sides.passthrough, sides.proxy];
+    const a = await throughput(first, SLICE_SECONDS);
+    const b = await throughput(second, SLICE_SECONDS);
+    const [tp, tq] = r % 2 ? [b, a] : [a, b];
+    throughputErrors += tp.errors + tq.errors;
+    tps.push(tp.perSecond);
+    tqs.push(tq.perSecond);
+    ratios.push(tq.perSecond / tp.perSecond);
+    cps.push(tp.cpuPerCall);
+    cqs.push(tq.cpuPerCall);
+    cpuRatios.push(tp.cpuPerCall / tq.cpuPerCall);
 }
 console.log(`\nThroughput, 16 in flight, ${SLICE_SECONDS} s per side per round (${throughputErrors} errors):`);
 console.log(`  node:http passthrough ${median(tps).toFixed(0)} lookups/s`);
@@ -189,21 +218,25 @@ console.log(`  merchant proxy        ${median(tqs).toFixed(0)} lookups/s`);
 console.log(`  ratio proxy/passthrough ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')}; target >= 0.5x)`);
 console.log(`  servers' CPU per lookup (sandbox included on both sides): passthrough ${median(cps).toFixed(0)} us, proxy ${median(cqs).toFixed(0)} us`);
 console.log(`  capacity ratio passthrough CPU/proxy CPU ${median(cpuRatios).toFixed(2)}x (rounds: ${cpuRatios.map((x) => x.toFixed(2)).join(' ')})`);
+}
 
 console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand; successes only):`);
-for (const [name, url, target] of [['SQLite    ', urls.sqlite, 1500], ['PostgreSQL', urls.postgres, 1000]] as const) {
+for (const [ledger, name, url, target] of [['sqlite', 'SQLite    ', LEDGERS.includes('sqlite') ? urls.sqlite : null, 1500], ['postgres', 'PostgreSQL', urls.postgres, 1000]] as const) {
   if (!url) {
-    console.log(`  ${name} skipped: ${'skip' in pg ? pg.skip : ''}`);
+    console.log(`  ${name} skipped: ${ledger === 'sqlite' ? 'not asked for (BENCH_LEDGERS)' : 'skip' in pg ? pg.skip : ''}`);
     continue;
   }
   const runs = [];
-  for (let r = 0; r < (QUICK ? 1 : 3); r++) runs.push(await commits(url, COMMITS));
+  // Without --commits every round pays the same accounts (each pay succeeds at once, freeing its account).
+  for (let r = 0; r < COMMIT_ROUNDS; r++) {
+    runs.push(await commits(url, COMMITS, COMMITS_ONLY ? r * COMMITS : 0, PROFILE ? `commits-${ledger}${COMMIT_ROUNDS > 1 ? `-${r + 1}` : ''}` : undefined));
+  }
   const errors: Record<string, number> = {};
   for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
-  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s); servers' CPU ${median(runs.map((x) => x.cpuPerCall)).toFixed(0)} us per commit`);
+  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s); servers' CPU ${median(runs.map((x) => x.cpuPerCall)).toFixed(0)} us per commit (rounds: ${runs.map((x) => x.cpuPerCall.toFixed(0)).join(' ')})`);
 }
 
-if (SECONDS > 0) {
+if (SECONDS > 0 && !COMMITS_ONLY) {
   // Fixed rate: one operation every 20 ms (50/s), alternating an NEA lookup and a Dish Home lookup + pay.
   console.log(`\nFixed-rate load: 50 operations/s for ${SECONDS} s (NEA lookups, Dish Home lookups + pays):`);
   const started = performance.now();

@@ -157,23 +157,33 @@ export class Payments {
   ): Promise<{ payment: PaymentRow; replayed: boolean; funding?: FundingRow | null }> {
     const module = this.#module(choice.method);
     const hash = requestHash(provider.service, body, subject);
-    const previous = await this.#known(key, hash);
-    if (previous) return previous;
-    const quote = await this.loadQuote(body.quote_id, provider.service, subject);
-    checkPayment(quote, body.amount_paisa, body.package_id);
-    const account = quote.account ?? null;
-    // The key was just looked up: a request with it recorded since is found by the quote or account below.
-    const blocked = await this.#blocked(key, hash, quote.id, provider.service, account, false);
-    if (blocked) return blocked;
-    let charge: number;
+    let quote: StoredQuote;
     try {
-      charge = await this.serviceCharge(provider, quote, body.amount_paisa);
+      quote = await this.loadQuote(body.quote_id, provider.service, subject);
+      checkPayment(quote, body.amount_paisa, body.package_id);
     } catch (error) {
-      // The aggregator may refuse because a request with this key (or another) paid meanwhile: the
-      // ledger's answer wins over the aggregator's refusal.
-      const meanwhile = await this.#blocked(key, hash, quote.id, provider.service, account);
-      if (meanwhile) return meanwhile;
+      // A known key replays its outcome (or is refused for another payload) whatever its quote is now.
+      const previous = await this.#known(key, hash);
+      if (previous) return previous;
       throw error;
+    }
+    const account = quote.account ?? null;
+    // Known without asking the aggregator (no service charge, or asked before): the insert below is the
+    // ledger's only question (a known key replays, a paid quote or unresolved account is refused there).
+    let charge = provider.serviceCharge ? quote.charges[String(body.amount_paisa)] : 0;
+    if (charge === undefined) {
+      // The aggregator is asked first: the ledger is asked before it.
+      const blocked = await this.#blocked(key, hash, quote.id, provider.service, account);
+      if (blocked) return blocked;
+      try {
+        charge = await this.serviceCharge(provider, quote, body.amount_paisa);
+      } catch (error) {
+        // The aggregator may refuse because a request with this key (or another) paid meanwhile: the
+        // ledger's answer wins over the aggregator's refusal.
+        const meanwhile = await this.#blocked(key, hash, quote.id, provider.service, account);
+        if (meanwhile) return meanwhile;
+        throw error;
+      }
     }
     const t = this.o.now();
     const row: PaymentRow = {
@@ -206,15 +216,6 @@ export class Payments {
       settledAt: null,
       note: null,
     };
-    // The reference is fixed in the ledger before the commit leaves, so a lost answer can be looked up.
-    const inserted = await this.o.store.insertPayment(row);
-    if (!inserted.inserted) {
-      if (inserted.conflict === 'key') return { payment: await this.#replay(inserted.existing, hash), replayed: true };
-      throw this.#blockedError(inserted.conflict, inserted.existing, quote.id);
-    }
-    this.o.log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa, funding: choice.method });
-
-    // The funding is recorded before the gateway hears of it, so a crash leaves a row the reconciler finishes.
     const totalPaisa = row.amountPaisa + row.serviceChargePaisa;
     const funding: FundingRow = {
       reference: row.reference,
@@ -232,7 +233,15 @@ export class Payments {
       createdAt: t,
       updatedAt: t,
     };
-    await this.o.store.insertFunding(funding);
+    // The reference is fixed in the ledger before the commit leaves, so a lost answer can be looked up; the
+    // funding is recorded with it (durable together) before the gateway hears of it, so a crash leaves rows
+    // the reconciler finishes.
+    const inserted = await this.o.store.insertPayment(row, funding);
+    if (!inserted.inserted) {
+      if (inserted.conflict === 'key') return { payment: await this.#replay(inserted.existing, hash), replayed: true };
+      throw this.#blockedError(inserted.conflict, inserted.existing, quote.id);
+    }
+    this.o.log('info', 'payment.reserved', { reference: row.reference, service: row.service, amount_paisa: row.amountPaisa, funding: choice.method });
     const started = await module.start({
       reference: row.reference,
       totalPaisa,
@@ -253,8 +262,9 @@ export class Payments {
       this.o.log('info', 'funding.started', { reference: row.reference, method: choice.method, next: nextStep.kind });
       return { payment: row, replayed: false, funding: waiting };
     }
-    const secured = await this.#updateFunding(funding, ['initiated'], { state: 'secured', ids: started.ids, paidPaisa: totalPaisa, nextCheckAt: null });
-    return { ...(await this.#commitFunded(provider, row, quote, secured)), replayed: false };
+    const committed = await this.#commitFunded(provider, row, quote, { state: 'secured', ids: started.ids, paidPaisa: totalPaisa, nextCheckAt: null });
+    // Moved on by someone else meanwhile (the reconciler, long after): never committed here; its rows answer.
+    return committed ? { ...committed, replayed: false } : { payment: await this.#current(row), funding: await this.fundingOf(row.reference), replayed: false };
   }
 
   /** The funding module of a method offered by FUNDING. */
@@ -316,14 +326,12 @@ export class Payments {
           return refund(verdict.ids, verdict.paidPaisa);
         }
         if (verdict.paidPaisa !== payment.amountPaisa + payment.serviceChargePaisa) return this.#onVerdict(payment, funding, { ...verdict, state: 'mismatch', expectedPaisa: funding.totalPaisa }, by);
-        const secured = await this.o.store.updateFunding(funding.reference, ['initiated'], { state: 'secured', ids: verdict.ids, paidPaisa: verdict.paidPaisa, nextCheckAt: null }, this.o.now());
-        // Another request secured it first: its commit is the one.
-        if (!secured) return this.#current(payment);
-        this.o.log('info', 'funding.secured', { reference: payment.reference, method: funding.method });
         const provider = this.providers.get(payment.service);
         const quote = await this.o.store.getQuote(payment.quoteId);
         if (!provider || !quote) throw new Error(`payment ${payment.reference}: its provider or quote is gone`);
-        return (await this.#commitFunded(provider, payment, quote)).payment;
+        const committed = await this.#commitFunded(provider, payment, quote, { state: 'secured', ids: verdict.ids, paidPaisa: verdict.paidPaisa, nextCheckAt: null }, true);
+        // Another request secured it first: its commit is the one.
+        return committed ? committed.payment : this.#current(payment);
       }
       case 'mismatch': {
         this.o.log('warn', 'funding.mismatch', { reference: payment.reference, method: funding.method, paid_paisa: verdict.paidPaisa, expected_paisa: verdict.expectedPaisa });
@@ -356,24 +364,44 @@ export class Payments {
     return this.o.now() + Math.min(this.o.reconcileDelayMs * 2 ** attempts, MAX_BACKOFF_MS);
   }
 
-  /** Commits a payment whose funding is secured: the commit's intent is written first, then the funding follows the outcome. */
-  async #commitFunded(provider: Provider<never>, row: PaymentRow, quote: StoredQuote, secured?: FundingRow): Promise<{ payment: PaymentRow; funding: FundingRow | null }> {
+  /**
+   * Secures an `initiated` funding and commits its payment: the funding's move to `secured` (atomic: of two
+   * requests, one commits) and the commit's intent are written together, durable before the commit leaves;
+   * then the funding follows the outcome. Null when the funding was no longer `initiated` (nothing done).
+   */
+  async #commitFunded(
+    provider: Provider<never>,
+    row: PaymentRow,
+    quote: StoredQuote,
+    secure: FundingPatch,
+    /** Logs `funding.secured` (a gateway's verdict; a host hold is secured when made). */
+    announce = false,
+  ): Promise<{ payment: PaymentRow; funding: FundingRow | null } | null> {
     // If this process dies mid-commit, the reconciler finds the row here, long after any commit could end,
     // and asks the aggregator's status lookup (it never commits again).
-    const intent = await this.o.store.updatePayment(row.reference, ['pending'], { nextCheckAt: this.o.now() + Math.max(this.o.reconcileDelayMs, this.#commitWindowMs()) }, this.o.now());
+    const { first: secured, then: intent } = await this.o.store.updateTogether(
+      row.reference,
+      { table: 'fundings', from: ['initiated'], patch: secure },
+      { table: 'payments', from: ['pending'], patch: { nextCheckAt: this.o.now() + Math.max(this.o.reconcileDelayMs, this.#commitWindowMs()) } },
+      this.o.now(),
+    );
+    if (!secured) return null;
+    if (announce) this.o.log('info', 'funding.secured', { reference: row.reference, method: secured.method });
     if (!intent) {
       // Failed meanwhile (the reconciler gave up on it): never commit; the funding follows the payment.
       const current = await this.#current(row);
-      return { payment: current, funding: await this.settleFunding(current) };
+      return { payment: current, funding: await this.settleFunding(current, secured) };
     }
-    const payment = await this.#commit(provider, intent, quote);
     // The funding as this request secured it: nothing else moves a secured funding while its commit is in
-    // flight, and every change below is conditional on its state (a stale row only reads it again).
-    return { payment, funding: await this.settleFunding(payment, secured) };
+    // flight, and every change after it is conditional on its state (a stale row only reads it again).
+    return this.#commit(provider, intent, quote, secured);
   }
 
-  /** Sends the commit once and records its outcome (today's rules: unknown is held, a 400 is looked up now). */
-  async #commit(provider: Provider<never>, row: PaymentRow, quote: StoredQuote): Promise<PaymentRow> {
+  /**
+   * Sends the commit once and records its outcome (today's rules: unknown is held, a 400 is looked up now);
+   * the funding follows. A success and the capture's intent (`capturing`) are written together.
+   */
+  async #commit(provider: Provider<never>, row: PaymentRow, quote: StoredQuote, secured: FundingRow): Promise<{ payment: PaymentRow; funding: FundingRow | null }> {
     const outcome = classifyCommit(
       await provider.commit(this.o.aggregator, {
         sessionId: quote.sessionId,
@@ -385,7 +413,7 @@ export class Payments {
       provider.statusLookup,
     );
     // From `unknown` too: the commit's own answer beats a reconciler that gave up on it.
-    const committed = await this.#update(row, OPEN, {
+    const patch: PaymentPatch = {
       state: outcome.state,
       upstreamId: outcome.upstreamId,
       upstreamState: outcome.upstreamState,
@@ -393,10 +421,26 @@ export class Payments {
       reason: outcome.reason,
       receipt: outcome.state === 'success' && outcome.answer && provider.receipt ? provider.receipt(outcome.answer) : [],
       nextCheckAt: outcome.state === 'unknown' ? this.o.now() + this.o.reconcileDelayMs : null,
-    });
+    };
+    let committed: PaymentRow;
+    let funding = secured;
+    if (outcome.state === 'success' && this.o.fundings?.has(secured.method)) {
+      // Written before the capture it guards, as settleFunding would: in the same step as the outcome.
+      const { first, then } = await this.o.store.updateTogether(
+        row.reference,
+        { table: 'payments', from: OPEN, patch },
+        { table: 'fundings', from: ['secured'], patch: { state: 'capturing', nextCheckAt: this.#backoff(0) } },
+        this.o.now(),
+      );
+      committed = first ?? (await this.#current(row));
+      funding = then ?? secured;
+    } else {
+      committed = await this.#update(row, OPEN, patch);
+    }
     this.o.log('info', 'payment.committed', { reference: row.reference, state: committed.state, upstream_state: outcome.upstreamState });
     // HTTP 400 means "check the transaction state": a lookup is safe, and no transaction means none was made.
-    return outcome.lookupNow ? this.lookUp(committed, 'fail') : committed;
+    const payment = outcome.lookupNow ? await this.lookUp(committed, 'fail') : committed;
+    return { payment, funding: await this.settleFunding(payment, funding) };
   }
 
   /**
@@ -500,8 +544,8 @@ export class Payments {
    * What the ledger already says against paying this quote with this key: the key's own outcome
    * (also when it was recorded a moment ago by a concurrent request), else a refusal; null when free.
    */
-  async #blocked(key: string, hash: string, quoteId: string, service: string, account: string | null, askKey = true) {
-    const known = askKey ? await this.#known(key, hash) : null;
+  async #blocked(key: string, hash: string, quoteId: string, service: string, account: string | null) {
+    const known = await this.#known(key, hash);
     if (known) return known;
     const blocked = await this.o.store.blockingPayment(quoteId, service, account);
     if (!blocked) return null;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openPostgresStore } from '../../src/server/store/postgres.js';
 import { openSqliteStore } from '../../src/server/store/sqlite.js';
-import type { Store } from '../../src/server/store/store.js';
+import type { Change, FundingRow, Store } from '../../src/server/store/store.js';
 import { paymentRow as row, tempPostgres } from './harness.js';
 
 function storeSuite(name: string, open: () => Store | Promise<Store>) {
@@ -81,6 +81,68 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
       );
       assert.equal(await store.updatePayment(p.reference, ['pending', 'unknown'], { state: 'failed' }, 4000), null, 'final stays final');
       assert.equal((await store.paymentByKey(p.idempotencyKey))!.state, 'success');
+    });
+
+    it('records a payment and its funding together, and no funding for a refused payment', async () => {
+      const p = row();
+      const f = funding(p.reference);
+      assert.deepEqual(await store.insertPayment(p, f), { inserted: true });
+      assert.deepEqual(await store.fundingByReference(p.reference), f);
+      assert.equal((await store.paymentByReference(p.reference))!.state, 'pending');
+      const again = row({ idempotencyKey: p.idempotencyKey });
+      const refused = await store.insertPayment(again, funding(again.reference));
+      assert.equal(refused.inserted ? 'inserted' : refused.conflict, 'key');
+      assert.equal(await store.fundingByReference(again.reference), null, 'the refused payment left no funding');
+      const sameQuote = row({ quoteId: p.quoteId });
+      assert.equal((await store.insertPayment(sameQuote, funding(sameQuote.reference))).inserted, false);
+      assert.equal(await store.fundingByReference(sameQuote.reference), null);
+    });
+
+    it('secures a funding and writes the intent together, the second change only after the first', async () => {
+      const p = row({ nextCheckAt: 50 });
+      await store.insertPayment(p, funding(p.reference));
+      const secure = { table: 'fundings', from: ['initiated'], patch: { state: 'secured', ids: { hold_id: 'h-1' }, paidPaisa: 45500, nextCheckAt: null } } as const;
+      const intent = { table: 'payments', from: ['pending'], patch: { nextCheckAt: 900 } } as const;
+      const both = await store.updateTogether(p.reference, secure, intent, 700);
+      assert.deepEqual(
+        [both.first?.state, both.first?.ids, both.first?.paidPaisa, both.first?.nextCheckAt, both.first?.updatedAt, both.first?.totalPaisa],
+        ['secured', { hold_id: 'h-1' }, 45500, null, 700, 45500],
+      );
+      assert.deepEqual([both.then?.state, both.then?.nextCheckAt, both.then?.updatedAt, both.then?.amountPaisa, both.then?.receipt], ['pending', 900, 700, 45000, []]);
+      // Secured already: neither change is made (a second resume never writes a second intent).
+      const twice = await store.updateTogether(p.reference, secure, { ...intent, patch: { nextCheckAt: 1 } }, 800);
+      assert.deepEqual(twice, { first: null, then: null });
+      assert.equal((await store.paymentByReference(p.reference))!.nextCheckAt, 900);
+      // The outcome and the capture's intent: the first made, the second only from its state.
+      const outcome: Extract<Change, { table: 'payments' }> = {
+        table: 'payments',
+        from: ['pending', 'unknown'],
+        patch: { state: 'success', upstreamId: '77', receipt: [{ key: 'receipt_no', value: '9' }], nextCheckAt: null },
+      };
+      const capturing = { table: 'fundings', from: ['secured'], patch: { state: 'capturing', nextCheckAt: 1000 } } as const;
+      const done = await store.updateTogether(p.reference, outcome, capturing, 900);
+      assert.deepEqual([done.first?.state, done.first?.upstreamId, done.first?.receipt, done.first?.nextCheckAt], ['success', '77', [{ key: 'receipt_no', value: '9' }], null]);
+      assert.deepEqual([done.then?.state, done.then?.ids, done.then?.nextCheckAt], ['capturing', { hold_id: 'h-1' }, 1000]);
+      const q = row();
+      await store.insertPayment(q, funding(q.reference));
+      const onlyFirst = await store.updateTogether(q.reference, outcome, capturing, 900);
+      assert.equal(onlyFirst.first?.state, 'success');
+      assert.equal(onlyFirst.then, null, 'an initiated funding is not moved from `secured`');
+      assert.equal((await store.fundingByReference(q.reference))!.state, 'initiated');
+    });
+
+    it('makes two changes together or neither', async () => {
+      const p = row();
+      await store.insertPayment(p, funding(p.reference));
+      const intent = { table: 'payments', from: ['pending'], patch: { nextCheckAt: 4242 } } as const;
+      // The ledger's CHECK refuses this state: the statement fails, and the first change with it.
+      const refused = { table: 'fundings', from: ['initiated'], patch: { state: 'bogus' as 'secured' } } as const;
+      await assert.rejects(store.updateTogether(p.reference, intent, refused, 700));
+      assert.equal((await store.paymentByReference(p.reference))!.nextCheckAt, p.nextCheckAt);
+      assert.equal((await store.fundingByReference(p.reference))!.state, 'initiated');
+      // The ledger goes on (SQLite: the group's transaction is intact).
+      assert.equal((await store.updateTogether(p.reference, intent, { ...refused, patch: { state: 'secured' } }, 800)).then?.state, 'secured');
+      assert.equal((await store.paymentByReference(p.reference))!.nextCheckAt, 4242);
     });
 
     it('lets one claimer at a time hold a due payment', async () => {
@@ -169,6 +231,26 @@ function storeSuite(name: string, open: () => Store | Promise<Store>) {
 
     after(() => store?.close());
   });
+}
+
+/** A new funding of a payment, as `Payments.pay` records it. */
+function funding(reference: string): FundingRow {
+  return {
+    reference,
+    method: 'host',
+    state: 'initiated',
+    ids: {},
+    nextStep: null,
+    totalPaisa: 45500,
+    paidPaisa: null,
+    expiresAt: 5000,
+    nextCheckAt: 5000,
+    attempts: 0,
+    refundReason: null,
+    refundedAt: null,
+    createdAt: 600,
+    updatedAt: 600,
+  };
 }
 
 storeSuite('SQLite', () => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.sqlite')));

@@ -16,6 +16,7 @@ export const POSTGRES: LedgerDialect = {
   bigint: 'bigint',
   json: 'jsonb',
   unlogged: true,
+  writableCte: true,
   async legacySteps(db) {
     const { rows } = await sql<{ table: string | null }>`SELECT to_regclass('bill_pay_migrations')::text AS table`.execute(db);
     if (!rows[0]!.table) return 0;

@@ -93,6 +93,8 @@ export interface SchemaDialect {
   json: 'text' | 'jsonb';
   /** Rate-limit windows are scratch data: PostgreSQL keeps them out of its write-ahead log. */
   unlogged: boolean;
+  /** Data-modifying statements in WITH (PostgreSQL): two writes of one step in one statement, one round trip. */
+  writableCte?: boolean;
   /**
    * How many steps of MIGRATIONS a ledger made by the hand-written migrations (before Kysely) already
    * has: SQLite's `user_version`, PostgreSQL's `bill_pay_migrations`. Those steps are adopted, not re-run.

@@ -58,9 +58,10 @@ export type SyncWal = () => Promise<void>;
  *   commit, on the event loop), at a fraction of the syncs. Quote and rate-limit writes do not wait:
  *   a power cut may lose the last few, never a payment;
  * - the ledger writes made between two syncs share one transaction (begun by the first, committed just
- *   before the sync, or at the end of the event loop's turn when no one waits for a sync): one commit
- *   writes each page they touched once, instead of one commit per statement (each a few page writes
- *   and six lock calls). Other connections see them at that commit. Should SQLite roll such a
+ *   before the next sync starts; writes no one waits for at the end of the event loop's turn, or, while a
+ *   sync runs, of the turn it ends in): one commit writes each page they touched once, instead of one
+ *   commit per statement or per turn (each a few page writes and six lock calls). Other connections see
+ *   them at that commit, and wait (busy_timeout) to write while a group is open, at most one fdatasync. Should SQLite roll such a
  *   transaction back (disk full, an I/O error), the writes of several requests are gone: every later
  *   write and wait for durability then fails, until the proxy restarts (it never reports them durable).
  */
@@ -92,22 +93,38 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
       throw lost;
     }
   };
+  /** Commits the group unless a sync is running: the writes made meanwhile wait for the sync after it. */
+  const commitIdle = () => {
+    if (syncing) return;
+    try {
+      commit();
+    } catch {
+      // recorded in `lost`: the next synced() or write reports it
+    }
+  };
+  /** Begins the group's transaction unless one is open (the group's, or Kysely's own). */
+  const join = () => {
+    if (open || opened.inTransaction) return;
+    begin.run();
+    open = true;
+    // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn, or,
+    // while a sync runs, by the next sync (someone waits) or at the end of the turn that sync ends in.
+    setImmediate(commitIdle);
+  };
+  /**
+   * Runs `statements` (synchronous) all or nothing: in the group's transaction, as a savepoint of it
+   * (nothing else runs between them, so no commit splits them either).
+   */
+  const atomically = <T>(statements: () => T): T => {
+    if (lost) throw lost;
+    join();
+    return opened.transaction(statements)();
+  };
   const counted = (stmt: SqliteStatement, dml: boolean): SqliteStatement => {
     const write = <T>(run: () => T): T => {
       if (lost) throw lost;
       written++;
-      if (dml && !open && !opened.inTransaction) {
-        begin.run();
-        open = true;
-        // Writes that nobody waits for (the reconciler's, say) are committed at the end of this turn.
-        setImmediate(() => {
-          try {
-            commit();
-          } catch {
-            // recorded in `lost`: the next synced() or write reports it
-          }
-        });
-      }
+      if (dml) join();
       try {
         return run();
       } catch (error) {
@@ -166,12 +183,15 @@ export function ledgerDatabase(opened: Database.Database, syncWal: SyncWal) {
           durable = Math.max(durable, upTo);
         } finally {
           syncing = null;
+          // Writes made during the sync that nobody waits for: committed at the end of this turn, unless a
+          // waiter's sync (started before then) commits them first.
+          if (open) setImmediate(commitIdle);
         }
       })();
       await syncing;
     }
   }
-  return { database, synced };
+  return { database, synced, atomically };
 }
 
 /** fdatasync of the database's WAL file, through a handle opened on first use and kept until `close`. */
@@ -218,7 +238,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
   // Every ledger call waits for the migrations, which open the database: `durability` is set by then.
   const synced = () => durability?.synced() ?? Promise.resolve();
-  return quotesWrittenBehind(createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced }), options.scheduleQuotes);
+  // The ledger's hot statements run on the same connection and statement cache as Kysely's (as its driver does).
+  const execute = (source: string, parameters: readonly unknown[]) => {
+    const stmt = durability!.database.prepare(source);
+    if (stmt.reader) return { rows: stmt.all(parameters) };
+    const { changes } = stmt.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes) };
+  };
+  const atomically = <T>(statements: () => T) => durability!.atomically(statements);
+  return quotesWrittenBehind(
+    createLedger(new Kysely<Ledger>({ dialect: new LedgerSqliteDialect({ database }) }), { ...SQLITE, synced, execute, atomically }),
+    options.scheduleQuotes,
+  );
 }
 
 /**
@@ -291,9 +322,9 @@ export function quotesWrittenBehind(store: Store, schedule: ScheduleWrite = afte
       await written();
       return store.saveCharge(quoteId, amountPaisa, chargePaisa);
     },
-    async insertPayment(row) {
+    async insertPayment(row, funding) {
       await written();
-      return store.insertPayment(row);
+      return store.insertPayment(row, funding);
     },
     async close() {
       await written().catch(() => undefined);

@@ -137,6 +137,12 @@ export type PaymentPatch = Partial<
   }
 >;
 
+/** A conditional change of a payment or of a funding, for `updateTogether`. */
+export type Change =
+  | { table: 'payments'; from: readonly LedgerState[]; patch: PaymentPatch }
+  | { table: 'fundings'; from: readonly FundingState[]; patch: FundingPatch };
+export type RowOf<C extends Change> = C extends { table: 'payments' } ? PaymentRow : FundingRow;
+
 export interface Store {
   /** Resolves once the store is connected and migrated; rejects with the reason it cannot be used. */
   ready(): Promise<void>;
@@ -149,9 +155,11 @@ export interface Store {
   saveCharge(quoteId: string, amountPaisa: number, chargePaisa: number): Promise<void>;
   /**
    * Records a new payment, atomically refusing a second one with the same idempotency key, or a second
-   * live (pending, unknown) or successful one for the same quote.
+   * live (pending, unknown) or successful one for the same quote. With `funding`, the payment's funding is
+   * recorded with it when the payment is inserted (PostgreSQL: in the same statement), and both are
+   * durable when this resolves.
    */
-  insertPayment(row: PaymentRow): Promise<InsertResult>;
+  insertPayment(row: PaymentRow, funding?: FundingRow): Promise<InsertResult>;
   /**
    * What would refuse a new payment of this quote (a live or successful payment of it) or account (an
    * unresolved payment of the same account and service), without writing anything.
@@ -186,6 +194,13 @@ export interface Store {
   fundingByReference(reference: string): Promise<FundingRow | null>;
   /** Changes a funding only if it is still in one of `from`; returns the row as it is afterwards, or null. */
   updateFunding(reference: string, from: readonly FundingState[], patch: FundingPatch, now: number): Promise<FundingRow | null>;
+  /**
+   * Two changes of one reference's rows, the second made only if the first changed its row (each only
+   * while the row is in one of its `from` states): a funding secured and the commit's intent, a payment's
+   * outcome and the capture's intent. One statement on PostgreSQL; durable together when this resolves.
+   * Returns each row as it is afterwards, or null when that change was not made.
+   */
+  updateTogether<A extends Change, B extends Change>(reference: string, first: A, then: B, now: number): Promise<{ first: RowOf<A> | null; then: RowOf<B> | null }>;
   /** Claims up to `limit` open fundings due at `dueBy` that no other instance holds at `now` (as claimDue). */
   claimDueFundings(dueBy: number, leaseUntil: number, limit: number, now: number): Promise<FundingRow[]>;
   /** A user's payments, newest first, one page of them and how many there are in all. */
