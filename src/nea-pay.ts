@@ -4,7 +4,9 @@ import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { isCountersResponse } from './internal/guards.generated.js';
+import { css } from './internal/base-element.js';
 import { PayElement } from './internal/pay-element.js';
+import { payStyles } from './internal/styles.js';
 import './internal/view-kit.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
@@ -24,6 +26,48 @@ export type Form = 'v1' | 'consumer-no' | 'old-numbers';
  * may pay in advance. The receipt lists the bills the payment reached; the events carry `generation`.
  */
 export class NeaPay extends PayElement<'nea'> {
+  /** The shared styles, and the counter combobox's (only NEA's lookup has one). */
+  static override styles = [
+    ...payStyles,
+    css`
+  .hint + .combo {
+    margin-top: 0.35rem;
+  }
+  [role='listbox'] {
+    list-style: none;
+    margin: 0.25em 0 0;
+    padding: 0;
+    max-height: 12rem;
+    overflow: auto;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+  }
+  [role='option'] {
+    padding: 0.35em 0.6em;
+    cursor: pointer;
+  }
+  [role='option'][aria-selected='true'],
+  [role='option'].active {
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .combo {
+    display: flex;
+  }
+  .combo input {
+    flex: 1;
+    min-width: 0;
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+  .combo .toggle {
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+    padding: 0 0.75em;
+  }
+`,
+  ];
+
   static override properties = {
     officeCode: { attribute: 'office-code' },
     scNo: { attribute: 'sc-no' },
