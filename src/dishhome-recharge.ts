@@ -16,7 +16,7 @@ addEnglish(enDishhome);
 export class DishhomeRecharge extends PayElement<'dishhome'> {
   static override properties = {
     customerId: { attribute: 'customer-id' },
-    error: { state: true, attribute: false },
+    error: { state: true },
   };
 
   readonly service = 'dishhome' as const;
