@@ -9,10 +9,11 @@ import type { FundingMethod, ReasonCode, ServiceId, WidgetErrorCode } from '../a
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 /**
- * The error codes only the steps after the lookup meet (pricing, paying, funding), and those a lookup or a list
- * meets only by a fault of the set-up or the proxy's (a refused origin or body, a restart, an unreadable answer):
- * their texts are in the steps' chunk. A failed lookup or list is shown once that chunk is here (it is fetched
- * from the moment the element connects); if it cannot be fetched, such a code is said with UNKNOWN's text.
+ * The error codes whose texts are in the steps' chunk: those only the steps after the lookup meet (pricing,
+ * paying, funding), and every code a lookup or a list meets in a proxy's answer (the biller's refusals and
+ * outages, a rate limit, a refused token, a fault of the set-up or the proxy's). A failed lookup or list is shown
+ * once that chunk is here (it is fetched from the moment the element connects); if it cannot be fetched, such a
+ * code is said with UNKNOWN's text. The first load keeps the codes told without an answer (`errors`).
  */
 export type StepErrorCode = Extract<
   WidgetErrorCode,
@@ -63,7 +64,7 @@ export interface SharedMessages {
   /** The steps after the lookup could not be loaded (their chunk): said with a retry. */
   stepsUnavailable: string;
   stepLookup: string;
-  /** The codes a lookup step commonly meets: a missing translation does not compile (the rest: `stepErrors`). */
+  /** The codes told without a proxy's answer (no connection, a timeout, a cancel; UNKNOWN): a missing translation does not compile (the rest: `stepErrors`). */
   errors: Record<Exclude<WidgetErrorCode, StepErrorCode>, string>;
   stillWaiting: string;
   billers: Record<ServiceId, string>;
