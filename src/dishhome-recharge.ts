@@ -16,7 +16,7 @@ addEnglish(enDishhome);
 export class DishhomeRecharge extends PayElement<'dishhome'> {
   static override properties = {
     customerId: { attribute: 'customer-id' },
-    error: { state: true },
+    error: { state: true, attribute: false },
   };
 
   readonly service = 'dishhome' as const;

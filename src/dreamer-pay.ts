@@ -19,7 +19,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
   static override properties = {
     serviceSlug: { attribute: 'service-slug' },
     customerCode: { attribute: 'customer-code' },
-    errors: { state: true },
+    errors: { state: true, attribute: false },
   };
 
   readonly service = 'dreamer' as const;

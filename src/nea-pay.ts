@@ -73,11 +73,11 @@ export class NeaPay extends PayElement<'nea'> {
     scNo: { attribute: 'sc-no' },
     consumerId: { attribute: 'consumer-id' },
     consumerNo: { attribute: 'consumer-no' },
-    query: { state: true },
-    open: { state: true },
-    active: { state: true },
-    errors: { state: true },
-    oldNumbers: { state: true },
+    query: { state: true, attribute: false },
+    open: { state: true, attribute: false },
+    active: { state: true, attribute: false },
+    errors: { state: true, attribute: false },
+    oldNumbers: { state: true, attribute: false },
   };
 
   readonly service = 'nea' as const;
