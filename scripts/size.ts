@@ -33,7 +33,7 @@ export const BUDGET_ALL = 15 * 1024;
 /**
  * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement, the
  * first load holding only the lookup, and the texts of the errors a proxy's answer brings in the steps' chunk:
- * 13.08 KB for the largest element, <nea-pay>, and 14.48 KB for all three), rounded up to the next 0.5 KB. Never
+ * 13.09 KB for the largest element, <nea-pay>, and 14.49 KB for all three), rounded up to the next 0.5 KB. Never
  * raise them.
  */
 export const RATCHET_ELEMENT = 13.5 * 1024;
