@@ -31,12 +31,13 @@ const withoutZod = args.has('--without-zod');
 export const BUDGET_ELEMENT = 12 * 1024;
 export const BUDGET_ALL = 15 * 1024;
 /**
- * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement and
- * the first load holding only the lookup: 13.46 KB for the largest element, <nea-pay>, and 14.84 KB for all
- * three), rounded up to the next 0.5 KB. Never raise them.
+ * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement, the
+ * first load holding only the lookup, and the texts of the errors a proxy's answer brings in the steps' chunk:
+ * 13.09 KB for the largest element, <nea-pay>, and 14.49 KB for all three), rounded up to the next 0.5 KB. Never
+ * raise them.
  */
 export const RATCHET_ELEMENT = 13.5 * 1024;
-export const RATCHET_ALL = 15 * 1024;
+export const RATCHET_ALL = 14.5 * 1024;
 const ratchet = args.has('--ratchet');
 
 interface Entry {

@@ -4,7 +4,9 @@ import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { isCountersResponse } from './internal/guards.generated.js';
+import { css } from './internal/base-element.js';
 import { PayElement } from './internal/pay-element.js';
+import { payStyles } from './internal/styles.js';
 import './internal/view-kit.js';
 import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
 
@@ -24,6 +26,48 @@ export type Form = 'v1' | 'consumer-no' | 'old-numbers';
  * may pay in advance. The receipt lists the bills the payment reached; the events carry `generation`.
  */
 export class NeaPay extends PayElement<'nea'> {
+  /** The shared styles, and the counter combobox's (only NEA's lookup has one). */
+  static override styles = [
+    ...payStyles,
+    css`
+  .hint + .combo {
+    margin-top: 0.35rem;
+  }
+  [role='listbox'] {
+    list-style: none;
+    margin: 0.25em 0 0;
+    padding: 0;
+    max-height: 12rem;
+    overflow: auto;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+  }
+  [role='option'] {
+    padding: 0.35em 0.6em;
+    cursor: pointer;
+  }
+  [role='option'][aria-selected='true'],
+  [role='option'].active {
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .combo {
+    display: flex;
+  }
+  .combo input {
+    flex: 1;
+    min-width: 0;
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+  .combo .toggle {
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+    padding: 0 0.75em;
+  }
+`,
+  ];
+
   static override properties = {
     officeCode: { attribute: 'office-code' },
     scNo: { attribute: 'sc-no' },
@@ -71,21 +115,23 @@ export class NeaPay extends PayElement<'nea'> {
     return this.#list.find((c) => c.value === this.officeCode);
   }
 
-  /** The counters that match the query: those that start with it first, then those with a word that does, then the rest. */
+  /**
+   * The counters that match the query: those that start with it first, then those with a word that does, then the
+   * rest that hold it (each group in the list's order: the sort is stable).
+   */
   get #matches(): Counter[] {
     const q = this.query.trim().toLowerCase();
-    if (!q) return this.#list;
     const rank = (c: Counter) => {
       const name = c.name.toLowerCase();
-      if (name.startsWith(q) || c.value.startsWith(q)) return 0;
-      if (name.split(/[^\p{L}\p{N}]+/u).some((word) => word.startsWith(q))) return 1;
-      return name.includes(q) || c.value.includes(q) ? 2 : -1;
+      return name.startsWith(q) || c.value.startsWith(q)
+        ? 0
+        : name.split(/[^\p{L}\p{N}]+/u).some((word) => word.startsWith(q))
+          ? 1
+          : name.includes(q) || c.value.includes(q)
+            ? 2
+            : 3;
     };
-    return this.#list
-      .map((c, i) => ({ c, i, r: rank(c) }))
-      .filter(({ r }) => r >= 0)
-      .sort((a, b) => a.r - b.r || a.i - b.i)
-      .map(({ c }) => c);
+    return q ? this.#list.filter((c) => rank(c) < 3).sort((a, b) => rank(a) - rank(b)) : this.#list;
   }
 
   /** The counter whose name is exactly the query (any case): typing it counts as picking it. */
@@ -143,22 +189,18 @@ export class NeaPay extends PayElement<'nea'> {
       const exact = this.#exact(this.query);
       if (exact) this.#pick(exact);
     }
-    const counter = [this.officeCode, oneOf(this.#list.map((c) => c.value), 'invalidCounter')] as const;
-    const { errors, valid } =
-      this.form === 'consumer-no'
-        ? validateFields({ counter: [...counter], no: [this.consumerNo, required, matches(CONSUMER_NO, 'invalidConsumerNo')] })
-        : validateFields({
-            counter: [...counter],
-            sc: [this.scNo, required, matches(SC_NO, 'invalidScNo')],
-            id: [this.consumerId, required, matches(CONSUMER_ID, 'invalidConsumerId')],
-          });
+    const office_code = this.officeCode;
+    const byNo = this.form === 'consumer-no';
+    const { errors, valid } = validateFields({
+      counter: [office_code, oneOf(this.#list.map((c) => c.value), 'invalidCounter')],
+      ...(byNo
+        ? { no: [this.consumerNo, required, matches(CONSUMER_NO, 'invalidConsumerNo')] }
+        : { sc: [this.scNo, required, matches(SC_NO, 'invalidScNo')], id: [this.consumerId, required, matches(CONSUMER_ID, 'invalidConsumerId')] }),
+    });
     this.errors = errors;
     if (!valid) return this.focusInvalid();
-    await this.flow.lookup(
-      this.form === 'consumer-no'
-        ? { office_code: this.officeCode, consumer_no: latinDigits(this.consumerNo.trim()) }
-        : { office_code: this.officeCode, sc_no: latinDigits(this.scNo.trim()), consumer_id: latinDigits(this.consumerId.trim()) },
-    );
+    const digits = (value: string) => latinDigits(value.trim());
+    await this.flow.lookup(byNo ? { office_code, consumer_no: digits(this.consumerNo) } : { office_code, sc_no: digits(this.scNo), consumer_id: digits(this.consumerId) });
   }
 
   protected override renderLookup() {

@@ -278,7 +278,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     try {
       return await work();
     } catch (error) {
-      // The texts of the rarer codes come with the steps' chunk (i18n.ts StepErrorCode): told once it is here or failed.
+      // The texts of a proxy's error codes come with the steps' chunk (i18n.ts StepErrorCode): told once it is here or failed.
       await this.#loading?.catch(() => undefined);
       if (!signal.aborted) this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
       throw error;

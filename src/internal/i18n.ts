@@ -9,13 +9,22 @@ import type { FundingMethod, ReasonCode, ServiceId, WidgetErrorCode } from '../a
 export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 /**
- * The error codes only the steps after the lookup meet (pricing, paying, funding), and those a lookup or a list
- * meets only by a fault of the set-up or the proxy's (a refused origin or body, a restart, an unreadable answer):
- * their texts are in the steps' chunk. A failed lookup or list is shown once that chunk is here (it is fetched
- * from the moment the element connects); if it cannot be fetched, such a code is said with UNKNOWN's text.
+ * The error codes whose texts are in the steps' chunk: those only the steps after the lookup meet (pricing,
+ * paying, funding), and every code a lookup or a list meets in a proxy's answer (the biller's refusals and
+ * outages, a rate limit, a refused token, a fault of the set-up or the proxy's). A failed lookup or list is shown
+ * once that chunk is here (it is fetched from the moment the element connects); if it cannot be fetched, such a
+ * code is said with UNKNOWN's text. The first load keeps the codes told without an answer (`errors`).
  */
 export type StepErrorCode = Extract<
   WidgetErrorCode,
+  | 'VALIDATION'
+  | 'NO_DUES'
+  | 'LOOKUP_REJECTED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_ERROR'
+  | 'RATE_LIMITED'
+  | 'AUTH_REQUIRED'
   | 'QUOTE_EXPIRED'
   | 'SHUTTING_DOWN'
   | 'BAD_RESPONSE'
@@ -55,10 +64,8 @@ export interface SharedMessages {
   /** The steps after the lookup could not be loaded (their chunk): said with a retry. */
   stepsUnavailable: string;
   stepLookup: string;
-  /** The codes a lookup step commonly meets: a missing translation does not compile (the rest: `stepErrors`). */
+  /** The codes told without a proxy's answer (no connection, a timeout, a cancel; UNKNOWN): a missing translation does not compile (the rest: `stepErrors`). */
   errors: Record<Exclude<WidgetErrorCode, StepErrorCode>, string>;
-  /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
-  reasons: Record<ReasonCode, string>;
   stillWaiting: string;
   billers: Record<ServiceId, string>;
 }
@@ -107,6 +114,8 @@ export interface DishhomeMessages {
 export interface StepMessages {
   /** The codes only the steps after the lookup meet: with `errors`, every code a widget may report. */
   stepErrors: Record<StepErrorCode, string>;
+  /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */
+  reasons: Record<ReasonCode, string>;
   /** An unconfirmed payment's retry: asks for its status. */
   checkNow: string;
   billAmount: string;
@@ -218,30 +227,10 @@ export const enShared: SharedMessages = {
   stepsUnavailable: 'This part of the payment form could not be loaded. Check your connection and try again.',
   stepLookup: 'Find your account',
   errors: {
-    VALIDATION: 'Some details are not valid. Check them and try again.',
-    NO_DUES: 'This account has no dues.',
-    LOOKUP_REJECTED: 'The biller could not find this account.',
-    SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',
-    UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
-    UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
-    RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
-    AUTH_REQUIRED: 'Your session has ended. Sign in again to continue.',
     NETWORK: 'No connection to the payment service. Check your connection and try again.',
     TIMEOUT: 'The payment service took too long to answer.',
     UNKNOWN: 'Something went wrong. Nothing was charged.',
     ABORTED: 'The request was stopped.',
-  },
-  // The biller's own wording, which customers and support staff already know.
-  reasons: {
-    MULTIPLE_PAYMENT_SAME_DAY: 'Multiple payment not allowed same day',
-    NO_DUE_BILLS: 'No due bills',
-    CONSUMER_NOT_FOUND: 'Consumer not found',
-    CUSTOMER_NOT_FOUND: 'Customer not found',
-    CUSTOMER_NOT_ELIGIBLE: 'Customer is not eligible',
-    MAX_NUMBER_EXCEEDED: 'Max number exceeding',
-    SESSION_EXPIRED: 'Session expired',
-    REFUNDED: 'The amount was refunded',
-    MANUALLY_FAILED: 'Failed by the biller',
   },
   stillWaiting: 'Still waiting for {biller}…',
   billers: { nea: 'NEA', dreamer: 'Dreamer Electricity', dishhome: 'Dish Home' },
@@ -311,7 +300,7 @@ export function errorText(m: Messages, code: WidgetErrorCode): string {
 
 /** The localized text of a biller reason code, or null for none or an unknown one (the error's text says enough). */
 export function reasonText(m: Messages, code: string | null): string | null {
-  return code !== null && Object.hasOwn(m.reasons, code) ? m.reasons[code as ReasonCode] : null;
+  return code !== null && m.reasons !== undefined && Object.hasOwn(m.reasons, code) ? m.reasons[code as ReasonCode] : null;
 }
 
 const DEVANAGARI_ZERO = 0x0966;

@@ -126,7 +126,6 @@ export const payStyles = [
     padding: 0.5em 0.6em;
   }
   .hint + input,
-  .hint + .combo,
   label + input,
   label + select {
     margin-top: 0.35rem;
@@ -193,24 +192,6 @@ export const payStyles = [
     border-inline-start: 4px solid var(--_error);
     padding-inline-start: var(--_space);
   }
-  [role='listbox'] {
-    list-style: none;
-    margin: 0.25em 0 0;
-    padding: 0;
-    max-height: 12rem;
-    overflow: auto;
-    border: 1px solid var(--_border);
-    border-radius: calc(var(--_radius) / 2);
-  }
-  [role='option'] {
-    padding: 0.35em 0.6em;
-    cursor: pointer;
-  }
-  [role='option'][aria-selected='true'],
-  [role='option'].active {
-    background: var(--_accent);
-    color: var(--_on-accent);
-  }
   .skeleton {
     min-height: 10rem;
     border-radius: calc(var(--_radius) / 2);
@@ -226,20 +207,6 @@ export const payStyles = [
     border-inline-end-color: transparent;
     border-radius: 50%;
     animation: pay-spin 0.8s linear infinite;
-  }
-  .combo {
-    display: flex;
-  }
-  .combo input {
-    flex: 1;
-    min-width: 0;
-    border-start-end-radius: 0;
-    border-end-end-radius: 0;
-  }
-  .combo .toggle {
-    border-start-start-radius: 0;
-    border-end-start-radius: 0;
-    padding: 0 0.75em;
   }
   @keyframes pay-spin {
     to {

@@ -34,10 +34,10 @@ export function validate(raw: string, ...validators: Validator[]): MessageKey | 
 }
 
 /** Validates several fields at once: their errors, and whether all passed. */
-export function validateFields<F extends string>(fields: Record<F, [value: string, ...validators: Validator[]]>) {
+export function validateFields<F extends string>(fields: Partial<Record<F, [value: string, ...validators: Validator[]]>>) {
   const errors = {} as Record<F, MessageKey | null>;
   for (const name of Object.keys(fields) as F[]) {
-    const [value, ...validators] = fields[name];
+    const [value, ...validators] = fields[name]!;
     errors[name] = validate(value, ...validators);
   }
   return { errors, valid: Object.values(errors).every((e) => e === null) };

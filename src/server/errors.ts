@@ -1,5 +1,5 @@
 import { ERROR_CODES, isReasonCode, type Envelope, type ErrorCode, type ReasonCode } from '../api.js';
-import { en } from '../internal/i18n.js';
+import { en } from '../internal/locales/en.js';
 
 /**
  * A biller reason as the proxy answers it: the stable code and its English text (the widgets show their

@@ -3,6 +3,14 @@ import type { StepMessages } from '../i18n.js';
 
 export const enSteps: StepMessages = {
   stepErrors: {
+    VALIDATION: 'Some details are not valid. Check them and try again.',
+    NO_DUES: 'This account has no dues.',
+    LOOKUP_REJECTED: 'The biller could not find this account.',
+    SERVICE_UNAVAILABLE: 'This service is not available right now. Try again later.',
+    UPSTREAM_TIMEOUT: 'The biller took too long to answer. Try again.',
+    UPSTREAM_ERROR: 'The biller could not be reached. Try again.',
+    RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+    AUTH_REQUIRED: 'Your session has ended. Sign in again to continue.',
     QUOTE_NOT_FOUND: 'This lookup is no longer valid. Look up the account again.',
     AMOUNT_OUT_OF_RANGE: 'This amount cannot be paid for this account.',
     QUOTE_ALREADY_PAID: 'These bills are already paid, or a payment for them is under way. Nothing more was charged.',
@@ -27,6 +35,18 @@ export const enSteps: StepMessages = {
     UNSUPPORTED_MEDIA_TYPE: 'Something went wrong. Nothing was charged.',
     FORBIDDEN_ORIGIN: 'Payments are not allowed from this page.',
     INTERNAL: 'Something went wrong. Nothing was charged.',
+  },
+  // The biller's own wording, which customers and support staff already know.
+  reasons: {
+    MULTIPLE_PAYMENT_SAME_DAY: 'Multiple payment not allowed same day',
+    NO_DUE_BILLS: 'No due bills',
+    CONSUMER_NOT_FOUND: 'Consumer not found',
+    CUSTOMER_NOT_FOUND: 'Customer not found',
+    CUSTOMER_NOT_ELIGIBLE: 'Customer is not eligible',
+    MAX_NUMBER_EXCEEDED: 'Max number exceeding',
+    SESSION_EXPIRED: 'Session expired',
+    REFUNDED: 'The amount was refunded',
+    MANUALLY_FAILED: 'Failed by the biller',
   },
   checkNow: 'Check status now',
   billAmount: 'Amount',
