@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { minifyTemplates } from './scripts/minify-templates.js';
+import { minifyTemplates } from './scripts/build.js';
 
 const src = resolve(import.meta.dirname, 'src');
 

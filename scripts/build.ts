@@ -10,9 +10,54 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { minifyTemplates } from './minify-templates.js';
+import { parseAst } from 'vite';
+import { minifyCss, minifyHtml } from './minify-templates.js';
 
 const root = resolve(import.meta.dirname, '..');
+
+/** The tags whose templates are minified, and how. */
+const MINIFIERS: Record<string, (parts: readonly string[]) => string[]> = { css: minifyCss, html: minifyHtml };
+
+interface Node {
+  type: string;
+  start: number;
+  end: number;
+  [key: string]: unknown;
+}
+
+/** JavaScript `code` (a module, as tsc or vite's TypeScript transform emits it) with its `css` and `html` tagged templates minified (a module; `file` names it in errors). */
+export function minifyTemplates(code: string, file = 'module'): string {
+  const ast = parseAst(code) as unknown as Node;
+  const edits: { start: number; end: number; text: string }[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object' || typeof (node as Node).type !== 'string') return;
+    const n = node as Node;
+    if (n.type === 'TaggedTemplateExpression') {
+      const tag = n.tag as Node & { name?: string };
+      const minify = tag.type === 'Identifier' ? MINIFIERS[tag.name!] : undefined;
+      if (minify) {
+        const quasis = (n.quasi as { quasis: (Node & { value: { raw: string } })[] }).quasis;
+        let parts: string[];
+        try {
+          parts = minify(quasis.map((q) => q.value.raw));
+        } catch (e) {
+          throw new Error(`${file}:${code.slice(0, n.start).split('\n').length}: ${(e as Error).message}`);
+        }
+        quasis.forEach((q, i) => {
+          if (code.slice(q.start, q.end) !== q.value.raw) throw new Error(`${file}: a template's text is not where the parser says`);
+          if (parts[i] !== q.value.raw) edits.push({ start: q.start, end: q.end, text: parts[i]! });
+        });
+      }
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== 'parent') visit(value);
+  };
+  visit(ast);
+  let result = code;
+  for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, start) + text + result.slice(end);
+  return result;
+}
+
 
 /** Builds into `outDir` (tsconfig.build.json's `dist` unless given), passing `tscArgs` on to tsc. */
 export function buildPackage(outDir = join(root, 'dist'), tscArgs: string[] = []): void {

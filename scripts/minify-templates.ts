@@ -15,9 +15,10 @@
  *   otherwise (between inline elements, text and interpolations, and at the template's ends, where what is
  *   around it is unknown, it may be significant). Attribute values, comments and the contents of <pre>,
  *   <textarea>, <script> and <style> are kept as written.
+ *
+ * Plain functions on the parts (no imports), so the browser tests can check them against Chromium's parsing and
+ * rendering; scripts/build.ts applies them to modules.
  */
-import { parseAst } from 'vite';
-
 /** Tags whose start and end tags make a line break of their own, so whitespace next to them is not rendered. */
 const BLOCK = new Set(
   'address article aside blockquote body caption col colgroup datalist dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html legend li link main menu meta nav ol optgroup option p pre section summary table tbody td template tfoot th thead title tr ul'.split(
@@ -203,47 +204,4 @@ export function minifyHtml(parts: readonly string[]): string[] {
     out.push(s);
   });
   return out;
-}
-
-/** The tags whose templates are minified, and how. */
-const MINIFIERS: Record<string, (parts: readonly string[]) => string[]> = { css: minifyCss, html: minifyHtml };
-
-interface Node {
-  type: string;
-  start: number;
-  end: number;
-  [key: string]: unknown;
-}
-
-/** JavaScript `code` with its `css` and `html` tagged templates minified (a module; `file` names it in errors). */
-export function minifyTemplates(code: string, file = 'module'): string {
-  const ast = parseAst(code) as unknown as Node;
-  const edits: { start: number; end: number; text: string }[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object' || typeof (node as Node).type !== 'string') return;
-    const n = node as Node;
-    if (n.type === 'TaggedTemplateExpression') {
-      const tag = n.tag as Node & { name?: string };
-      const minify = tag.type === 'Identifier' ? MINIFIERS[tag.name!] : undefined;
-      if (minify) {
-        const quasis = (n.quasi as { quasis: (Node & { value: { raw: string } })[] }).quasis;
-        let parts: string[];
-        try {
-          parts = minify(quasis.map((q) => q.value.raw));
-        } catch (e) {
-          throw new Error(`${file}:${code.slice(0, n.start).split('\n').length}: ${(e as Error).message}`);
-        }
-        quasis.forEach((q, i) => {
-          if (code.slice(q.start, q.end) !== q.value.raw) throw new Error(`${file}: a template's text is not where the parser says`);
-          if (parts[i] !== q.value.raw) edits.push({ start: q.start, end: q.end, text: parts[i]! });
-        });
-      }
-    }
-    for (const [key, value] of Object.entries(n)) if (key !== 'parent') visit(value);
-  };
-  visit(ast);
-  let result = code;
-  for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, start) + text + result.slice(end);
-  return result;
 }
