@@ -7,6 +7,8 @@
  *
  * - css: comments dropped, whitespace runs collapsed to one space, and dropped at the ends and around
  *   `{ } ; , >` and after `:` (not before: `a :hover` is a selector of its own); the `;` before a `}` dropped.
+ *   In a custom property's value (`--x: ...`) whitespace is part of the value: runs become one space; so does
+ *   whitespace around commas inside parentheses (Chromium serializes values with var() as written).
  *   Strings are kept as written, also when they span an interpolation. A comment spanning an interpolation is
  *   refused (it would hide a part).
  * - html: only whitespace runs holding a newline change (the indentation of the source). Inside a tag they
@@ -35,6 +37,9 @@ export function minifyCss(parts: readonly string[]): string[] {
   const out: string[] = [];
   /** The quote of a string that an interpolation interrupted. */
   let quote = '';
+  /** In a custom property's value; how deep in parentheses. */
+  let custom = false;
+  let depth = 0;
   parts.forEach((part, p) => {
     let s = '';
     /** A whitespace run is pending: written as one space unless punctuation or an end of the template is next to it. */
@@ -64,7 +69,12 @@ export function minifyCss(parts: readonly string[]): string[] {
         i++;
         continue;
       }
-      if (space && !punct && !'{};,>'.includes(c)) s += ' ';
+      if (space) {
+        // In a custom property's value, whitespace is part of the value (`var()` substitutes it, scripts read
+        // it): one space stays between tokens; only the value's ends are trimmed, as CSS does.
+        const before = custom ? '};' : depth > 0 ? '{};>' : '{};,>';
+        if (!punct && !before.includes(c)) s += ' ';
+      }
       space = false;
       if (c === '\\') {
         s += part.slice(i, i + 2);
@@ -75,9 +85,16 @@ export function minifyCss(parts: readonly string[]): string[] {
       // The last declaration of a block needs no `;`.
       if (c === '}' && punct && s.endsWith(';')) s = s.slice(0, -1);
       if (c === '"' || c === "'") quote = c;
+      if (c === '(') depth++;
+      else if (c === ')') depth = Math.max(0, depth - 1);
+      else if (custom && depth === 0 && '};'.includes(c)) custom = false;
+      // A declaration whose property starts with `--` (after the last `{`, `}` or `;`): a custom property.
+      if (!custom && c === ':' && /(^|[{};])--[^{};:]*$/.test(s)) custom = true;
       s += c;
       i++;
-      punct = '{};,>:'.includes(c);
+      // Inside parentheses (`var(--x, 8px)`, `rgb()`) the space after a comma stays: Chromium keeps it in
+      // values with var() as written.
+      punct = custom ? c === ':' : '{};>:'.includes(c) || (c === ',' && depth === 0);
     }
     // Whitespace before an interpolation: one space unless after punctuation; at the template's end, none.
     if (space && p < parts.length - 1 && !punct) s += ' ';

@@ -20,7 +20,7 @@ describe('minifyCss', () => {
       ';\n  }\n  a :hover,\n  ul > li {\n    padding: calc(var(--_space) * 1.5) 0;\n    content: \'a  /* not a comment */  b\';\n  }\n  @container (max-width: 30rem) {\n    td::before { content: attr(data-label); }\n  }\n',
     ];
     assert.deepEqual(minifyCss(parts), [
-      ':host{--_radius:var(--pay-radius,8px);margin:',
+      ':host{--_radius:var(--pay-radius, 8px);margin:',
       ' ',
       "}a :hover,ul>li{padding:calc(var(--_space) * 1.5) 0;content:'a  /* not a comment */  b'}@container (max-width:30rem){td::before{content:attr(data-label)}}",
     ]);
