@@ -1,6 +1,6 @@
 /**
- * Size budget, measured as a consumer's bundler builds the package: the package's `dist` is built (tsc, as
- * `npm run build` does, scripts/build.ts, into a scratch directory), then each element's `dist/<tag>.js` and `dist/index.js` is
+ * Size budget, measured as a consumer's bundler builds the package: the package's `dist` is built (as
+ * `npm run build` does: scripts/build.ts, tsc then the css/html templates minified, into a scratch directory), then each element's `dist/<tag>.js` and `dist/index.js` is
  * bundled with its dependencies (vite/rolldown, minified), and each chunk gzipped at level 9. The initial load
  * is what a page fetches before anything lazy: the entry chunk and the chunks it imports statically. Lazy
  * chunks (the steps after the lookup, Nepali, the portal themes) are listed, not counted.
@@ -31,9 +31,9 @@ const withoutZod = args.has('--without-zod');
 export const BUDGET_ELEMENT = 12 * 1024;
 export const BUDGET_ALL = 15 * 1024;
 /**
- * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement and
- * the first load holding only the lookup: 13.46 KB for the largest element, <nea-pay>, and 14.84 KB for all
- * three), rounded up to the next 0.5 KB. Never raise them.
+ * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement, the
+ * first load holding only the lookup and the build minifying the css/html templates: 13.28 KB for the largest
+ * element, <nea-pay>, and 14.63 KB for all three), rounded up to the next 0.5 KB. Never raise them.
  */
 export const RATCHET_ELEMENT = 13.5 * 1024;
 export const RATCHET_ALL = 15 * 1024;
