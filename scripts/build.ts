@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { parseAst } from 'vite';
 import { minifyCss, minifyHtml } from './minify-templates.js';
 
@@ -58,7 +58,6 @@ export function minifyTemplates(code: string, file = 'module'): string {
   return result;
 }
 
-
 /** Builds into `outDir` (tsconfig.build.json's `dist` unless given), passing `tscArgs` on to tsc. */
 export function buildPackage(outDir = join(root, 'dist'), tscArgs: string[] = []): void {
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir, ...tscArgs], { cwd: root, stdio: 'inherit' });
@@ -66,7 +65,7 @@ export function buildPackage(outDir = join(root, 'dist'), tscArgs: string[] = []
     if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
     // The demo (vite's, dist/demo) is bundled already: its templates are minified by vite.config.ts's plugin.
     const file = join(entry.parentPath, entry.name);
-    if (file.startsWith(join(outDir, 'demo'))) continue;
+    if (file.startsWith(join(outDir, 'demo') + sep)) continue;
     const code = readFileSync(file, 'utf8');
     const minified = minifyTemplates(code, file);
     if (minified !== code) writeFileSync(file, minified);
