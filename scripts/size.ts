@@ -1,6 +1,6 @@
 /**
- * Size budget, measured as a consumer's bundler builds the package: the package's `dist` is built (tsc, as
- * `npm run build` does, into a scratch directory), then each element's `dist/<tag>.js` and `dist/index.js` is
+ * Size budget, measured as a consumer's bundler builds the package: the package's `dist` is built (as
+ * `npm run build` does: scripts/build.ts, tsc then the css/html templates minified, into a scratch directory), then each element's `dist/<tag>.js` and `dist/index.js` is
  * bundled with its dependencies (vite/rolldown, minified), and each chunk gzipped at level 9. The initial load
  * is what a page fetches before anything lazy: the entry chunk and the chunks it imports statically. Lazy
  * chunks (the steps after the lookup, Nepali, the portal themes) are listed, not counted.
@@ -13,13 +13,13 @@
  * counted), to see the widget code's own progress while zod is still in the browser bundle. --no-build: reuses
  * the scratch dist (`.size-dist/`) of an earlier run, which is otherwise removed at the end.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { build, type Rolldown } from 'vite';
 import { SERVICE_TAGS } from '../src/services.js';
+import { buildPackage } from './build.js';
 
 const root = resolve(import.meta.dirname, '..');
 /** Inside the project, so the built modules resolve lit & co from its node_modules as a consumer's would. */
@@ -32,11 +32,11 @@ export const BUDGET_ELEMENT = 12 * 1024;
 export const BUDGET_ALL = 15 * 1024;
 /**
  * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement, the
- * first load holding only the lookup, and the texts of the errors a proxy's answer brings in the steps' chunk:
- * 13.09 KB for the largest element, <nea-pay>, and 14.49 KB for all three), rounded up to the next 0.5 KB. Never
- * raise them.
+ * first load holding only the lookup, the texts of the errors a proxy's answer brings in the steps' chunk, and
+ * the build minifying the css/html templates: 12.90 KB for the largest element, <nea-pay>, and 14.27 KB for all
+ * three), rounded up to the next 0.5 KB. Never raise them.
  */
-export const RATCHET_ELEMENT = 13.5 * 1024;
+export const RATCHET_ELEMENT = 13 * 1024;
 export const RATCHET_ALL = 14.5 * 1024;
 const ratchet = args.has('--ratchet');
 
@@ -57,8 +57,8 @@ const ENTRIES: Entry[] = [
 const reuse = args.has('--no-build') && existsSync(dist);
 if (!reuse) {
   rmSync(dist, { recursive: true, force: true });
-  // The package's own build of the browser modules (tsconfig.build.json), as published.
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', dist, '--declaration', 'false'], { cwd: root, stdio: 'inherit' });
+  // The package's own build of the browser modules (scripts/build.ts: tsconfig.build.json, templates minified), as published.
+  buildPackage(dist, ['--declaration', 'false']);
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
