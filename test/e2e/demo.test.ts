@@ -101,9 +101,11 @@ describe('demo page, end to end', () => {
     await w.getByRole('button', { name: 'Continue' }).click();
     await w.getByRole('button', { name: /Pay Rs/ }).click();
     await w.getByRole('heading', { name: 'Payment pending verification' }).waitFor();
+    // Read at once: the widget's first status check (1 s on) settles it, and a busy machine's screenshot may take longer.
+    const [pendingText, payButtons] = await Promise.all([widgetText(page), w.getByRole('button', { name: /Pay Rs/ }).count()]);
+    assert.match(pendingText, /Do not pay again/);
+    assert.equal(payButtons, 0, 'no way to pay twice');
     await page.screenshot({ path: `${ARTIFACTS}/nea-pending.png` });
-    assert.match(await widgetText(page), /Do not pay again/);
-    assert.equal(await w.getByRole('button', { name: /Pay Rs/ }).count(), 0, 'no way to pay twice');
     await w.getByRole('heading', { name: 'Payment successful' }).waitFor({ timeout: 15_000 });
     const logged = await log(page).innerText();
     assert.match(logged, /pay-pending/);
