@@ -185,6 +185,8 @@ export const payStyles = [
   }
   [role='status'] {
     color: var(--_muted);
+  }
+  [part='base'] > p {
     margin: 0;
   }
   [part='error'] {
