@@ -33,7 +33,7 @@ export const BUDGET_ALL = 15 * 1024;
 /**
  * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement, the
  * first load holding only the lookup, the texts of the errors a proxy's answer brings in the steps' chunk, and
- * the build minifying the css/html templates: 12.90 KB for the largest element, <nea-pay>, and 14.27 KB for all
+ * the build minifying the css/html templates: 12.90 KB for the largest element, <nea-pay>, and 14.28 KB for all
  * three), rounded up to the next 0.5 KB. Never raise them.
  */
 export const RATCHET_ELEMENT = 13 * 1024;
