@@ -4,15 +4,14 @@
  * when BENCH_POSTGRES_URL is set, on PostgreSQL. Prints their URLs as one JSON line.
  */
 import { createSandboxWallet } from '../src/sandbox/wallet.js';
-import { Agent, request as httpRequest, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { startPassthrough } from './passthrough.js';
 import { loadConfig } from '../src/server/config.js';
 import { createLogger } from '../src/server/log.js';
 import { createProxy } from '../src/server/proxy.js';
@@ -37,36 +36,7 @@ const sandbox = createSandbox({ tokens: [TOKEN], creditsPaisa: 1e14 });
 const sandboxUrl = await listen(sandbox.fetch);
 const upstream = new URL(sandboxUrl);
 
-/**
- * The least an NEA lookup through any proxy needs: read the widget's body, add the token and a fresh
- * reference, forward it over a keep-alive connection and relay the answer.
- */
-const agent = new Agent({ keepAlive: true });
-const passthrough = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    const body = JSON.stringify({ ...JSON.parse(Buffer.concat(chunks).toString()), token: TOKEN, reference: randomUUID().replaceAll('-', '') });
-    const out = httpRequest(
-      {
-        agent,
-        host: upstream.hostname,
-        port: upstream.port,
-        path: '/api/servicegroup/details/nea/',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
-        answer.pipe(res);
-      },
-    );
-    out.on('error', () => res.writeHead(502).end());
-    out.end(body);
-  });
-});
-await new Promise<void>((resolve) => passthrough.listen(0, '127.0.0.1', resolve));
-const passthroughUrl = `http://127.0.0.1:${(passthrough.address() as AddressInfo).port}`;
+const passthroughUrl = await startPassthrough(upstream, TOKEN);
 
 async function proxyOn(databaseUrl: string) {
   const config = loadConfig({

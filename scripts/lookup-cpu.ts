@@ -10,13 +10,13 @@
  * LOOKUP_BEFORE=<dir>: also a proxy from another checkout (its src/), measured in the same rounds.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startPassthrough } from './passthrough.js';
 
 const TOKEN = 'TEST:bench';
 const LOOKUP = { office_code: '245:bhaktapur-dc', sc_no: '001.01.555', consumer_id: '555' };
@@ -36,26 +36,7 @@ if (role === '--server') {
     url = await listen(createSandbox({ tokens: [TOKEN], creditsPaisa: 1e14 }).fetch);
   } else if (kind === 'passthrough') {
     // The same passthrough as scripts/bench-servers.ts.
-    const target = new URL(upstream);
-    const agent = new Agent({ keepAlive: true });
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = JSON.stringify({ ...JSON.parse(Buffer.concat(chunks).toString()), token: TOKEN, reference: randomUUID().replaceAll('-', '') });
-        const out = request(
-          { agent, host: target.hostname, port: target.port, path: '/api/servicegroup/details/nea/', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
-            answer.pipe(res);
-          },
-        );
-        out.on('error', () => res.writeHead(502).end());
-        out.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await startPassthrough(new URL(upstream), TOKEN);
   } else {
     const { loadConfig } = (await import(`${root}src/server/config.js`)) as typeof import('../src/server/config.js');
     const { createLogger } = (await import(`${root}src/server/log.js`)) as typeof import('../src/server/log.js');
