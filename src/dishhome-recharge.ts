@@ -1,5 +1,5 @@
 import { html } from 'lit/html.js';
-import { DISHHOME_CUSTOMER_ID } from './fields.js';
+import { DISHHOME_CUSTOMER_ID } from './patterns.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDishhome } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';

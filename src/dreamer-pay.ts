@@ -1,6 +1,6 @@
 import { html } from 'lit/html.js';
 import type { DreamerService } from './api.js';
-import { CUSTOMER_CODE } from './fields.js';
+import { CUSTOMER_CODE } from './patterns.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDreamer } from './internal/locales/en-lookup.js';
 import { isDreamerServicesResponse } from './internal/guards.generated.js';

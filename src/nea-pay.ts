@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit/html.js';
 import type { Counter } from './api.js';
-import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './fields.js';
+import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './patterns.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { isCountersResponse } from './internal/guards.generated.js';

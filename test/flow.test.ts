@@ -186,6 +186,35 @@ describe('flow core with a fake host, proxy and clock', () => {
     );
   });
 
+  it("tells a code this version does not know as UNKNOWN (a lookup's and a payment's), and a known one as it came", async () => {
+    const { clock: c } = clock();
+    const host = new Host(c);
+    const told: { code: string; message: string; retryable: boolean }[] = [];
+    host.addEventListener('pay-error', (e) => told.push((e as CustomEvent).detail));
+    const flow = new PayFlow(host);
+    host.connect();
+    const lookup = { office_code: '201:ratnapark-dc', sc_no: '024.12.512', consumer_id: '3042' } as const;
+    script['/nea/lookup'] = [failed('A_NEWER_PROXYS_CODE'), failed('SHUTTING_DOWN')];
+    await flow.lookup(lookup);
+    assert.equal(flow.error?.code, 'UNKNOWN');
+    assert.equal(typeof flow.error?.retry, 'function', 'the envelope said retryable');
+    await flow.lookup(lookup);
+    assert.equal(flow.error?.code, 'SHUTTING_DOWN');
+    // (Its own text comes with the view's strings, which this test does not load: so both say the generic one.)
+    assert.deepEqual(
+      told.map((d) => [d.code, d.message, d.retryable]),
+      [
+        ['UNKNOWN', 'Something went wrong. Nothing was charged.', true],
+        ['SHUTTING_DOWN', 'Something went wrong. Nothing was charged.', true],
+      ],
+    );
+    await toConfirm(host, flow);
+    script['/nea/pay'] = [{ ...failed('A_NEWER_PROXYS_CODE'), retryable: false }];
+    flow.checkout!.pay();
+    await settle();
+    assert.equal(flow.error?.code, 'UNKNOWN');
+  });
+
   it('reports a payment it could not confirm after four sends, and asks again with the same key', async () => {
     const { clock: c, waits } = clock();
     const host = new Host(c);

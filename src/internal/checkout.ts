@@ -7,6 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from './base-element.js';
 import type { Charge, ChargeRequest, FundingMethod, PayRequest, Payment, Quote, ServiceId, WidgetErrorCode } from '../api.js';
+import { CLIENT_ERROR_CODES, isErrorCode } from '../fields.js';
 import { formatNpr } from '../money.js';
 import type { CallOptions, CheckoutRoute, Guards, Send } from './client.js';
 import type { Guard } from './guards.generated.js';
@@ -28,6 +29,9 @@ export const PREVIEW_DEBOUNCE_MS = 300;
 
 /** The query parameter that marks a return from the gateway as this attempt's (its idempotency key). */
 export const RETURN_PARAM = 'bill-pay-return';
+
+/** Whether this version knows an error code (the proxy's and its own): the list comes with this chunk, out of the first load. */
+const known = (code: string): boolean => isErrorCode(code) || (CLIENT_ERROR_CODES as readonly string[]).includes(code);
 
 /** The lookup's and the pay stage's answer checks (the lists': client.ts): with this chunk, out of the first load. */
 const PAY_GUARDS: Guards<CheckoutRoute> = {
@@ -191,6 +195,11 @@ export class Checkout<S extends ServiceId = ServiceId> {
     host.requestUpdate();
   }
 
+  /** A failure as the flow reads it (flow.ts `toRequestError`), its code checked against the full list (this chunk's). */
+  failure(error: unknown) {
+    return toRequestError(error, known);
+  }
+
   /** The lookup's answer, checked here (the first load sends the lookup; its answer waits for this chunk anyway). */
   quote(answer: unknown): Quote {
     if (!PAY_GUARDS.lookup(answer)) throw new RequestError('BAD_RESPONSE', true);
@@ -333,7 +342,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
       try {
         return { payment: await request() };
       } catch (error) {
-        const e = toRequestError(error);
+        const e = this.failure(error);
         const record = check(isPayment, e.response);
         const named = check(isReferenceDetails, e.details);
         return { code: e.code, payment: record.success ? record.data : null, ...(named.success ? { reference: named.data.reference } : {}) };
@@ -481,7 +490,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
       this.#to({ step: 'confirm', quote: fresh, attempt: renewed, pay: null, renewal: 'done' });
     } catch (error) {
       if (flow.state !== running) return;
-      const e = toRequestError(error);
+      const e = this.failure(error);
       this.#to(fresh ? { step: 'choose', quote: fresh } : { step: 'lookup' });
       flow.requestError = { code: e.code, reasonCode: e.reasonCode };
       flow.emitError(fresh ? 'price' : 'lookup', e.code, e.retryable, null, e.reasonCode, attempt);

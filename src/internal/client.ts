@@ -6,7 +6,7 @@
  */
 import type { ServiceId } from '../api.js';
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
-import { isErrorCode, type WidgetErrorCode } from '../fields.js';
+import type { WidgetErrorCode } from '../fields.js';
 import { WIDGET_ROUTE_SHAPES, routePath } from '../routes.js';
 import { isEnvelope, type Guard } from './guards.generated.js';
 
@@ -83,8 +83,9 @@ export async function proxyRequest(
   if (!isEnvelope(json)) throw new RequestError('BAD_RESPONSE', true);
   const e = json;
   if (e.is_error) {
-    // A code this version does not know (a newer proxy's) is reported and shown as UNKNOWN.
-    const code = isErrorCode(e.error_code) ? e.error_code : 'UNKNOWN';
+    // As it came: whether this version knows it (else it is reported and shown as UNKNOWN) is checked where a failure
+    // is read (flow.ts `toRequestError`), against the list that comes with the steps' chunk (not in the first load).
+    const code = (e.error_code ?? 'UNKNOWN') as WidgetErrorCode;
     throw new RequestError(code, e.retryable ?? false, e.reason_code ?? null, e.data?.response ?? null, e.details ?? null);
   }
   const answer = e.data?.response;

@@ -183,7 +183,15 @@ export class List<R> extends Run<[], R> implements ReactiveController {
   }
 }
 
-export const toRequestError = (error: unknown) => (error instanceof RequestError ? error : new RequestError('UNKNOWN', false));
+/**
+ * A failure as the widget reads it: a RequestError whose code this version knows; anything else is UNKNOWN, and so is a
+ * proxy's code it does not know (a newer proxy's). `known` is the list: the full one comes with the steps' chunk
+ * (checkout.ts `Checkout.failure`, every reader of a failure has it); without it, the first load's own codes.
+ */
+export const toRequestError = (error: unknown, known: (code: string) => boolean = (code) => Object.hasOwn(messages('en').errors, code)) => {
+  const e = error instanceof RequestError ? error : new RequestError('UNKNOWN', false);
+  return known(e.code) ? e : new RequestError('UNKNOWN', e.retryable, e.reasonCode, e.response, e.details);
+};
 
 /** Why a run failed when the steps' chunk could not be loaded (told as NETWORK, said as stepsUnavailable). */
 const STEPS_UNAVAILABLE = new RequestError('NETWORK', true);
@@ -287,7 +295,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   /** Shows a failure with its retry (when trying again is safe) and tells the host. */
   #fail(stage: PayErrorStage, error: unknown, retry: () => void): void {
-    const e = toRequestError(error);
+    const e = this.#checkout?.failure(error) ?? toRequestError(error);
     const steps = error === STEPS_UNAVAILABLE;
     this.requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined, ...(steps ? { steps } : {}) };
     this.emitError(stage, e.code, e.retryable, null, e.reasonCode, undefined, null, steps ? messages(this.host.locale).stepsUnavailable : undefined);
