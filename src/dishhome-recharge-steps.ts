@@ -5,6 +5,8 @@ import { plural } from './internal/format.js';
 import { fromKit } from './internal/from-kit.js';
 import { enSteps } from './internal/locales/en-steps.js';
 import { StepsView } from './internal/steps.js';
+import { matches, required, validate } from './internal/validators.js';
+import { DISHHOME_CUSTOMER_ID } from './patterns.js';
 
 const { fill, html, latinDigits, nothing } = fromKit('fill', 'html', 'latinDigits', 'nothing');
 
@@ -12,6 +14,11 @@ const { fill, html, latinDigits, nothing } = fromKit('fill', 'html', 'latinDigit
 export { Checkout } from './internal/checkout.js';
 
 export default class DishhomeSteps extends StepsView<DishhomeRecharge> {
+  override checkLookup(): boolean {
+    this.el.error = validate(this.el.customerId, required, matches(DISHHOME_CUSTOMER_ID, 'invalidDishCustomerId'));
+    return this.el.error === null;
+  }
+
   /** The package chosen, for the quote it was chosen from (a new lookup starts with none). */
   #choice: { quote: Quote; id: number } | null = null;
 

@@ -1,10 +1,9 @@
 import { html } from 'lit/html.js';
-import { DISHHOME_CUSTOMER_ID } from './patterns.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDishhome } from './internal/locales/en-lookup.js';
 import { PayElement } from './internal/pay-element.js';
 import './internal/view-kit.js';
-import { matches, required, validate, type MessageKey } from './internal/validators.js';
+import type { MessageKey } from './internal/validators.js';
 
 addEnglish(enDishhome);
 
@@ -24,7 +23,8 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
   /** Prefill: the Dish Home customer ID, e.g. `71909771942`. */
   customerId = '';
 
-  private error: MessageKey | null = null;
+  /** @internal The lookup form's field error (its steps check it: dishhome-recharge-steps.ts). */
+  error: MessageKey | null = null;
 
   protected override heading() {
     return this.m.titles.dishhome;
@@ -32,9 +32,7 @@ export class DishhomeRecharge extends PayElement<'dishhome'> {
 
   async #submit(e: Event) {
     e.preventDefault();
-    this.error = validate(this.customerId, required, matches(DISHHOME_CUSTOMER_ID, 'invalidDishCustomerId'));
-    if (this.error) return this.focusInvalid();
-    await this.flow.lookup({ customer_id: latinDigits(this.customerId.trim()) });
+    await this.submitLookup({ customer_id: latinDigits(this.customerId.trim()) });
   }
 
   protected override renderLookup() {

@@ -3,6 +3,8 @@ import type { Quote } from './api.js';
 import type { DreamerPay } from './dreamer-pay.js';
 import { fromKit } from './internal/from-kit.js';
 import { StepsView } from './internal/steps.js';
+import { matches, oneOf, required, validateFields } from './internal/validators.js';
+import { CUSTOMER_CODE } from './patterns.js';
 
 const { html, latinDigits } = fromKit('html', 'latinDigits');
 
@@ -10,6 +12,16 @@ const { html, latinDigits } = fromKit('html', 'latinDigits');
 export { Checkout } from './internal/checkout.js';
 
 export default class DreamerSteps extends StepsView<DreamerPay> {
+  override checkLookup(): boolean {
+    const el = this.el;
+    const { errors, valid } = validateFields({
+      service: [el.slug, oneOf(el.services.map((s) => s.slug), 'required')],
+      code: [el.customerCode, required, matches(CUSTOMER_CODE, 'invalidCustomerCode')],
+    });
+    el.errors = errors;
+    return valid;
+  }
+
   override renderChoice(quote: Quote) {
     const m = this.m;
     if (!quote.bills.length) return this.renderNoDues(quote);

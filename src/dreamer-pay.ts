@@ -1,12 +1,11 @@
 import { html } from 'lit/html.js';
 import type { DreamerService } from './api.js';
-import { CUSTOMER_CODE } from './patterns.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDreamer } from './internal/locales/en-lookup.js';
 import { isDreamerServicesResponse } from './internal/guards.generated.js';
 import { PayElement } from './internal/pay-element.js';
 import './internal/view-kit.js';
-import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+import type { MessageKey } from './internal/validators.js';
 
 addEnglish(enDreamer);
 
@@ -31,14 +30,20 @@ export class DreamerPay extends PayElement<'dreamer'> {
   customerCode = '';
 
   readonly #services = this.flow.list('dreamerServices', isDreamerServicesResponse);
-  private errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
+  /** @internal The lookup form's field errors (its steps check it: dreamer-pay-steps.ts). */
+  errors: Partial<Record<'service' | 'code', MessageKey | null>> = {};
 
   get #list(): DreamerService[] {
     return this.#services.value?.services ?? [];
   }
 
-  /** The chosen service: the prefilled one, or the only one there is. */
-  get #slug(): string {
+  /** @internal The services the merchant enabled (once their list is here). */
+  get services(): DreamerService[] {
+    return this.#list;
+  }
+
+  /** @internal The chosen service: the prefilled one, or the only one there is. */
+  get slug(): string {
     const [only, ...others] = this.#list;
     return this.serviceSlug || (only && !others.length ? only.slug : '');
   }
@@ -49,14 +54,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
 
   async #submit(e: Event) {
     e.preventDefault();
-    const slug = this.#slug;
-    const { errors, valid } = validateFields({
-      service: [slug, oneOf(this.#list.map((s) => s.slug), 'required')],
-      code: [this.customerCode, required, matches(CUSTOMER_CODE, 'invalidCustomerCode')],
-    });
-    this.errors = errors;
-    if (!valid) return this.focusInvalid();
-    await this.flow.lookup({ service_slug: slug, customer_code: latinDigits(this.customerCode.trim()) });
+    await this.submitLookup({ service_slug: this.slug, customer_code: latinDigits(this.customerCode.trim()) });
   }
 
   protected override renderLookup() {
@@ -72,8 +70,8 @@ export class DreamerPay extends PayElement<'dreamer'> {
                 aria-describedby="service-error"
                 @change=${(e: Event) => (this.serviceSlug = (e.target as HTMLSelectElement).value)}
               >
-                <option value="" ?selected=${!this.#slug}>—</option>
-                ${this.#list.map((s) => html`<option value=${s.slug} ?selected=${s.slug === this.#slug}>${s.name}</option>`)}
+                <option value="" ?selected=${!this.slug}>—</option>
+                ${this.#list.map((s) => html`<option value=${s.slug} ?selected=${s.slug === this.slug}>${s.name}</option>`)}
               </select>
               <p class="invalid" id="service-error">${this.invalid(this.errors.service)}</p>
             </div>`
@@ -88,7 +86,7 @@ export class DreamerPay extends PayElement<'dreamer'> {
 
   /** @internal The chosen provider's name (the confirmation and the receipt show it). */
   get serviceName(): string {
-    return this.#list.find((s) => s.slug === this.#slug)?.name ?? this.#slug;
+    return this.#list.find((s) => s.slug === this.slug)?.name ?? this.slug;
   }
 
   protected override stepsModule() {

@@ -3,6 +3,8 @@ import type { Quote } from './api.js';
 import { billsReached } from './bills.js';
 import { fromKit } from './internal/from-kit.js';
 import { StepsView } from './internal/steps.js';
+import { matches, required, validateFields } from './internal/validators.js';
+import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './patterns.js';
 import { rupeesToPaisa } from './money.js';
 import type { NeaPay } from './nea-pay.js';
 
@@ -16,6 +18,19 @@ export { Checkout } from './internal/checkout.js';
 export default class NeaSteps extends StepsView<NeaPay> {
   /** The amount option and custom amount, for the quote they were chosen from (a new lookup starts afresh). */
   #choice: { quote: Quote | null; option: number; custom: string } = { quote: null, option: 0, custom: '' };
+
+  override checkLookup(): boolean {
+    const el = this.el;
+    const { errors, valid } = validateFields({
+      // One of the list's counters.
+      counter: [el.officeCode, () => (el.selected ? null : 'invalidCounter')],
+      ...(el.form === 'consumer-no'
+        ? { no: [el.consumerNo, required, matches(CONSUMER_NO, 'invalidConsumerNo')] }
+        : { sc: [el.scNo, required, matches(SC_NO, 'invalidScNo')], id: [el.consumerId, required, matches(CONSUMER_ID, 'invalidConsumerId')] }),
+    });
+    el.errors = errors;
+    return valid;
+  }
 
   /** The choice for the quote on screen: preselected all due bills; with none due (NEA v2), an amount in advance. */
   get #current() {

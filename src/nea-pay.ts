@@ -1,6 +1,5 @@
 import { html, nothing } from 'lit/html.js';
 import type { Counter } from './api.js';
-import { CONSUMER_ID, CONSUMER_NO, SC_NO } from './patterns.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { isCountersResponse } from './internal/guards.generated.js';
@@ -8,7 +7,7 @@ import { css } from './internal/base-element.js';
 import { PayElement } from './internal/pay-element.js';
 import { payStyles } from './internal/styles.js';
 import './internal/view-kit.js';
-import { matches, oneOf, required, validateFields, type MessageKey } from './internal/validators.js';
+import type { MessageKey } from './internal/validators.js';
 
 addEnglish(enNea);
 
@@ -98,7 +97,8 @@ export class NeaPay extends PayElement<'nea'> {
   private query = '';
   private open = false;
   private active = 0;
-  private errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
+  /** @internal The lookup form's field errors (its steps check it: nea-pay-steps.ts). */
+  errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
   /** At a migrated counter: whether the customer gives the old numbers (null: as the prefill suggests). */
   private oldNumbers: boolean | null = null;
 
@@ -190,17 +190,10 @@ export class NeaPay extends PayElement<'nea'> {
       if (exact) this.#pick(exact);
     }
     const office_code = this.officeCode;
-    const byNo = this.form === 'consumer-no';
-    const { errors, valid } = validateFields({
-      counter: [office_code, oneOf(this.#list.map((c) => c.value), 'invalidCounter')],
-      ...(byNo
-        ? { no: [this.consumerNo, required, matches(CONSUMER_NO, 'invalidConsumerNo')] }
-        : { sc: [this.scNo, required, matches(SC_NO, 'invalidScNo')], id: [this.consumerId, required, matches(CONSUMER_ID, 'invalidConsumerId')] }),
-    });
-    this.errors = errors;
-    if (!valid) return this.focusInvalid();
     const digits = (value: string) => latinDigits(value.trim());
-    await this.flow.lookup(byNo ? { office_code, consumer_no: digits(this.consumerNo) } : { office_code, sc_no: digits(this.scNo), consumer_id: digits(this.consumerId) });
+    await this.submitLookup(
+      this.form === 'consumer-no' ? { office_code, consumer_no: digits(this.consumerNo) } : { office_code, sc_no: digits(this.scNo), consumer_id: digits(this.consumerId) },
+    );
   }
 
   protected override renderLookup() {

@@ -195,6 +195,8 @@ export const toRequestError = (error: unknown, known: (code: string) => boolean 
 
 /** Why a run failed when the steps' chunk could not be loaded (told as NETWORK, said as stepsUnavailable). */
 const STEPS_UNAVAILABLE = new RequestError('NETWORK', true);
+/** Why a lookup sent before the steps' chunk was here ended once it came: its form was invalid (shown by the form's check, not as a failure). */
+const INVALID_FORM = new Error('invalid form');
 
 export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveController {
   state: FlowState = { step: 'lookup' };
@@ -226,7 +228,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   readonly send = ((name: WidgetRouteName, guard: Guard<unknown> | null, params: RouteParams, options?: RequestOptions) =>
     this.#request(name, guard, params, options)) as Send;
   readonly client = proxyClient(this.send);
-  readonly #lookupTask: Run<[LookupRequest<S>], Quote>;
+  readonly #lookupTask: Run<[LookupRequest<S>, (() => boolean)?], Quote>;
 
   constructor(
     /** @internal */
@@ -238,15 +240,20 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.#lookupTask = new Run(
       this as PayFlow,
       'lookup',
-      // The answer is shown once the steps after the lookup are here (until then the lookup is still busy); they check it.
-      async ([body], signal) => {
-        const [answer, checkout] = await Promise.all([this.client.lookup(host.service, body, { signal }), this.load()]);
-        return checkout.quote(answer);
+      // The answer is shown once the steps after the lookup are here (until then the lookup is still busy); they check
+      // it, and the form first when it was sent before they were here (`check`).
+      async ([body, check], signal) => {
+        const answer = this.client.lookup(host.service, body, { signal });
+        // (Read below, unless the form turns out invalid: then it is dropped.)
+        answer.catch(() => undefined);
+        const checkout = await this.load();
+        if (check && !check()) throw INVALID_FORM;
+        return checkout.quote(await answer);
       },
       (quote) => {
         if (this.state.step === 'lookup') this.to({ step: 'choose', quote });
       },
-      ([body]) => void this.lookup(body),
+      ([body, check]) => void this.lookup(body, check),
     );
   }
 
@@ -288,7 +295,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     } catch (error) {
       // The texts of a proxy's error codes come with the steps' chunk (i18n.ts StepErrorCode): told once it is here or failed.
       await this.#loading?.catch(() => undefined);
-      if (!signal.aborted) this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
+      if (!signal.aborted && error !== INVALID_FORM) this.#fail(error === STEPS_UNAVAILABLE ? 'load' : stage, error, retry);
       throw error;
     }
   }
@@ -429,10 +436,14 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     this.host.requestUpdate();
   }
 
-  async lookup(body: LookupRequest<S>): Promise<void> {
+  /**
+   * Looks up `body`. `check`: the form's check, when it was sent before the steps' chunk (which carries the checks) was
+   * here: run once it is, and an invalid form drops the answer (the check shows why).
+   */
+  async lookup(body: LookupRequest<S>, check?: () => boolean): Promise<void> {
     if (this.state.step !== 'lookup') return;
     this.lastLookup = body;
-    await this.#lookupTask.run(body);
+    await this.#lookupTask.run(body, check);
   }
 
   /** This element's resume slot: per service and endpoint, and per element when it has a name. */

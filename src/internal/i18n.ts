@@ -79,13 +79,9 @@ export interface NeaMessages {
   scNoHint: string;
   consumerId: string;
   consumerIdHint: string;
-  invalidScNo: string;
-  invalidConsumerId: string;
-  invalidCounter: string;
   /** NEA's second generation (migrated counters): the new consumer number, the old-numbers form, the v2 amount rule. */
   consumerNo: string;
   consumerNoHint: string;
-  invalidConsumerNo: string;
   migratedCounter: string;
   useOldNumbers: string;
   useConsumerNo: string;
@@ -99,19 +95,24 @@ export interface DreamerMessages {
   service: string;
   customerCode: string;
   customerCodeHint: string;
-  invalidCustomerCode: string;
 }
 
 /** `<dishhome-recharge>`'s lookup form (in its first chunk). */
 export interface DishhomeMessages {
   dishCustomerId: string;
   dishCustomerIdHint: string;
-  invalidDishCustomerId: string;
   findCustomer: string;
 }
 
 /** The steps after the lookup (in the steps chunk): choice, confirmation, pending, receipt, failure, funding. */
 export interface StepMessages {
+  /** The lookup forms' field errors (the forms are checked by the steps: StepsView.checkLookup). */
+  invalidScNo: string;
+  invalidConsumerId: string;
+  invalidCounter: string;
+  invalidConsumerNo: string;
+  invalidCustomerCode: string;
+  invalidDishCustomerId: string;
   /** The codes only the steps after the lookup meet: with `errors`, every code a widget may report. */
   stepErrors: Record<StepErrorCode, string>;
   /** The biller's reasons the proxy recognises (`reason_code`); any other reason is never shown. */

@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { BaseElement, adopt, type PropertyDeclarations, type PropertyValues } from './base-element.js';
 import type { ServiceId } from '../api.js';
+import type { LookupRequest } from '../contract.js';
 import { PayFlow, type Busy, type CheckoutModule, type Leave } from './flow.js';
 import { errorText, fill, hasLocale, loadLocale, messages, reasonText, type Locale, type Messages } from './i18n.js';
 import { systemClock, type Clock } from './clock.js';
@@ -193,6 +194,22 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseEl
     super.connectedCallback();
     live.add(this);
     this.adoptAdded();
+  }
+
+  /**
+   * The lookup form's submit, with the body its fields give. The element's steps check the fields
+   * (`StepsView.checkLookup`, in their chunk, fetched when the element connects): at once when they are here; else the
+   * lookup goes out alongside their fetch and is checked once they come (an invalid form drops its answer). Invalid
+   * fields are shown, and the first one focused.
+   * @internal
+   */
+  async submitLookup(body: LookupRequest<S>): Promise<void> {
+    let invalid = false;
+    const check = () => this.steps!.checkLookup() || ((invalid = true), false);
+    if (!this.steps) await this.flow.lookup(body, check);
+    else if (check()) await this.flow.lookup(body);
+    // (Once the lookup has ended: its fields are inert while it runs.)
+    if (invalid) await this.focusInvalid();
   }
 
   /** A validator's message key in the widget's language (empty when there is nothing wrong). */

@@ -94,6 +94,12 @@ export abstract class StepsView<E extends PayElement = PayElement> {
   /** The choice step: what the element offers for the quote. */
   abstract renderChoice(quote: Quote): TemplateResult;
 
+  /**
+   * Checks the element's lookup form (here, out of the first load: the element's `submitLookup` asks): sets the element's
+   * field errors, and says whether the form is valid.
+   */
+  abstract checkLookup(): boolean;
+
   /** A step after the lookup, with the test-mode badge above it. */
   render(state: Exclude<FlowState, { step: 'lookup' }>) {
     return html`${state.quote?.test_mode ? html`<p class="badge">${this.m.testMode}</p>` : nothing}${this.#step(state)}`;

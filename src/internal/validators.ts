@@ -3,7 +3,11 @@
  * message that says what is wrong, or null; the element translates the key when it renders, so a
  * language switch translates the errors on screen too.
  */
-import { latinDigits, type Messages } from './i18n.js';
+import { fromKit } from './from-kit.js';
+import type { Messages } from './i18n.js';
+
+// In the steps' chunk (the element's steps check its lookup form: StepsView.checkLookup): the first load's values come from the kit.
+const { latinDigits } = fromKit('latinDigits');
 
 /** Keys of the messages that are plain strings (what an error line can show). */
 export type MessageKey = { [K in keyof Messages]: Messages[K] extends string ? K : never }[keyof Messages];

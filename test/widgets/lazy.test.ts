@@ -108,6 +108,27 @@ describe('issue 13: the steps after the lookup load alongside it', () => {
     }
   });
 
+  it('checks a form sent before the steps are here once they come (they carry the checks): an invalid one shows its errors, not the answer', async () => {
+    const steps = deferred<StepsModule>();
+    const el = await neaPay(() => steps.promise);
+    el.scNo = '024-12-512';
+    await el.updateComplete;
+    const told: PayErrorDetail[] = [];
+    el.addEventListener('pay-error', (e) => told.push(e.detail));
+    $<HTMLButtonElement>(el, 'form button[type=submit]')!.click();
+    await el.updateComplete;
+    expect(el.hasAttribute('loading'), 'busy until the steps are here').to.equal(true);
+    expect($(el, '#sc-no')!.getAttribute('aria-invalid'), 'not checked yet').to.equal('false');
+    steps.resolve(await realSteps());
+    await until(el, () => $(el, '#sc-no')!.getAttribute('aria-invalid') === 'true', 'the SC No shown invalid');
+    expect($(el, '#sc-no-error')!.textContent).to.contain('three groups');
+    await until(el, () => !el.hasAttribute('loading'), 'no longer busy');
+    expect(el.getAttribute('step')).to.equal('lookup');
+    expect(el.shadowRoot!.activeElement?.id, 'the invalid field focused').to.equal('sc-no');
+    expect(told, 'not a failure').to.deep.equal([]);
+    expect($(el, '[part=error]')).to.equal(null);
+  });
+
   it('says so when the steps cannot be loaded, and a retry loads them and goes on', async () => {
     let fail = true;
     const el = await neaPay(() => (fail ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : realSteps()));

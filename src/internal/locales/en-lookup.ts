@@ -9,12 +9,8 @@ export const enNea: NeaMessages = {
   scNoHint: 'Three groups separated by dots, e.g. 024.12.512',
   consumerId: 'Consumer ID',
   consumerIdHint: 'Digits only, e.g. 3042',
-  invalidScNo: 'Enter the SC No as three groups of letters or digits separated by dots',
-  invalidConsumerId: 'Enter the consumer ID in digits',
-  invalidCounter: 'Pick a counter from the list',
   consumerNo: 'Consumer number',
   consumerNoHint: 'The new number on your NEA bill, digits only, e.g. 1001613602',
-  invalidConsumerNo: 'Enter the consumer number in digits',
   migratedCounter: 'This office has moved to NEA’s new billing: enter your new consumer number.',
   useOldNumbers: 'I only know my old SC No and consumer ID',
   useConsumerNo: 'I have the new consumer number',
@@ -26,12 +22,10 @@ export const enDreamer: DreamerMessages = {
   service: 'Electricity provider',
   customerCode: 'Customer code',
   customerCodeHint: 'As printed on your bill, e.g. 01-1',
-  invalidCustomerCode: 'Enter the customer code: letters, digits and dashes',
 };
 
 export const enDishhome: DishhomeMessages = {
   dishCustomerId: 'Customer ID',
   dishCustomerIdHint: 'The Dish Home customer ID (digits), e.g. 71909771942',
-  invalidDishCustomerId: 'Enter the customer ID in digits',
   findCustomer: 'Find customer',
 };

@@ -2,6 +2,12 @@
 import type { StepMessages } from '../i18n.js';
 
 export const enSteps: StepMessages = {
+  invalidScNo: 'Enter the SC No as three groups of letters or digits separated by dots',
+  invalidConsumerId: 'Enter the consumer ID in digits',
+  invalidCounter: 'Pick a counter from the list',
+  invalidConsumerNo: 'Enter the consumer number in digits',
+  invalidCustomerCode: 'Enter the customer code: letters, digits and dashes',
+  invalidDishCustomerId: 'Enter the customer ID in digits',
   stepErrors: {
     VALIDATION: 'Some details are not valid. Check them and try again.',
     NO_DUES: 'This account has no dues.',
