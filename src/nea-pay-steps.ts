@@ -19,6 +19,32 @@ export default class NeaSteps extends StepsView<NeaPay> {
   /** The amount option and custom amount, for the quote they were chosen from (a new lookup starts afresh). */
   #choice: { quote: Quote | null; option: number; custom: string } = { quote: null, option: 0, custom: '' };
 
+  /**
+   * The numbers at a counter migrated to NEA's second generation: the new consumer number, or the old numbers when the
+   * customer only knows those (the proxy finds the new one from them).
+   */
+  renderMigrated(form: 'consumer-no' | 'old-numbers') {
+    const { el, m } = this;
+    if (form === 'consumer-no') {
+      return html`<p class="note">${m.migratedCounter}</p>
+        ${el.field('consumer-no', m.consumerNo, m.consumerNoHint, el.errors.no, el.consumerNo, (v) => (el.consumerNo = v), {
+          inputmode: 'numeric',
+        })}
+        <button type="button" class="link" @click=${() => this.#switchForm(true)}>${m.useOldNumbers}</button>`;
+    }
+    return html`<p class="note">${m.oldNumbersHint}</p>
+      ${el.oldNumberFields()}
+      <button type="button" class="link" @click=${() => this.#switchForm(false)}>${m.useConsumerNo}</button>`;
+  }
+
+  async #switchForm(oldNumbers: boolean) {
+    const { el } = this;
+    el.oldNumbers = oldNumbers;
+    el.errors = { counter: el.errors.counter };
+    await el.updateComplete;
+    el.renderRoot.querySelector<HTMLInputElement>(oldNumbers ? '#sc-no' : '#consumer-no')?.focus();
+  }
+
   override checkLookup(): boolean {
     const el = this.el;
     const { errors, valid } = validateFields({

@@ -1,5 +1,6 @@
-import { html, nothing } from 'lit/html.js';
+import { html } from 'lit/html.js';
 import type { Counter } from './api.js';
+import type NeaSteps from './nea-pay-steps.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enNea } from './internal/locales/en-lookup.js';
 import { isCountersResponse } from './internal/guards.generated.js';
@@ -99,8 +100,8 @@ export class NeaPay extends PayElement<'nea'> {
   private active = 0;
   /** @internal The lookup form's field errors (its steps check it: nea-pay-steps.ts). */
   errors: Partial<Record<'counter' | 'sc' | 'id' | 'no', MessageKey | null>> = {};
-  /** At a migrated counter: whether the customer gives the old numbers (null: as the prefill suggests). */
-  private oldNumbers: boolean | null = null;
+  /** @internal At a migrated counter: whether the customer gives the old numbers (null: as the prefill suggests). */
+  oldNumbers: boolean | null = null;
 
   get #list(): Counter[] {
     return this.#counters.value?.counters ?? [];
@@ -149,13 +150,6 @@ export class NeaPay extends PayElement<'nea'> {
     if (!this.selected?.migrated_to_v2) return 'v1';
     const old = this.oldNumbers ?? (!this.consumerNo && Boolean(this.scNo || this.consumerId));
     return old ? 'old-numbers' : 'consumer-no';
-  }
-
-  async #switchForm(oldNumbers: boolean) {
-    this.oldNumbers = oldNumbers;
-    this.errors = { counter: this.errors.counter };
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>(oldNumbers ? '#sc-no' : '#consumer-no')?.focus();
   }
 
   #pick(counter: Counter) {
@@ -270,25 +264,21 @@ export class NeaPay extends PayElement<'nea'> {
       </form>`;
   }
 
-  /** The customer's numbers, as the counter asks for them. */
-  #numbers() {
+  /** @internal The old numbers' fields (SC No and consumer ID): a counter's form, unless it is migrated and the customer gives the new number. */
+  oldNumberFields() {
     const m = this.m;
-    const form = this.form;
-    if (form === 'consumer-no') {
-      return html`<p class="note">${m.migratedCounter}</p>
-        ${this.field('consumer-no', m.consumerNo, m.consumerNoHint, this.errors.no, this.consumerNo, (v) => (this.consumerNo = v), {
-          inputmode: 'numeric',
-        })}
-        <button type="button" class="link" @click=${() => this.#switchForm(true)}>${m.useOldNumbers}</button>`;
-    }
-    return html`${form === 'old-numbers' ? html`<p class="note">${m.oldNumbersHint}</p>` : nothing}
-      ${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc, this.scNo, (v) => (this.scNo = v))}
-      ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id, this.consumerId, (v) => (this.consumerId = v), {
-        inputmode: 'numeric',
-      })}
-      ${form === 'old-numbers' ? html`<button type="button" class="link" @click=${() => this.#switchForm(false)}>${m.useConsumerNo}</button>` : nothing}`;
+    return html`${this.field('sc-no', m.scNo, m.scNoHint, this.errors.sc, this.scNo, (v) => (this.scNo = v))}
+    ${this.field('consumer-id', m.consumerId, m.consumerIdHint, this.errors.id, this.consumerId, (v) => (this.consumerId = v), {
+      inputmode: 'numeric',
+    })}`;
   }
 
+  /** The customer's numbers, as the counter asks for them: a migrated counter's forms come with the steps (a skeleton until they are here). */
+  #numbers() {
+    const form = this.form;
+    if (form === 'v1') return this.oldNumberFields();
+    return (this.steps as NeaSteps | null)?.renderMigrated(form) ?? html`<div class="skeleton"></div>`;
+  }
 
   protected override stepsModule() {
     return import('./nea-pay-steps.js');

@@ -79,13 +79,6 @@ export interface NeaMessages {
   scNoHint: string;
   consumerId: string;
   consumerIdHint: string;
-  /** NEA's second generation (migrated counters): the new consumer number, the old-numbers form, the v2 amount rule. */
-  consumerNo: string;
-  consumerNoHint: string;
-  migratedCounter: string;
-  useOldNumbers: string;
-  useConsumerNo: string;
-  oldNumbersHint: string;
   /** The counter list's toggle button. */
   showCounters: string;
 }
@@ -106,6 +99,13 @@ export interface DishhomeMessages {
 
 /** The steps after the lookup (in the steps chunk): choice, confirmation, pending, receipt, failure, funding. */
 export interface StepMessages {
+  /** `<nea-pay>`'s forms at a counter migrated to NEA's second generation (they come with the steps: NeaSteps.renderMigrated). */
+  consumerNo: string;
+  consumerNoHint: string;
+  migratedCounter: string;
+  useOldNumbers: string;
+  useConsumerNo: string;
+  oldNumbersHint: string;
   /** The lookup forms' field errors (the forms are checked by the steps: StepsView.checkLookup). */
   invalidScNo: string;
   invalidConsumerId: string;

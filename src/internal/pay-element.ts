@@ -336,8 +336,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseEl
     return busy && busy !== 'pay' ? html`<button type="button" @click=${() => this.flow.cancel()}>${this.m.cancel}</button>` : nothing;
   }
 
-  /** A labelled input with hint and inline error, wired with aria-describedby / aria-invalid. */
-  protected field(
+  /** A labelled input with hint and inline error, wired with aria-describedby / aria-invalid. @internal */
+  field(
     id: string,
     label: string,
     hint: string,

@@ -129,6 +129,21 @@ describe('issue 13: the steps after the lookup load alongside it', () => {
     expect($(el, '[part=error]')).to.equal(null);
   });
 
+  it("holds a migrated counter's numbers' place with a skeleton until the steps are here (its forms come with them)", async () => {
+    const steps = deferred<StepsModule>();
+    const el = document.createElement('nea-pay');
+    Object.assign(el, { endpoint: '/api', officeCode: '245:balaju-dc', clock: fastClock(), importSteps: () => steps.promise });
+    document.body.append(el);
+    await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded');
+    expect($(el, 'form .skeleton'), 'a skeleton in the form').to.not.equal(null);
+    expect($(el, '#consumer-no')).to.equal(null);
+    expect($(el, '#sc-no'), 'not the first generation form').to.equal(null);
+    steps.resolve(await realSteps());
+    await until(el, () => $(el, '#consumer-no') !== null, 'the new number asked for');
+    expect($(el, 'form .skeleton')).to.equal(null);
+    expect($(el, 'label[for=consumer-no]')!.textContent).to.equal('Consumer number');
+  });
+
   it('says so when the steps cannot be loaded, and a retry loads them and goes on', async () => {
     let fail = true;
     const el = await neaPay(() => (fail ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : realSteps()));

@@ -30,6 +30,8 @@ async function v2Widget(prefill: { office?: string; no?: string; sc?: string; id
     ></nea-pay>`,
   );
   await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded');
+  // A migrated counter's forms come with the steps' chunk (a skeleton holds their place until then: lazy.test.ts).
+  await until(el, () => el.steps !== null && $(el, 'form .skeleton') === null, 'steps loaded');
   return el;
 }
 

@@ -9,12 +9,6 @@ export const enNea: NeaMessages = {
   scNoHint: 'Three groups separated by dots, e.g. 024.12.512',
   consumerId: 'Consumer ID',
   consumerIdHint: 'Digits only, e.g. 3042',
-  consumerNo: 'Consumer number',
-  consumerNoHint: 'The new number on your NEA bill, digits only, e.g. 1001613602',
-  migratedCounter: 'This office has moved to NEA’s new billing: enter your new consumer number.',
-  useOldNumbers: 'I only know my old SC No and consumer ID',
-  useConsumerNo: 'I have the new consumer number',
-  oldNumbersHint: 'Enter your old SC No and consumer ID: we find your new consumer number from them.',
   showCounters: 'Show all counters',
 };
 

@@ -2,6 +2,12 @@
 import type { StepMessages } from '../i18n.js';
 
 export const enSteps: StepMessages = {
+  consumerNo: 'Consumer number',
+  consumerNoHint: 'The new number on your NEA bill, digits only, e.g. 1001613602',
+  migratedCounter: 'This office has moved to NEA’s new billing: enter your new consumer number.',
+  useOldNumbers: 'I only know my old SC No and consumer ID',
+  useConsumerNo: 'I have the new consumer number',
+  oldNumbersHint: 'Enter your old SC No and consumer ID: we find your new consumer number from them.',
   invalidScNo: 'Enter the SC No as three groups of letters or digits separated by dots',
   invalidConsumerId: 'Enter the consumer ID in digits',
   invalidCounter: 'Pick a counter from the list',
