@@ -3,7 +3,9 @@ import type { DreamerService } from './api.js';
 import { addEnglish, latinDigits } from './internal/i18n.js';
 import { enDreamer } from './internal/locales/en-lookup.js';
 import { isDreamerServicesResponse } from './internal/guards.generated.js';
+import { css } from './internal/base-element.js';
 import { PayElement } from './internal/pay-element.js';
+import { payStyles } from './internal/styles.js';
 import './internal/view-kit.js';
 import type { MessageKey } from './internal/validators.js';
 
@@ -15,6 +17,20 @@ addEnglish(enDreamer);
  * their discounts and penalties, confirm the total payable, pay, and get a receipt with the receipt no.
  */
 export class DreamerPay extends PayElement<'dreamer'> {
+  /** The shared styles, and the provider chooser's (only Dreamer's lookup has a select). */
+  static override styles = [
+    ...payStyles,
+    css`
+  label + select {
+    margin-top: 0.35rem;
+  }
+  select {
+    max-width: 100%;
+    font: inherit;
+  }
+`,
+  ];
+
   static override properties = {
     serviceSlug: { attribute: 'service-slug' },
     customerCode: { attribute: 'customer-code' },

@@ -363,7 +363,8 @@ export class Checkout<S extends ServiceId = ServiceId> {
   /** Tells the host of a failure, with what became of the customer's money for a funded payment. */
   #emitError(stage: Parameters<PayFlow['emitError']>[0], code: WidgetErrorCode, retryable: boolean, reference: string | null, reasonCode: string | null, attempt?: Attempt, payment: Payment | null = null) {
     const text = payment ? fundingText(this.flow.host.locale, code, payment) : null;
-    this.flow.emitError(stage, code, retryable, reference, reasonCode, attempt, payment, text ?? undefined);
+    const more = { ...(attempt?.generation ? { generation: attempt.generation } : {}), ...(payment?.funding ? { funding: payment.funding } : {}) };
+    this.flow.emitError(stage, code, retryable, reference, reasonCode, more, text ?? undefined);
   }
 
   /** Shows a pay machine state, and tells the host what became of the payment. */
@@ -493,7 +494,7 @@ export class Checkout<S extends ServiceId = ServiceId> {
       const e = this.failure(error);
       this.#to(fresh ? { step: 'choose', quote: fresh } : { step: 'lookup' });
       flow.requestError = { code: e.code, reasonCode: e.reasonCode };
-      flow.emitError(fresh ? 'price' : 'lookup', e.code, e.retryable, null, e.reasonCode, attempt);
+      this.#emitError(fresh ? 'price' : 'lookup', e.code, e.retryable, null, e.reasonCode, attempt);
     }
   }
 

@@ -16,7 +16,7 @@ import type { Charge, ChargeRequest, FundingMethod, Payment, Quote, ServiceId, W
 import type { ListRoute, LookupRequest, ResponseOf, WidgetRouteName } from '../contract.js';
 import type { Checkout } from './checkout.js';
 import { RequestError, proxyClient, proxyRequest, type RequestOptions, type RouteParams, type Send } from './client.js';
-import { emit, type PayErrorStage } from './events.js';
+import { emit, type PayErrorDetail, type PayErrorStage } from './events.js';
 import { addEnglish, errorText, fill, latinDigits, localCalendarDate, messages, reasonText } from './i18n.js';
 import { provide } from './kit.js';
 import type { Clock } from './clock.js';
@@ -305,7 +305,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     const e = this.#checkout?.failure(error) ?? toRequestError(error);
     const steps = error === STEPS_UNAVAILABLE;
     this.requestError = { code: e.code, reasonCode: e.reasonCode, retry: e.retryable ? retry : undefined, ...(steps ? { steps } : {}) };
-    this.emitError(stage, e.code, e.retryable, null, e.reasonCode, undefined, null, steps ? messages(this.host.locale).stepsUnavailable : undefined);
+    this.emitError(stage, e.code, e.retryable, null, e.reasonCode, {}, steps ? messages(this.host.locale).stepsUnavailable : undefined);
     this.host.requestUpdate();
   }
 
@@ -417,11 +417,6 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     return this.#checkout;
   }
 
-  /** The gateway of the attempt on screen (Khalti, eSewa), if it goes through one; and whether the page is leaving for it. */
-  get gateway(): { method: FundingMethod; leaving: boolean } | null {
-    return this.#checkout?.gateway ?? null;
-  }
-
   /** Stops waiting for the current list, lookup or price request. A payment cannot be cancelled once sent. */
   cancel(): void {
     this.#lookupTask.abort();
@@ -476,7 +471,8 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
 
   /**
    * Tells the host of a failure the customer sees: where it happened, its code, and the text and reason shown.
-   * @internal `message`: the text shown when it is not the code's (a funded payment's, the steps' chunk).
+   * @internal `more`: what the steps add (NEA's generation, the funding); `message`: the text shown when it is not the
+   * code's (a funded payment's, the steps' chunk).
    */
   emitError(
     stage: PayErrorStage,
@@ -484,12 +480,10 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
     retryable: boolean,
     reference: string | null,
     reasonCode: string | null,
-    attempt?: Attempt,
-    payment: Payment | null = null,
+    more: Pick<PayErrorDetail, 'generation' | 'funding'> = {},
     message?: string,
   ) {
     const m = messages(this.host.locale);
-    const generation = attempt?.generation ? { generation: attempt.generation } : {};
     const reason = reasonText(m, reasonCode);
     emit(this.host, 'pay-error', {
       service: this.host.service,
@@ -500,8 +494,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       reasonCode: reason === null ? null : reasonCode,
       retryable,
       reference,
-      ...generation,
-      ...(payment?.funding ? { funding: payment.funding } : {}),
+      ...more,
     });
   }
 

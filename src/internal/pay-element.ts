@@ -33,13 +33,6 @@ styleHub.onStyles = () => {
 /** After this long, a request still running says what the widget is waiting for. */
 export const SLOW_MS = 3000;
 
-const PROGRESS: Record<Exclude<Busy, null>, 'loading' | 'lookingUp' | 'pricing' | 'paying' | 'checking'> = {
-  load: 'loading',
-  lookup: 'lookingUp',
-  charge: 'pricing',
-  pay: 'paying',
-  status: 'checking',
-};
 
 /**
  * The base of every payment element (not an element itself).
@@ -293,9 +286,8 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseEl
   #progress(busy: Busy): string {
     if (!busy) return '';
     const m = this.m;
-    // Back from a gateway: its name ("Confirming your payment with Khalti…").
-    const gateway = this.flow.gateway;
-    const doing = busy === 'status' && gateway ? fill(m.confirmingWith, { method: m.fundingNames[gateway.method] }) : m[PROGRESS[busy]];
+    // The steps' own requests (pricing, paying, checking) are said by the steps.
+    const doing = busy === 'load' ? m.loading : busy === 'lookup' ? m.lookingUp : this.steps!.progress(busy);
     return this.#slow && this.#watched === busy ? `${doing} ${fill(m.stillWaiting, { biller: m.billers[this.service] })}` : doing;
   }
 

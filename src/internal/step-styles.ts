@@ -13,6 +13,23 @@ export const stepStyles = css`
     width: auto;
     accent-color: var(--_accent);
   }
+  /* A secondary action that reads as a link (copy the reference; at a migrated NEA counter, switch numbers). */
+  button.link {
+    justify-self: start;
+    border: 0;
+    padding: 0;
+    background: none;
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 0.2em;
+  }
+  .note {
+    margin: 0;
+    background: var(--_surface);
+    border-inline-start: 4px solid var(--_accent);
+    border-radius: calc(var(--_radius) / 2);
+    padding: 0.5em var(--_space);
+  }
   .badge {
     justify-self: start;
     background: var(--_surface);

@@ -91,6 +91,13 @@ export abstract class StepsView<E extends PayElement = PayElement> {
     return this.el.renderCancel();
   }
 
+  /** What the progress line says while a request of these steps runs; back from a gateway, its name ("Confirming your payment with Khalti…"). */
+  progress(busy: 'charge' | 'pay' | 'status'): string {
+    const { m } = this;
+    const gateway = this.checkout.gateway;
+    return busy === 'status' && gateway ? fill(m.confirmingWith, { method: m.fundingNames[gateway.method] }) : m[busy === 'charge' ? 'pricing' : busy === 'pay' ? 'paying' : 'checking'];
+  }
+
   /** The choice step: what the element offers for the quote. */
   abstract renderChoice(quote: Quote): TemplateResult;
 

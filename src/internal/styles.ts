@@ -126,8 +126,7 @@ export const payStyles = [
     padding: 0.5em 0.6em;
   }
   .hint + input,
-  label + input,
-  label + select {
+  label + input {
     margin-top: 0.35rem;
   }
   input[aria-invalid='true'] {
@@ -156,29 +155,9 @@ export const payStyles = [
     color: var(--_on-accent);
     font-weight: 600;
   }
-  button.link {
-    justify-self: start;
-    border: 0;
-    padding: 0;
-    background: none;
-    color: inherit;
-    text-decoration: underline;
-    text-underline-offset: 0.2em;
-  }
-  .note {
-    margin: 0;
-    background: var(--_surface);
-    border-inline-start: 4px solid var(--_accent);
-    border-radius: calc(var(--_radius) / 2);
-    padding: 0.5em var(--_space);
-  }
   button:disabled {
     opacity: 0.6;
     cursor: progress;
-  }
-  select {
-    max-width: 100%;
-    font: inherit;
   }
   [role='status']:empty {
     display: none;
