@@ -5,13 +5,11 @@
  * is what a page fetches before anything lazy: the entry chunk and the chunks it imports statically. Lazy
  * chunks (the steps after the lookup, Nepali, the portal themes) are listed, not counted.
  *
- *   npx tsx scripts/size.ts [--enforce [--ratchet]] [--without-zod] [--no-build]
+ *   npx tsx scripts/size.ts [--enforce] [--without-zod] [--no-build]
  *
- * --enforce: exits non-zero when an initial load is over its budget (12 KB per element, 15 KB all three).
- * --ratchet (with --enforce): holds the figures reached instead (RATCHET), until the budgets are met; lower
- * them as the size goes down, and drop --ratchet from scripts/test.sh once the budgets hold. --without-zod: zod stays external (not
- * counted), to see the widget code's own progress while zod is still in the browser bundle. --no-build: reuses
- * the scratch dist (`.size-dist/`) of an earlier run, which is otherwise removed at the end.
+ * --enforce: exits non-zero when an initial load is over its budget (12 KB per element, 15 KB all three): `npm test`
+ * runs it. --without-zod: zod stays external (not counted; none of the widgets' modules imports it now). --no-build:
+ * reuses the scratch dist (`.size-dist/`) of an earlier run, which is otherwise removed at the end.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,28 +28,16 @@ const withoutZod = args.has('--without-zod');
 /** Budgets (issue 13): each element's initial load, and all three together. */
 export const BUDGET_ELEMENT = 12 * 1024;
 export const BUDGET_ALL = 15 * 1024;
-/**
- * The ratchet: the figures reached (2026-12-02, with the elements' own reactive base instead of LitElement, the
- * first load holding only the lookup, the texts of the errors a proxy's answer brings in the steps' chunk, and
- * the build minifying the css/html templates: 12.90 KB for the largest element, <nea-pay>, and 14.28 KB for all
- * three), rounded up to the next 0.5 KB. Never raise them.
- */
-export const RATCHET_ELEMENT = 13 * 1024;
-export const RATCHET_ALL = 14.5 * 1024;
-const ratchet = args.has('--ratchet');
-
 interface Entry {
   name: string;
   file: string;
   budget: number;
-  /** The ratchet's figure for it. */
-  held: number;
 }
 
 /** Each service's element (registry: src/services.ts), then all of them together. */
 const ENTRIES: Entry[] = [
-  ...SERVICE_TAGS.map((tag) => ({ name: `<${tag}>`, file: `${tag}.js`, budget: BUDGET_ELEMENT, held: RATCHET_ELEMENT })),
-  { name: 'all of them (index.js)', file: 'index.js', budget: BUDGET_ALL, held: RATCHET_ALL },
+  ...SERVICE_TAGS.map((tag) => ({ name: `<${tag}>`, file: `${tag}.js`, budget: BUDGET_ELEMENT })),
+  { name: 'all of them (index.js)', file: 'index.js', budget: BUDGET_ALL },
 ];
 
 const reuse = args.has('--no-build') && existsSync(dist);
@@ -78,7 +64,7 @@ async function measure(chunk: Rolldown.OutputChunk): Promise<Measured> {
 
 let over = false;
 const rows: string[] = [];
-for (const { name, file, budget, held } of ENTRIES) {
+for (const { name, file, budget } of ENTRIES) {
   const result = (await build({
     configFile: false,
     logLevel: 'silent',
@@ -106,9 +92,8 @@ for (const { name, file, budget, held } of ENTRIES) {
   const lazy = measured.filter((m) => !initial.has(m.file));
   const total = (key: 'min' | 'gzip' | 'brotli') => first.reduce((sum, m) => sum + m[key], 0);
   const gzip = total('gzip');
-  let verdict = gzip <= budget ? `within budget ${kb(budget)}` : `OVER budget ${kb(budget)} by ${kb(gzip - budget)}`;
-  if (ratchet) verdict += gzip <= held ? `, within the ratchet ${kb(held)}` : `, OVER the ratchet ${kb(held)}`;
-  over ||= gzip > (ratchet ? held : budget);
+  const verdict = gzip <= budget ? `within budget ${kb(budget)}` : `OVER budget ${kb(budget)} by ${kb(gzip - budget)}`;
+  over ||= gzip > budget;
   console.log(`${name} initial${withoutZod ? ' (zod external)' : ''}: ${kb(total('min'))} min, ${kb(gzip)} gzip, ${kb(total('brotli'))} brotli (${first.length} chunk${first.length > 1 ? 's' : ''}) ${verdict}`);
   for (const m of lazy) console.log(`  lazy ${m.file}: ${kb(m.min)} min, ${kb(m.gzip)} gzip, ${kb(m.brotli)} brotli`);
   rows.push(`| ${name} | ${kb(gzip)} | ${kb(total('brotli'))} | ${kb(budget)} |`);
@@ -117,6 +102,6 @@ if (!args.has('--no-build')) rmSync(dist, { recursive: true, force: true });
 console.log(['', '| entry | initial gzip | initial brotli | budget |', '| --- | --- | --- | --- |', ...rows].join('\n'));
 
 if (over && args.has('--enforce')) {
-  console.error(`\nOver the size ${ratchet ? 'ratchet' : 'budget'} (see above).`);
+  console.error('\nOver the size budget (see above).');
   process.exit(1);
 }

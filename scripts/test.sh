@@ -34,6 +34,5 @@ npm run -s test:browser
 step "end-to-end tests"
 npm run -s test:e2e
 step "bundle size"
-# Budgets (issue 13): each element's first load at most 12 KB gzip, all three at most 15 KB. Until they are met,
-# --ratchet holds the figures reached (scripts/size.ts RATCHET_*); drop it once `--enforce` alone passes.
-npx tsx scripts/size.ts --enforce --ratchet
+# Budgets (issue 13): each element's first load at most 12 KB gzip, all three at most 15 KB.
+npx tsx scripts/size.ts --enforce
