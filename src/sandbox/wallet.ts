@@ -10,6 +10,8 @@ export interface SandboxWalletOptions {
   balancePaisa?: number;
   /** Starting balances of some customers (by host authentication's subject; `guest` without one). */
   balances?: Record<string, number>;
+  /** How many of the last calls `calls` keeps (a ring, as the sandbox aggregator's log). Default 1,000. */
+  callLimit?: number;
 }
 
 export type WalletCall = { hook: 'hold' | 'capture' | 'release'; reference: string; amountPaisa: number };
@@ -18,12 +20,18 @@ export function createSandboxWallet(options: SandboxWalletOptions = {}) {
   const initial = options.balancePaisa ?? 10_000_000;
   const balances = new Map<string, number>(Object.entries(options.balances ?? {}));
   const holds = new Map<string, { subject: string; amountPaisa: number; state: 'held' | 'captured' | 'released' }>();
+  /** The last `callLimit` calls, oldest first (a long-running demo does not grow it without end). */
   const calls: WalletCall[] = [];
+  const limit = options.callLimit ?? 1_000;
+  const log = (call: WalletCall) => {
+    calls.push(call);
+    if (calls.length > limit) calls.splice(0, calls.length - limit);
+  };
   const balanceOf = (subject: string) => balances.get(subject) ?? initial;
 
   const hooks: HostFundingHooks = {
     async hold(payment) {
-      calls.push({ hook: 'hold', reference: payment.reference, amountPaisa: payment.totalPaisa });
+      log({ hook: 'hold', reference: payment.reference, amountPaisa: payment.totalPaisa });
       const holdId = `hold-${payment.reference}`;
       if (holds.has(holdId)) return { holdId };
       const subject = payment.subject ?? 'guest';
@@ -33,13 +41,13 @@ export function createSandboxWallet(options: SandboxWalletOptions = {}) {
       return { holdId };
     },
     async capture(hold) {
-      calls.push({ hook: 'capture', reference: hold.reference, amountPaisa: hold.amountPaisa });
+      log({ hook: 'capture', reference: hold.reference, amountPaisa: hold.amountPaisa });
       const held = holds.get(hold.holdId);
       if (!held) throw new Error(`no hold ${hold.holdId}`);
       if (held.state === 'held') held.state = 'captured';
     },
     async release(hold) {
-      calls.push({ hook: 'release', reference: hold.reference, amountPaisa: hold.amountPaisa });
+      log({ hook: 'release', reference: hold.reference, amountPaisa: hold.amountPaisa });
       const held = holds.get(hold.holdId);
       if (!held) throw new Error(`no hold ${hold.holdId}`);
       if (held.state !== 'held') return;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createSandbox, type SandboxLimits } from '../../src/sandbox/sandbox.js';
+import { createSandboxWallet } from '../../src/sandbox/wallet.js';
 import { listen } from './harness.js';
 
 const TOKEN = 'TEST:conformance';
@@ -307,5 +308,20 @@ describe('sandbox aggregator: bounded memory', () => {
     assert.equal(box.state.transactions.size, 20, 'past the window, the cap holds');
     assert.deepEqual((await status(early[0]!)).json.error_code, '002', 'the oldest evicted');
     for (const reference of [early[59]!, late]) assert.equal((await status(reference)).json.state, 'Success');
+  });
+});
+
+describe('sandbox wallet (host funding)', () => {
+  it('keeps the last callLimit calls only, oldest first, and its holds stay idempotent', async () => {
+    const wallet = createSandboxWallet({ balancePaisa: 1_000_000, callLimit: 3 });
+    const payment = (reference: string) => ({ reference, totalPaisa: 10_000 }) as Parameters<typeof wallet.hooks.hold>[0];
+    for (const reference of ['A', 'B', 'C']) await wallet.hooks.hold(payment(reference));
+    await wallet.hooks.hold(payment('A'));
+    await wallet.hooks.capture({ holdId: 'hold-B', reference: 'B', amountPaisa: 10_000 } as Parameters<typeof wallet.hooks.capture>[0]);
+    assert.deepEqual(
+      wallet.calls.map((c) => `${c.hook} ${c.reference}`),
+      ['hold C', 'hold A', 'capture B'],
+    );
+    assert.equal(wallet.balanceOf('guest'), 1_000_000 - 3 * 10_000, 'the second hold of A took nothing');
   });
 });
