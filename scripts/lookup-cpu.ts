@@ -8,6 +8,16 @@
  * one-at-a-time overhead is made of, plus the event-loop wake-ups. Prints the medians of the rounds.
  * LOOKUP_PROFILE=<dir>: the proxy's process runs under `node --cpu-prof` (sum it with scripts/bench-profile.ts).
  * LOOKUP_BEFORE=<dir>: also a proxy from another checkout (its src/), measured in the same rounds.
+ *
+ * Instructions per lookup, which the machine's load does not move: `--instructions <proxy|passthrough>
+ * <count> <warmup> [checkout]` serves one side alone in this process (the sandbox and the lookups run in a
+ * child) and prints its CPU per lookup; under callgrind with LOOKUP_CALLGRIND=1 only the `count` lookups
+ * after the warm-up are counted (the child switches instrumentation on and off with callgrind_control):
+ *   LOOKUP_CALLGRIND=1 valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes \
+ *     --smc-check=all-non-file --callgrind-out-file=/tmp/cg node --import tsx scripts/lookup-cpu.ts \
+ *     --instructions proxy 1000 3000
+ * then `callgrind_annotate /tmp/cg-01` (thread 1: the event loop, the critical path; the others are V8's
+ * compiler and GC helpers) divided by `count`, minus the same for the passthrough.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
