@@ -7,20 +7,11 @@ import type { LedgerState } from '../providers/upstream.js';
 import { parseBody, signedIn, type ProxyEnv, type RouteContext } from './context.js';
 import { paymentView, settlement } from './views.js';
 
-const splitLast = (path: string) => [path.slice(0, path.lastIndexOf('/')), path.slice(path.lastIndexOf('/') + 1)] as const;
-
 export function historyRoutes({ payments, store }: RouteContext) {
   const app = new Hono<ProxyEnv>();
 
-  // The portal's paginated lists. Registered under the payments' parameter (POST /payments/:reference,
-  // answering only for `history`) rather than as the static path: Hono's RegExpRouter, SmartRouter's first
-  // and fastest choice, refuses a static segment and a parameter at the same place of one method's routes
-  // (whatever their order), and POST /payments/history beside POST /payments/:reference/resume made every
-  // request of the proxy fall back to the TrieRouter. The same answers either way (the tests' history calls).
-  const [historyParent, historyName] = splitLast(ROUTES.history.path);
-  if (`${historyParent}/:reference` !== splitLast(ROUTES.resume.path)[0]) throw new Error('history and resume are no longer siblings: register history as a plain path');
-  app.post(`${historyParent}/:reference`, async (c, next) => {
-    if (c.req.param('reference') !== historyName) return next();
+  // The portal's paginated lists.
+  app.post(ROUTES.history.path, async (c) => {
     const subject = signedIn(c);
     const body = await parseBody(c, ROUTES.history.request);
     const states = body.filter_parameters?.status?.flatMap((state) => (state === 'pending' ? ['pending', 'unknown'] : [state])) as
