@@ -52,17 +52,22 @@ async function serveSide(kind: string, upstream: string, rootDir?: string): Prom
   const { loadConfig } = (await import(`${root}src/server/config.js`)) as typeof import('../src/server/config.js');
   const { createLogger } = (await import(`${root}src/server/log.js`)) as typeof import('../src/server/log.js');
   const { createProxy } = (await import(`${root}src/server/proxy.js`)) as typeof import('../src/server/proxy.js');
+  const file = join(mkdtempSync(join(tmpdir(), 'lookup-cpu-')), 'ledger.sqlite');
   const config = loadConfig({
     AGGREGATOR_BASE_URL: upstream,
     AGGREGATOR_TOKEN: TOKEN,
-    DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'lookup-cpu-')), 'ledger.sqlite')}`,
+    DATABASE_URL: `sqlite:${file}`,
     RATE_LIMIT_PER_MINUTE: '0',
     LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
     RECONCILE_INTERVAL_MS: '0',
     FUNDING: 'host',
   });
   const { createSandboxWallet } = (await import(`${root}src/sandbox/wallet.js`)) as typeof import('../src/sandbox/wallet.js');
-  const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
+  // Counting instructions: the quotes are written in full batches (QUOTE_BATCH) rather than per 100 ms window,
+  // whose size, and so the insert's cost per quote, follows the pace (valgrind's is some 50 times slower).
+  const { openSqliteStore } = (await import(`${root}src/server/store/sqlite.js`)) as typeof import('../src/server/store/sqlite.js');
+  const store = role === '--instructions' ? openSqliteStore(file, { scheduleQuotes: () => () => undefined }) : undefined;
+  const proxy = createProxy({ config, store, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
   await proxy.store.ready();
   return listen(proxy.fetch);
 }
