@@ -8,8 +8,18 @@
  * one-at-a-time overhead is made of, plus the event-loop wake-ups. Prints the medians of the rounds.
  * LOOKUP_PROFILE=<dir>: the proxy's process runs under `node --cpu-prof` (sum it with scripts/bench-profile.ts).
  * LOOKUP_BEFORE=<dir>: also a proxy from another checkout (its src/), measured in the same rounds.
+ *
+ * Instructions per lookup, which the machine's load does not move: `--instructions <proxy|passthrough>
+ * <count> <warmup> [checkout]` serves one side alone in this process (the sandbox and the lookups run in a
+ * child) and prints its CPU per lookup; under callgrind with LOOKUP_CALLGRIND=1 only the `count` lookups
+ * after the warm-up are counted (the child switches instrumentation on and off with callgrind_control):
+ *   LOOKUP_CALLGRIND=1 valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes \
+ *     --smc-check=all-non-file --callgrind-out-file=/tmp/cg node --import tsx scripts/lookup-cpu.ts \
+ *     --instructions proxy 1000 3000
+ * then `callgrind_annotate /tmp/cg-01` (thread 1: the event loop, the critical path; the others are V8's
+ * compiler and GC helpers) divided by `count`, minus the same for the passthrough.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,42 +32,96 @@ const TOKEN = 'TEST:bench';
 const LOOKUP = { office_code: '245:bhaktapur-dc', sc_no: '001.01.555', consumer_id: '555' };
 const role = process.argv[2];
 
-if (role === '--server') {
-  const kind = process.argv[3]!;
-  const upstream = process.argv[4] ?? '';
+/** Serves one side (the sandbox, the passthrough or a proxy, from this checkout or `root`'s); resolves to its URL. */
+async function serveSide(kind: string, upstream: string, rootDir?: string): Promise<string> {
   // The proxy's code: this checkout's, or another's (LOOKUP_BEFORE) to compare side by side.
-  const root = process.argv[5] ? pathToFileURL(`${process.argv[5]}/`).href : new URL('../', import.meta.url).href;
+  const root = rootDir ? pathToFileURL(`${rootDir}/`).href : new URL('../', import.meta.url).href;
   const { serve } = await import('@hono/node-server');
   const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
-    new Promise<string>((resolve) => serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`)));
-  let url: string;
+    new Promise<string>((resolve) => {
+      const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+      // Under valgrind a side may pause for seconds: keep idle connections open meanwhile.
+      (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 600_000;
+    });
   if (kind === 'sandbox') {
     const { createSandbox } = await import('../src/sandbox/sandbox.js');
-    url = await listen(createSandbox({ tokens: [TOKEN], creditsPaisa: 1e14 }).fetch);
-  } else if (kind === 'passthrough') {
-    // The same passthrough as scripts/bench-servers.ts.
-    url = await startPassthrough(new URL(upstream), TOKEN);
-  } else {
-    const { loadConfig } = (await import(`${root}src/server/config.js`)) as typeof import('../src/server/config.js');
-    const { createLogger } = (await import(`${root}src/server/log.js`)) as typeof import('../src/server/log.js');
-    const { createProxy } = (await import(`${root}src/server/proxy.js`)) as typeof import('../src/server/proxy.js');
-    const config = loadConfig({
-      AGGREGATOR_BASE_URL: upstream,
-      AGGREGATOR_TOKEN: TOKEN,
-      DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'lookup-cpu-')), 'ledger.sqlite')}`,
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
-      RECONCILE_INTERVAL_MS: '0',
-      FUNDING: 'host',
-    });
-    const { createSandboxWallet } = (await import(`${root}src/sandbox/wallet.js`)) as typeof import('../src/sandbox/wallet.js');
-    const proxy = createProxy({ config, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
-    await proxy.store.ready();
-    url = await listen(proxy.fetch);
+    return listen(createSandbox({ tokens: [TOKEN], creditsPaisa: 1e14 }).fetch);
   }
+  // The same passthrough as scripts/bench-servers.ts.
+  if (kind === 'passthrough') return startPassthrough(new URL(upstream), TOKEN);
+  const { loadConfig } = (await import(`${root}src/server/config.js`)) as typeof import('../src/server/config.js');
+  const { createLogger } = (await import(`${root}src/server/log.js`)) as typeof import('../src/server/log.js');
+  const { createProxy } = (await import(`${root}src/server/proxy.js`)) as typeof import('../src/server/proxy.js');
+  const file = join(mkdtempSync(join(tmpdir(), 'lookup-cpu-')), 'ledger.sqlite');
+  const config = loadConfig({
+    AGGREGATOR_BASE_URL: upstream,
+    AGGREGATOR_TOKEN: TOKEN,
+    DATABASE_URL: `sqlite:${file}`,
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOOKUPS_PER_CUSTOMER_PER_MINUTE: '0',
+    RECONCILE_INTERVAL_MS: '0',
+    FUNDING: 'host',
+  });
+  const { createSandboxWallet } = (await import(`${root}src/sandbox/wallet.js`)) as typeof import('../src/sandbox/wallet.js');
+  // Counting instructions: the quotes are written in full batches (QUOTE_BATCH) rather than per 100 ms window,
+  // whose size, and so the insert's cost per quote, follows the pace (valgrind's is some 50 times slower).
+  const { openSqliteStore } = (await import(`${root}src/server/store/sqlite.js`)) as typeof import('../src/server/store/sqlite.js');
+  const store = role === '--instructions' ? openSqliteStore(file, { scheduleQuotes: () => () => undefined }) : undefined;
+  const proxy = createProxy({ config, store, log: createLogger([TOKEN], () => undefined), hostFunding: createSandboxWallet().hooks });
+  await proxy.store.ready();
+  return listen(proxy.fetch);
+}
+
+const agent = new Agent({ keepAlive: true });
+const payload = JSON.stringify(LOOKUP);
+const lookup = (url: string) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request(
+      `${url}/api/nea/lookup`,
+      { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+
+if (role === '--server') {
+  const url = await serveSide(process.argv[3]!, process.argv[4] ?? '', process.argv[5]);
   process.on('message', () => process.send!(process.cpuUsage()));
   process.on('SIGTERM', () => process.exit(0));
   process.send!(url);
+} else if (role === '--instructions') {
+  // This process serves one side alone (run it under valgrind); a child runs the sandbox and sends the
+  // lookups (warm-up, then `count`), so that this process's instructions are the side's own.
+  const [kind, count, warmup, root] = [process.argv[3]!, Number(process.argv[4] ?? 1000), Number(process.argv[5] ?? 500), process.argv[6]];
+  const driver = fork(fileURLToPath(import.meta.url), ['--driver'], { execArgv: ['--import', 'tsx'] });
+  const sandboxUrl = await new Promise<string>((resolve) => driver.once('message', (m) => resolve(m as string)));
+  const url = await serveSide(kind, sandboxUrl, root);
+  driver.send({ url, count, warmup, pid: process.pid });
+  await new Promise((resolve) => driver.once('message', resolve));
+  const used = process.cpuUsage();
+  await new Promise((resolve) => driver.once('message', resolve));
+  const { user, system } = process.cpuUsage(used);
+  console.log(`${kind}: ${((user + system) / count).toFixed(1)} us of CPU per lookup (${count} lookups after ${warmup})`);
+  driver.kill('SIGTERM');
+  process.exit(0);
+} else if (role === '--driver') {
+  process.send!(await serveSide('sandbox', ''));
+  process.on('SIGTERM', () => process.exit(0));
+  process.once('message', async (m) => {
+    const { url, count, warmup, pid } = m as { url: string; count: number; warmup: number; pid: number };
+    for (let i = 0; i < warmup; i++) await lookup(url);
+    // Under `valgrind --tool=callgrind --instr-atstart=no`, only the timed lookups are counted.
+    const callgrind = (on: boolean) => process.env.LOOKUP_CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(pid)]);
+    callgrind(true);
+    process.send!('start');
+    for (let i = 0; i < count; i++) await lookup(url);
+    callgrind(false);
+    process.send!('done');
+  });
 } else {
   const count = Number(process.argv[2] ?? 2000);
   const rounds = Number(process.argv[3] ?? 3);
@@ -79,21 +143,6 @@ if (role === '--server') {
       child.send('cpu');
     });
 
-  const agent = new Agent({ keepAlive: true });
-  const payload = JSON.stringify(LOOKUP);
-  const lookup = (url: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = request(
-        `${url}/api/nea/lookup`,
-        { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`))));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
   async function run(side: { child: ChildProcess; url: string }) {
     const times: number[] = [];
     const before = await cpu(side.child);

@@ -180,8 +180,7 @@ function nodeExchange(baseUrl: string): Exchange {
   const prefix = base.pathname.replace(/\/$/, '');
   return (path, init, deadline) =>
     new Promise((resolve, reject) => {
-      const headers: OutgoingHttpHeaders = { ...init.headers };
-      if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
+      const headers: OutgoingHttpHeaders = init.body === undefined ? init.headers : { ...init.headers, 'content-length': Buffer.byteLength(init.body) };
       const req = send({ agent, protocol: base.protocol, hostname, port, path: `${prefix}${path}`, method: init.method, headers }, (res) => {
         res.setEncoding('utf8');
         let text = '';
@@ -232,8 +231,9 @@ export class Aggregator {
   }
 
   async #call(path: string, init: Outgoing): Promise<UpstreamResult> {
-    const logPath = path.split('?')[0]!;
-    const started = performance.now();
+    const query = path.indexOf('?');
+    const logPath = query === -1 ? path : path.slice(0, query);
+    const started = this.options.observe ? performance.now() : 0;
     const { result, outcome } = await guardedExchange((deadline) => this.#exchange(path, init, deadline), {
       timeoutMs: this.options.timeoutMs,
       log: this.options.log,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
-import { createLogger, type LogLevel } from '../../src/server/log.js';
+import { createLogger, isoClock, type LogLevel } from '../../src/server/log.js';
 import { createProxy } from '../../src/server/proxy.js';
 import { createEmbeddedProxy } from '../../src/server/embedded.js';
 import { createServerApp } from '../../src/server/serve.js';
@@ -200,6 +200,18 @@ describe('request ids and log levels', () => {
     log('warn', 'c');
     log('error', 'd');
     assert.deepEqual(lines.map((l) => JSON.parse(l).event), ['c', 'd']);
+  });
+
+  it("formats times as Date's toISOString does, the second's prefix kept from one call to the next", () => {
+    const iso = isoClock();
+    // Fixed instants: milliseconds of one digit, two and three, the same second twice, seconds and days
+    // crossed forward and back, a fraction of a millisecond, the epoch and the last plain-ISO instant.
+    const t = Date.UTC(2026, 11, 2, 23, 59, 59);
+    const instants = [t, t + 7, t + 42, t + 999, t + 1000, t + 1001.75, t - 1, t + 86_400_000 + 5, t + 5, 0, 999, 1, 253402300799999];
+    for (const ms of instants) assert.equal(iso(ms), new Date(ms).toISOString(), String(ms));
+    // Outside years 1970-9999 the plain formatter answers (six-digit and negative years); NaN still throws.
+    for (const ms of [-1, -62198755200000, 253402300800000, 8.64e15]) assert.equal(iso(ms), new Date(ms).toISOString(), String(ms));
+    assert.throws(() => iso(Number.NaN), RangeError);
   });
 });
 

@@ -3,12 +3,15 @@ import type { Context } from 'hono';
 import { ERROR_CODES, isReasonCode, type ErrorCode, type Payment, type Quote } from '../../api.js';
 import { ProxyError, reasonFields, successEnvelope } from '../errors.js';
 import { SERVICE_UNAVAILABLE_MESSAGE, isAccountCode } from '../providers/upstream.js';
+import { isoClock } from '../log.js';
 import type { FundingRow, PaymentRow, StoredQuote } from '../store/store.js';
+
+const expiryTime = isoClock();
 
 export const quoteView = (q: StoredQuote, testMode: boolean): Quote => ({
   quote_id: q.id,
   service: q.service,
-  expires_at: new Date(q.expiresAt).toISOString(),
+  expires_at: expiryTime(q.expiresAt),
   test_mode: testMode,
   customer_name: q.customerName,
   facts: q.facts,
