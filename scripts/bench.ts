@@ -83,9 +83,9 @@ async function startServer(role: 'sandbox' | 'passthrough' | 'proxy', upstream =
         child.stdin!.write(`${line}\n`);
       }),
     /** The process's CPU time (user + system, all its threads) so far, in microseconds, from /proc. */
-    cpu: () => {
+    cpu: (only?: 'system') => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+      return (((only ? 0 : Number(fields[11])) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
     },
   };
 }
@@ -101,7 +101,7 @@ const urls = { sandbox: sandboxServer.urls.sandbox!, passthrough: passthroughSer
 /** Each process's CPU time so far (us): the sandbox's, the passthrough's, the proxy's, and this load generator's. */
 const cpuNow = () => {
   const own = process.cpuUsage();
-  return { sandbox: sandboxServer.cpu(), passthrough: passthroughServer.cpu(), proxy: proxyServer.cpu(), before: beforeServer?.cpu() ?? 0, load: own.user + own.system };
+  return { sandbox: sandboxServer.cpu(), passthrough: passthroughServer.cpu(), proxy: proxyServer.cpu(), proxySystem: proxyServer.cpu('system'), beforeSystem: beforeServer?.cpu('system') ?? 0, before: beforeServer?.cpu() ?? 0, load: own.user + own.system };
 };
 type Cpu = ReturnType<typeof cpuNow>;
 const cpuSince = (start: Cpu, per: number): Cpu => {
@@ -272,8 +272,8 @@ for (const [ledger, name, target] of [['sqlite', 'SQLite    ', 1500], ['postgres
   }
   // This checkout's proxy, and with BENCH_BEFORE another's, alternating which goes first in each round.
   const sides = [
-    { label: '', url, own: (c: Cpu) => c.proxy, runs: [] as Awaited<ReturnType<typeof commits>>[] },
-    ...(beforeServer ? [{ label: ' (before)', url: beforeServer.urls[ledger]!, own: (c: Cpu) => c.before, runs: [] as Awaited<ReturnType<typeof commits>>[] }] : []),
+    { label: '', url, own: (c: Cpu) => c.proxy, system: (c: Cpu) => c.proxySystem, runs: [] as Awaited<ReturnType<typeof commits>>[] },
+    ...(beforeServer ? [{ label: ' (before)', url: beforeServer.urls[ledger]!, own: (c: Cpu) => c.before, system: (c: Cpu) => c.beforeSystem, runs: [] as Awaited<ReturnType<typeof commits>>[] }] : []),
   ];
   // Without --commits every round pays the same accounts (each pay succeeds at once, freeing its account).
   let batch = 0;
@@ -283,12 +283,12 @@ for (const [ledger, name, target] of [['sqlite', 'SQLite    ', 1500], ['postgres
       side.runs.push(await commits(side.url, COMMITS, COMMITS_ONLY ? batch++ * COMMITS : 0, profile));
     }
   }
-  for (const { label, own, runs } of sides) {
+  for (const { label, own, system, runs } of sides) {
     const errors: Record<string, number> = {};
     for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
     const us = (pick: (c: Cpu) => number) => `${median(runs.map((x) => pick(x.cpu))).toFixed(0)} us (rounds: ${runs.map((x) => pick(x.cpu).toFixed(0)).join(' ')})`;
     console.log(`  ${name}${label} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s)`);
-    console.log(`    CPU per commit: proxy's process ${us(own)}; servers (proxy + sandbox) ${us((c) => own(c) + c.sandbox)}; sandbox ${us((c) => c.sandbox)}; load generator ${us((c) => c.load)}`);
+    console.log(`    CPU per commit: proxy's process ${us(own)}, of it in the kernel ${us(system)}; servers (proxy + sandbox) ${us((c) => own(c) + c.sandbox)}; sandbox ${us((c) => c.sandbox)}; load generator ${us((c) => c.load)}`);
   }
   if (sides.length === 2) {
     const ratios = sides[0]!.runs.map((x, i) => x.cpu.proxy / sides[1]!.runs[i]!.cpu.before);
