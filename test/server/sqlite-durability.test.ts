@@ -13,7 +13,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { createLedger } from '../../src/server/store/ledger.js';
 import type { Ledger } from '../../src/server/store/schema.js';
-import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, QUOTE_BATCH, SQLITE } from '../../src/server/store/sqlite.js';
+import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, QUOTE_BATCH, SQLITE, WAL_CHECKPOINT_PAGES } from '../../src/server/store/sqlite.js';
 import type { StoredQuote } from '../../src/server/store/store.js';
 import { paymentRow } from './harness.js';
 
@@ -49,6 +49,7 @@ function heldLedger() {
       return commits;
     },
     synchronous: () => opened.pragma('synchronous', { simple: true }),
+    autocheckpoint: () => opened.pragma('wal_autocheckpoint', { simple: true }),
     get syncs() {
       return syncs;
     },
@@ -92,6 +93,7 @@ describe('SQLite ledger group commit', () => {
     const { store } = ledger;
     await store.ready();
     assert.equal(ledger.synchronous(), NORMAL);
+    assert.equal(ledger.autocheckpoint(), WAL_CHECKPOINT_PAGES, 'the commit that checkpoints (two fsyncs on the event loop) comes every 10,000 WAL pages');
     // Migrations wrote; their sync is released here so the counts below start clean.
     await store.paymentByKey('none');
     ledger.release();
