@@ -9,7 +9,8 @@
  *   with other work the lookups per second measure the scheduler as much as the code, the CPU per lookup
  *   much less so (its ratio is the capacity ratio once the server's core is the limit);
  * - ledgered commits per second (lookups beforehand, pays timed; one account per commit, as the ledger
- *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight;
+ *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight, after a warm-up of
+ *   untimed pays; CPU per commit of each process (the proxy's alone, the sandbox's, the load generator's);
  * - a fixed-rate load (BENCH_SECONDS, default 60; 0 skips it) of lookups and payments: errors and memory.
  * `--quick` (or BENCH_QUICK=1): fewer, shorter rounds and no fixed-rate load, for development.
  * `--commits`: the ledgered commits alone (BENCH_COMMITS pays per round, BENCH_ROUNDS rounds; BENCH_LEDGERS
@@ -38,6 +39,8 @@ const LATENCY_COUNT = QUICK ? 150 : 300;
 const COMMITS_ONLY = process.argv.includes('--commits');
 const COMMITS = Number(process.env.BENCH_COMMITS ?? (QUICK ? 200 : 600));
 const COMMIT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+/** Pays before the timed ones, per proxy and ledger, untimed: a production proxy's pay path is compiled (the first few hundred pays cost twice the CPU). */
+const COMMIT_WARMUP = Math.min(COMMITS, 200);
 const LEDGERS = (process.env.BENCH_LEDGERS ?? 'sqlite,postgres').split(',');
 const PROFILE = process.env.BENCH_PROFILE;
 /** Another checkout (its src/): with --commits, its proxy is measured too, in its own process, alternating with this one's. */
@@ -51,7 +54,7 @@ async function startServer(role: 'sandbox' | 'passthrough' | 'proxy', upstream =
     process.execPath,
     ['--import', 'tsx', '--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'scripts/bench-servers.ts', role, upstream],
     {
-      env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS * (COMMITS_ONLY ? COMMIT_ROUNDS * (BEFORE ? 2 : 1) : 1)), BENCH_PROXY_ROOT: proxyRoot },
+      env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS_ONLY ? (COMMITS * COMMIT_ROUNDS + COMMIT_WARMUP) * (BEFORE ? 2 : 1) : COMMITS), BENCH_PROXY_ROOT: proxyRoot },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
@@ -263,7 +266,7 @@ console.log(`  capacity ratio passthrough CPU/proxy CPU ${median(cpuRatios).toFi
 console.log(`  own process's CPU per lookup (sandbox ${median(sandboxCpu).toFixed(0)} us apart): passthrough ${median(ownP).toFixed(0)} us, proxy ${median(ownQ).toFixed(0)} us; ratio ${median(ownRatios).toFixed(2)}x (rounds: ${ownRatios.map((x) => x.toFixed(2)).join(' ')})`);
 }
 
-console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand; successes only):`);
+console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand, after ${COMMIT_WARMUP} untimed pays; successes only):`);
 for (const [ledger, name, target] of [['sqlite', 'SQLite    ', 1500], ['postgres', 'PostgreSQL', 1000]] as const) {
   const url = ledger === 'sqlite' ? (LEDGERS.includes('sqlite') ? urls.sqlite : null) : urls.postgres;
   if (!url) {
@@ -275,12 +278,15 @@ for (const [ledger, name, target] of [['sqlite', 'SQLite    ', 1500], ['postgres
     { label: '', url, own: (c: Cpu) => c.proxy, system: (c: Cpu) => c.proxySystem, runs: [] as Awaited<ReturnType<typeof commits>>[] },
     ...(beforeServer ? [{ label: ' (before)', url: beforeServer.urls[ledger]!, own: (c: Cpu) => c.before, system: (c: Cpu) => c.beforeSystem, runs: [] as Awaited<ReturnType<typeof commits>>[] }] : []),
   ];
-  // Without --commits every round pays the same accounts (each pay succeeds at once, freeing its account).
-  let batch = 0;
+  // Without --commits every round pays the same accounts (each pay succeeds at once, freeing its account);
+  // with it, each batch of pays has accounts of its own.
+  let nextAccount = 0;
+  const accounts = (count: number) => (COMMITS_ONLY ? (nextAccount += count) - count : 0);
+  for (const side of sides) await commits(side.url, COMMIT_WARMUP, accounts(COMMIT_WARMUP));
   for (let r = 0; r < COMMIT_ROUNDS; r++) {
     for (const side of r % 2 ? [...sides].reverse() : sides) {
       const profile = PROFILE ? `commits-${ledger}${side.label ? '-before' : ''}${COMMIT_ROUNDS > 1 ? `-${r + 1}` : ''}` : undefined;
-      side.runs.push(await commits(side.url, COMMITS, COMMITS_ONLY ? batch++ * COMMITS : 0, profile));
+      side.runs.push(await commits(side.url, COMMITS, accounts(COMMITS), profile));
     }
   }
   for (const { label, own, system, runs } of sides) {
