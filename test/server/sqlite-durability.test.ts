@@ -132,6 +132,36 @@ describe('SQLite ledger group commit', () => {
     await store.close();
   });
 
+  it('writes made in the turn a sync is asked for join it: the waiters of one sync, woken together, share the next', async () => {
+    const ledger = heldLedger();
+    const { store } = ledger;
+    await store.ready();
+    await store.paymentByKey('none');
+    ledger.release();
+    // Eight reservations asked for in one turn: one commit, one sync (not the first alone, then the seven).
+    const rows = Array.from({ length: 8 }, (_, i) => paymentRow({ quoteId: `q-turn-${i}` }));
+    const [syncs, commits] = [ledger.syncs, ledger.commits];
+    const updated: Promise<unknown>[] = [];
+    const reserved = rows.map((row) =>
+      store.insertPayment(row).then(() => {
+        // Each, once durable, writes its next step at once: the eight are woken in one turn.
+        updated.push(store.updatePayment(row.reference, ['pending'], { state: 'unknown' }, 5));
+      }),
+    );
+    assert.equal(await settled(Promise.all(reserved)), false, 'waiting for their sync');
+    assert.equal(ledger.syncs - syncs, 1, 'one sync for the eight reservations');
+    assert.equal(ledger.commits - commits, 1, 'one commit for the eight reservations');
+    assert.equal(ledger.release(), 1);
+    await Promise.all(reserved);
+    assert.equal(updated.length, 8);
+    assert.equal(await settled(Promise.all(updated)), false, 'the next steps wait for a sync of their own');
+    assert.equal(ledger.syncs - syncs, 2, 'one sync for the eight next steps');
+    assert.equal(ledger.commits - commits, 2, 'one commit for the eight next steps');
+    assert.equal(ledger.release(), 1);
+    for (const row of await Promise.all(updated)) assert.equal((row as { state: string }).state, 'unknown');
+    await store.close();
+  });
+
   it('commits a write nobody waits for within the turn, and a group before its sync: another connection sees them', async () => {
     const ledger = heldLedger();
     const { store } = ledger;
