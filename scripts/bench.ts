@@ -5,18 +5,24 @@
  * - overhead: latency of an NEA lookup through the proxy vs the same lookup through a plain node:http
  *   passthrough (and the details call straight to the sandbox), one request at a time, interleaved;
  * - throughput: lookups per second at 16 in flight, proxy and passthrough back to back in each round, and
- *   the servers' process CPU time per lookup on each side (user + system, from /proc): on a machine busy
+ *   the servers' CPU time per lookup on each side (its own process + the sandbox's; user + system, from /proc), and its own process's alone: on a machine busy
  *   with other work the lookups per second measure the scheduler as much as the code, the CPU per lookup
  *   much less so (its ratio is the capacity ratio once the server's core is the limit);
  * - ledgered commits per second (lookups beforehand, pays timed; one account per commit, as the ledger
- *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight;
+ *   allows one unresolved payment per account) on SQLite and PostgreSQL, 8 in flight, after a warm-up of
+ *   untimed pays; CPU per commit of each process (the proxy's alone, the sandbox's, the load generator's);
  * - a fixed-rate load (BENCH_SECONDS, default 60; 0 skips it) of lookups and payments: errors and memory.
  * `--quick` (or BENCH_QUICK=1): fewer, shorter rounds and no fixed-rate load, for development.
  * `--commits`: the ledgered commits alone (BENCH_COMMITS pays per round, BENCH_ROUNDS rounds; BENCH_LEDGERS
  * `sqlite`, `postgres` or both, comma-separated), for work on the pay path.
- * BENCH_PROFILE=<dir>: the servers run under `node --cpu-prof`, their profile written to <dir>; each ledger's
- * timed pays (lookups excluded) are also profiled alone, into <dir>/commits-<ledger>.cpuprofile.
- * The servers run in a child process (scripts/bench-servers.ts), the load here: one core each.
+ * BENCH_BEFORE=<dir> (with --commits): also the proxy of another checkout (its src/), in a process of its own on
+ * ledgers of its own against the same sandbox, alternating with this checkout's in every round (load-fair before/after).
+ * BENCH_PROFILE=<dir>: the servers run under `node --cpu-prof`, their profiles written to <dir>; each ledger's
+ * timed pays (lookups excluded) are also profiled alone, into <dir>/commits-<ledger>-<role>.cpuprofile.
+ * The servers run in child processes (scripts/bench-servers.ts), one per role: the sandbox aggregator, the
+ * passthrough, the proxy (SQLite and PostgreSQL), so that the proxy's process holds the proxy alone, as in
+ * production, and each process's CPU time (/proc) is its own; the load runs here. CPU figures are printed per
+ * process: the proxy's own, the sandbox's, the passthrough's, this load generator's (process.cpuUsage).
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -33,41 +39,78 @@ const LATENCY_COUNT = QUICK ? 150 : 300;
 const COMMITS_ONLY = process.argv.includes('--commits');
 const COMMITS = Number(process.env.BENCH_COMMITS ?? (QUICK ? 200 : 600));
 const COMMIT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+/** Pays before the timed ones, per proxy and ledger, untimed: a production proxy's pay path is compiled (the first few hundred pays cost twice the CPU). */
+const COMMIT_WARMUP = Math.min(COMMITS, 200);
 const LEDGERS = (process.env.BENCH_LEDGERS ?? 'sqlite,postgres').split(',');
 const PROFILE = process.env.BENCH_PROFILE;
+/** Another checkout (its src/): with --commits, its proxy is measured too, in its own process, alternating with this one's. */
+const BEFORE = process.env.BENCH_BEFORE;
 
 const pg = LEDGERS.includes('postgres') ? await tempPostgres() : { skip: 'not asked for (BENCH_LEDGERS)' };
-const server = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'scripts/bench-servers.ts'],
-  {
-    env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS * (COMMITS_ONLY ? COMMIT_ROUNDS : 1)) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  },
-);
-// The servers' output after the first line: one line per command answered (see `command`).
-const answers: ((line: string) => void)[] = [];
-const urls = await new Promise<{ sandbox: string; passthrough: string; sqlite: string; postgres: string | null }>((resolve) => {
-  let out = '';
-  let first = true;
-  server.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk;
-    for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
-      const line = out.slice(0, i);
-      out = out.slice(i + 1);
-      if (first) {
-        first = false;
-        resolve(JSON.parse(line));
-      } else answers.shift()?.(line);
-    }
+
+/** One of the servers' processes (scripts/bench-servers.ts `role`): its URLs, its commands, its CPU time. */
+async function startServer(role: 'sandbox' | 'passthrough' | 'proxy', upstream = '', proxyRoot = '') {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'scripts/bench-servers.ts', role, upstream],
+    {
+      env: { ...process.env, BENCH_POSTGRES_URL: 'url' in pg ? pg.url : '', BENCH_ACCOUNTS: String(COMMITS_ONLY ? (COMMITS * COMMIT_ROUNDS + COMMIT_WARMUP) * (BEFORE ? 2 : 1) : COMMITS), BENCH_PROXY_ROOT: proxyRoot },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  // The output after the first line: one line per command answered (see `command`).
+  const answers: ((line: string) => void)[] = [];
+  const urls = await new Promise<Record<string, string | null>>((resolve, reject) => {
+    let out = '';
+    let first = true;
+    child.once('exit', (code) => first && reject(new Error(`bench-servers.ts ${role} exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
+        const line = out.slice(0, i);
+        out = out.slice(i + 1);
+        if (first) {
+          first = false;
+          resolve(JSON.parse(line));
+        } else answers.shift()?.(line);
+      }
+    });
   });
-});
-/** Asks the servers' process to do something (`profile <name>`, `stop`) and waits until it is done. */
-const command = (line: string) =>
-  new Promise<string>((resolve) => {
-    answers.push(resolve);
-    server.stdin!.write(`${line}\n`);
-  });
+  return {
+    child,
+    urls,
+    /** Asks the process to do something (`profile <name>`, `stop`) and waits until it is done. */
+    command: (line: string) =>
+      new Promise<string>((resolve) => {
+        answers.push(resolve);
+        child.stdin!.write(`${line}\n`);
+      }),
+    /** The process's CPU time (user + system, all its threads) so far, in microseconds, from /proc. */
+    cpu: (only?: 'system') => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (((only ? 0 : Number(fields[11])) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    },
+  };
+}
+const CLOCK_TICKS = 100;
+// The sandbox aggregator, the passthrough and the proxy each in a process of their own: the proxy's process
+// holds the proxy alone, as in production. Both the passthrough and the proxy call the same sandbox.
+const sandboxServer = await startServer('sandbox');
+const passthroughServer = await startServer('passthrough', sandboxServer.urls.sandbox!);
+const proxyServer = await startServer('proxy', sandboxServer.urls.sandbox!);
+const beforeServer = BEFORE && COMMITS_ONLY ? await startServer('proxy', sandboxServer.urls.sandbox!, BEFORE) : null;
+const servers = [sandboxServer, passthroughServer, proxyServer, ...(beforeServer ? [beforeServer] : [])];
+const urls = { sandbox: sandboxServer.urls.sandbox!, passthrough: passthroughServer.urls.passthrough!, sqlite: proxyServer.urls.sqlite!, postgres: proxyServer.urls.postgres ?? null };
+/** Each process's CPU time so far (us): the sandbox's, the passthrough's, the proxy's, and this load generator's. */
+const cpuNow = () => {
+  const own = process.cpuUsage();
+  return { sandbox: sandboxServer.cpu(), passthrough: passthroughServer.cpu(), proxy: proxyServer.cpu(), proxySystem: proxyServer.cpu('system'), beforeSystem: beforeServer?.cpu('system') ?? 0, before: beforeServer?.cpu() ?? 0, load: own.user + own.system };
+};
+type Cpu = ReturnType<typeof cpuNow>;
+const cpuSince = (start: Cpu, per: number): Cpu => {
+  const now = cpuNow();
+  return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, (v - start[k as keyof Cpu]) / per])) as Cpu;
+};
 
 // The load side uses node:http with keep-alive too: a cheap client leaves the core to the servers.
 const agent = new Agent({ keepAlive: true });
@@ -119,15 +162,8 @@ async function latencyRound(count: number) {
   return Object.fromEntries(order.map((s) => [s, { p50: percentile(times[s], 50), p99: percentile(times[s], 99) }])) as Record<Side, { p50: number; p99: number }>;
 }
 
-/** The servers' process CPU time (user + system) so far, in microseconds. */
-const serverCpu = () => {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-};
-const CLOCK_TICKS = 100;
-
 async function throughput(call: () => Promise<{ status: number }>, seconds: number, inFlight = 16) {
-  const cpu = serverCpu();
+  const cpu = cpuNow();
   const end = performance.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -140,7 +176,7 @@ async function throughput(call: () => Promise<{ status: number }>, seconds: numb
       }
     }),
   );
-  return { perSecond: done / seconds, errors, cpuPerCall: (serverCpu() - cpu) / Math.max(1, done + errors) };
+  return { perSecond: done / seconds, errors, cpu: cpuSince(cpu, Math.max(1, done + errors)) };
 }
 
 /**
@@ -153,9 +189,9 @@ async function commits(proxy: string, count: number, first = 0, profile?: string
     const { json } = await post(`${proxy}/api/dishhome/lookup`, { customer_id: String(8_100_000_000 + first + i) });
     quotes.push(json.data!.response!.quote_id as string);
   }
-  if (profile) await command(`profile ${profile}`);
+  if (profile) for (const s of servers) await s.command(`profile ${profile}`);
   const t = performance.now();
-  const cpu = serverCpu();
+  const cpu = cpuNow();
   const errors: Record<string, number> = {};
   let ok = 0;
   let next = 0;
@@ -169,13 +205,13 @@ async function commits(proxy: string, count: number, first = 0, profile?: string
       }
     }),
   );
-  const result = { perSecond: ok / ((performance.now() - t) / 1000), errors, cpuPerCall: (serverCpu() - cpu) / count };
-  if (profile) await command('stop');
+  const result = { perSecond: ok / ((performance.now() - t) / 1000), errors, cpu: cpuSince(cpu, count) };
+  if (profile) for (const s of servers) await s.command('stop');
   return result;
 }
 const errorText = (errors: Record<string, number>) => Object.entries(errors).map(([k, v]) => `${v} ${k}`).join(', ') || '0 errors';
 
-console.log(`bill-pay proxy benchmark${QUICK ? ' (quick)' : ''}: loopback, servers in one process, load in another`);
+console.log(`bill-pay proxy benchmark${QUICK ? ' (quick)' : ''}: loopback, sandbox, passthrough and proxy each in a process of its own, load in another`);
 console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
 console.log(`${ROUNDS} rounds; medians of the rounds. Absolute figures depend on the machine's other load; the ratios are side by side.\n`);
 
@@ -197,6 +233,10 @@ if (!COMMITS_ONLY) {
   const cps: number[] = [];
   const cqs: number[] = [];
   const cpuRatios: number[] = [];
+  const ownP: number[] = [];
+  const ownQ: number[] = [];
+  const ownRatios: number[] = [];
+  const sandboxCpu: number[] = [];
   let throughputErrors = 0;
   for (let r = 0; r < ROUNDS; r++) {
     // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
@@ -208,9 +248,14 @@ if (!COMMITS_ONLY) {
     tps.push(tp.perSecond);
     tqs.push(tq.perSecond);
     ratios.push(tq.perSecond / tp.perSecond);
-    cps.push(tp.cpuPerCall);
-    cqs.push(tq.cpuPerCall);
-    cpuRatios.push(tp.cpuPerCall / tq.cpuPerCall);
+    // The servers' CPU of each side: its own process and the sandbox it calls.
+    cps.push(tp.cpu.passthrough + tp.cpu.sandbox);
+    cqs.push(tq.cpu.proxy + tq.cpu.sandbox);
+    cpuRatios.push(cps.at(-1)! / cqs.at(-1)!);
+    ownP.push(tp.cpu.passthrough);
+    ownQ.push(tq.cpu.proxy);
+    ownRatios.push(tp.cpu.passthrough / tq.cpu.proxy);
+    sandboxCpu.push(tp.cpu.sandbox, tq.cpu.sandbox);
 }
 console.log(`\nThroughput, 16 in flight, ${SLICE_SECONDS} s per side per round (${throughputErrors} errors):`);
 console.log(`  node:http passthrough ${median(tps).toFixed(0)} lookups/s`);
@@ -218,23 +263,45 @@ console.log(`  merchant proxy        ${median(tqs).toFixed(0)} lookups/s`);
 console.log(`  ratio proxy/passthrough ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')}; target >= 0.5x)`);
 console.log(`  servers' CPU per lookup (sandbox included on both sides): passthrough ${median(cps).toFixed(0)} us, proxy ${median(cqs).toFixed(0)} us`);
 console.log(`  capacity ratio passthrough CPU/proxy CPU ${median(cpuRatios).toFixed(2)}x (rounds: ${cpuRatios.map((x) => x.toFixed(2)).join(' ')})`);
+console.log(`  own process's CPU per lookup (sandbox ${median(sandboxCpu).toFixed(0)} us apart): passthrough ${median(ownP).toFixed(0)} us, proxy ${median(ownQ).toFixed(0)} us; ratio ${median(ownRatios).toFixed(2)}x (rounds: ${ownRatios.map((x) => x.toFixed(2)).join(' ')})`);
 }
 
-console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand; successes only):`);
-for (const [ledger, name, url, target] of [['sqlite', 'SQLite    ', LEDGERS.includes('sqlite') ? urls.sqlite : null, 1500], ['postgres', 'PostgreSQL', urls.postgres, 1000]] as const) {
+console.log(`\nLedgered commits (Dish Home pays of ${COMMITS} distinct accounts, 8 in flight, lookups beforehand, after ${COMMIT_WARMUP} untimed pays; successes only):`);
+for (const [ledger, name, target] of [['sqlite', 'SQLite    ', 1500], ['postgres', 'PostgreSQL', 1000]] as const) {
+  const url = ledger === 'sqlite' ? (LEDGERS.includes('sqlite') ? urls.sqlite : null) : urls.postgres;
   if (!url) {
     console.log(`  ${name} skipped: ${ledger === 'sqlite' ? 'not asked for (BENCH_LEDGERS)' : 'skip' in pg ? pg.skip : ''}`);
     continue;
   }
-  const runs = [];
-  // Without --commits every round pays the same accounts (each pay succeeds at once, freeing its account).
+  // This checkout's proxy, and with BENCH_BEFORE another's, alternating which goes first in each round.
+  const sides = [
+    { label: '', url, own: (c: Cpu) => c.proxy, system: (c: Cpu) => c.proxySystem, runs: [] as Awaited<ReturnType<typeof commits>>[] },
+    ...(beforeServer ? [{ label: ' (before)', url: beforeServer.urls[ledger]!, own: (c: Cpu) => c.before, system: (c: Cpu) => c.beforeSystem, runs: [] as Awaited<ReturnType<typeof commits>>[] }] : []),
+  ];
+  // Without --commits every round pays the same accounts (each pay succeeds at once, freeing its account);
+  // with it, each batch of pays has accounts of its own.
+  let nextAccount = 0;
+  const accounts = (count: number) => (COMMITS_ONLY ? (nextAccount += count) - count : 0);
+  for (const side of sides) await commits(side.url, COMMIT_WARMUP, accounts(COMMIT_WARMUP));
   for (let r = 0; r < COMMIT_ROUNDS; r++) {
-    runs.push(await commits(url, COMMITS, COMMITS_ONLY ? r * COMMITS : 0, PROFILE ? `commits-${ledger}${COMMIT_ROUNDS > 1 ? `-${r + 1}` : ''}` : undefined));
+    for (const side of r % 2 ? [...sides].reverse() : sides) {
+      const profile = PROFILE ? `commits-${ledger}${side.label ? '-before' : ''}${COMMIT_ROUNDS > 1 ? `-${r + 1}` : ''}` : undefined;
+      side.runs.push(await commits(side.url, COMMITS, accounts(COMMITS), profile));
+    }
   }
-  const errors: Record<string, number> = {};
-  for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
-  console.log(`  ${name} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s); servers' CPU ${median(runs.map((x) => x.cpuPerCall)).toFixed(0)} us per commit (rounds: ${runs.map((x) => x.cpuPerCall.toFixed(0)).join(' ')})`);
+  for (const { label, own, system, runs } of sides) {
+    const errors: Record<string, number> = {};
+    for (const run of runs) for (const [k, v] of Object.entries(run.errors)) errors[k] = (errors[k] ?? 0) + v;
+    const us = (pick: (c: Cpu) => number) => `${median(runs.map((x) => pick(x.cpu))).toFixed(0)} us (rounds: ${runs.map((x) => pick(x.cpu).toFixed(0)).join(' ')})`;
+    console.log(`  ${name}${label} ${median(runs.map((x) => x.perSecond)).toFixed(0)} commits/s (rounds: ${runs.map((x) => x.perSecond.toFixed(0)).join(' ')}; ${errorText(errors)}; target ${target}/s)`);
+    console.log(`    CPU per commit: proxy's process ${us(own)}, of it in the kernel ${us(system)}; servers (proxy + sandbox) ${us((c) => own(c) + c.sandbox)}; sandbox ${us((c) => c.sandbox)}; load generator ${us((c) => c.load)}`);
+  }
+  if (sides.length === 2) {
+    const ratios = sides[0]!.runs.map((x, i) => x.cpu.proxy / sides[1]!.runs[i]!.cpu.before);
+    console.log(`    proxy's process CPU per commit, this checkout / before: ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})`);
+  }
 }
+console.log(`  (proxy's process: the proxy, its ledger's client side and its host funding hooks; PostgreSQL's own server is not counted)`);
 
 if (SECONDS > 0 && !COMMITS_ONLY) {
   // Fixed rate: one operation every 20 ms (50/s), alternating an NEA lookup and a Dish Home lookup + pay.
@@ -244,7 +311,7 @@ if (SECONDS > 0 && !COMMITS_ONLY) {
   let failed = 0;
   const inFlight = new Set<Promise<void>>();
   const samples: { t: number; rss: number }[] = [];
-  const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+  const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proxyServer.child.pid}/status`, 'utf8'))![1]) / 1024;
   let broken = 0;
   while (performance.now() - started < SECONDS * 1000) {
     const i = sent++;
@@ -281,6 +348,10 @@ if (SECONDS > 0 && !COMMITS_ONLY) {
 console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 
 agent.destroy();
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
+await Promise.all(
+  servers.map(({ child }) => {
+    child.kill('SIGTERM');
+    return new Promise((resolve) => child.once('exit', resolve));
+  }),
+);
 if ('drop' in pg) await pg.drop();

@@ -13,7 +13,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { createLedger } from '../../src/server/store/ledger.js';
 import type { Ledger } from '../../src/server/store/schema.js';
-import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, QUOTE_BATCH, SQLITE } from '../../src/server/store/sqlite.js';
+import { LedgerSqliteDialect, ledgerDatabase, openSqliteStore, QUOTE_BATCH, SQLITE, WAL_CHECKPOINT_PAGES } from '../../src/server/store/sqlite.js';
 import type { StoredQuote } from '../../src/server/store/store.js';
 import { paymentRow } from './harness.js';
 
@@ -49,6 +49,7 @@ function heldLedger() {
       return commits;
     },
     synchronous: () => opened.pragma('synchronous', { simple: true }),
+    autocheckpoint: () => opened.pragma('wal_autocheckpoint', { simple: true }),
     get syncs() {
       return syncs;
     },
@@ -92,6 +93,7 @@ describe('SQLite ledger group commit', () => {
     const { store } = ledger;
     await store.ready();
     assert.equal(ledger.synchronous(), NORMAL);
+    assert.equal(ledger.autocheckpoint(), WAL_CHECKPOINT_PAGES, 'the commit that checkpoints (two fsyncs on the event loop) comes every 10,000 WAL pages');
     // Migrations wrote; their sync is released here so the counts below start clean.
     await store.paymentByKey('none');
     ledger.release();
@@ -127,6 +129,36 @@ describe('SQLite ledger group commit', () => {
     assert.ok(ledger.syncs - before <= 2, `${ledger.syncs - before} syncs for 8 payments`);
     assert.ok(ledger.commits - commitsBefore <= ledger.syncs - before, `${ledger.commits - commitsBefore} commits for 8 payments`);
     assert.equal(ledger.prepared.filter((sql) => sql.startsWith('insert into "payments"')).length, 1, 'the insert was prepared once');
+    await store.close();
+  });
+
+  it('writes made in the turn a sync is asked for join it: the waiters of one sync, woken together, share the next', async () => {
+    const ledger = heldLedger();
+    const { store } = ledger;
+    await store.ready();
+    await store.paymentByKey('none');
+    ledger.release();
+    // Eight reservations asked for in one turn: one commit, one sync (not the first alone, then the seven).
+    const rows = Array.from({ length: 8 }, (_, i) => paymentRow({ quoteId: `q-turn-${i}` }));
+    const [syncs, commits] = [ledger.syncs, ledger.commits];
+    const updated: Promise<unknown>[] = [];
+    const reserved = rows.map((row) =>
+      store.insertPayment(row).then(() => {
+        // Each, once durable, writes its next step at once: the eight are woken in one turn.
+        updated.push(store.updatePayment(row.reference, ['pending'], { state: 'unknown' }, 5));
+      }),
+    );
+    assert.equal(await settled(Promise.all(reserved)), false, 'waiting for their sync');
+    assert.equal(ledger.syncs - syncs, 1, 'one sync for the eight reservations');
+    assert.equal(ledger.commits - commits, 1, 'one commit for the eight reservations');
+    assert.equal(ledger.release(), 1);
+    await Promise.all(reserved);
+    assert.equal(updated.length, 8);
+    assert.equal(await settled(Promise.all(updated)), false, 'the next steps wait for a sync of their own');
+    assert.equal(ledger.syncs - syncs, 2, 'one sync for the eight next steps');
+    assert.equal(ledger.commits - commits, 2, 'one commit for the eight next steps');
+    assert.equal(ledger.release(), 1);
+    for (const row of await Promise.all(updated)) assert.equal((row as { state: string }).state, 'unknown');
     await store.close();
   });
 
