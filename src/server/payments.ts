@@ -399,7 +399,9 @@ export class Payments {
 
   /**
    * Sends the commit once and records its outcome (today's rules: unknown is held, a 400 is looked up now);
-   * the funding follows. A success and the capture's intent (`capturing`) are written together.
+   * the funding follows. The outcome and the funding's next step are written together: a success with the
+   * capture's intent (`capturing`), a failure with the refund's (`refunding`), an open payment with its funding's
+   * next check.
    */
   async #commit(provider: Provider<never>, row: PaymentRow, quote: StoredQuote, secured: FundingRow): Promise<{ payment: PaymentRow; funding: FundingRow | null }> {
     const outcome = classifyCommit(
@@ -424,12 +426,21 @@ export class Payments {
     };
     let committed: PaymentRow;
     let funding = secured;
-    if (outcome.state === 'success' && this.o.fundings?.has(secured.method)) {
-      // Written before the capture it guards, as settleFunding would: in the same step as the outcome.
+    if (this.o.fundings?.has(secured.method)) {
+      // The funding's next step is written in the same step as the outcome (before the capture or refund it guards,
+      // as settleFunding would), so a process that dies right after leaves nothing the reconciler cannot finish: a
+      // success's capture, a failure's refund (a `secured` funding has no next check of its own), and an open
+      // payment's funding held until the payment's next check.
+      const next: FundingPatch =
+        outcome.state === 'success'
+          ? { state: 'capturing', nextCheckAt: this.#backoff(0) }
+          : outcome.state === 'failed'
+            ? { state: 'refunding', nextCheckAt: this.#backoff(0) }
+            : { nextCheckAt: patch.nextCheckAt ?? this.#backoff(1) };
       const { first, then } = await this.o.store.updateTogether(
         row.reference,
         { table: 'payments', from: OPEN, patch },
-        { table: 'fundings', from: ['secured'], patch: { state: 'capturing', nextCheckAt: this.#backoff(0) } },
+        { table: 'fundings', from: ['secured'], patch: next },
         this.o.now(),
       );
       committed = first ?? (await this.#current(row));
