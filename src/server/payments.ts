@@ -487,14 +487,16 @@ export class Payments {
   }
 
   /**
-   * Gives a `refunding` funding's money back. After an answer was lost, the gateway is asked first, so a
-   * refund that did happen is not asked for twice. A refusal or a gateway without refunds: the operator owes it.
+   * Gives a `refunding` funding's money back. The gateway is asked first, so a refund that did happen is not
+   * asked for twice: after an answer was lost, and after a process died between the refund and its record (no
+   * attempt is counted then; a second refund would be refused and read as owed). A refusal or a gateway without
+   * refunds: the operator owes it.
    */
   async #refund(funding: FundingRow): Promise<FundingRow> {
     if (funding.state !== 'refunding') return funding;
     const module = this.#module(funding.method);
     const ref = { ...fundingRef(funding), paidPaisa: funding.paidPaisa ?? funding.totalPaisa };
-    if (funding.attempts > 0 && (await module.status(ref)).state === 'refunded') {
+    if ((await module.status(ref)).state === 'refunded') {
       return this.#updateFunding(funding, ['refunding'], { state: 'refunded', refundedAt: this.o.now(), nextCheckAt: null, claimedUntil: null });
     }
     const result = await module.refund(ref);

@@ -256,6 +256,21 @@ describe('funded pay: Khalti', () => {
     });
   });
 
+  it('a refund made whose record was lost (the process died): the reconciler asks Khalti first and never refunds twice', async () => {
+    await withStack(GATEWAYS(), async (s) => {
+      const { reference, url } = await startKhalti(s, ratnapark('905'), 30_000);
+      const done = await resume(s, reference, await atKhalti(url, 'pay'));
+      assert.deepEqual(done.json.data.response.funding, { method: 'khalti', state: 'refunded' });
+      assert.equal(khaltiRefunds, 1);
+      // As the ledger would be had the process died after Khalti refunded and before `refunded` was written.
+      const lost = await s.proxy.store.updateFunding(reference, ['refunded'], { state: 'refunding', refundedAt: null, nextCheckAt: clock }, clock);
+      assert.equal(lost?.attempts, 0, 'no refund attempt recorded');
+      await s.proxy.payments.reconcile({ all: true });
+      assert.equal((await s.proxy.payments.fundingOf(reference))!.state, 'refunded');
+      assert.equal(khaltiRefunds, 1, 'Khalti was not asked to refund again');
+    });
+  });
+
   for (const outcome of ['Success', 'Failed'] as const) {
     it(`commit unknown: held, then settled by the reconciler (${outcome} -> ${outcome === 'Success' ? 'captured' : 'refunded'})`, async () => {
       await withStack(GATEWAYS(), async (s) => {
