@@ -427,39 +427,47 @@ describe('funded pay: host hooks', () => {
     });
   });
 
-  it('a process dying right after a refused commit is recorded still releases the hold (its intent is written with the outcome)', async () => {
-    await withStack({ RECONCILE_DELAY_MS: '0' }, async (s) => {
-      const store = s.proxy.store;
-      // The process dies at its first ledger write after the one that records the failure: every write throws then.
-      let dead = false;
-      const writes = ['updatePayment', 'updateFunding', 'updateTogether', 'insertPayment', 'insertFunding'] as const;
-      const real = Object.fromEntries(writes.map((name) => [name, (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store)]));
-      for (const name of writes) {
-        Object.assign(store, {
-          [name]: async (...args: unknown[]) => {
-            if (dead) throw new Error('the process died');
-            const result = await real[name]!(...args);
-            const patch = (name === 'updateTogether' ? (args[1] as { patch: { state?: string } }).patch : args[2]) as { state?: string } | undefined;
-            if ((name === 'updatePayment' || name === 'updateTogether') && patch?.state === 'failed') dead = true;
-            return result;
-          },
-        });
-      }
-      const refused = await payWith(s, (await quoteOf(s, ratnapark('905'))).quote_id, 30_000);
-      assert.equal(refused.status, 500, 'the process died before answering');
-      const [hold] = s.wallet.calls;
-      assert.equal(hold?.hook, 'hold');
-      const reference = hold!.reference;
-      assert.equal((await store.paymentByReference(reference))!.state, 'failed');
-      // A new process: the reconciler finishes what the dead one left.
-      dead = false;
-      Object.assign(store, real);
-      await s.proxy.payments.reconcile({ all: true });
-      assert.equal((await s.proxy.payments.fundingOf(reference))!.state, 'refunded');
-      assert.equal(s.wallet.balanceOf('guest'), 10_000_000, 'the hold was released');
-      assert.equal(s.commits().length, 1);
+  // A refused commit: answered 404 (failed at once: the outcome is written with the refund's intent), or 400 (unknown,
+  // looked up now: written with the funding's next check, then failed by the lookup).
+  for (const refusal of ['404', '400 looked up'] as const) {
+    it(`a process dying right after a refused commit (${refusal}) is recorded still releases the hold (the funding's next step is written with the outcome)`, async () => {
+      await withStack({ RECONCILE_DELAY_MS: '0' }, async (s) => {
+        const store = s.proxy.store;
+        // The process dies at its first ledger write after the one that records the failure: every write throws then.
+        let dead = false;
+        const writes = ['updatePayment', 'updateFunding', 'updateTogether', 'insertPayment', 'insertFunding'] as const;
+        const real = Object.fromEntries(writes.map((name) => [name, (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store)]));
+        for (const name of writes) {
+          Object.assign(store, {
+            [name]: async (...args: unknown[]) => {
+              if (dead) throw new Error('the process died');
+              const result = await real[name]!(...args);
+              const patch = (name === 'updateTogether' ? (args[1] as { patch: { state?: string } }).patch : args[2]) as { state?: string } | undefined;
+              if ((name === 'updatePayment' || name === 'updateTogether') && patch?.state === 'failed') dead = true;
+              return result;
+            },
+          });
+        }
+        const customer = refusal === '404' ? SEED : ratnapark('905');
+        if (refusal === '404') await s.arm('commit', 'http404');
+        const refused = await payWith(s, (await quoteOf(s, customer)).quote_id, 30_000);
+        assert.equal(refused.status, 500, 'the process died before answering');
+        const [hold] = s.wallet.calls;
+        assert.equal(hold?.hook, 'hold');
+        const reference = hold!.reference;
+        assert.equal((await store.paymentByReference(reference))!.state, 'failed');
+        const left = (await s.proxy.payments.fundingOf(reference))!;
+        assert.deepEqual([left.state, left.nextCheckAt !== null], [refusal === '404' ? 'refunding' : 'secured', true], 'a funding the reconciler comes back to');
+        // A new process: the reconciler finishes what the dead one left.
+        dead = false;
+        Object.assign(store, real);
+        await s.proxy.payments.reconcile({ all: true });
+        assert.equal((await s.proxy.payments.fundingOf(reference))!.state, 'refunded');
+        assert.equal(s.wallet.balanceOf('guest'), 10_000_000, 'the hold was released');
+        assert.equal(s.commits().length, 1);
+      });
     });
-  });
+  }
 
   it('a refused hold (not enough balance): failed, nothing committed', async () => {
     await withStack({}, async (s) => {
