@@ -72,6 +72,12 @@ export interface FlowError {
   retry?: () => void;
 }
 
+/** A lookup form sent before its check (in the steps' chunk) was here: the check, and how to send the form again. */
+export interface DeferredCheck {
+  check: () => boolean;
+  again: () => void;
+}
+
 /** What is saved for a resume: the attempt, and its payment once that is pending. */
 export interface Saved extends Attempt {
   pending?: Payment;
@@ -228,7 +234,7 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   readonly send = ((name: WidgetRouteName, guard: Guard<unknown> | null, params: RouteParams, options?: RequestOptions) =>
     this.#request(name, guard, params, options)) as Send;
   readonly client = proxyClient(this.send);
-  readonly #lookupTask: Run<[LookupRequest<S>, (() => boolean)?], Quote>;
+  readonly #lookupTask: Run<[LookupRequest<S>, DeferredCheck?], Quote>;
 
   constructor(
     /** @internal */
@@ -241,19 +247,20 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
       this as PayFlow,
       'lookup',
       // The answer is shown once the steps after the lookup are here (until then the lookup is still busy); they check
-      // it, and the form first when it was sent before they were here (`check`).
-      async ([body, check], signal) => {
+      // it, and the form first when it was sent before they were here (`deferred`; not once the run was cancelled).
+      async ([body, deferred], signal) => {
         const answer = this.client.lookup(host.service, body, { signal });
         // (Read below, unless the form turns out invalid: then it is dropped.)
         answer.catch(() => undefined);
         const checkout = await this.load();
-        if (check && !check()) throw INVALID_FORM;
+        if (deferred && !signal.aborted && !deferred.check()) throw INVALID_FORM;
         return checkout.quote(await answer);
       },
       (quote) => {
         if (this.state.step === 'lookup') this.to({ step: 'choose', quote });
       },
-      ([body, check]) => void this.lookup(body, check),
+      // A form sent before its check was here is sent again from its fields as they are now.
+      ([body, deferred]) => void (deferred ? deferred.again() : this.lookup(body)),
     );
   }
 
@@ -432,13 +439,13 @@ export class PayFlow<S extends ServiceId = ServiceId> implements ReactiveControl
   }
 
   /**
-   * Looks up `body`. `check`: the form's check, when it was sent before the steps' chunk (which carries the checks) was
-   * here: run once it is, and an invalid form drops the answer (the check shows why).
+   * Looks up `body`. `deferred`: when the form was sent before the steps' chunk (which carries the checks) was here,
+   * its check, run once it is (an invalid form drops the answer: the check shows why), and how to send the form again.
    */
-  async lookup(body: LookupRequest<S>, check?: () => boolean): Promise<void> {
+  async lookup(body: LookupRequest<S>, deferred?: DeferredCheck): Promise<void> {
     if (this.state.step !== 'lookup') return;
     this.lastLookup = body;
-    await this.#lookupTask.run(body, check);
+    await this.#lookupTask.run(body, deferred);
   }
 
   /** This element's resume slot: per service and endpoint, and per element when it has a name. */

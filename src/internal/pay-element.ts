@@ -192,16 +192,17 @@ export abstract class PayElement<S extends ServiceId = ServiceId> extends BaseEl
   /**
    * The lookup form's submit, with the body its fields give. The element's steps check the fields
    * (`StepsView.checkLookup`, in their chunk, fetched when the element connects): at once when they are here; else the
-   * lookup goes out alongside their fetch and is checked once they come (an invalid form drops its answer). Invalid
-   * fields are shown, and the first one focused.
+   * lookup goes out alongside their fetch and is checked once they come (an invalid form drops its answer; a cancelled
+   * lookup is not checked; a retry sends the form again). Invalid fields are shown, and the first one focused.
    * @internal
    */
   async submitLookup(body: LookupRequest<S>): Promise<void> {
     let invalid = false;
     const check = () => this.steps!.checkLookup() || ((invalid = true), false);
-    if (!this.steps) await this.flow.lookup(body, check);
+    // A retry of such a lookup sends the form again, from its fields as they are then.
+    if (!this.steps) await this.flow.lookup(body, { check, again: () => this.renderRoot.querySelector('form')?.requestSubmit() });
     else if (check()) await this.flow.lookup(body);
-    // (Once the lookup has ended: its fields are inert while it runs.)
+    // (Once the lookup has ended: its fields are inert while it runs. Not when it was cancelled: never checked then.)
     if (invalid) await this.focusInvalid();
   }
 

@@ -129,6 +129,43 @@ describe('issue 13: the steps after the lookup load alongside it', () => {
     expect($(el, '[part=error]')).to.equal(null);
   });
 
+  it('does not check a form whose lookup was cancelled before the steps came', async () => {
+    const steps = deferred<StepsModule>();
+    const el = await neaPay(() => steps.promise);
+    el.scNo = '024-12-512';
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, 'form button[type=submit]')!.click();
+    await until(el, () => el.hasAttribute('loading'), 'looking up');
+    button(el, 'Cancel').click();
+    await until(el, () => !el.hasAttribute('loading'), 'cancelled');
+    steps.resolve(await realSteps());
+    await until(el, () => el.steps !== null, 'steps here');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await el.updateComplete;
+    expect($(el, '#sc-no')!.getAttribute('aria-invalid'), 'not checked').to.equal('false');
+    expect($(el, '#sc-no-error')!.textContent).to.equal('');
+    expect(el.getAttribute('step')).to.equal('lookup');
+  });
+
+  it('sends a form sent before the steps came again from its fields as they are when it is retried', async () => {
+    let fail = true;
+    const el = await neaPay(() => (fail ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : realSteps()));
+    el.scNo = '024-12-512';
+    await el.updateComplete;
+    setTimeout(() => $<HTMLButtonElement>(el, 'form button[type=submit]')!.click());
+    const { detail } = (await oneEvent(el, 'pay-error')) as CustomEvent<PayErrorDetail>;
+    expect(detail).to.include({ stage: 'load', code: 'NETWORK' });
+    await el.updateComplete;
+    // The customer corrects the SC No, then tries again: the corrected form is checked and sent.
+    const sc = $<HTMLInputElement>(el, '#sc-no')!;
+    sc.value = SEED.sc;
+    sc.dispatchEvent(new Event('input'));
+    fail = false;
+    button(el, 'Try again').click();
+    await until(el, () => el.getAttribute('step') === 'choose', 'choice shown after the retry');
+    expect($(el, '[part=error]')).to.equal(null);
+  });
+
   it("holds a migrated counter's numbers' place with a skeleton until the steps are here (its forms come with them)", async () => {
     const steps = deferred<StepsModule>();
     const el = document.createElement('nea-pay');
