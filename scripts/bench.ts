@@ -112,6 +112,8 @@ const cpuSince = (start: Cpu, per: number): Cpu => {
   return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, (v - start[k as keyof Cpu]) / per])) as Cpu;
 };
 
+/** How long the bench waits for any one answer. */
+const REQUEST_TIMEOUT_MS = 30_000;
 // The load side uses node:http with keep-alive too: a cheap client leaves the core to the servers.
 const agent = new Agent({ keepAlive: true });
 type Answer = { status: number; json: { code?: string; data?: { response?: Record<string, unknown> } } };
@@ -128,6 +130,8 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
       },
     );
     req.on('error', reject);
+    // A request that never answers stops the bench with an error instead of hanging it (seen once, cause unknown).
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`bench: no answer from ${url} in ${REQUEST_TIMEOUT_MS / 1000} s`)));
     req.end(payload);
   });
 const percentile = (values: number[], p: number) => {
