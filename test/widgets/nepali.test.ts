@@ -20,7 +20,9 @@ function ownText(el: Element, theirs: string[]): string {
   clone.append(...[...el.shadowRoot!.children].map((c) => c.cloneNode(true)));
   clone.querySelectorAll('[role=listbox]').forEach((l) => l.remove());
   let all = text(clone);
-  for (const value of theirs) all = all.split(value).join(' ');
+  // Longest first: a random reference may hold a shorter value (it once held the consumer ID, 3042), which taken out
+  // first would cut it in two and leave its letters behind.
+  for (const value of [...theirs].sort((a, b) => b.length - a.length)) all = all.split(value).join(' ');
   return all;
 }
 
