@@ -273,11 +273,14 @@ export class NeaPay extends PayElement<'nea'> {
     })}`;
   }
 
-  /** The customer's numbers, as the counter asks for them: a migrated counter's forms come with the steps (a skeleton until they are here). */
+  /**
+   * The customer's numbers, as the counter asks for them: a migrated counter's forms come with the steps (until they are
+   * here a skeleton, which assistive technology reads as a loading indicator).
+   */
   #numbers() {
     const form = this.form;
     if (form === 'v1') return this.oldNumberFields();
-    return (this.steps as NeaSteps | null)?.renderMigrated(form) ?? html`<div class="skeleton"></div>`;
+    return (this.steps as NeaSteps | null)?.renderMigrated(form) ?? html`<div class="skeleton" role="progressbar" aria-label=${this.m.loading}></div>`;
   }
 
   protected override stepsModule() {

@@ -173,6 +173,9 @@ describe('issue 13: the steps after the lookup load alongside it', () => {
     document.body.append(el);
     await until(el, () => $$(el, '[role=option]').length > 1, 'counters loaded');
     expect($(el, 'form .skeleton'), 'a skeleton in the form').to.not.equal(null);
+    // Told as loading to assistive technology (an indeterminate progress bar with its name).
+    expect([$(el, 'form .skeleton')!.getAttribute('role'), $(el, 'form .skeleton')!.getAttribute('aria-label')]).to.deep.equal(['progressbar', 'Loading…']);
+    await expect(el).to.be.accessible();
     expect($(el, '#consumer-no')).to.equal(null);
     expect($(el, '#sc-no'), 'not the first generation form').to.equal(null);
     steps.resolve(await realSteps());
