@@ -39,8 +39,18 @@ const LATENCY_COUNT = QUICK ? 150 : 300;
 const COMMITS_ONLY = process.argv.includes('--commits');
 const COMMITS = Number(process.env.BENCH_COMMITS ?? (QUICK ? 200 : 600));
 const COMMIT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
-/** Pays before the timed ones, per proxy and ledger, untimed: a production proxy's pay path is compiled (the first few hundred pays cost twice the CPU). */
-const COMMIT_WARMUP = Math.min(COMMITS, 200);
+/**
+ * Pays before the timed ones, per proxy and ledger, untimed: a production proxy's pay path is compiled. V8 keeps
+ * optimising it for over a thousand pays: after 200, the proxy's CPU per pay still fell from round to round
+ * (1750, 1567, 1283 us in three rounds of 600); after 1,500 pays it is about 1,250 us and stays there.
+ */
+const COMMIT_WARMUP = QUICK ? 200 : 1500;
+/**
+ * Lookups before the latency rounds, per side, untimed and interleaved. After 50, the proxy's p50 overhead fell
+ * from round to round as V8 compiled its path (0.83, 0.64, 0.45, 0.41, 0.38 ms): the first rounds measured the
+ * compiler. The passthrough, a few lines of node:http, is compiled after a few dozen.
+ */
+const LOOKUP_WARMUP = QUICK ? 300 : 3000;
 const LEDGERS = (process.env.BENCH_LEDGERS ?? 'sqlite,postgres').split(',');
 const PROFILE = process.env.BENCH_PROFILE;
 /** Another checkout (its src/): with --commits, its proxy is measured too, in its own process, alternating with this one's. */
@@ -220,12 +230,12 @@ console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores ($
 console.log(`${ROUNDS} rounds; medians of the rounds. Absolute figures depend on the machine's other load; the ratios are side by side.\n`);
 
 if (!COMMITS_ONLY) {
-  for (const side of Object.values(sides)) for (let i = 0; i < 50; i++) await side();
+  for (let i = 0; i < LOOKUP_WARMUP; i++) for (const side of Object.values(sides)) await side();
   const latencies: Awaited<ReturnType<typeof latencyRound>>[] = [];
   for (let r = 0; r < ROUNDS; r++) latencies.push(await latencyRound(LATENCY_COUNT));
   const med = (side: Side, p: 'p50' | 'p99') => median(latencies.map((l) => l[side][p]));
   const overhead = median(latencies.map((l) => l.proxy.p50 - l.passthrough.p50));
-  console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round):`);
+  console.log(`Latency, one at a time, interleaved (${LATENCY_COUNT} of each per round, after ${LOOKUP_WARMUP} of each untimed):`);
   console.log(`  NEA details straight to the sandbox  p50 ${ms(med('sandbox', 'p50'))}  p99 ${ms(med('sandbox', 'p99'))}`);
   console.log(`  lookup through node:http passthrough p50 ${ms(med('passthrough', 'p50'))}  p99 ${ms(med('passthrough', 'p99'))}`);
   console.log(`  lookup through the merchant proxy    p50 ${ms(med('proxy', 'p50'))}  p99 ${ms(med('proxy', 'p99'))}`);
@@ -286,7 +296,10 @@ for (const [ledger, name, target] of [['sqlite', 'SQLite    ', 1500], ['postgres
   // with it, each batch of pays has accounts of its own.
   let nextAccount = 0;
   const accounts = (count: number) => (COMMITS_ONLY ? (nextAccount += count) - count : 0);
-  for (const side of sides) await commits(side.url, COMMIT_WARMUP, accounts(COMMIT_WARMUP));
+  // In batches of at most COMMITS: without --commits the sandbox has COMMITS accounts, paid again in each batch.
+  for (let left = COMMIT_WARMUP; left > 0; left -= COMMITS) {
+    for (const side of sides) await commits(side.url, Math.min(COMMITS, left), accounts(Math.min(COMMITS, left)));
+  }
   for (let r = 0; r < COMMIT_ROUNDS; r++) {
     for (const side of r % 2 ? [...sides].reverse() : sides) {
       const profile = PROFILE ? `commits-${ledger}${side.label ? '-before' : ''}${COMMIT_ROUNDS > 1 ? `-${r + 1}` : ''}` : undefined;
