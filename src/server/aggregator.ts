@@ -198,12 +198,21 @@ export class Aggregator {
   readonly #exchange: Exchange;
   /** Removes the token from an answer before anything reads it. */
   readonly #scrub: (text: string) => string;
-  constructor(private readonly options: AggregatorOptions) {
-    const viaFetch = options.fetch && fetchExchange(options.fetch);
-    this.#exchange = viaFetch ? (path, init, deadline) => viaFetch(`${options.baseUrl}${path}`, init, deadline) : nodeExchange(options.baseUrl);
+  /** `shared`: another client's connections and scrubber (`withLog`). */
+  constructor(
+    private readonly options: AggregatorOptions,
+    shared?: { exchange: Exchange; scrub: (text: string) => string },
+  ) {
+    const viaFetch = !shared && options.fetch && fetchExchange(options.fetch);
+    this.#exchange = shared?.exchange ?? (viaFetch ? (path, init, deadline) => viaFetch(`${options.baseUrl}${path}`, init, deadline) : nodeExchange(options.baseUrl));
     // An aggregator that echoes its request (in `details`, say) must not carry the secret into the ledger,
     // a log line or a customer's screen.
-    this.#scrub = secretScrubber([options.token]);
+    this.#scrub = shared?.scrub ?? secretScrubber([options.token]);
+  }
+
+  /** This client, its connections included, logging to `log` (a request's: its id on every line). */
+  withLog(log: Logger): Aggregator {
+    return new Aggregator({ ...this.options, log }, { exchange: this.#exchange, scrub: this.#scrub });
   }
 
   /** `POST {base}/api/servicegroup/<step>/<service>/` with the token in the JSON body. */

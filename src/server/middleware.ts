@@ -7,14 +7,14 @@ import type { Authorize } from './auth.js';
 import { clientAddressResolver, socketAddress } from './client-ip.js';
 import type { ProxyConfig } from './config.js';
 import { ProxyError } from './errors.js';
-import { logContext, type Logger } from './log.js';
+import { withFields, type Logger } from './log.js';
 import type { RateLimiter } from './rate-limit.js';
 import { refuseIfLimited, type ProxyEnv } from './routes/context.js';
 
 /**
  * Every request's frame, the outermost of the proxy's own layers: a request id, taken from the client or
  * the load balancer when well-formed, echoed in the answer and carried by every log line of the request
- * (createLogger reads logContext), however deep it is logged; the answer not cached, with the security
+ * (the request's logger, `c.var.log`, which the routes hand down: `logOf`), however deep it is logged; the answer not cached, with the security
  * headers; the request counted in flight for the shutdown drain (unless refused by it); one log line.
  * Not hono/request-id: it accepts ids ours refuses (shorter than 8) and refuses ids ours accepts ('.', ':').
  *
@@ -23,36 +23,36 @@ import { refuseIfLimited, type ProxyEnv } from './routes/context.js';
  * rebuild the answer as a full web Response with a stream body, most of a lookup's cost in the framework.
  *
  * The proxy's checks are few layers, each doing all that it can in one call: every layer costs Hono an
- * async dispatch (promises, each of them also paying AsyncLocalStorage's promise hooks), on every request.
+ * async dispatch (promises), on every request.
  * A check that throws is answered by the app's error handler at its own layer, so this frame still
  * logs the refusal with its status.
  */
-export function requestFrame(log: Logger, drain: DrainGate): MiddlewareHandler {
-  return (c, next) => {
+export function requestFrame(base: Logger, drain: DrainGate): MiddlewareHandler<ProxyEnv> {
+  return async (c, next) => {
     const given = c.req.header('x-request-id');
     const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const log = withFields(base, { request_id: id });
+    c.set('log', log);
     c.header('x-request-id', id);
     // The security headers of hono/secure-headers that we keep (it sets more by default).
     c.header('cache-control', 'no-store');
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'no-referrer');
     c.header('cross-origin-resource-policy', 'same-site');
-    return logContext.run({ request_id: id }, async () => {
-      const started = performance.now();
-      // A request refused by the drain (checks(), below) is not counted.
-      const counted = !drain.draining;
-      if (counted) drain.enter();
-      try {
-        await next();
-      } finally {
-        if (counted) drain.leave();
-      }
-      log('info', 'request', {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      });
+    const started = performance.now();
+    // A request refused by the drain (checks(), below) is not counted.
+    const counted = !drain.draining;
+    if (counted) drain.enter();
+    try {
+      await next();
+    } finally {
+      if (counted) drain.leave();
+    }
+    log('info', 'request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
     });
   };
 }

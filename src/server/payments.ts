@@ -32,8 +32,11 @@ export interface PaymentsOptions {
   reconcileMaxAttempts: number;
   /** Least time between two status lookups asked for by the widget. */
   statusRecheckMs: number;
-  /** The funding modules offered (FUNDING), by method. */
-  fundings?: Map<FundingMethod, FundingModule>;
+  /**
+   * The funding modules offered (FUNDING), by method; or how to make them with a logger, so that a request's
+   * (`withLog`) get modules logging to it (made when the request first needs one).
+   */
+  fundings?: Map<FundingMethod, FundingModule> | ((log: Logger) => Map<FundingMethod, FundingModule>);
 }
 
 /** How the customer pays one payment: the method (validated against FUNDING) and, for a gateway, where it sends the customer back. */
@@ -84,8 +87,30 @@ const fundingRef = (f: FundingRow): FundingRef => ({ reference: f.reference, ids
 
 export class Payments {
   readonly providers: Map<string, Provider<never>>;
-  constructor(private readonly o: PaymentsOptions) {
-    this.providers = new Map(o.providers.map((p) => [p.service, p]));
+  /** The service charges being asked, shared by every `withLog` view (see serviceCharge). */
+  readonly #charging: Map<string, Promise<number>>;
+  #fundingModules: Map<FundingMethod, FundingModule> | undefined;
+  /** `shared`: the state of the Payments this is a view of (`withLog`). */
+  constructor(
+    private readonly o: PaymentsOptions,
+    shared?: { providers: Map<string, Provider<never>>; charging: Map<string, Promise<number>> },
+  ) {
+    this.providers = shared?.providers ?? new Map(o.providers.map((p) => [p.service, p]));
+    this.#charging = shared?.charging ?? new Map();
+  }
+
+  /**
+   * These payments as one request sees them: the same ledger, providers and state, with every line they log
+   * (and the aggregator's and funding modules' lines) written to `log`, a request's logger (its id on each line).
+   */
+  withLog(log: Logger): Payments {
+    return new Payments({ ...this.o, log, aggregator: this.o.aggregator.withLog(log) }, { providers: this.providers, charging: this.#charging });
+  }
+
+  /** The funding modules, made on first use when given as a function of the logger. */
+  get #fundings(): Map<FundingMethod, FundingModule> | undefined {
+    const given = this.o.fundings;
+    return typeof given === 'function' ? (this.#fundingModules ??= given(this.o.log)) : given;
   }
 
   /** Looks a customer up with the aggregator and keeps what may be paid as a quote of this user. */
@@ -113,8 +138,6 @@ export class Payments {
     if (quote.expiresAt <= this.o.now()) throw new ProxyError('QUOTE_EXPIRED', 'The lookup has expired; look the account up again');
     return quote;
   }
-
-  readonly #charging = new Map<string, Promise<number>>();
 
   /** The service charge of an amount, asked of the aggregator once per quote and amount (concurrent askers share one call). */
   async serviceCharge(provider: Provider<never>, quote: StoredQuote, amountPaisa: number): Promise<number> {
@@ -269,7 +292,7 @@ export class Payments {
 
   /** The funding module of a method offered by FUNDING. */
   #module(method: FundingMethod): FundingModule {
-    const module = this.o.fundings?.get(method);
+    const module = this.#fundings?.get(method);
     if (!module) throw new ProxyError('VALIDATION', `Funding method ${method} is not offered`);
     return module;
   }
@@ -426,7 +449,7 @@ export class Payments {
     };
     let committed: PaymentRow;
     let funding = secured;
-    if (this.o.fundings?.has(secured.method)) {
+    if (this.#fundings?.has(secured.method)) {
       // The funding's next step is written in the same step as the outcome (before the capture or refund it guards,
       // as settleFunding would), so a process that dies right after leaves nothing the reconciler cannot finish: a
       // success's capture, a failure's refund (a `secured` funding has no next check of its own), and an open
@@ -461,7 +484,7 @@ export class Payments {
   async settleFunding(payment: PaymentRow, known?: FundingRow): Promise<FundingRow | null> {
     const funding = known ?? (await this.o.store.fundingByReference(payment.reference));
     if (!funding) return null;
-    if (!this.o.fundings?.has(funding.method)) {
+    if (!this.#fundings?.has(funding.method)) {
       // A tool without this method's hooks or keys (bill-pay-settle): the proxy's reconciler finishes it.
       this.o.log('warn', 'funding.method_unavailable', { reference: funding.reference, method: funding.method });
       return this.#updateFunding(funding, ['secured', 'capturing', 'refunding'], { nextCheckAt: this.o.now(), claimedUntil: null });
@@ -522,7 +545,7 @@ export class Payments {
     const due = await this.o.store.claimDueFundings(all ? Number.MAX_SAFE_INTEGER : t, t + leaseMs, limit, t);
     for (const funding of due) {
       const payment = await this.o.store.paymentByReference(funding.reference);
-      if (!payment || !this.o.fundings?.has(funding.method)) continue;
+      if (!payment || !this.#fundings?.has(funding.method)) continue;
       if (funding.state === 'initiated') {
         if (t < funding.expiresAt && payment.state === 'pending') {
           await this.#updateFunding(funding, ['initiated'], { nextCheckAt: funding.expiresAt, claimedUntil: null });

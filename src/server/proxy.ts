@@ -17,7 +17,7 @@ import { OPENAPI_PATH, openapiCaching, openapiRoutes } from './openapi.js';
 import { Payments } from './payments.js';
 import { RateLimiter } from './rate-limit.js';
 import { callbackRoutes } from './routes/callbacks.js';
-import type { ProxyEnv, RouteContext } from './routes/context.js';
+import { logOf, type ProxyEnv, type RouteContext } from './routes/context.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { paymentRoutes } from './routes/payments.js';
@@ -61,9 +61,12 @@ export function createProxy(options: ProxyOptions) {
   }
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger(secretsOf(config), undefined, config.logLevel);
-  let fundings: ReturnType<typeof createFundings>;
+  // Made once here, so that a configuration they refuse is refused at start; each request's Payments make
+  // their own, logging to the request's logger (Payments.withLog).
+  const fundings = (log: Logger) =>
+    createFundings(config.funding, { timeoutMs: config.upstreamTimeoutMs, log, hostHooks: options.hostFunding, sandboxes: options.gatewaySandboxes });
   try {
-    fundings = createFundings(config.funding, { timeoutMs: config.upstreamTimeoutMs, log, hostHooks: options.hostFunding, sandboxes: options.gatewaySandboxes });
+    fundings(log);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -106,7 +109,7 @@ export function createProxy(options: ProxyOptions) {
   app.onError((error, c) => {
     const known =
       error instanceof ProxyError ? error : new ProxyError('INTERNAL', 'Something went wrong; nothing was charged');
-    if (!(error instanceof ProxyError)) log('error', 'request.failed', { path: c.req.path, error });
+    if (!(error instanceof ProxyError)) logOf(c, log)('error', 'request.failed', { path: c.req.path, error });
     return c.json(errorEnvelope(known), known.status as 500);
   });
   app.notFound((c) => c.json(errorEnvelope(new ProxyError('NOT_FOUND', 'No such route')), 404));

@@ -1,4 +1,5 @@
 /** Operations: health probes, request ids and log levels, start-up failures and the SIGTERM drain. */
+import { createKhaltiSandbox } from '../../src/sandbox/khalti.js';
 import { createSandboxWallet } from '../../src/sandbox/wallet.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -109,7 +110,7 @@ describe('the embedded sandbox in the standalone server', () => {
 
 
 /** A proxy logging through createLogger (as in production) into `lines`, in front of a sandbox over HTTP. */
-async function loggedStack(level: LogLevel = 'info') {
+async function loggedStack(level: LogLevel = 'info', env: Record<string, string> = {}) {
   const upstream = await startSandbox();
   const lines: Record<string, unknown>[] = [];
   const config = loadConfig({
@@ -119,6 +120,7 @@ async function loggedStack(level: LogLevel = 'info') {
     RATE_LIMIT_PER_MINUTE: '0',
     RECONCILE_INTERVAL_MS: '0',
     FUNDING: 'host',
+    ...env,
   });
   const proxy = createProxy({
     config,
@@ -163,6 +165,48 @@ describe('request ids and log levels', () => {
       assert.ok(s.lines.slice(0, before).every((l) => l.request_id === 'lookup-0001'));
     } finally {
       await s.close();
+    }
+  });
+
+  it("carries the request id into a checkout gateway's lines (Khalti), and keeps concurrent requests' ids apart", async () => {
+    const khalti = await listen(createKhaltiSandbox({ keys: ['test_secret_key_ops_4b1f'] }).fetch);
+    const s = await loggedStack('info', {
+      FUNDING: 'khalti',
+      KHALTI_BASE_URL: `${khalti.url}/api/v2`,
+      KHALTI_SECRET_KEY: 'test_secret_key_ops_4b1f',
+      ALLOWED_ORIGINS: 'http://shop.test',
+    });
+    try {
+      const quote = await s.post('/api/nea/lookup', SEED, { 'x-request-id': 'khalti-lookup-1' });
+      const before = s.lines.length;
+      const started = await s.post(
+        '/api/nea/pay',
+        { quote_id: quote.json.data.response.quote_id, amount_paisa: 45000, funding: 'khalti', return_url: 'http://shop.test/bills' },
+        { 'idempotency-key': 'ops-khalti-0001', 'x-request-id': 'khalti-pay-0001' },
+      );
+      assert.equal(started.status, 202, 'waiting for the customer at Khalti');
+      assert.equal(started.json.data.response.next.kind, 'redirect');
+      const during = s.lines.slice(before);
+      assert.ok(during.some((l) => l.event === 'funding.answer' && l.gateway === 'khalti'), during.map((l) => l.event).join(', '));
+      for (const line of during) assert.equal(line.request_id, 'khalti-pay-0001', JSON.stringify(line));
+
+      // Lookups of two services at once: each aggregator line carries the id of the request it was made for.
+      const from = s.lines.length;
+      const ids = ['together-nea-1', 'together-dishhome-1', 'together-nea-2', 'together-dishhome-2'];
+      const answers = await Promise.all(
+        ids.map((id) => (id.includes('nea') ? s.post('/api/nea/lookup', SEED, { 'x-request-id': id }) : s.post('/api/dishhome/lookup', { customer_id: '1111' }, { 'x-request-id': id }))),
+      );
+      for (const answer of answers) assert.equal(answer.status, 200);
+      const upstream = s.lines.slice(from).filter((l) => l.event === 'upstream.answer');
+      assert.equal(upstream.length, 4);
+      for (const line of upstream) {
+        const service = String(line.path).includes('/dishhome') ? 'dishhome' : 'nea';
+        assert.ok(ids.includes(String(line.request_id)) && String(line.request_id).includes(service), JSON.stringify(line));
+      }
+      assert.equal(new Set(upstream.map((l) => l.request_id)).size, 4);
+    } finally {
+      await s.close();
+      await khalti.close();
     }
   });
 

@@ -302,8 +302,8 @@ export function nea(options: NeaOptions): Provider<NeaLookupRequest> {
       });
     },
 
-    routes(app, aggregator) {
-      app.get(ROUTES.counters.path, async (c) => c.json(successEnvelope(countersResponse.parse({ counters: await counters(aggregator) }))));
+    routes(app, aggregatorOf) {
+      app.get(ROUTES.counters.path, async (c) => c.json(successEnvelope(countersResponse.parse({ counters: await counters(aggregatorOf(c)) }))));
     },
   };
 }

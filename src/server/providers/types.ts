@@ -1,4 +1,4 @@
-import type { Env, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 import type { Bill, Fact, Package, ServiceId } from '../../api.js';
 import type { Aggregator, UpstreamResult } from '../aggregator.js';
 import type { CommitAnswer } from './upstream.js';
@@ -54,5 +54,5 @@ export interface Provider<Input = unknown> {
    */
   statusLookup: boolean;
   /** Routes only this service has (NEA's counters, Dreamer's services): the contract's paths, under `/api`. */
-  routes?<E extends Env>(app: Hono<E>, aggregator: Aggregator): void;
+  routes?<E extends Env>(app: Hono<E>, aggregatorOf: (c: Context<E>) => Aggregator): void;
 }

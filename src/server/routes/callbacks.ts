@@ -2,9 +2,9 @@
 import { Hono } from 'hono';
 import { ROUTES } from '../../contract.js';
 import { ProxyError, successEnvelope } from '../errors.js';
-import { parseBody, validated, type ProxyEnv, type RouteContext } from './context.js';
+import { parseBody, validated, paymentsOf, type ProxyEnv, type RouteContext } from './context.js';
 
-export function callbackRoutes({ payments }: RouteContext) {
+export function callbackRoutes(context: RouteContext) {
   const app = new Hono<ProxyEnv>();
   // The delivery report: a hint to ask the status lookup now, never trusted by itself.
   // It documents them as multipart/form-data; urlencoded and JSON are accepted too.
@@ -18,7 +18,7 @@ export function callbackRoutes({ payments }: RouteContext) {
           }),
         )
       : await parseBody(c, ROUTES.deliveryReport.request);
-    await payments.hint(body.reference);
+    await paymentsOf(context, c).hint(body.reference);
     return c.json(successEnvelope(null, 'Received'));
   });
   return app;

@@ -9,8 +9,8 @@ import type { Payments } from '../payments.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Store } from '../store/store.js';
 
-/** What the proxy's middleware hands to its routes. */
-export type ProxyEnv = { Variables: { subject?: string } };
+/** What the proxy's middleware hands to its routes: the signed-in user, the request's logger (its id on every line). */
+export type ProxyEnv = { Variables: { subject?: string; log?: Logger } };
 
 export interface RouteContext {
   config: ProxyConfig;
@@ -23,6 +23,12 @@ export interface RouteContext {
   /** Whether the aggregator token is a test one (quotes say so). */
   testMode: boolean;
 }
+
+/** The request's logger (its id on every line: requestFrame sets it), or `fallback` outside the frame. */
+export const logOf = (c: Context<ProxyEnv>, fallback: Logger): Logger => c.get('log') ?? fallback;
+
+/** The payments as this request sees them: every line they log (and their aggregator and funding) carries its id. */
+export const paymentsOf = ({ payments, log }: RouteContext, c: Context<ProxyEnv>): Payments => payments.withLog(logOf(c, log));
 
 /** The signed-in user; host authentication sets it. The body middleware may rebuild c.req.raw (chunked bodies). */
 export const subjectOf = (c: Context<ProxyEnv>) => c.get('subject') ?? null;

@@ -4,10 +4,11 @@ import { REFERENCE, type HistoryRecord, type Receipt } from '../../api.js';
 import { ROUTES } from '../../contract.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import type { LedgerState } from '../providers/upstream.js';
-import { parseBody, signedIn, type ProxyEnv, type RouteContext } from './context.js';
+import { parseBody, signedIn, paymentsOf, type ProxyEnv, type RouteContext } from './context.js';
 import { paymentView, settlement } from './views.js';
 
-export function historyRoutes({ payments, store }: RouteContext) {
+export function historyRoutes(context: RouteContext) {
+  const { store } = context;
   const app = new Hono<ProxyEnv>();
 
   // The portal's paginated lists.
@@ -50,7 +51,7 @@ export function historyRoutes({ payments, store }: RouteContext) {
     const subject = signedIn(c);
     const reference = c.req.param('reference');
     if (!REFERENCE.test(reference)) throw new ProxyError('VALIDATION', 'Invalid reference');
-    const payment = await payments.status(reference, subject);
+    const payment = await paymentsOf(context, c).status(reference, subject);
     if (!payment || payment.state !== 'success') throw new ProxyError('NOT_FOUND', 'No receipt: no successful payment with this reference');
     const view = paymentView(payment);
     const receipt: Receipt = {

@@ -6,27 +6,28 @@ import { LOOKUP_REQUESTS, ROUTES, routePath } from '../../contract.js';
 import type { ProxyConfig } from '../config.js';
 import { ProxyError, successEnvelope } from '../errors.js';
 import type { FundingChoice } from '../payments.js';
-import { parseBody, refuseIfLimited, subjectOf, type ProxyEnv, type RouteContext } from './context.js';
+import { logOf, parseBody, paymentsOf, refuseIfLimited, subjectOf, type ProxyEnv, type RouteContext } from './context.js';
 import { answerPayment, quoteView } from './views.js';
 
-export function serviceRoutes({ config, payments, aggregator, perCustomer, testMode }: RouteContext) {
+export function serviceRoutes(context: RouteContext) {
+  const { config, aggregator, perCustomer, testMode, log } = context;
   const app = new Hono<ProxyEnv>();
-  for (const provider of payments.providers.values()) {
+  for (const provider of context.payments.providers.values()) {
     const api = new Hono<ProxyEnv>();
     const service = provider.service;
-    provider.routes?.(api, aggregator);
+    provider.routes?.(api, (c) => aggregator.withLog(logOf(c, log)));
 
     api.post(routePath(ROUTES.lookup, { service }), async (c) => {
       const input = (await parseBody(c, LOOKUP_REQUESTS[service] as z.ZodMiniType)) as never;
       // A lookup shows a customer's name: limit them per customer too, whatever the client's address.
       if (perCustomer.active) refuseIfLimited(c, await perCustomer.hit(`lookup:${provider.service}:${JSON.stringify(input)}`), 'lookups of this account');
-      const quote = await payments.quote(provider, input, subjectOf(c));
+      const quote = await paymentsOf(context, c).quote(provider, input, subjectOf(c));
       return c.json(successEnvelope(quoteView(quote, testMode), 'Account found'));
     });
 
     api.post(routePath(ROUTES.charge, { service }), async (c) => {
       const body = await parseBody(c, ROUTES.charge.request);
-      const { charge } = await payments.price(provider, body, subjectOf(c));
+      const { charge } = await paymentsOf(context, c).price(provider, body, subjectOf(c));
       const answer: Charge = {
         amount_paisa: body.amount_paisa,
         service_charge_paisa: charge,
@@ -42,6 +43,7 @@ export function serviceRoutes({ config, payments, aggregator, perCustomer, testM
       }
       const body = await parseBody(c, ROUTES.pay.request);
       const choice = fundingChoice(config, body);
+      const payments = paymentsOf(context, c);
       const { payment, replayed, funding } = await payments.pay(provider, key, body, subjectOf(c), choice).catch((error: unknown) => {
         if (error instanceof ProxyError && error.code === 'IDEMPOTENCY_IN_FLIGHT') c.header('retry-after', '1');
         throw error;
